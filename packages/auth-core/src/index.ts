@@ -1,0 +1,2 @@
+// Public surface of @msint/auth-core; wired together once the modules land.
+export {};
