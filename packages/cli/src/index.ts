@@ -1,1 +1,3 @@
-export {};
+export { buildProgram, main } from "./main.js";
+export { INTEGRATION_LOADERS, integrationIds, loadAllIntegrations, loadIntegration } from "./registry.js";
+export { msintHome, openStore } from "./store.js";

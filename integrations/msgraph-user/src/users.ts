@@ -1,0 +1,97 @@
+import type { CommandContext, CommandResult } from "@msint/integration-kit";
+import { tableToMarkdown, UsageError } from "@msint/integration-kit";
+
+/** Graph user fields read by default, as the XSOAR integration does. */
+export const DEFAULT_PROPERTIES = [
+  "id",
+  "displayName",
+  "givenName",
+  "surname",
+  "userPrincipalName",
+  "jobTitle",
+  "mail",
+  "mobilePhone",
+  "officeLocation",
+  "accountEnabled",
+] as const;
+
+interface GraphUser {
+  id?: string;
+  [field: string]: unknown;
+}
+
+interface GraphUserPage {
+  value?: GraphUser[];
+  "@odata.nextLink"?: string;
+}
+
+/** Graph's camelCase fields as the context's PascalCase keys (`id` → `ID`). */
+export function toContextUser(user: GraphUser): Record<string, unknown> {
+  const entry: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(user)) {
+    if (field.startsWith("@odata")) continue;
+    const key = field === "id" ? "ID" : field.charAt(0).toUpperCase() + field.slice(1);
+    entry[key] = value;
+  }
+  return entry;
+}
+
+function selectedProperties(properties: string | undefined): string {
+  if (!properties) return DEFAULT_PROPERTIES.join(",");
+  const list = properties
+    .split(",")
+    .map((property) => property.trim())
+    .filter(Boolean);
+  if (!list.includes("id")) list.unshift("id");
+  return list.join(",");
+}
+
+function headersFor(users: Record<string, unknown>[]): string[] {
+  const preferred = ["DisplayName", "UserPrincipalName", "Mail", "JobTitle", "AccountEnabled", "ID"];
+  const present = new Set(users.flatMap((user) => Object.keys(user)));
+  const ordered = preferred.filter((key) => present.has(key));
+  for (const key of present) if (!ordered.includes(key)) ordered.push(key);
+  return ordered;
+}
+
+/** `msgraph-user-list`: GET /v1.0/users, one page at a time with `next_page`. */
+export async function listUsers({ api, args }: CommandContext): Promise<CommandResult> {
+  const limit = args["limit"] ? Number(args["limit"]) : 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 999) {
+    throw new UsageError(`limit must be a whole number from 1 to 999 (got "${args["limit"]}").`);
+  }
+  const page = args["next_page"]
+    ? await api.get<GraphUserPage>(args["next_page"])
+    : await api.get<GraphUserPage>("/v1.0/users", {
+        $select: selectedProperties(args["properties"]),
+        $top: limit,
+        $filter: args["filter"],
+      });
+  const users = (page?.value ?? []).map(toContextUser);
+  const nextLink = page?.["@odata.nextLink"];
+  let readable = tableToMarkdown("All Graph Users", users, users.length ? headersFor(users) : undefined);
+  if (nextLink) readable += `\nMore users: run again with next_page="${nextLink}"\n`;
+  return {
+    readable,
+    outputsPrefix: "MSGraphUser",
+    outputsKeyField: "ID",
+    outputs: users,
+    raw: page,
+  };
+}
+
+/** `msgraph-user-get`: GET /v1.0/users/{id or userPrincipalName}. */
+export async function getUser({ api, args }: CommandContext): Promise<CommandResult> {
+  const userId = args["user"]!;
+  const user = await api.get<GraphUser>(`/v1.0/users/${encodeURIComponent(userId)}`, {
+    $select: selectedProperties(args["properties"]),
+  });
+  const entry = toContextUser(user);
+  return {
+    readable: tableToMarkdown(`${userId} data`, [entry], headersFor([entry])),
+    outputsPrefix: "MSGraphUser",
+    outputsKeyField: "ID",
+    outputs: entry,
+    raw: user,
+  };
+}

@@ -1,0 +1,391 @@
+import { spawnSync } from "node:child_process";
+import { createSecretKey, randomBytes } from "node:crypto";
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { seal } from "./codec.js";
+import { FileStore, openFileStore, StoreError, storeKeyFromEnv } from "./index.js";
+
+interface Doc {
+  clientSecret?: string;
+  n?: number;
+}
+
+const temps: string[] = [];
+afterAll(async () => {
+  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function tempHome(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "msint-store-"));
+  temps.push(dir);
+  return join(dir, "home");
+}
+
+const mode = async (path: string) => (await stat(path)).mode & 0o777;
+
+async function storeError(promise: Promise<unknown>): Promise<StoreError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(StoreError);
+    return err as StoreError;
+  }
+  throw new Error("expected a StoreError");
+}
+
+const readKey = async (home: string) =>
+  Buffer.from((await readFile(join(home, "store.key"), "utf8")).trim(), "base64");
+
+const posix = process.platform !== "win32";
+
+describe("FileStore layout and permissions", () => {
+  it.runIf(posix)("creates home and store 0700, key file and documents 0600, readable names", async () => {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home });
+    await store.update("graph-prod", () => ({ n: 1 }));
+    expect(await mode(home)).toBe(0o700);
+    expect(await mode(join(home, "store"))).toBe(0o700);
+    expect(await mode(join(home, "store.key"))).toBe(0o600);
+    expect(await readdir(join(home, "store"))).toEqual(["graph-prod.msint"]);
+    expect(await mode(join(home, "store", "graph-prod.msint"))).toBe(0o600);
+    expect(store.fileFor("graph-prod")).toBe(join(home, "store", "graph-prod.msint"));
+    expect(Buffer.from((await readFile(join(home, "store.key"), "utf8")).trim(), "base64")).toHaveLength(32);
+  });
+
+  it.runIf(posix)("tightens an existing home, store dir and key file", async () => {
+    const home = await tempHome();
+    const first = await openFileStore<Doc>({ home });
+    await first.update("k", () => ({ n: 1 }));
+    await chmod(home, 0o755);
+    await chmod(join(home, "store"), 0o755);
+    await chmod(join(home, "store.key"), 0o644);
+    // A fresh process re-checks; the per-process cache is keyed by path, so reach the same home via a symlink.
+    const alias = `${home}-alias`;
+    await symlink(home, alias);
+    const again = await openFileStore<Doc>({ home: alias });
+    expect(await again.read("k")).toEqual({ n: 1 });
+    expect(await mode(home)).toBe(0o700);
+    expect(await mode(join(home, "store"))).toBe(0o700);
+    expect(await mode(join(home, "store.key"))).toBe(0o600);
+  });
+
+  it("encodes any key into a safe file name and lists it back", async () => {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home });
+    const keys = [
+      "a/b",
+      "..",
+      ".",
+      "../escape",
+      "50% off",
+      "Ünïcødé ☃",
+      "with space",
+      "x.msint",
+      "a\\b",
+      "*?<>|",
+    ];
+    for (const [i, key] of keys.entries()) await store.update(key, () => ({ n: i }));
+    const names = await readdir(join(home, "store"));
+    expect(names).toHaveLength(keys.length);
+    for (const name of names) {
+      expect(name).toMatch(/^[A-Za-z0-9_%-][A-Za-z0-9_.%-]*\.msint$/);
+    }
+    expect(names).toContain("a%2Fb.msint");
+    expect(names).toContain("%2E..msint");
+    expect(names).toContain("%2E.msint");
+    expect(await store.list()).toEqual([...keys].sort());
+    for (const [i, key] of keys.entries()) expect(await store.read(key)).toEqual({ n: i });
+    expect(await readdir(home)).toEqual(["store", "store.key"]); // nothing escaped the store dir
+    await expect(store.read("x".repeat(250))).rejects.toThrow(RangeError);
+  });
+
+  it("ignores stray, temp and lock files in list() and cleans up old temp files", async () => {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home, staleLockMs: 10_000 });
+    await store.update("k", () => ({ n: 1 }));
+    const dir = join(home, "store");
+    const oldTmp = join(dir, "k.msint.12345.a1b2c3d4e5f6.tmp");
+    const youngTmp = join(dir, "k.msint.12346.a1b2c3d4e5f7.tmp");
+    const oldGrave = join(dir, "k.msint.lock.12345.a1b2c3d4e5f6.stale");
+    for (const f of [oldTmp, youngTmp, oldGrave]) await writeFile(f, "partial");
+    const past = new Date(Date.now() - 60_000);
+    await utimes(oldTmp, past, past);
+    await utimes(oldGrave, past, past);
+    await writeFile(join(dir, "notes.txt"), "x");
+    await writeFile(join(dir, "other.msint.lock"), "x");
+    await writeFile(join(dir, "%zz.msint"), "x"); // not a valid encoding
+    expect(await store.list()).toEqual(["k"]);
+    const left = await readdir(dir);
+    expect(left).not.toContain("k.msint.12345.a1b2c3d4e5f6.tmp");
+    expect(left).not.toContain("k.msint.lock.12345.a1b2c3d4e5f6.stale");
+    expect(left).toContain("k.msint.12346.a1b2c3d4e5f7.tmp");
+  });
+
+  it("rejects keys that are not 32 bytes", () => {
+    expect(() => new FileStore({ dir: tmpdir(), key: new Uint8Array(31) })).toThrow(
+      expect.objectContaining({ code: "bad-key" }),
+    );
+  });
+
+  it("reports a corrupt store.key as bad-key and leaves it alone", async () => {
+    const home = await tempHome();
+    await mkdir(home, { recursive: true });
+    await writeFile(
+      join(home, "store.key"),
+      "not-a-key-at-all-but-long-enough-to-not-be-partial-xxxxxxxxxxx\n",
+      {
+        mode: 0o600,
+      },
+    );
+    const err = await storeError(openFileStore({ home }));
+    expect(err.code).toBe("bad-key");
+    expect(err.file).toBe(join(home, "store.key"));
+    expect(await readFile(join(home, "store.key"), "utf8")).toContain("not-a-key");
+  });
+});
+
+describe("FileStore encryption at rest", () => {
+  const secret = "S3cr3t-client-secret-PLANTED-7f1c9a";
+
+  it("never stores a secret in clear (plain, base64, base64url or hex)", async () => {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home });
+    await store.update("graph-prod", () => ({ clientSecret: secret }));
+    const forms = [
+      secret,
+      Buffer.from(secret).toString("base64"),
+      Buffer.from(secret).toString("base64url"),
+      Buffer.from(secret).toString("hex"),
+      JSON.stringify({ clientSecret: secret }),
+    ];
+    for (const file of [join(home, "store", "graph-prod.msint"), join(home, "store.key")]) {
+      const raw = await readFile(file);
+      for (const form of forms) {
+        expect(raw.includes(Buffer.from(form))).toBe(false);
+        expect(raw.toString("latin1").includes(form)).toBe(false);
+      }
+    }
+    const raw = await readFile(join(home, "store", "graph-prod.msint"));
+    expect(raw.subarray(0, 6).toString("latin1")).toBe("MSINT\x01");
+    expect(await store.read("graph-prod")).toEqual({ clientSecret: secret });
+  });
+
+  it("detects a flipped byte anywhere (nonce, ciphertext, tag) and leaves the file as it was", async () => {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home });
+    await store.update("graph-prod", () => ({ clientSecret: secret }));
+    const file = store.fileFor("graph-prod");
+    const original = await readFile(file);
+    for (const offset of [6, 20, Math.floor(original.length / 2), original.length - 1]) {
+      const tampered = Buffer.from(original);
+      tampered[offset]! ^= 0x01;
+      await writeFile(file, tampered);
+      const err = await storeError(store.read("graph-prod"));
+      expect(err.code).toBe("tampered");
+      expect(err.file).toBe(file);
+      expect(err.message).toBe(
+        `The stored state of "graph-prod" (${file}) cannot be decrypted: the file was modified, or ` +
+          "MSINT_STORE_KEY / store.key changed. Restore the file or remove the instance (msint instance remove graph-prod).",
+      );
+      expect(err.message).not.toContain(secret);
+      // update refuses too, and writes nothing
+      const viaUpdate = await storeError(store.update("graph-prod", () => ({ n: 1 })));
+      expect(viaUpdate.code).toBe("tampered");
+      expect((await readFile(file)).equals(tampered)).toBe(true);
+      expect(await store.list()).toEqual(["graph-prod"]);
+    }
+    await writeFile(file, original);
+    expect(await store.read("graph-prod")).toEqual({ clientSecret: secret });
+  });
+
+  it("reports a wrong header or a truncated file as tampered", async () => {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home });
+    await store.update("k", () => ({ n: 1 }));
+    const file = store.fileFor("k");
+    const original = await readFile(file);
+    await writeFile(file, Buffer.concat([Buffer.from("NOTMS\x01"), original.subarray(6)]));
+    const header = await storeError(store.read("k"));
+    expect(header.code).toBe("tampered");
+    expect(header.message).toContain("is not an msint store file");
+    expect(header.message).toContain("msint instance remove k");
+    for (const length of [0, 3, 20, original.length - 1]) {
+      await writeFile(file, original.subarray(0, length));
+      expect((await storeError(store.read("k"))).code).toBe("tampered");
+    }
+    // remove works without decrypting, so the user can recover
+    expect(await store.remove("k")).toBe(true);
+  });
+
+  it("reports decrypted-but-invalid JSON as tampered without leaking the content", async () => {
+    const dir = join(await tempHome(), "store");
+    const key = randomBytes(32);
+    const store = new FileStore<Doc>({ dir, key });
+    await store.update("k", () => ({ n: 1 }));
+    await writeFile(
+      store.fileFor("k"),
+      seal(createSecretKey(key), "k", Buffer.from(`{"clientSecret":"${secret}`)),
+    );
+    const err = await storeError(store.read("k"));
+    expect(err.code).toBe("tampered");
+    expect(err.message).toContain("not valid JSON");
+    expect(err.message).not.toContain(secret);
+    expect(err.cause).toBeUndefined();
+  });
+
+  it("detects two instance files swapped (the key name is authenticated)", async () => {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home });
+    await store.update("graph-prod", () => ({ n: 1 }));
+    await store.update("graph-dev", () => ({ n: 2 }));
+    const a = store.fileFor("graph-prod");
+    const b = store.fileFor("graph-dev");
+    await rename(a, `${a}.swap`);
+    await rename(b, a);
+    await rename(`${a}.swap`, b);
+    expect((await storeError(store.read("graph-prod"))).code).toBe("tampered");
+    expect((await storeError(store.read("graph-dev"))).code).toBe("tampered");
+  });
+
+  it("derives the key from a passphrase (salt file 0600, no key file); a wrong passphrase reads as tampered", async () => {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home, passphrase: "correct horse battery staple" });
+    await store.update("graph-prod", () => ({ clientSecret: secret }));
+    expect((await readdir(home)).sort()).toEqual(["store", "store.salt"]);
+    if (posix) expect(await mode(join(home, "store.salt"))).toBe(0o600);
+    expect(Buffer.from((await readFile(join(home, "store.salt"), "utf8")).trim(), "base64")).toHaveLength(16);
+
+    const same = await openFileStore<Doc>({ home, passphrase: "correct horse battery staple" });
+    expect(await same.read("graph-prod")).toEqual({ clientSecret: secret });
+
+    const wrong = await openFileStore<Doc>({ home, passphrase: "Correct horse battery staple" });
+    const err = await storeError(wrong.read("graph-prod"));
+    expect(err.code).toBe("tampered");
+    expect(err.message).toContain("MSINT_STORE_KEY / store.key changed");
+
+    // Switching to the key-file mode is a key change too.
+    const keyFile = await openFileStore<Doc>({ home });
+    expect((await storeError(keyFile.read("graph-prod"))).code).toBe("tampered");
+
+    expect((await storeError(openFileStore({ home, passphrase: "" }))).code).toBe("bad-key");
+  });
+
+  it("reads MSINT_STORE_KEY", () => {
+    expect(storeKeyFromEnv({ MSINT_STORE_KEY: "pass phrase" })).toBe("pass phrase");
+    expect(storeKeyFromEnv({ MSINT_STORE_KEY: "" })).toBeUndefined();
+    expect(storeKeyFromEnv({})).toBeUndefined();
+  });
+});
+
+describe("FileStore locking (single process)", () => {
+  async function withLock(info: object | string, ageMs = 0) {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home, lockTimeoutMs: 300, staleLockMs: 5_000 });
+    await store.update("graph-prod", () => ({ n: 1 }));
+    const lock = `${store.fileFor("graph-prod")}.lock`;
+    await writeFile(lock, typeof info === "string" ? info : JSON.stringify(info));
+    if (ageMs > 0) {
+      const past = new Date(Date.now() - ageMs);
+      await utimes(lock, past, past);
+    }
+    return { store, lock };
+  }
+  const liveForeignPid = process.ppid; // the test runner: alive, and not us
+
+  it("times out with a clear 'locked' error when a live process holds the lock; read does not wait", async () => {
+    const { store, lock } = await withLock({
+      pid: liveForeignPid,
+      host: hostname(),
+      created: Date.now(),
+      token: "t",
+    });
+    expect(await store.read("graph-prod")).toEqual({ n: 1 });
+    const err = await storeError(store.update("graph-prod", () => ({ n: 2 })));
+    expect(err.code).toBe("locked");
+    expect(err.file).toBe(lock);
+    expect(err.message).toContain('"graph-prod"');
+    expect(err.message).toContain(lock);
+    expect(err.message).toContain(`process ${liveForeignPid}`);
+    expect(await readFile(lock, "utf8")).toContain('"token":"t"'); // not broken
+    expect(await store.read("graph-prod")).toEqual({ n: 1 });
+  });
+
+  it("breaks a lock whose process is gone", async () => {
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const { store, lock } = await withLock({ pid: dead, host: hostname(), created: Date.now(), token: "t" });
+    expect(await store.update("graph-prod", () => ({ n: 2 }))).toEqual({ n: 2 });
+    await expect(stat(lock)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("breaks a lock left by an earlier process that had our pid", async () => {
+    const { store } = await withLock({
+      pid: process.pid,
+      host: hostname(),
+      created: Date.now(),
+      token: "old",
+    });
+    expect(await store.update("graph-prod", () => ({ n: 2 }))).toEqual({ n: 2 });
+  });
+
+  it("breaks a lock older than staleLockMs even if its pid looks alive", async () => {
+    const { store } = await withLock(
+      { pid: liveForeignPid, host: hostname(), created: 0, token: "t" },
+      10_000,
+    );
+    expect(await store.update("graph-prod", () => ({ n: 2 }))).toEqual({ n: 2 });
+  });
+
+  it("treats a lock without readable content by its age only (short grace for a creator that died)", async () => {
+    const fresh = await withLock("");
+    expect((await storeError(fresh.store.update("graph-prod", () => ({ n: 2 })))).code).toBe("locked");
+    const emptyForAWhile = await withLock("", 3_000);
+    expect(await emptyForAWhile.store.update("graph-prod", () => ({ n: 2 }))).toEqual({ n: 2 });
+    const old = await withLock("garbage", 10_000);
+    expect(await old.store.update("graph-prod", () => ({ n: 2 }))).toEqual({ n: 2 });
+  });
+
+  it("does not break a live lock of another host by pid", async () => {
+    const { store } = await withLock({ pid: 999_999, host: `${hostname()}-elsewhere`, created: Date.now() });
+    const err = await storeError(store.update("graph-prod", () => ({ n: 2 })));
+    expect(err.code).toBe("locked");
+    expect(err.message).toContain("elsewhere");
+  });
+
+  it("releases the lock after success and failure", async () => {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home });
+    await store.update("k", () => ({ n: 1 }));
+    await expect(
+      store.update("k", () => {
+        throw new Error("no");
+      }),
+    ).rejects.toThrow("no");
+    expect(await readdir(join(home, "store"))).toEqual(["k.msint"]);
+  });
+
+  it("serializes updates of two FileStore instances on the same directory in one process", async () => {
+    const home = await tempHome();
+    const a = await openFileStore<Doc>({ home });
+    const bSameKey = new FileStore<Doc>({ dir: join(home, "store"), key: await readKey(home) });
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a : bSameKey).update("c", (cur) => ({ n: (cur?.n ?? 0) + 1 })),
+      ),
+    );
+    expect(await a.read("c")).toEqual({ n: 40 });
+  });
+});

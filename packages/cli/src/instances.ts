@@ -1,0 +1,201 @@
+import type { ContextStore } from "@msint/auth-core";
+import {
+  FLOW_NAMES,
+  type InstanceDocument,
+  type Integration,
+  type ParameterValues,
+  resolveParameterValues,
+  selectFlow,
+  tableToMarkdown,
+  UsageError,
+  validateParameterValue,
+} from "@msint/integration-kit";
+import { integrationIds, loadIntegration } from "./registry.js";
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function checkInstanceName(name: string): void {
+  if (!NAME_PATTERN.test(name)) {
+    throw new UsageError(
+      `"${name}" is not a valid instance name: use letters, digits, dot, dash and underscore (up to 64), starting with a letter or digit.`,
+    );
+  }
+}
+
+export async function requireIntegration(id: string): Promise<Integration> {
+  const integration = await loadIntegration(id);
+  if (!integration) {
+    throw new UsageError(
+      `Unknown integration "${id}". Run msint integrations to list them; for example: ${integrationIds().slice(0, 5).join(", ")}.`,
+    );
+  }
+  return integration;
+}
+
+/** Parses `--param KEY=VALUE` options against the integration's parameters; `KEY=` clears a value. */
+export function parseParams(integration: Integration, pairs: readonly string[]): ParameterValues {
+  const values: ParameterValues = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf("=");
+    if (equals <= 0)
+      throw new UsageError(
+        `--param takes KEY=VALUE; "${pair.includes("=") ? pair : pair.slice(0, 40)}" is not.`,
+      );
+    const key = pair.slice(0, equals).trim();
+    const raw = pair.slice(equals + 1);
+    const definition = integration.parameter(key);
+    if (!definition) {
+      throw new UsageError(
+        `${integration.manifest.displayName} has no parameter "${key}". Its parameters: ${integration.parameters.map((parameter) => parameter.key).join(", ")}.`,
+      );
+    }
+    if (raw === "") {
+      values[key] = undefined;
+      continue;
+    }
+    let value: string | boolean = raw;
+    if (definition.type === "boolean" && !raw.startsWith("env:")) {
+      if (!/^(true|false|yes|no|1|0)$/i.test(raw)) {
+        throw new UsageError(`${definition.displayName} (${key}) takes true or false, not "${raw}".`);
+      }
+      value = /^(true|yes|1)$/i.test(raw);
+    }
+    if (definition.type === "select" && typeof value === "string" && !value.startsWith("env:")) {
+      const option = definition.options?.find(
+        (candidate) => candidate.toLowerCase() === value.toString().toLowerCase(),
+      );
+      if (option) value = option;
+    }
+    validateParameterValue(definition, value);
+    values[key] = value;
+  }
+  return values;
+}
+
+function merge(base: ParameterValues, changes: ParameterValues): ParameterValues {
+  const next: ParameterValues = { ...base };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
+export async function addInstance(
+  store: ContextStore<InstanceDocument>,
+  name: string,
+  integrationId: string,
+  pairs: readonly string[],
+): Promise<string> {
+  checkInstanceName(name);
+  const integration = await requireIntegration(integrationId);
+  const params = merge({}, parseParams(integration, pairs));
+  const now = new Date().toISOString();
+  await store.update(name, (current) => {
+    if (current) {
+      throw new UsageError(
+        `An instance named "${name}" already exists. Change it with msint instance set ${name}, or remove it first.`,
+      );
+    }
+    return {
+      version: 1,
+      name,
+      integration: integrationId,
+      params,
+      context: {},
+      createdAt: now,
+      updatedAt: now,
+    };
+  });
+  return `Instance "${name}" of ${integration.manifest.displayName} added. Test it with: msint run ${integration.manifest.commandPrefix}-auth-test --instance ${name}`;
+}
+
+export async function setInstance(
+  store: ContextStore<InstanceDocument>,
+  name: string,
+  pairs: readonly string[],
+): Promise<string> {
+  checkInstanceName(name);
+  const existing = await requireInstance(store, name);
+  const integration = await requireIntegration(existing.integration);
+  const changes = parseParams(integration, pairs);
+  if (Object.keys(changes).length === 0)
+    throw new UsageError("Nothing to change: give at least one --param KEY=VALUE.");
+  await store.update(name, (current) => {
+    if (!current) throw unknownInstance(name);
+    // The instance's auth state is kept: a pasted authorization code completes the pending login.
+    return { ...current, params: merge(current.params, changes), updatedAt: new Date().toISOString() };
+  });
+  return `Instance "${name}" updated (${Object.keys(changes).join(", ")}).`;
+}
+
+export function unknownInstance(name: string): UsageError {
+  return new UsageError(
+    `There is no instance named "${name}". List them with msint instance list, or add one with msint instance add ${name} --integration <id>.`,
+  );
+}
+
+export async function requireInstance(
+  store: ContextStore<InstanceDocument>,
+  name: string,
+): Promise<InstanceDocument> {
+  checkInstanceName(name);
+  const document = await store.read(name);
+  if (!document) throw unknownInstance(name);
+  return document;
+}
+
+function describeFlow(integration: Integration, document: InstanceDocument): string {
+  try {
+    const params = resolveParameterValues(integration.parameters, document.params, {});
+    return FLOW_NAMES[selectFlow(integration.manifest, params).flow];
+  } catch {
+    return "(incomplete)";
+  }
+}
+
+export async function listInstances(store: ContextStore<InstanceDocument>): Promise<string> {
+  const names = await store.list();
+  const rows: Record<string, unknown>[] = [];
+  for (const name of names) {
+    const document = await store.read(name);
+    if (!document) continue;
+    const integration = await loadIntegration(document.integration);
+    rows.push({
+      Name: name,
+      Integration: integration?.manifest.displayName ?? document.integration,
+      Flow: integration ? describeFlow(integration, document) : "",
+      "Azure Cloud": document.params["azure_cloud"] ?? "Worldwide",
+    });
+  }
+  return tableToMarkdown("Instances", rows, ["Name", "Integration", "Flow", "Azure Cloud"]);
+}
+
+export async function showInstance(store: ContextStore<InstanceDocument>, name: string): Promise<string> {
+  const document = await requireInstance(store, name);
+  const integration = await requireIntegration(document.integration);
+  const rows = integration.parameters
+    .filter((definition) => document.params[definition.key] !== undefined)
+    .map((definition) => {
+      const value = document.params[definition.key];
+      const shown =
+        typeof value === "string" && value.startsWith("env:")
+          ? value
+          : definition.type === "secret"
+            ? "******** (set)"
+            : String(value);
+      return { Parameter: definition.displayName, Key: definition.key, Value: shown };
+    });
+  const context = document.context ?? {};
+  const state = [
+    `Cached tokens: ${Object.keys(context.tokens ?? {}).length}`,
+    `Refresh token: ${context.refreshToken ? "stored" : "none"}`,
+  ];
+  return `${tableToMarkdown(`${name} (${integration.manifest.displayName})`, rows, ["Parameter", "Key", "Value"])}\nFlow: ${describeFlow(integration, document)}\n${state.join("\n")}\n`;
+}
+
+export async function removeInstance(store: ContextStore<InstanceDocument>, name: string): Promise<string> {
+  checkInstanceName(name);
+  if (!(await store.remove(name))) throw unknownInstance(name);
+  return `Instance "${name}" removed, with its stored tokens.`;
+}

@@ -1,0 +1,174 @@
+import {
+  flowTableWords,
+  parseArgumentWords,
+  parseCommandLine,
+  runCommand,
+  tableToMarkdown,
+  UsageError,
+} from "@msint/integration-kit";
+import { Command, CommanderError } from "commander";
+import {
+  addInstance,
+  listInstances,
+  removeInstance,
+  requireInstance,
+  requireIntegration,
+  setInstance,
+  showInstance,
+} from "./instances.js";
+import { describeError, type Io, printResult, processIo } from "./output.js";
+import { loadAllIntegrations } from "./registry.js";
+import { openStore } from "./store.js";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port takes a number from 0 to 65535, not "${value}".`);
+  return port;
+}
+
+/** Builds the `msint` program. Actions resolve to what they print; errors carry their exit code. */
+export function buildProgram(io: Io): Command {
+  const program = new Command("msint")
+    .description(
+      "Authentication layer for Microsoft security integrations: configure instances, run their commands.",
+    )
+    .showHelpAfterError("(run msint --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
+
+  program
+    .command("integrations")
+    .description("List the integrations and the authentication flows each supports")
+    .option("--json", "print JSON")
+    .action(async (options: { json?: boolean }) => {
+      const integrations = await loadAllIntegrations();
+      const rows = integrations.map(({ manifest }) => ({
+        id: manifest.id,
+        displayName: manifest.displayName,
+        commandPrefix: manifest.commandPrefix,
+        flows: flowTableWords(manifest.flows),
+      }));
+      if (options.json) {
+        io.out(JSON.stringify(rows, null, 2));
+        return;
+      }
+      io.out(
+        tableToMarkdown(
+          "Integrations",
+          rows.map((row) => ({
+            ID: row.id,
+            Name: row.displayName,
+            Prefix: row.commandPrefix,
+            "XSOAR Application": row.flows.xsoarApp,
+            "Client Credentials": row.flows.clientCredentials,
+            "Device Code": row.flows.deviceCode,
+            "Auth code": row.flows.authorizationCode,
+            "Managed Identities": row.flows.managedIdentities,
+            "National Clouds": row.flows.nationalClouds,
+          })),
+        ),
+      );
+    });
+
+  const instance = program.command("instance").description("Configure instances of integrations");
+  instance
+    .command("add <name>")
+    .description("Add an instance (VALUE env:VAR is read from the environment at run time)")
+    .requiredOption("--integration <id>", "integration id (see msint integrations)")
+    .option("--param <KEY=VALUE>", "instance parameter, repeatable", collect, [])
+    .action(async (name: string, options: { integration: string; param: string[] }) => {
+      io.out(await addInstance(await openStore(), name, options.integration, options.param));
+    });
+  instance
+    .command("set <name>")
+    .description("Change parameters of an instance, keeping its authentication state (KEY= clears one)")
+    .option("--param <KEY=VALUE>", "instance parameter, repeatable", collect, [])
+    .action(async (name: string, options: { param: string[] }) => {
+      io.out(await setInstance(await openStore(), name, options.param));
+    });
+  instance
+    .command("list")
+    .description("List instances")
+    .action(async () => io.out(await listInstances(await openStore())));
+  instance
+    .command("show <name>")
+    .description("Show an instance's parameters (secrets masked) and authentication state")
+    .action(async (name: string) => io.out(await showInstance(await openStore(), name)));
+  instance
+    .command("remove <name>")
+    .description("Remove an instance and its stored tokens")
+    .action(async (name: string) => io.out(await removeInstance(await openStore(), name)));
+
+  program
+    .command("run <command> [args...]")
+    .description(
+      "Run a command of an instance: msint run msgraph-user-list limit=5 --instance NAME, or msint run '!msgraph-user-list limit=5' --instance NAME",
+    )
+    .requiredOption("--instance <name>", "the instance to run it on")
+    .option("--json", "print the result as JSON (readable, outputs, raw)")
+    .action(async (command: string, words: string[], options: { instance: string; json?: boolean }) => {
+      const parsed = command.startsWith("!")
+        ? parseCommandLine([command, ...words].join(" "))
+        : { command, args: parseArgumentWords(words) };
+      const store = await openStore();
+      const document = await requireInstance(store, options.instance);
+      const integration = await requireIntegration(document.integration);
+      const result = await runCommand(integration, parsed.command, parsed.args, { store, document });
+      printResult(io, parsed.command, options.instance, result, Boolean(options.json));
+    });
+
+  program
+    .command("emulator")
+    .description("Start the local Entra ID and Microsoft Graph emulator on 127.0.0.1")
+    .option("--port <port>", "port (0 picks a free one)", "0")
+    .option("--seed <file>", "JSON seed of tenants, apps, secrets and users")
+    .action(async (options: { port: string; seed?: string }) => {
+      const { startEmulator, formatEmulatorBanner } = await import("@msint/entra-emulator");
+      const emulator = await startEmulator({ port: parsePort(options.port), seed: options.seed });
+      io.out(formatEmulatorBanner(emulator));
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          emulator.close().then(resolve, resolve);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+    });
+
+  program
+    .command("demo")
+    .description(
+      "The main job on the embedded default: emulator, a Graph User instance, auth-test and user list",
+    )
+    .action(async () => {
+      const { runDemo } = await import("./demo.js");
+      await runDemo(io);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 success, 1 a command failed, 2 usage error. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.exitCode === 0
+      )
+        return 0;
+      return 2;
+    }
+    const { message, exitCode } = describeError(error);
+    io.err(`Error: ${message}`);
+    return exitCode;
+  }
+}

@@ -1,0 +1,68 @@
+import type { CommandResult } from "@msint/integration-kit";
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+};
+
+/** Prints a command result: its markdown, or with --json the markdown, outputs and raw response. */
+export function printResult(
+  io: Io,
+  command: string,
+  instance: string,
+  result: CommandResult,
+  json: boolean,
+): void {
+  if (!json) {
+    io.out(result.readable);
+    return;
+  }
+  const outputs =
+    result.outputs === undefined
+      ? {}
+      : result.outputsPrefix
+        ? { [result.outputsPrefix]: result.outputs }
+        : result.outputs;
+  io.out(
+    JSON.stringify(
+      { command, instance, readable: result.readable, outputs, raw: result.raw ?? null },
+      null,
+      2,
+    ),
+  );
+}
+
+/** Exit code and one-line message for any error; never a stack trace unless MSINT_LOG=debug. */
+export function describeError(error: unknown): { message: string; exitCode: number } {
+  const exitCode =
+    error &&
+    typeof error === "object" &&
+    "exitCode" in error &&
+    (error as { exitCode: unknown }).exitCode === 2
+      ? 2
+      : 1;
+  const message = error instanceof Error ? error.message : String(error);
+  const known =
+    error instanceof Error &&
+    [
+      "MsintError",
+      "ParameterError",
+      "AuthenticationError",
+      "TransportError",
+      "ApiError",
+      "UsageError",
+      "StoreError",
+      "ManifestError",
+    ].some((name) => error.name === name || error.constructor.name === name);
+  // A stack trace helps only with a bug of ours: shown for unexpected errors, and only at debug level.
+  const debug = !known && process.env["MSINT_LOG"] === "debug" && error instanceof Error && error.stack;
+  return {
+    message: debug ? `${message}\n${error.stack}` : known ? message : `Unexpected error: ${message}`,
+    exitCode,
+  };
+}

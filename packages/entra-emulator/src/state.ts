@@ -1,0 +1,63 @@
+import { createHash } from "node:crypto";
+import type { Correlation } from "./errors.js";
+import type { SigningKey } from "./jwt.js";
+import type { ResourceTable } from "./resources.js";
+import type { EmulatorSeed, RecordedRequest, SeedApp, SeedTenant } from "./types.js";
+
+/** Everything a handler may need, shared by one emulator instance. */
+export interface EmulatorState {
+  seed: EmulatorSeed;
+  key: SigningKey;
+  resources: ResourceTable;
+  now: () => number;
+  tokenLifetimeSeconds: number;
+  clockSkewSeconds: number;
+  /** `http://127.0.0.1:PORT`, set once listening. */
+  origin: string;
+}
+
+/** One incoming request, with its body already read. Internal: holds unredacted headers. */
+export interface EmulatorRequest {
+  method: string;
+  url: URL;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  record: RecordedRequest;
+  correlation: Correlation;
+}
+
+/** Find a tenant by ID or verified domain (case-insensitive). */
+export function findTenant(seed: EmulatorSeed, idOrDomain: string): SeedTenant | undefined {
+  const wanted = idOrDomain.toLowerCase();
+  return seed.tenants.find(
+    (tenant) =>
+      tenant.id.toLowerCase() === wanted ||
+      (tenant.domains ?? []).some((domain) => domain.toLowerCase() === wanted),
+  );
+}
+
+/** The name Entra shows for a tenant in messages. */
+export function tenantName(tenant: SeedTenant): string {
+  return tenant.displayName ?? tenant.domains?.[0] ?? tenant.id;
+}
+
+export function findApp(tenant: SeedTenant, clientId: string): SeedApp | undefined {
+  const wanted = clientId.toLowerCase();
+  return tenant.apps.find((app) => app.clientId.toLowerCase() === wanted);
+}
+
+/** A GUID derived from a string, stable across runs (used for service principal object IDs). */
+export function stableGuid(input: string): string {
+  const hex = createHash("sha1").update(input).digest("hex");
+  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Object ID of an app's service principal in a tenant (the `oid` of its app-only tokens). */
+export function servicePrincipalId(tenant: SeedTenant, app: SeedApp): string {
+  return (
+    app.servicePrincipalId ??
+    stableGuid(`service-principal:${tenant.id.toLowerCase()}:${app.clientId.toLowerCase()}`)
+  );
+}

@@ -1,0 +1,89 @@
+import { ApiError, type HttpRequest, type Transport, translateApiError } from "@msint/auth-core";
+
+export interface ApiRequest {
+  method?: HttpRequest["method"];
+  /** Path under the API root (`/v1.0/users`), or an absolute URL on the same origin (a `@odata.nextLink`). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** HTTP client for an integration's API: the instance's cloud endpoint, a bearer token, errors made readable. */
+export interface ApiClient {
+  readonly baseUrl: string;
+  request<T = unknown>(request: ApiRequest): Promise<T>;
+  get<T = unknown>(path: string, query?: ApiRequest["query"]): Promise<T>;
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  transport: Transport;
+  /** Returns a bearer token; `forceRefresh` after the API rejected a cached one. */
+  getToken: (forceRefresh: boolean) => Promise<{ token: string; fromCache: boolean }>;
+  commandPrefix: string;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const base = new URL(options.baseUrl.replace(/\/*$/, "/"));
+
+  const urlFor = (path: string, query: ApiRequest["query"]): string => {
+    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(path.replace(/^\/+/, ""), base);
+    if (url.origin !== base.origin) {
+      // Never send the instance's token to another host.
+      throw new ApiError(
+        `Refusing to call ${url.origin}: it is not the instance's API endpoint ${base.origin}.`,
+      );
+    }
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== "") url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  };
+
+  const request = async <T>(apiRequest: ApiRequest): Promise<T> => {
+    const url = urlFor(apiRequest.path, apiRequest.query);
+    const send = async (forceRefresh: boolean) => {
+      const { token, fromCache } = await options.getToken(forceRefresh);
+      const headers: Record<string, string> = {
+        accept: "application/json",
+        ...apiRequest.headers,
+        authorization: `Bearer ${token}`,
+      };
+      let body: string | undefined;
+      if (apiRequest.body !== undefined) {
+        headers["content-type"] ??= "application/json";
+        body = typeof apiRequest.body === "string" ? apiRequest.body : JSON.stringify(apiRequest.body);
+      }
+      const response = await options.transport.request({
+        method: apiRequest.method ?? "GET",
+        url,
+        headers,
+        body,
+      });
+      return { response, fromCache };
+    };
+    let { response, fromCache } = await send(false);
+    if (response.status === 401 && fromCache) {
+      // The API no longer accepts the cached token (revoked, or the app's permissions changed): get a new one once.
+      ({ response } = await send(true));
+    }
+    if (response.status >= 400) {
+      throw translateApiError(response.status, response.body, { commandPrefix: options.commandPrefix });
+    }
+    if (response.status === 204 || response.body.trim() === "") return undefined as T;
+    try {
+      return JSON.parse(response.body) as T;
+    } catch {
+      throw new ApiError(
+        `The API answered ${response.status} with a body that is not JSON (${response.body.slice(0, 80).replace(/\s+/g, " ")}…).`,
+      );
+    }
+  };
+
+  return {
+    baseUrl: base.toString().replace(/\/$/, ""),
+    request,
+    get: (path, query) => request({ path, query }),
+  };
+}

@@ -1,0 +1,231 @@
+import {
+  type CloudEndpoints,
+  type ContextAccess,
+  createClientSecretStrategy,
+  customCloud,
+  type FlowId,
+  type FlowStrategy,
+  getCloud,
+  MsintError,
+  ParameterError,
+  TokenProvider,
+  type Transport,
+} from "@msint/auth-core";
+import type { IntegrationManifest, SupportedFlows } from "./manifest.js";
+import { AUTH_PARAMETERS, type ParameterDefinition, toBoolean, validators } from "./parameters.js";
+import { qualifyScope } from "./resources.js";
+
+/** Names of the flows as the seed document writes them. */
+export const FLOW_NAMES: Record<FlowId, string> = {
+  "xsoar-app": "Cortex XSOAR application",
+  "client-credentials": "Client Credentials",
+  "authorization-code": "Authorization Code",
+  "device-code": "Device Code",
+  "managed-identity": "Azure Managed Identities",
+};
+
+/** The flows an integration declares, in the seed table's column order. */
+export function declaredFlows(flows: SupportedFlows): FlowId[] {
+  const list: FlowId[] = [];
+  if (flows.xsoarApp) list.push("xsoar-app");
+  if (flows.clientCredentials) list.push("client-credentials");
+  if (flows.deviceCode) list.push("device-code");
+  if (flows.authorizationCode) list.push("authorization-code");
+  if (flows.managedIdentities === true) list.push("managed-identity");
+  return list;
+}
+
+type Params = Record<string, string | boolean | undefined>;
+
+/** Where the instance authenticates and which API endpoint it calls. */
+export interface ResolvedEndpoints {
+  cloud: CloudEndpoints;
+  loginHost: string;
+  /** API root of the integration's resource, no trailing slash. */
+  apiBase: string;
+  /** Token audience (the resource), no trailing slash. */
+  audience: string;
+}
+
+/** Resolves Azure Cloud (or Custom with Azure AD endpoint and Server URL) to concrete endpoints. */
+export function resolveEndpoints(manifest: IntegrationManifest, params: Params): ResolvedEndpoints {
+  const cloudName = String(params["azure_cloud"] ?? "Worldwide");
+  if (cloudName.toLowerCase() === "custom") {
+    const missing = [AUTH_PARAMETERS.azure_ad_endpoint, AUTH_PARAMETERS.server_url].filter(
+      (definition) => !params[definition.key],
+    );
+    if (missing.length > 0) {
+      throw new ParameterError(
+        `Azure Cloud is Custom, so ${missing.map((definition) => definition.displayName).join(" and ")} must be set. Set them to the login host and the ${manifest.resource.displayName} endpoint, or choose a named Azure Cloud.`,
+        missing[0]!.displayName,
+      );
+    }
+    const cloud = customCloud({
+      loginHost: String(params["azure_ad_endpoint"]),
+      resourceUrl: String(params["server_url"]),
+    });
+    const apiBase = String(params["server_url"]).replace(/\/+$/, "");
+    return { cloud, loginHost: cloud.loginHost, apiBase, audience: apiBase };
+  }
+  const cloud = getCloud(cloudName);
+  const apiBase = manifest.resource.endpoint(cloud).replace(/\/+$/, "");
+  return { cloud, loginHost: cloud.loginHost, apiBase, audience: apiBase };
+}
+
+/** The chosen flow and the parameters it runs with. */
+export interface FlowSelection {
+  flow: FlowId;
+  selfDeployed: boolean;
+}
+
+function displayNameOf(definition: ParameterDefinition, selfDeployed: boolean): string {
+  return selfDeployed ? definition.displayName : (definition.xsoarAppName ?? definition.displayName);
+}
+
+function unsupported(manifest: IntegrationManifest, flow: FlowId): MsintError {
+  const supported = declaredFlows(manifest.flows).map((id) => FLOW_NAMES[id]);
+  return new ParameterError(
+    `${manifest.displayName} does not support the ${FLOW_NAMES[flow]} flow. It supports: ${supported.join(", ")}.`,
+    flow === "managed-identity"
+      ? AUTH_PARAMETERS.use_managed_identities.displayName
+      : AUTH_PARAMETERS.auth_type.displayName,
+  );
+}
+
+/**
+ * Picks the flow the way the seed document describes the instance settings: managed identities when ticked
+ * (or chosen as Authentication Type); the Cortex XSOAR application unless "Use a self-deployed Azure
+ * Application" is ticked; otherwise the Authentication Type, defaulting to client credentials.
+ */
+export function selectFlow(manifest: IntegrationManifest, params: Params): FlowSelection {
+  const flows = manifest.flows;
+  const authType = typeof params["auth_type"] === "string" ? params["auth_type"].toLowerCase() : "";
+  if (toBoolean(params["use_managed_identities"]) || authType === "azure managed identities") {
+    if (flows.managedIdentities !== true) throw unsupported(manifest, "managed-identity");
+    return { flow: "managed-identity", selfDeployed: true };
+  }
+  const canSelfDeploy = flows.clientCredentials || flows.authorizationCode || flows.deviceCode;
+  const selfDeployed = toBoolean(params["self_deployed"]) || !flows.xsoarApp;
+  if (!selfDeployed) return { flow: "xsoar-app", selfDeployed: false };
+  if (!canSelfDeploy) {
+    throw new ParameterError(
+      `${manifest.displayName} cannot use a self-deployed Azure application. It supports: ${declaredFlows(
+        flows,
+      )
+        .map((id) => FLOW_NAMES[id])
+        .join(", ")}.`,
+      AUTH_PARAMETERS.self_deployed.displayName,
+    );
+  }
+  let flow: FlowId;
+  if (authType === "client credentials") flow = "client-credentials";
+  else if (authType === "authorization code") flow = "authorization-code";
+  else if (authType === "device code") flow = "device-code";
+  else if (params["redirect_uri"] && params["auth_code"] && flows.authorizationCode)
+    flow = "authorization-code";
+  else if (flows.clientCredentials) flow = "client-credentials";
+  else if (flows.authorizationCode) flow = "authorization-code";
+  else flow = "device-code";
+  const allowed =
+    (flow === "client-credentials" && flows.clientCredentials) ||
+    (flow === "authorization-code" && flows.authorizationCode) ||
+    (flow === "device-code" && flows.deviceCode);
+  if (!allowed) throw unsupported(manifest, flow);
+  return { flow, selfDeployed: true };
+}
+
+/** Throws one error listing every missing parameter of the flow by display name. */
+function requireParameters(
+  flow: FlowId,
+  params: Params,
+  definitions: ParameterDefinition[],
+  selfDeployed: boolean,
+): void {
+  const missing = definitions.filter((definition) => !params[definition.key]);
+  if (missing.length === 0) return;
+  const names = missing.map((definition) => displayNameOf(definition, selfDeployed));
+  throw new ParameterError(
+    `The ${FLOW_NAMES[flow]} flow needs ${names.join(", ")}. Set ${missing.length === 1 ? "it" : "them"} with msint instance set <name> --param ${missing
+      .map((definition) => `${definition.key}=…`)
+      .join(" --param ")}.`,
+    names[0]!,
+  );
+}
+
+export interface StrategyInput {
+  manifest: IntegrationManifest;
+  params: Params;
+  endpoints: ResolvedEndpoints;
+  transport: Transport;
+}
+
+/** Builds the flow strategy for the instance, after checking the flow's parameters. */
+export function createStrategy({ manifest, params, endpoints, transport }: StrategyInput): FlowStrategy {
+  const selection = selectFlow(manifest, params);
+  const { flow } = selection;
+  if (flow === "client-credentials") {
+    const certificate = params["certificate_thumbprint"] || params["private_key"];
+    requireParameters(
+      flow,
+      params,
+      certificate
+        ? [
+            AUTH_PARAMETERS.tenant_id,
+            AUTH_PARAMETERS.auth_id,
+            AUTH_PARAMETERS.certificate_thumbprint,
+            AUTH_PARAMETERS.private_key,
+          ]
+        : [AUTH_PARAMETERS.tenant_id, AUTH_PARAMETERS.auth_id, AUTH_PARAMETERS.enc_key],
+      true,
+    );
+    validators.tenant(String(params["tenant_id"]), AUTH_PARAMETERS.tenant_id);
+    validators.guid(String(params["auth_id"]), AUTH_PARAMETERS.auth_id);
+    if (certificate) {
+      throw new MsintError(
+        "Certificate credentials (Certificate Thumbprint and Private Key) are not available in this version of msint yet. Use a Client Secret.",
+      );
+    }
+    return createClientSecretStrategy({
+      tenantId: String(params["tenant_id"]),
+      clientId: String(params["auth_id"]),
+      clientSecret: String(params["enc_key"]),
+      loginHost: endpoints.loginHost,
+      transport,
+      commandPrefix: manifest.commandPrefix,
+    });
+  }
+  const hint =
+    flow === "xsoar-app"
+      ? " If you registered your own application, tick Use a self-deployed Azure Application (self_deployed=true)."
+      : "";
+  throw new MsintError(`The ${FLOW_NAMES[flow]} flow is not available in this version of msint yet.${hint}`);
+}
+
+/** Scopes the instance's tokens need: application scopes, or delegated ones for user flows. */
+export function scopesFor(
+  manifest: IntegrationManifest,
+  flow: FlowId,
+  endpoints: ResolvedEndpoints,
+): string[] {
+  const delegated = flow === "authorization-code" || flow === "device-code";
+  const scopes = delegated ? manifest.resource.delegatedScopes : manifest.resource.applicationScopes;
+  return scopes.map((scope) => qualifyScope(scope, endpoints.audience, manifest.resource.kind));
+}
+
+/** Creates the token provider of one instance. */
+export function createTokenProvider(strategy: FlowStrategy, access: ContextAccess, now?: () => number) {
+  return new TokenProvider(strategy, access, { now });
+}
+
+/** The flows in the seed table's words: "yes", "no", "yes - device", "no - saas". */
+export function flowTableWords(flows: SupportedFlows) {
+  const yesNo = (value: boolean) => (value ? "yes" : "no");
+  return {
+    xsoarApp: flows.xsoarApp === "device" ? "yes - device" : flows.xsoarApp === "yes" ? "yes" : "no",
+    clientCredentials: yesNo(flows.clientCredentials),
+    deviceCode: yesNo(flows.deviceCode),
+    authorizationCode: yesNo(flows.authorizationCode),
+    managedIdentities: flows.managedIdentities === "saas" ? "no - saas" : yesNo(flows.managedIdentities),
+    nationalClouds: yesNo(flows.nationalClouds),
+  };
+}

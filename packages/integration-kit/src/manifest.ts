@@ -1,0 +1,86 @@
+import type { CloudEndpoints } from "@msint/auth-core";
+import type { ApiClient } from "./api-client.js";
+import type { ParameterDefinition } from "./parameters.js";
+import type { CommandResult } from "./results.js";
+
+/** The six columns of the seed document's table of supported flows. */
+export interface SupportedFlows {
+  /** Cortex XSOAR application (the token broker); `"device"` when it is reached through device code. */
+  xsoarApp: false | "yes" | "device";
+  clientCredentials: boolean;
+  deviceCode: boolean;
+  authorizationCode: boolean;
+  /** `"saas"`: not available because the product runs as SaaS. */
+  managedIdentities: boolean | "saas";
+  nationalClouds: boolean;
+}
+
+/** Where an integration's API lives in each cloud, and which scopes its tokens need. */
+export interface ResourceDefinition {
+  /** A short name, e.g. "graph" or "arm". */
+  kind: string;
+  /** Human name for messages, e.g. "Microsoft Graph". */
+  displayName: string;
+  /** The API root (and token audience) in a named cloud. */
+  endpoint(cloud: CloudEndpoints): string;
+  /** Scopes for application permissions (client credentials, broker); relative ones are joined to the audience. */
+  applicationScopes: readonly string[];
+  /** Scopes for delegated permissions (authorization code, device code). */
+  delegatedScopes: readonly string[];
+}
+
+/** One argument of a command. */
+export interface ArgumentDefinition {
+  name: string;
+  description: string;
+  required?: boolean;
+  defaultValue?: string;
+  /** Allowed values, when the argument is a choice. */
+  predefined?: readonly string[];
+}
+
+/** One context output of a command (documentation of `outputs`). */
+export interface OutputDefinition {
+  path: string;
+  type: "string" | "number" | "boolean" | "date" | "unknown";
+  description: string;
+}
+
+/** What a command handler receives. */
+export interface CommandContext {
+  /** Arguments after defaults were applied and required ones checked. */
+  args: Record<string, string>;
+  /** Resolved instance parameters (env references read). */
+  params: Record<string, string | boolean | undefined>;
+  /** HTTP client for the integration's API: base URL of the instance's cloud, bearer token attached. */
+  api: ApiClient;
+  /** The instance name. */
+  instance: string;
+}
+
+export interface CommandDefinition {
+  description: string;
+  arguments?: readonly ArgumentDefinition[];
+  outputs?: readonly OutputDefinition[];
+  run(context: CommandContext): Promise<CommandResult>;
+}
+
+/** The whole of what an integration declares. Everything about authentication comes from the kit. */
+export interface IntegrationManifest {
+  /** Unique package slug (`@msint/<id>`). */
+  id: string;
+  /** Exactly the name of the seed table's row. */
+  displayName: string;
+  /** Prefix of every command, e.g. `msgraph-user`. May repeat across integrations. */
+  commandPrefix: string;
+  description?: string;
+  flows: SupportedFlows;
+  resource: ResourceDefinition;
+  /** Permissions the app registration needs, shown by `-auth-test` when access is denied. */
+  permissions?: { application?: readonly string[]; delegated?: readonly string[] };
+  /** Parameters beyond authentication (subscription ID, workspace, …). */
+  parameters?: readonly ParameterDefinition[];
+  commands: Record<string, CommandDefinition>;
+  /** What `<prefix>-test` runs after authenticating; defaults to getting a token. */
+  test?: (context: CommandContext) => Promise<void>;
+}

@@ -1,0 +1,271 @@
+import { ParameterError } from "@msint/auth-core";
+
+/** The kinds of values an instance parameter holds. Secrets are never echoed back. */
+export type ParameterType = "string" | "secret" | "boolean" | "select" | "url";
+
+/** One instance parameter: its XSOAR key, the name a user sees, and how to validate it. */
+export interface ParameterDefinition {
+  key: string;
+  /** Display name in the self-deployed configuration (what error messages name). */
+  displayName: string;
+  /** Display name when the Cortex XSOAR application is used (ID / Token / Key), if different. */
+  xsoarAppName?: string;
+  type: ParameterType;
+  /** Help text shown by `msint instance` and in generated docs. */
+  help: string;
+  options?: readonly string[];
+  defaultValue?: string | boolean;
+  /** Throws a ParameterError when the value is malformed. Called with the resolved, non-empty value. */
+  validate?: (value: string, definition: ParameterDefinition) => void;
+}
+
+/** Values as stored: strings and booleans; `env:NAME` strings are read from the environment at run time. */
+export type ParameterValues = Record<string, string | boolean | undefined>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+export const AUTH_TYPES = [
+  "Client Credentials",
+  "Authorization Code",
+  "Device Code",
+  "Azure Managed Identities",
+] as const;
+export type AuthType = (typeof AUTH_TYPES)[number];
+
+function fail(definition: ParameterDefinition, problem: string, fix: string): never {
+  throw new ParameterError(`${definition.displayName}: ${problem} ${fix}`, definition.displayName);
+}
+
+export const validators = {
+  guid(value: string, definition: ParameterDefinition) {
+    if (!GUID.test(value)) {
+      fail(
+        definition,
+        "is not a GUID.",
+        "Copy the Application (client) ID from the app registration's Overview page (it looks like 00000000-0000-0000-0000-000000000000).",
+      );
+    }
+  },
+  tenant(value: string, definition: ParameterDefinition) {
+    if (!GUID.test(value) && !DOMAIN.test(value)) {
+      fail(
+        definition,
+        "is neither a tenant GUID nor a domain name.",
+        "Copy the Directory (tenant) ID from the app registration's Overview page, or use the tenant's domain such as contoso.onmicrosoft.com.",
+      );
+    }
+  },
+  noStraySpace(value: string, definition: ParameterDefinition) {
+    if (value !== value.trim()) {
+      fail(
+        definition,
+        "starts or ends with white space.",
+        "Paste the value again without the surrounding spaces or line breaks.",
+      );
+    }
+  },
+  absoluteUrl(value: string, definition: ParameterDefinition) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      fail(definition, `"${value}" is not an absolute URL.`, "Enter a full URL such as https://localhost.");
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      fail(definition, `uses the unsupported scheme ${url.protocol}`, "Use an https:// URL.");
+    }
+  },
+} as const;
+
+function selectValidator(value: string, definition: ParameterDefinition) {
+  const options = definition.options ?? [];
+  if (!options.some((option) => option.toLowerCase() === value.toLowerCase())) {
+    fail(definition, `"${value}" is not one of the choices.`, `Choose one of: ${options.join(", ")}.`);
+  }
+}
+
+function booleanValidator(value: string, definition: ParameterDefinition) {
+  if (!/^(true|false|yes|no|1|0)$/i.test(value)) {
+    fail(definition, `"${value}" is not a yes/no value.`, "Use true or false.");
+  }
+}
+
+/** The authentication parameters every integration shares, with the seed document's display names. */
+export const AUTH_PARAMETERS = {
+  auth_id: {
+    key: "auth_id",
+    displayName: "App/Client ID",
+    xsoarAppName: "ID",
+    type: "string",
+    help: "Self-deployed: the Application (client) ID from the app registration's Overview page. Cortex XSOAR application: the ID received from the authorization page.",
+    validate: (value, definition) => {
+      validators.noStraySpace(value, definition);
+      // The Cortex XSOAR application's ID is a registration id (optionally @<broker URL>), not a GUID.
+    },
+  },
+  tenant_id: {
+    key: "tenant_id",
+    displayName: "Tenant ID",
+    xsoarAppName: "Token",
+    type: "secret",
+    help: "Self-deployed: the Directory (tenant) ID from the app registration's Overview page. Cortex XSOAR application: the token received from the authorization page.",
+    validate: validators.noStraySpace,
+  },
+  enc_key: {
+    key: "enc_key",
+    displayName: "Client Secret",
+    xsoarAppName: "Key",
+    type: "secret",
+    help: "Self-deployed: the secret Value (not the Secret ID) from Certificates & secrets. Cortex XSOAR application: the key received from the authorization page.",
+    validate: validators.noStraySpace,
+  },
+  self_deployed: {
+    key: "self_deployed",
+    displayName: "Use a self-deployed Azure Application",
+    type: "boolean",
+    defaultValue: false,
+    help: "Tick when you use your own app registration instead of the Cortex XSOAR multi-tenant application.",
+  },
+  auth_type: {
+    key: "auth_type",
+    displayName: "Authentication Type",
+    type: "select",
+    options: AUTH_TYPES,
+    help: "Client Credentials acts as the application (application permissions); Authorization Code and Device Code act as a signed-in user (delegated permissions); Azure Managed Identities uses the identity of the Azure machine msint runs on.",
+  },
+  certificate_thumbprint: {
+    key: "certificate_thumbprint",
+    displayName: "Certificate Thumbprint",
+    type: "string",
+    help: "Instead of a client secret: the thumbprint shown for the certificate under Certificates & secrets (SHA-1, 40 hex characters).",
+  },
+  private_key: {
+    key: "private_key",
+    displayName: "Private Key",
+    type: "secret",
+    help: "The PEM private key of the registered certificate, including the BEGIN/END lines.",
+  },
+  redirect_uri: {
+    key: "redirect_uri",
+    displayName: "Application redirect URI",
+    type: "url",
+    help: "Authorization Code flow: the redirect URI registered under Authentication > Web (for example https://localhost).",
+    validate: validators.absoluteUrl,
+  },
+  auth_code: {
+    key: "auth_code",
+    displayName: "Authorization code",
+    type: "secret",
+    help: "Authorization Code flow: the code from the redirected URL after signing in with the URL of !<prefix>-generate-login-url.",
+  },
+  use_managed_identities: {
+    key: "use_managed_identities",
+    displayName: "Use Azure Managed Identities",
+    type: "boolean",
+    defaultValue: false,
+    help: "Authenticate with the managed identity of the Azure VM or App Service msint runs on.",
+  },
+  managed_identities_client_id: {
+    key: "managed_identities_client_id",
+    displayName: "Azure Managed Identities Client ID",
+    type: "string",
+    help: "For a user-assigned managed identity: its Client ID (Azure Portal > Managed Identities). Leave empty for the system-assigned identity.",
+    validate: validators.guid,
+  },
+  azure_cloud: {
+    key: "azure_cloud",
+    displayName: "Azure Cloud",
+    type: "select",
+    options: ["Worldwide", "US GCC", "US GCC-High", "DoD", "China", "Germany", "Custom"],
+    defaultValue: "Worldwide",
+    help: "The national cloud of your tenant. Custom uses the Azure AD endpoint and Server URL parameters.",
+  },
+  azure_ad_endpoint: {
+    key: "azure_ad_endpoint",
+    displayName: "Azure AD endpoint",
+    type: "url",
+    help: "With Azure Cloud = Custom: the login host, e.g. https://login.microsoftonline.us.",
+    validate: validators.absoluteUrl,
+  },
+  server_url: {
+    key: "server_url",
+    displayName: "Server URL",
+    type: "url",
+    help: "With Azure Cloud = Custom: the API endpoint of the service, e.g. https://graph.microsoft.us.",
+    validate: validators.absoluteUrl,
+  },
+  insecure: {
+    key: "insecure",
+    displayName: "Trust any certificate (not secure)",
+    type: "boolean",
+    defaultValue: false,
+    help: "Skip TLS certificate verification for this instance only. Prefer NODE_EXTRA_CA_CERTS with your CA bundle.",
+  },
+  proxy: {
+    key: "proxy",
+    displayName: "Use system proxy settings",
+    type: "boolean",
+    defaultValue: false,
+    help: "Send requests through the proxy of HTTPS_PROXY / HTTP_PROXY, except hosts listed in NO_PROXY.",
+  },
+} satisfies Record<string, ParameterDefinition>;
+
+/** Validates a stored value against its definition (env references are checked when resolved). */
+export function validateParameterValue(
+  definition: ParameterDefinition,
+  value: string | boolean | undefined,
+): void {
+  if (value === undefined || value === "") return;
+  if (typeof value === "boolean") {
+    if (definition.type !== "boolean") {
+      fail(definition, "must be text, not a yes/no value.", "Give it a text value.");
+    }
+    return;
+  }
+  if (value.startsWith("env:")) {
+    if (!/^env:[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+      fail(
+        definition,
+        `refers to "${value}", which is not a valid environment variable name.`,
+        "Use env:NAME.",
+      );
+    }
+    return;
+  }
+  if (definition.type === "boolean") booleanValidator(value, definition);
+  if (definition.type === "select") selectValidator(value, definition);
+  definition.validate?.(value, definition);
+}
+
+/** Reads `env:NAME` references and validates every value. Returns plain values; throws on the first problem. */
+export function resolveParameterValues(
+  definitions: readonly ParameterDefinition[],
+  values: ParameterValues,
+  env: NodeJS.ProcessEnv,
+): Record<string, string | boolean | undefined> {
+  const resolved: Record<string, string | boolean | undefined> = {};
+  for (const definition of definitions) {
+    let value = values[definition.key];
+    if (typeof value === "string" && value.startsWith("env:")) {
+      const variable = value.slice(4);
+      value = env[variable];
+      if (value === undefined) {
+        fail(
+          definition,
+          `refers to the environment variable ${variable}, which is not set.`,
+          `Set ${variable} or store the value itself.`,
+        );
+      }
+    }
+    if (value === undefined || value === "") value = definition.defaultValue;
+    if (value !== undefined && value !== "") validateParameterValue(definition, value);
+    resolved[definition.key] = definition.type === "boolean" ? toBoolean(value) : value;
+  }
+  return resolved;
+}
+
+export function toBoolean(value: string | boolean | undefined): boolean {
+  if (typeof value === "boolean") return value;
+  return typeof value === "string" && /^(true|yes|1)$/i.test(value.trim());
+}

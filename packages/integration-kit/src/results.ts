@@ -1,0 +1,50 @@
+/**
+ * What a command returns: markdown for people (what the War Room shows), structured outputs under a context
+ * path, and the raw API response.
+ */
+export interface CommandResult {
+  readable: string;
+  /** Context path of the outputs, e.g. `MSGraphUser`. */
+  outputsPrefix?: string;
+  /** Field that identifies an output entry, e.g. `ID`. */
+  outputsKeyField?: string;
+  outputs?: unknown;
+  raw?: unknown;
+}
+
+type Cell = string | number | boolean | null | undefined | readonly unknown[] | Record<string, unknown>;
+
+function cellText(value: Cell | unknown): string {
+  if (value === null || value === undefined) return "";
+  if (Array.isArray(value)) return value.map((item) => cellText(item)).join(", ");
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+
+/**
+ * Renders rows as a markdown table with a `### title` heading; the columns are `headers` in that order, or the
+ * keys of the rows in first-seen order. An empty list renders "**No entries.**" as XSOAR does.
+ */
+export function tableToMarkdown(
+  title: string,
+  rows: readonly Record<string, unknown>[] | Record<string, unknown>,
+  headers?: readonly string[],
+): string {
+  const list = Array.isArray(rows) ? rows : [rows as Record<string, unknown>];
+  const lines = [`### ${title}`];
+  if (list.length === 0) {
+    lines.push("**No entries.**");
+    return `${lines.join("\n")}\n`;
+  }
+  const columns = headers ? [...headers] : [...new Set(list.flatMap((row) => Object.keys(row)))];
+  lines.push(`|${columns.map((column) => escapeCell(column)).join("|")}|`);
+  lines.push(`|${columns.map(() => "---").join("|")}|`);
+  for (const row of list) {
+    lines.push(`|${columns.map((column) => escapeCell(cellText(row[column]))).join("|")}|`);
+  }
+  return `${lines.join("\n")}\n`;
+}

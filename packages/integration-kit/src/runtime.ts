@@ -1,0 +1,177 @@
+import {
+  type ContextAccess,
+  type ContextStore,
+  createTransport,
+  type IntegrationContext,
+  MsintError,
+  TokenProvider,
+  type Transport,
+} from "@msint/auth-core";
+import { createApiClient } from "./api-client.js";
+import { UsageError } from "./args.js";
+import { createStrategy, FLOW_NAMES, resolveEndpoints, scopesFor, selectFlow } from "./auth.js";
+import type { Integration } from "./define.js";
+import type { ArgumentDefinition, CommandContext, CommandDefinition } from "./manifest.js";
+import { type ParameterValues, resolveParameterValues, toBoolean } from "./parameters.js";
+import type { CommandResult } from "./results.js";
+
+/** One configured instance, as persisted: its integration, its parameters and its integration context. */
+export interface InstanceDocument {
+  version: 1;
+  name: string;
+  integration: string;
+  params: ParameterValues;
+  context?: IntegrationContext;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RunCommandOptions {
+  store: ContextStore<InstanceDocument>;
+  /** The instance as already read by the caller (saves a read on the hot path). */
+  document: InstanceDocument;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides the transport built from the instance's proxy/insecure parameters (tests, benchmarks). */
+  transport?: Transport;
+  now?: () => number;
+}
+
+/** Read/update access to the `context` part of an instance document. */
+export function contextAccess(store: ContextStore<InstanceDocument>, name: string): ContextAccess {
+  return {
+    read: async () => (await store.read(name))?.context,
+    update: async (fn) => {
+      let result: IntegrationContext | undefined;
+      await store.update(name, async (document) => {
+        if (!document) throw new MsintError(`The instance "${name}" was removed while the command ran.`);
+        const next = await fn(document.context);
+        result = next;
+        if (next === document.context) return document;
+        return { ...document, context: next ?? {}, updatedAt: new Date().toISOString() };
+      });
+      return result;
+    },
+  };
+}
+
+function parseArguments(name: string, definition: CommandDefinition, raw: Record<string, string>) {
+  const declared = definition.arguments ?? [];
+  const byName = new Map<string, ArgumentDefinition>(declared.map((argument) => [argument.name, argument]));
+  for (const given of Object.keys(raw)) {
+    if (!byName.has(given)) {
+      const known = declared.map((argument) => argument.name);
+      throw new UsageError(
+        `${name} has no argument "${given}". ${known.length ? `Its arguments: ${known.join(", ")}.` : "It takes no arguments."}`,
+      );
+    }
+  }
+  const args: Record<string, string> = {};
+  for (const argument of declared) {
+    const value = raw[argument.name] ?? argument.defaultValue;
+    if (value === undefined || value === "") {
+      if (argument.required) {
+        throw new UsageError(
+          `${name} needs the argument ${argument.name} (${argument.description}). Add ${argument.name}=<value>.`,
+        );
+      }
+      continue;
+    }
+    if (argument.predefined && !argument.predefined.includes(value)) {
+      throw new UsageError(
+        `${argument.name} must be one of: ${argument.predefined.join(", ")} (got "${value}").`,
+      );
+    }
+    args[argument.name] = value;
+  }
+  return args;
+}
+
+function resetGuidance(
+  integration: Integration,
+  params: Record<string, string | boolean | undefined>,
+): string {
+  const prefix = integration.manifest.commandPrefix;
+  let flow: string | undefined;
+  try {
+    flow = selectFlow(integration.manifest, params).flow;
+  } catch {
+    flow = undefined;
+  }
+  const lines = [
+    "Authorization was reset successfully. Please regenerate the credentials, and then click **Test** to validate the credentials and connection.",
+  ];
+  if (flow === "authorization-code") {
+    lines.push(
+      `Next: check the Client ID, Client Secret, Tenant ID and Application redirect URI, run !${prefix}-generate-login-url to get a new Authorization code, then run !${prefix}-auth-test.`,
+    );
+  } else if (flow === "device-code") {
+    lines.push(`Next: run !${prefix}-auth-start and !${prefix}-auth-complete, then !${prefix}-auth-test.`);
+  } else {
+    lines.push(
+      `Next: run !${prefix}-auth-test; the next command requests a new token with the app's current permissions.`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Lists the integration's commands for "unknown command" errors. */
+function unknownCommand(integration: Integration, name: string): UsageError {
+  return new UsageError(
+    `${integration.manifest.displayName} has no command "${name}". Its commands: ${integration.commandNames().join(", ")}.`,
+  );
+}
+
+/**
+ * Runs one command of an instance: the kit's generated auth commands or the integration's own, with the flow
+ * the instance's parameters select.
+ */
+export async function runCommand(
+  integration: Integration,
+  commandName: string,
+  rawArgs: Record<string, string>,
+  options: RunCommandOptions,
+): Promise<CommandResult> {
+  const { manifest } = integration;
+  const prefix = manifest.commandPrefix;
+  const own = integration.ownCommand(commandName);
+  if (!own && !integration.authCommands.includes(commandName)) throw unknownCommand(integration, commandName);
+  const env = options.env ?? process.env;
+  const { store, document } = options;
+  const params = resolveParameterValues(integration.parameters, document.params, env);
+
+  if (commandName === `${prefix}-auth-reset`) {
+    await store.update(document.name, (current) =>
+      current ? { ...current, context: {}, updatedAt: new Date().toISOString() } : current,
+    );
+    return { readable: resetGuidance(integration, params) };
+  }
+
+  const endpoints = resolveEndpoints(manifest, params);
+  const transport =
+    options.transport ??
+    createTransport({ insecure: toBoolean(params["insecure"]), proxy: toBoolean(params["proxy"]) });
+  const strategy = createStrategy({ manifest, params, endpoints, transport });
+  const access = contextAccess(store, document.name);
+  const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(document.context);
+  const scopes = scopesFor(manifest, strategy.flow, endpoints);
+  const getToken = (forceRefresh = false) => provider.getToken(scopes, { forceRefresh });
+  const api = createApiClient({ baseUrl: endpoints.apiBase, transport, getToken, commandPrefix: prefix });
+  const context: CommandContext = { args: {}, params, api, instance: document.name };
+
+  if (commandName === `${prefix}-auth-test`) {
+    parseArguments(commandName, { description: "", run: async () => ({ readable: "" }) }, rawArgs);
+    await getToken();
+    return { readable: "✅ Success!" };
+  }
+  if (commandName === `${prefix}-test`) {
+    parseArguments(commandName, { description: "", run: async () => ({ readable: "" }) }, rawArgs);
+    await getToken();
+    await manifest.test?.(context);
+    return {
+      readable: `✅ Success! ${manifest.displayName} authenticated with ${FLOW_NAMES[strategy.flow]} and reached ${manifest.resource.displayName}.`,
+    };
+  }
+  const definition = own!;
+  context.args = parseArguments(commandName, definition, rawArgs);
+  return definition.run(context);
+}
