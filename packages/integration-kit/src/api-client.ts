@@ -9,6 +9,19 @@ export interface ApiRequest {
   headers?: Record<string, string>;
 }
 
+/** How one request is authorized. */
+export interface Authorization {
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  /** True when a cached credential was used (a 401 then earns one retry with a fresh one). */
+  fromCache: boolean;
+}
+
+/** Bearer authorization from a token provider's result. */
+export function bearer(result: { token: string; fromCache: boolean }): Authorization {
+  return { headers: { authorization: `Bearer ${result.token}` }, fromCache: result.fromCache };
+}
+
 /** HTTP client for an integration's API: the instance's cloud endpoint, a bearer token, errors made readable. */
 export interface ApiClient {
   readonly baseUrl: string;
@@ -19,15 +32,20 @@ export interface ApiClient {
 export interface ApiClientOptions {
   baseUrl: string;
   transport: Transport;
-  /** Returns a bearer token; `forceRefresh` after the API rejected a cached one. */
-  getToken: (forceRefresh: boolean) => Promise<{ token: string; fromCache: boolean }>;
+  /**
+   * Authorizes a request: a bearer token header, or query parameters (an account SAS token). `forceRefresh`
+   * comes after the API rejected a cached token.
+   */
+  authorize: (forceRefresh: boolean) => Promise<Authorization>;
+  /** Headers every request carries (e.g. `x-ms-version`). */
+  headers?: Readonly<Record<string, string>>;
   commandPrefix: string;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = new URL(options.baseUrl.replace(/\/*$/, "/"));
 
-  const urlFor = (path: string, query: ApiRequest["query"]): string => {
+  const urlFor = (path: string, query: ApiRequest["query"], extra?: Record<string, string>): string => {
     const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(path.replace(/^\/+/, ""), base);
     if (url.origin !== base.origin) {
       // Never send the instance's token to another host.
@@ -38,17 +56,21 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined && value !== "") url.searchParams.set(key, String(value));
     }
+    for (const [key, value] of Object.entries(extra ?? {})) url.searchParams.set(key, value);
     return url.toString();
   };
 
   const request = async <T>(apiRequest: ApiRequest): Promise<T> => {
-    const url = urlFor(apiRequest.path, apiRequest.query);
+    urlFor(apiRequest.path, apiRequest.query); // refuse foreign hosts before any credential is obtained
     const send = async (forceRefresh: boolean) => {
-      const { token, fromCache } = await options.getToken(forceRefresh);
+      const authorization = await options.authorize(forceRefresh);
+      const { fromCache } = authorization;
+      const url = urlFor(apiRequest.path, apiRequest.query, authorization.query);
       const headers: Record<string, string> = {
         accept: "application/json",
+        ...options.headers,
         ...apiRequest.headers,
-        authorization: `Bearer ${token}`,
+        ...authorization.headers,
       };
       let body: string | undefined;
       if (apiRequest.body !== undefined) {

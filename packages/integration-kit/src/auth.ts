@@ -16,7 +16,11 @@ import { AUTH_PARAMETERS, type ParameterDefinition, toBoolean, validators } from
 import { qualifyScope } from "./resources.js";
 
 /** Names of the flows as the seed document writes them. */
-export const FLOW_NAMES: Record<FlowId, string> = {
+/** A flow of the kit: auth-core's token flows, plus the Azure Storage account SAS token (no OAuth at all). */
+export type KitFlowId = FlowId | "shared-access-signature";
+
+export const FLOW_NAMES: Record<KitFlowId, string> = {
+  "shared-access-signature": "Account SAS Token",
   "xsoar-app": "Cortex XSOAR application",
   "client-credentials": "Client Credentials",
   "authorization-code": "Authorization Code",
@@ -63,18 +67,42 @@ export function resolveEndpoints(manifest: IntegrationManifest, params: Params):
     const cloud = customCloud({
       loginHost: String(params["azure_ad_endpoint"]),
       resourceUrl: String(params["server_url"]),
+      resourceKey: manifest.resource.cloudKey,
     });
-    const apiBase = String(params["server_url"]).replace(/\/+$/, "");
-    return { cloud, loginHost: cloud.loginHost, apiBase, audience: apiBase };
+    const apiBase = trimSlash(String(params["server_url"]));
+    return {
+      cloud,
+      loginHost: cloud.loginHost,
+      apiBase,
+      audience: audienceOf(manifest, cloud, params, apiBase),
+    };
   }
   const cloud = getCloud(cloudName);
-  const apiBase = manifest.resource.endpoint(cloud).replace(/\/+$/, "");
-  return { cloud, loginHost: cloud.loginHost, apiBase, audience: apiBase };
+  const apiBase = trimSlash(manifest.resource.endpoint(cloud, params));
+  return {
+    cloud,
+    loginHost: cloud.loginHost,
+    apiBase,
+    audience: audienceOf(manifest, cloud, params, apiBase),
+  };
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+function audienceOf(
+  manifest: IntegrationManifest,
+  cloud: CloudEndpoints,
+  params: Params,
+  apiBase: string,
+): string {
+  return manifest.resource.audience ? trimSlash(manifest.resource.audience(cloud, params)) : apiBase;
 }
 
 /** The chosen flow and the parameters it runs with. */
 export interface FlowSelection {
-  flow: FlowId;
+  flow: KitFlowId;
   selfDeployed: boolean;
 }
 
@@ -82,7 +110,7 @@ function displayNameOf(definition: ParameterDefinition, selfDeployed: boolean): 
   return selfDeployed ? definition.displayName : (definition.xsoarAppName ?? definition.displayName);
 }
 
-function unsupported(manifest: IntegrationManifest, flow: FlowId): MsintError {
+function unsupported(manifest: IntegrationManifest, flow: KitFlowId): MsintError {
   const supported = declaredFlows(manifest.flows).map((id) => FLOW_NAMES[id]);
   return new ParameterError(
     `${manifest.displayName} does not support the ${FLOW_NAMES[flow]} flow. It supports: ${supported.join(", ")}.`,
@@ -103,6 +131,14 @@ export function selectFlow(manifest: IntegrationManifest, params: Params): FlowS
   if (toBoolean(params["use_managed_identities"]) || authType === "azure managed identities") {
     if (flows.managedIdentities !== true) throw unsupported(manifest, "managed-identity");
     return { flow: "managed-identity", selfDeployed: true };
+  }
+  if (
+    manifest.resource.sharedAccessSignature &&
+    !flows.clientCredentials &&
+    !flows.authorizationCode &&
+    !flows.deviceCode
+  ) {
+    return { flow: "shared-access-signature", selfDeployed: true };
   }
   const canSelfDeploy = flows.clientCredentials || flows.authorizationCode || flows.deviceCode;
   const selfDeployed = toBoolean(params["self_deployed"]) || !flows.xsoarApp;
@@ -135,8 +171,8 @@ export function selectFlow(manifest: IntegrationManifest, params: Params): FlowS
 }
 
 /** Throws one error listing every missing parameter of the flow by display name. */
-function requireParameters(
-  flow: FlowId,
+export function requireParameters(
+  flow: KitFlowId,
   params: Params,
   definitions: ParameterDefinition[],
   selfDeployed: boolean,

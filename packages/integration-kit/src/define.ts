@@ -64,6 +64,7 @@ function authParametersFor(manifest: IntegrationManifest): ParameterDefinition[]
   const p = AUTH_PARAMETERS;
   const selfDeployed = flows.clientCredentials || flows.authorizationCode || flows.deviceCode;
   const list: ParameterDefinition[] = [];
+  if (manifest.resource.sharedAccessSignature) list.push(p.account_name, p.sas_token);
   if (flows.xsoarApp || selfDeployed) list.push(p.auth_id, p.tenant_id, p.enc_key);
   if (flows.xsoarApp && selfDeployed) list.push(p.self_deployed);
   if (selfDeployed) list.push(p.auth_type);
@@ -87,7 +88,7 @@ function authCommandsFor(manifest: IntegrationManifest): string[] {
  */
 export function defineIntegration(manifest: IntegrationManifest): Integration {
   validateManifest(manifest);
-  const own = manifest.parameters ?? [];
+  const own = [...(manifest.resource.parameters ?? []), ...(manifest.parameters ?? [])];
   const parameters = [...authParametersFor(manifest), ...own];
   const keys = new Set<string>();
   for (const parameter of parameters) {

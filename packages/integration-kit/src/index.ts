@@ -18,6 +18,7 @@ export type {
   CommandDefinition,
   IntegrationManifest,
   OutputDefinition,
+  ResolvedParams,
   ResourceDefinition,
   SupportedFlows,
 } from "./manifest.js";

@@ -1,4 +1,4 @@
-import type { CloudEndpoints } from "@msint/auth-core";
+import type { CloudEndpoints, CloudServiceKey } from "@msint/auth-core";
 import type { ApiClient } from "./api-client.js";
 import type { ParameterDefinition } from "./parameters.js";
 import type { CommandResult } from "./results.js";
@@ -15,18 +15,34 @@ export interface SupportedFlows {
   nationalClouds: boolean;
 }
 
+/** Resolved instance parameters (env references read, defaults applied). */
+export type ResolvedParams = Record<string, string | boolean | undefined>;
+
 /** Where an integration's API lives in each cloud, and which scopes its tokens need. */
 export interface ResourceDefinition {
   /** A short name, e.g. "graph" or "arm". */
   kind: string;
   /** Human name for messages, e.g. "Microsoft Graph". */
   displayName: string;
-  /** The API root (and token audience) in a named cloud. */
-  endpoint(cloud: CloudEndpoints): string;
+  /** The API root in the instance's cloud; `params` give per-instance hosts (cluster URL, storage account …). */
+  endpoint(cloud: CloudEndpoints, params: ResolvedParams): string;
+  /** The token audience (resource); the API root when omitted. */
+  audience?(cloud: CloudEndpoints, params: ResolvedParams): string;
+  /** Which catalog endpoint the Server URL replaces when Azure Cloud is Custom. */
+  cloudKey?: CloudServiceKey;
   /** Scopes for application permissions (client credentials, broker); relative ones are joined to the audience. */
   applicationScopes: readonly string[];
   /** Scopes for delegated permissions (authorization code, device code). */
   delegatedScopes: readonly string[];
+  /** Headers every API request carries (e.g. `x-ms-version` for Azure Storage). */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * Azure Storage data plane: requests may be authorized with an account SAS token (parameter `credentials`)
+   * instead of an OAuth token.
+   */
+  sharedAccessSignature?: boolean;
+  /** Parameters the resource needs (Endpoint Type, storage account name …), added to the integration's. */
+  parameters?: readonly ParameterDefinition[];
 }
 
 /** One argument of a command. */

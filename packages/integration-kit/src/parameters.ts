@@ -202,6 +202,28 @@ export const AUTH_PARAMETERS = {
     defaultValue: false,
     help: "Skip TLS certificate verification for this instance only. Prefer NODE_EXTRA_CA_CERTS with your CA bundle.",
   },
+  account_name: {
+    key: "account_name",
+    displayName: "Storage account name",
+    type: "string",
+    help: "The storage account's name, as shown in the Azure Portal (Storage accounts); it makes the host <name>.<service>.core.windows.net.",
+    validate: (value, definition) => {
+      if (!/^[a-z0-9]{3,24}$/.test(value)) {
+        fail(
+          definition,
+          `"${value}" is not a storage account name.`,
+          "Use the 3-24 lower-case letters and digits shown in the Azure Portal.",
+        );
+      }
+    },
+  },
+  sas_token: {
+    key: "sas_token",
+    displayName: "Account SAS Token",
+    type: "secret",
+    help: "An account SAS token (Storage account > Security + networking > Shared access signature > Generate SAS and connection string), with or without the leading '?'.",
+    validate: validators.noStraySpace,
+  },
   proxy: {
     key: "proxy",
     displayName: "Use system proxy settings",

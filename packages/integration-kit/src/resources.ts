@@ -14,6 +14,7 @@ export function graph(scopes: ScopeOptions = {}): ResourceDefinition {
     kind: "graph",
     displayName: "Microsoft Graph",
     endpoint: (cloud: CloudEndpoints) => cloud.graph,
+    cloudKey: "graph",
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? [],
   };
@@ -25,6 +26,7 @@ export function azureResourceManager(scopes: ScopeOptions = {}): ResourceDefinit
     kind: "arm",
     displayName: "Azure Resource Manager",
     endpoint: (cloud: CloudEndpoints) => cloud.arm,
+    cloudKey: "arm",
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["user_impersonation"],
   };

@@ -4,10 +4,11 @@ import {
   createTransport,
   type IntegrationContext,
   MsintError,
+  ParameterError,
   TokenProvider,
   type Transport,
 } from "@msint/auth-core";
-import { createApiClient } from "./api-client.js";
+import { type Authorization, bearer, createApiClient } from "./api-client.js";
 import { UsageError } from "./args.js";
 import { createStrategy, FLOW_NAMES, resolveEndpoints, scopesFor, selectFlow } from "./auth.js";
 import type { Integration } from "./define.js";
@@ -52,6 +53,23 @@ export function contextAccess(store: ContextStore<InstanceDocument>, name: strin
       return result;
     },
   };
+}
+
+const NO_ARGUMENTS: CommandDefinition = { description: "", run: async () => ({ readable: "" }) };
+
+/** The query parameters of an account SAS token (parameter "Account SAS Token"), with or without its leading `?`. */
+function sharedAccessSignatureQuery(
+  params: Record<string, string | boolean | undefined>,
+): Record<string, string> {
+  const raw = typeof params["sas_token"] === "string" ? params["sas_token"].trim().replace(/^\?/, "") : "";
+  const query = Object.fromEntries(new URLSearchParams(raw));
+  if (!raw || !query["sig"] || !query["sv"]) {
+    throw new ParameterError(
+      "Account SAS Token must be an account SAS token with at least sv= and sig= (Storage account > Shared access signature > Generate SAS and connection string).",
+      "Account SAS Token",
+    );
+  }
+  return query;
 }
 
 function parseArguments(name: string, definition: CommandDefinition, raw: Record<string, string>) {
@@ -150,25 +168,38 @@ export async function runCommand(
   const transport =
     options.transport ??
     createTransport({ insecure: toBoolean(params["insecure"]), proxy: toBoolean(params["proxy"]) });
-  const strategy = createStrategy({ manifest, params, endpoints, transport });
-  const access = contextAccess(store, document.name);
-  const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(document.context);
-  const scopes = scopesFor(manifest, strategy.flow, endpoints);
-  const getToken = (forceRefresh = false) => provider.getToken(scopes, { forceRefresh });
-  const api = createApiClient({ baseUrl: endpoints.apiBase, transport, getToken, commandPrefix: prefix });
+  const selection = selectFlow(manifest, params);
+  let authorize: (forceRefresh: boolean) => Promise<Authorization>;
+  if (selection.flow === "shared-access-signature") {
+    const query = sharedAccessSignatureQuery(params);
+    authorize = async () => ({ query, fromCache: false });
+  } else {
+    const strategy = createStrategy({ manifest, params, endpoints, transport });
+    const access = contextAccess(store, document.name);
+    const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(document.context);
+    const scopes = scopesFor(manifest, strategy.flow, endpoints);
+    authorize = async (forceRefresh) => bearer(await provider.getToken(scopes, { forceRefresh }));
+  }
+  const api = createApiClient({
+    baseUrl: endpoints.apiBase,
+    transport,
+    authorize,
+    headers: manifest.resource.headers,
+    commandPrefix: prefix,
+  });
   const context: CommandContext = { args: {}, params, api, instance: document.name };
 
   if (commandName === `${prefix}-auth-test`) {
-    parseArguments(commandName, { description: "", run: async () => ({ readable: "" }) }, rawArgs);
-    await getToken();
+    parseArguments(commandName, NO_ARGUMENTS, rawArgs);
+    await authorize(false);
     return { readable: "✅ Success!" };
   }
   if (commandName === `${prefix}-test`) {
-    parseArguments(commandName, { description: "", run: async () => ({ readable: "" }) }, rawArgs);
-    await getToken();
+    parseArguments(commandName, NO_ARGUMENTS, rawArgs);
+    await authorize(false);
     await manifest.test?.(context);
     return {
-      readable: `✅ Success! ${manifest.displayName} authenticated with ${FLOW_NAMES[strategy.flow]} and reached ${manifest.resource.displayName}.`,
+      readable: `✅ Success! ${manifest.displayName} authenticated with ${FLOW_NAMES[selection.flow]} and reached ${manifest.resource.displayName}.`,
     };
   }
   const definition = own!;
