@@ -10,7 +10,18 @@ export interface IntegrationContext {
   /** PKCE verifier and state of a pending authorization-code login. */
   pendingLogin?: { state: string; codeVerifier: string; redirectUri: string; createdAt: number };
   /** A started device-code sign-in waiting for `-auth-complete`. */
-  deviceCode?: { deviceCode: string; expiresAt: number; interval: number };
+  deviceCode?: {
+    deviceCode: string;
+    expiresAt: number;
+    interval: number;
+    verificationUri?: string;
+    userCode?: string;
+    scopes?: string[];
+  };
+  /** SHA-256 of the last redeemed Authorization code parameter: a different code means a new sign-in. */
+  redeemedCodeHash?: string;
+  /** SHA-256 of the broker Token parameter the stored refresh token came from (Cortex XSOAR application). */
+  brokerTokenHash?: string;
   /** Backoff of the Cortex XSOAR application broker after failures. */
   backoff?: { nextRequestAt: number; counter: number };
   /** Fingerprint of the credentials the tokens were issued for; a change invalidates them. */

@@ -3,12 +3,75 @@
  * token cache, one strategy per flow, AADSTS translation and a TokenCredential adapter.
  * @module
  */
+
+export * from "./certificates.js";
 export * from "./clouds.js";
 export type { AccessTokenResult, CachedToken, FetchedToken, IntegrationContext } from "./context.js";
 export { toTokenCredential } from "./credential.js";
 export * from "./errors.js";
+export {
+  AUTHORIZATION_CODE_PARAMETER,
+  type AuthorizationCodeContext,
+  type AuthorizationCodeOptions,
+  createAuthorizationCodeStrategy,
+  createLoginUrl,
+  type ExtractCodeOptions,
+  extractAuthorizationCode,
+  type LoginUrlOptions,
+  type PendingLogin,
+} from "./flows/authorization-code.js";
+export {
+  CLIENT_ASSERTION_TYPE,
+  type ClientAssertionOptions,
+  createClientAssertion,
+} from "./flows/client-assertion.js";
+export {
+  type ClientCertificateOptions,
+  certificateFingerprint,
+  createClientCertificateStrategy,
+} from "./flows/client-certificate.js";
 export { type ClientSecretOptions, createClientSecretStrategy } from "./flows/client-credentials.js";
+export {
+  createDeviceCodeStrategy,
+  DEVICE_CODE_GRANT_TYPE,
+  type DeviceCodeContext,
+  type DeviceCodeOptions,
+  type DeviceCodeWait,
+  type PendingDeviceCode,
+  type StartDeviceCodeOptions,
+  type StartedDeviceCode,
+  startDeviceCode,
+  toPendingDeviceCode,
+} from "./flows/device-code.js";
+export {
+  createManagedIdentityStrategy,
+  MANAGED_IDENTITY_CLIENT_ID_PARAMETER,
+  type ManagedIdentityOptions,
+  SYSTEM_ASSIGNED,
+  scopeToResource,
+} from "./flows/managed-identity.js";
+export {
+  contextToPersist,
+  isStrategyFailure,
+  type StrategyFailure,
+  withContextToPersist,
+} from "./flows/strategy-failure.js";
+export {
+  BROKER_ID_PARAMETER,
+  BROKER_KEY_PARAMETER,
+  BROKER_TOKEN_PARAMETER,
+  createXsoarAppStrategy,
+  DEFAULT_BROKER_URL,
+  decryptBrokerToken,
+  encryptBrokerToken,
+  nextBrokerBackoff,
+  parseBrokerId,
+  parseBrokerKey,
+  type XsoarAppContext,
+  type XsoarAppOptions,
+} from "./flows/xsoar-app.js";
 export * from "./log.js";
+export * from "./pkce.js";
 export * from "./redact.js";
 export * from "./store/index.js";
 export {

@@ -167,3 +167,25 @@ describe("toCachedToken", () => {
     expect(toCachedToken({ accessToken: "a", expiresInSeconds: 3600 }, 0).refreshOn).toBe(3_300_000);
   });
 });
+
+describe("TokenProvider and failures that change state", () => {
+  it("writes the context a failing strategy asks to persist, then rethrows its error", async () => {
+    const { withContextToPersist } = await import("./flows/strategy-failure.js");
+    const store = memoryAccess({ refreshToken: "rt-1" });
+    const strategy: FlowStrategy = {
+      flow: "xsoar-app",
+      fingerprint: "fp",
+      async fetchToken(_scopes, context) {
+        throw withContextToPersist(new Error("broker refused"), {
+          ...context,
+          backoff: { nextRequestAt: 42, counter: 2 },
+        });
+      },
+    };
+    await expect(new TokenProvider(strategy, store.access).getToken(["s/.default"])).rejects.toThrow(
+      "broker refused",
+    );
+    expect(store.context).toEqual({ refreshToken: "rt-1", backoff: { nextRequestAt: 42, counter: 2 } });
+    expect(store.writes).toBe(1);
+  });
+});

@@ -1,4 +1,5 @@
 import type { AccessTokenResult, FetchedToken, IntegrationContext } from "./context.js";
+import { contextToPersist } from "./flows/strategy-failure.js";
 import { isDueForRefresh, toCachedToken, tokenCacheKey, usableToken, withToken } from "./token-cache.js";
 
 /** The authentication flows of the seed document, one strategy each. */
@@ -113,6 +114,7 @@ export class TokenProvider {
     }
     let result: AccessTokenResult | undefined;
     let fallback: AccessTokenResult | undefined;
+    let failure: unknown;
     try {
       await this.#access.update(async (current) => {
         const now = this.#now();
@@ -130,7 +132,17 @@ export class TokenProvider {
             fromCache: true,
           };
         }
-        const { token, context } = await this.#strategy.fetchToken(scopes, current);
+        let fetched: Awaited<ReturnType<FlowStrategy["fetchToken"]>>;
+        try {
+          fetched = await this.#strategy.fetchToken(scopes, current);
+        } catch (error) {
+          // Some failures still change the state (broker backoff, an expired device code): write it, then throw.
+          const persist = contextToPersist(error);
+          if (!persist) throw error;
+          failure = error;
+          return persist;
+        }
+        const { token, context } = fetched;
         const fetchedAt = this.#now();
         const entry = toCachedToken(token, fetchedAt);
         result = this.#remember(key, entry, false);
@@ -142,6 +154,13 @@ export class TokenProvider {
         return fallback;
       }
       throw error;
+    }
+    if (failure !== undefined) {
+      if (fallback && this.#now() < fallback.expiresOn) {
+        this.#onRefreshAheadFailure?.(failure);
+        return fallback;
+      }
+      throw failure;
     }
     if (!result) throw new Error("token acquisition finished without a token");
     return result;

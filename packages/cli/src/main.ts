@@ -29,6 +29,17 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** A one-line progress indicator on a terminal's stderr; nothing when stderr is not a terminal. */
+function spinner(io: Io): ((secondsLeft: number) => void) | undefined {
+  if (!process.stderr.isTTY || io !== processIo) return undefined;
+  const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+  let frame = 0;
+  return (secondsLeft) => {
+    frame = (frame + 1) % frames.length;
+    process.stderr.write(`\r${frames[frame]} Waiting for the sign-in… (code expires in ${secondsLeft} s) `);
+  };
+}
+
 /** Builds the `msint` program. Actions resolve to what they print; errors carry their exit code. */
 export function buildProgram(io: Io): Command {
   const program = new Command("msint")
@@ -116,8 +127,43 @@ export function buildProgram(io: Io): Command {
       const store = await openStore();
       const document = await requireInstance(store, options.instance);
       const integration = await requireIntegration(document.integration);
-      const result = await runCommand(integration, parsed.command, parsed.args, { store, document });
+      const result = await runCommand(integration, parsed.command, parsed.args, {
+        store,
+        document,
+        onProgress: spinner(io),
+      });
       printResult(io, parsed.command, options.instance, result, Boolean(options.json));
+    });
+
+  program
+    .command("login <instance>")
+    .description(
+      "Authorization Code flow without copy-paste: sign in through the loopback redirect URI of the instance",
+    )
+    .option("--timeout <seconds>", "how long to wait for the sign-in", "300")
+    .option("--consent", "ask for consent again (prompt=consent)")
+    .action(async (name: string, options: { timeout: string; consent?: boolean }) => {
+      const timeoutSeconds = Number(options.timeout);
+      if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
+        throw new UsageError(`--timeout takes a number of seconds, not "${options.timeout}".`);
+      }
+      const store = await openStore();
+      const document = await requireInstance(store, name);
+      const integration = await requireIntegration(document.integration);
+      const { login } = await import("./login.js");
+      await login(io, store, document, integration, { timeoutSeconds, consent: Boolean(options.consent) });
+    });
+
+  program
+    .command("cert")
+    .description("Certificates for certificate credentials")
+    .command("create <name>")
+    .description("Write NAME.key and a self-signed NAME.crt, and print the SHA-1 thumbprint to register")
+    .option("--days <days>", "validity in days", "365")
+    .option("--dir <dir>", "where to write the files", ".")
+    .action(async (name: string, options: { days: string; dir: string }) => {
+      const { createCertificate } = await import("./cert.js");
+      io.out(await createCertificate(name, { days: Number(options.days), dir: options.dir }));
     });
 
   program

@@ -1,13 +1,19 @@
 import {
   type CloudEndpoints,
   type ContextAccess,
+  createAuthorizationCodeStrategy,
+  createClientCertificateStrategy,
   createClientSecretStrategy,
+  createDeviceCodeStrategy,
+  createManagedIdentityStrategy,
+  createXsoarAppStrategy,
   customCloud,
   type FlowId,
   type FlowStrategy,
   getCloud,
   MsintError,
   ParameterError,
+  parseCertificateCredential,
   TokenProvider,
   type Transport,
 } from "@msint/auth-core";
@@ -142,7 +148,9 @@ export function selectFlow(manifest: IntegrationManifest, params: Params): FlowS
   }
   const canSelfDeploy = flows.clientCredentials || flows.authorizationCode || flows.deviceCode;
   const selfDeployed = toBoolean(params["self_deployed"]) || !flows.xsoarApp;
-  if (!selfDeployed) return { flow: "xsoar-app", selfDeployed: false };
+  // "yes - device": the Cortex XSOAR application is a public client reached through the device code flow.
+  if (!selfDeployed)
+    return { flow: flows.xsoarApp === "device" ? "device-code" : "xsoar-app", selfDeployed: false };
   if (!canSelfDeploy) {
     throw new ParameterError(
       `${manifest.displayName} cannot use a self-deployed Azure application. It supports: ${declaredFlows(
@@ -193,57 +201,138 @@ export interface StrategyInput {
   params: Params;
   endpoints: ResolvedEndpoints;
   transport: Transport;
+  /** Device code: poll until the sign-in finishes instead of trying once. */
+  deviceCodeWait?: { onProgress?: ((secondsLeft: number) => void) | undefined };
+}
+
+/** The flow's credential parameters, by display name, checked before anything is sent. */
+function clientCredentialParameters(params: Params): ParameterDefinition[] {
+  const certificate = params["certificate_thumbprint"] || params["private_key"];
+  return certificate
+    ? [AUTH_PARAMETERS.certificate_thumbprint, AUTH_PARAMETERS.private_key]
+    : [AUTH_PARAMETERS.enc_key];
+}
+
+function text(params: Params, key: string): string {
+  const value = params[key];
+  return typeof value === "string" ? value : "";
+}
+
+/** Client secret or certificate of a confidential client, parsed and validated. */
+function confidentialCredential(params: Params) {
+  if (params["certificate_thumbprint"] || params["private_key"]) {
+    return {
+      certificate: parseCertificateCredential({
+        thumbprint: text(params, "certificate_thumbprint") || undefined,
+        privateKey: text(params, "private_key"),
+      }),
+    };
+  }
+  return { clientSecret: text(params, "enc_key") };
 }
 
 /** Builds the flow strategy for the instance, after checking the flow's parameters. */
-export function createStrategy({ manifest, params, endpoints, transport }: StrategyInput): FlowStrategy {
-  const selection = selectFlow(manifest, params);
-  const { flow } = selection;
-  if (flow === "client-credentials") {
-    const certificate = params["certificate_thumbprint"] || params["private_key"];
-    requireParameters(
-      flow,
-      params,
-      certificate
-        ? [
-            AUTH_PARAMETERS.tenant_id,
-            AUTH_PARAMETERS.auth_id,
-            AUTH_PARAMETERS.certificate_thumbprint,
-            AUTH_PARAMETERS.private_key,
-          ]
-        : [AUTH_PARAMETERS.tenant_id, AUTH_PARAMETERS.auth_id, AUTH_PARAMETERS.enc_key],
-      true,
-    );
-    validators.tenant(String(params["tenant_id"]), AUTH_PARAMETERS.tenant_id);
-    validators.guid(String(params["auth_id"]), AUTH_PARAMETERS.auth_id);
-    if (certificate) {
-      throw new MsintError(
-        "Certificate credentials (Certificate Thumbprint and Private Key) are not available in this version of msint yet. Use a Client Secret.",
-      );
+export function createStrategy({
+  manifest,
+  params,
+  endpoints,
+  transport,
+  deviceCodeWait,
+}: StrategyInput): FlowStrategy {
+  const { flow, selfDeployed } = selectFlow(manifest, params);
+  const commandPrefix = manifest.commandPrefix;
+  const loginHost = endpoints.loginHost;
+  const p = AUTH_PARAMETERS;
+  switch (flow) {
+    case "client-credentials": {
+      requireParameters(flow, params, [p.tenant_id, p.auth_id, ...clientCredentialParameters(params)], true);
+      validators.tenant(text(params, "tenant_id"), p.tenant_id);
+      validators.guid(text(params, "auth_id"), p.auth_id);
+      const credential = confidentialCredential(params);
+      const common = {
+        tenantId: text(params, "tenant_id"),
+        clientId: text(params, "auth_id"),
+        loginHost,
+        transport,
+        commandPrefix,
+      };
+      return credential.certificate
+        ? createClientCertificateStrategy({ ...common, certificate: credential.certificate })
+        : createClientSecretStrategy({ ...common, clientSecret: credential.clientSecret });
     }
-    return createClientSecretStrategy({
-      tenantId: String(params["tenant_id"]),
-      clientId: String(params["auth_id"]),
-      clientSecret: String(params["enc_key"]),
-      loginHost: endpoints.loginHost,
-      transport,
-      commandPrefix: manifest.commandPrefix,
-    });
+    case "authorization-code": {
+      requireParameters(
+        flow,
+        params,
+        [p.tenant_id, p.auth_id, ...clientCredentialParameters(params), p.redirect_uri],
+        true,
+      );
+      validators.tenant(text(params, "tenant_id"), p.tenant_id);
+      validators.guid(text(params, "auth_id"), p.auth_id);
+      return createAuthorizationCodeStrategy({
+        tenantId: text(params, "tenant_id"),
+        clientId: text(params, "auth_id"),
+        ...confidentialCredential(params),
+        redirectUri: text(params, "redirect_uri"),
+        authCode: text(params, "auth_code"),
+        loginHost,
+        transport,
+        commandPrefix,
+      });
+    }
+    case "device-code": {
+      requireParameters(flow, params, [p.auth_id], selfDeployed);
+      if (selfDeployed) validators.guid(text(params, "auth_id"), p.auth_id);
+      const tenant = text(params, "tenant_id");
+      if (tenant && selfDeployed) validators.tenant(tenant, p.tenant_id);
+      return createDeviceCodeStrategy({
+        tenantId: tenant || "organizations",
+        clientId: text(params, "auth_id"),
+        loginHost,
+        transport,
+        commandPrefix,
+        wait: deviceCodeWait,
+      });
+    }
+    case "managed-identity": {
+      const clientId = text(params, "managed_identities_client_id");
+      return createManagedIdentityStrategy({
+        clientId: clientId || undefined,
+        resource: endpoints.audience,
+        transport,
+      });
+    }
+    case "xsoar-app": {
+      requireParameters(flow, params, [p.auth_id, p.tenant_id, p.enc_key], false);
+      return createXsoarAppStrategy({
+        authId: text(params, "auth_id"),
+        token: text(params, "tenant_id"),
+        key: text(params, "enc_key"),
+        appName: manifest.brokerAppName ?? manifest.id,
+        resource: endpoints.audience,
+        transport,
+        commandPrefix,
+      });
+    }
+    default:
+      throw new MsintError(
+        `${manifest.displayName} authenticates with ${FLOW_NAMES[flow]}, which needs no token.`,
+      );
   }
-  const hint =
-    flow === "xsoar-app"
-      ? " If you registered your own application, tick Use a self-deployed Azure Application (self_deployed=true)."
-      : "";
-  throw new MsintError(`The ${FLOW_NAMES[flow]} flow is not available in this version of msint yet.${hint}`);
 }
 
 /** Scopes the instance's tokens need: application scopes, or delegated ones for user flows. */
 export function scopesFor(
   manifest: IntegrationManifest,
-  flow: FlowId,
+  flow: KitFlowId,
   endpoints: ResolvedEndpoints,
 ): string[] {
   const delegated = flow === "authorization-code" || flow === "device-code";
+  if (delegated && manifest.resource.delegatedScopes.length === 0) {
+    throw new MsintError(
+      `${manifest.displayName} declares no delegated scopes for the ${FLOW_NAMES[flow]} flow.`,
+    );
+  }
   const scopes = delegated ? manifest.resource.delegatedScopes : manifest.resource.applicationScopes;
   return scopes.map((scope) => qualifyScope(scope, endpoints.audience, manifest.resource.kind));
 }

@@ -78,7 +78,11 @@ function authParametersFor(manifest: IntegrationManifest): ParameterDefinition[]
 /** The generated commands of an integration, by its flows. */
 function authCommandsFor(manifest: IntegrationManifest): string[] {
   const prefix = manifest.commandPrefix;
+  const { flows } = manifest;
   const names = [`${prefix}-auth-test`, `${prefix}-auth-reset`, `${prefix}-test`];
+  if (flows.authorizationCode) names.push(`${prefix}-generate-login-url`);
+  if (flows.deviceCode || flows.xsoarApp === "device")
+    names.push(`${prefix}-auth-start`, `${prefix}-auth-complete`);
   return names;
 }
 

@@ -91,6 +91,11 @@ export interface IntegrationManifest {
   commandPrefix: string;
   description?: string;
   flows: SupportedFlows;
+  /**
+   * The Cortex XSOAR application's name at the token broker (`app_name`, e.g. `ms-graph-user`); defaults to
+   * the id. With `flows.xsoarApp: "device"` it is not used: the application is reached through device code.
+   */
+  brokerAppName?: string;
   resource: ResourceDefinition;
   /** Permissions the app registration needs, shown by `-auth-test` when access is denied. */
   permissions?: { application?: readonly string[]; delegated?: readonly string[] };

@@ -11,6 +11,7 @@ import {
 import { type Authorization, bearer, createApiClient } from "./api-client.js";
 import { UsageError } from "./args.js";
 import { createStrategy, FLOW_NAMES, resolveEndpoints, scopesFor, selectFlow } from "./auth.js";
+import { generateLoginUrl, startDeviceAuthorization } from "./auth-commands.js";
 import type { Integration } from "./define.js";
 import type { ArgumentDefinition, CommandContext, CommandDefinition } from "./manifest.js";
 import { type ParameterValues, resolveParameterValues, toBoolean } from "./parameters.js";
@@ -35,6 +36,8 @@ export interface RunCommandOptions {
   /** Overrides the transport built from the instance's proxy/insecure parameters (tests, benchmarks). */
   transport?: Transport;
   now?: () => number;
+  /** Progress of long waits (device-code polling with wait=true): seconds left until the code expires. */
+  onProgress?: (secondsLeft: number) => void;
 }
 
 /** Read/update access to the `context` part of an instance document. */
@@ -56,6 +59,26 @@ export function contextAccess(store: ContextStore<InstanceDocument>, name: strin
 }
 
 const NO_ARGUMENTS: CommandDefinition = { description: "", run: async () => ({ readable: "" }) };
+const LOGIN_URL_ARGUMENTS: CommandDefinition = {
+  ...NO_ARGUMENTS,
+  arguments: [
+    {
+      name: "consent",
+      description: "true to ask the user for consent again (prompt=consent)",
+      predefined: ["true", "false"],
+    },
+  ],
+};
+const AUTH_COMPLETE_ARGUMENTS: CommandDefinition = {
+  ...NO_ARGUMENTS,
+  arguments: [
+    {
+      name: "wait",
+      description: "true to wait until the sign-in is finished",
+      predefined: ["true", "false"],
+    },
+  ],
+};
 
 /** The query parameters of an account SAS token (parameter "Account SAS Token"), with or without its leading `?`. */
 function sharedAccessSignatureQuery(
@@ -158,9 +181,14 @@ export async function runCommand(
   const params = resolveParameterValues(integration.parameters, document.params, env);
 
   if (commandName === `${prefix}-auth-reset`) {
-    await store.update(document.name, (current) =>
-      current ? { ...current, context: {}, updatedAt: new Date().toISOString() } : current,
-    );
+    parseArguments(commandName, NO_ARGUMENTS, rawArgs);
+    // Every piece of auth state goes, and so does the pasted authorization code: it is single-use, and sending
+    // it again after a reset would only be refused.
+    await store.update(document.name, (current) => {
+      if (!current) return current;
+      const { auth_code: _consumed, ...kept } = current.params;
+      return { ...current, params: kept, context: {}, updatedAt: new Date().toISOString() };
+    });
     return { readable: resetGuidance(integration, params) };
   }
 
@@ -173,12 +201,37 @@ export async function runCommand(
   if (selection.flow === "shared-access-signature") {
     const query = sharedAccessSignatureQuery(params);
     authorize = async () => ({ query, fromCache: false });
+  } else if (commandName === `${prefix}-generate-login-url` || commandName === `${prefix}-auth-start`) {
+    const input = {
+      manifest,
+      params,
+      endpoints,
+      transport,
+      access: contextAccess(store, document.name),
+      instance: document.name,
+      now: options.now,
+    };
+    if (commandName === `${prefix}-auth-start`) {
+      parseArguments(commandName, NO_ARGUMENTS, rawArgs);
+      return startDeviceAuthorization(input);
+    }
+    const args = parseArguments(commandName, LOGIN_URL_ARGUMENTS, rawArgs);
+    return generateLoginUrl(input, toBoolean(args["consent"]));
   } else {
-    const strategy = createStrategy({ manifest, params, endpoints, transport });
+    const completing = commandName === `${prefix}-auth-complete`;
+    const args = completing ? parseArguments(commandName, AUTH_COMPLETE_ARGUMENTS, rawArgs) : {};
+    const deviceCodeWait =
+      completing && toBoolean(args["wait"]) ? { onProgress: options.onProgress } : undefined;
+    const strategy = createStrategy({ manifest, params, endpoints, transport, deviceCodeWait });
     const access = contextAccess(store, document.name);
     const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(document.context);
     const scopes = scopesFor(manifest, strategy.flow, endpoints);
     authorize = async (forceRefresh) => bearer(await provider.getToken(scopes, { forceRefresh }));
+    if (completing) {
+      // Redeem the device code now, whatever token may still be cached.
+      await authorize(true);
+      return { readable: "✅ Authorization completed successfully." };
+    }
   }
   const api = createApiClient({
     baseUrl: endpoints.apiBase,

@@ -1,4 +1,5 @@
 import type { FetchedToken } from "../context.js";
+import { getRedactor } from "../redact.js";
 import type { FlowStrategy } from "../strategy.js";
 import type { Transport } from "../transport/index.js";
 import {
@@ -26,7 +27,43 @@ export interface ClientSecretOptions {
 
 /** Creates the client-credentials strategy over @azure/msal-node's ConfidentialClientApplication. */
 export function createClientSecretStrategy(options: ClientSecretOptions): FlowStrategy {
-  const { tenantId, clientId, clientSecret, loginHost, transport, commandPrefix } = options;
+  const { tenantId, clientId, clientSecret, loginHost } = options;
+  getRedactor().add(clientSecret);
+  return createMsalClientCredentialsStrategy({
+    ...options,
+    credential: { clientSecret },
+    fingerprint: fingerprint("client-credentials", loginHost, tenantId, clientId, fingerprint(clientSecret)),
+  });
+}
+
+/** What {@link createMsalClientCredentialsStrategy} needs besides the tenant, client and cloud. */
+export interface MsalClientCredentialsOptions {
+  tenantId: string;
+  clientId: string;
+  loginHost: string;
+  transport: Transport;
+  commandPrefix?: string | undefined;
+  /** MSAL's `auth` credential: `clientSecret`, or `clientCertificate`. */
+  credential:
+    | { clientSecret: string }
+    | {
+        clientCertificate: {
+          thumbprint?: string;
+          thumbprintSha256?: string;
+          privateKey: string;
+          x5c?: string;
+        };
+      };
+  fingerprint: string;
+}
+
+/**
+ * The client-credentials grant over MSAL's ConfidentialClientApplication, whatever the client credential: MSAL
+ * is loaded on the first fetch, talks through our transport, and gets the authority metadata from the catalog
+ * (no discovery). MSAL's own cache is skipped: caching is the TokenProvider's.
+ */
+export function createMsalClientCredentialsStrategy(options: MsalClientCredentialsOptions): FlowStrategy {
+  const { tenantId, clientId, loginHost, transport, commandPrefix, credential } = options;
   let application: Promise<import("@azure/msal-node").ConfidentialClientApplication> | undefined;
   const capture: CapturedExchange = {};
 
@@ -34,20 +71,24 @@ export function createClientSecretStrategy(options: ClientSecretOptions): FlowSt
     application ??= loadMsal().then(
       (msal) =>
         new msal.ConfidentialClientApplication({
-          auth: { clientId, clientSecret, ...msalAuthorityOptions(loginHost, tenantId) },
+          auth: { clientId, ...credential, ...msalAuthorityOptions(loginHost, tenantId) },
           system: { networkClient: capturingNetworkClient(transport, capture) as never },
         }),
     );
+    // A failed construction (bad key…) is not remembered: the next call tries again with the same input.
+    application.catch(() => {
+      application = undefined;
+    });
     return application;
   };
 
   return {
     flow: "client-credentials",
-    fingerprint: fingerprint("client-credentials", loginHost, tenantId, clientId, fingerprint(clientSecret)),
+    fingerprint: options.fingerprint,
     async fetchToken(scopes) {
-      const app = await getApplication();
       resetCapture(capture);
       try {
+        const app = await getApplication();
         const result = await app.acquireTokenByClientCredential({ scopes: [...scopes], skipCache: true });
         if (!result?.accessToken) throw new Error("the token endpoint returned no access token");
         const { expiresIn, refreshIn } = lifetimeOf(capture.body);

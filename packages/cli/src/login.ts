@@ -1,0 +1,131 @@
+import { createServer } from "node:http";
+import type { ContextStore } from "@msint/auth-core";
+import { type InstanceDocument, type Integration, runCommand, UsageError } from "@msint/integration-kit";
+import type { Io } from "./output.js";
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${body}</p></body></html>`;
+}
+
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/**
+ * `msint login INSTANCE`: the Authorization Code flow without copy-paste. Prints the login URL, listens on the
+ * instance's loopback redirect URI, takes the redirected code (state checked by the flow), stores it as the
+ * Authorization code and runs `<prefix>-auth-test`.
+ */
+export async function login(
+  io: Io,
+  store: ContextStore<InstanceDocument>,
+  document: InstanceDocument,
+  integration: Integration,
+  options: { timeoutSeconds: number; consent: boolean },
+): Promise<void> {
+  const prefix = integration.manifest.commandPrefix;
+  if (!integration.manifest.flows.authorizationCode) {
+    throw new UsageError(
+      `${integration.manifest.displayName} does not support the Authorization Code flow, so msint login does not apply.`,
+    );
+  }
+  const redirect = typeof document.params["redirect_uri"] === "string" ? document.params["redirect_uri"] : "";
+  let redirectUrl: URL | undefined;
+  try {
+    redirectUrl = new URL(redirect);
+  } catch {
+    redirectUrl = undefined;
+  }
+  if (
+    !redirectUrl ||
+    redirectUrl.protocol !== "http:" ||
+    !LOOPBACK.has(redirectUrl.hostname) ||
+    !redirectUrl.port
+  ) {
+    throw new UsageError(
+      `msint login listens on the Application redirect URI, so it must be a loopback address with a port, such as http://localhost:8400/callback (registered under Authentication > Web in the app registration). It is "${redirect || "(not set)"}".`,
+    );
+  }
+  const expectedPath = redirectUrl.pathname;
+  const urlResult = await runCommand(
+    integration,
+    `${prefix}-generate-login-url`,
+    options.consent ? { consent: "true" } : {},
+    { store, document },
+  );
+  const loginUrl = (urlResult.outputs as { LoginUrl: string }).LoginUrl;
+
+  const redirected = await new Promise<string>((resolve, reject) => {
+    const server = createServer((request, response) => {
+      const url = new URL(request.url ?? "/", redirectUrl);
+      if (url.pathname !== expectedPath) {
+        response.writeHead(404, { "content-type": "text/plain" }).end("Not found");
+        return;
+      }
+      const headers = {
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy": "default-src 'none'",
+      };
+      const error = url.searchParams.get("error");
+      if (error) {
+        const description = url.searchParams.get("error_description") ?? error;
+        response.writeHead(400, headers).end(page("Sign-in failed", escapeHtml(description)));
+        finish(() => reject(new UsageError(`The sign-in failed: ${description.split(/\r?\n/)[0]}`)));
+        return;
+      }
+      if (!url.searchParams.get("code")) {
+        response
+          .writeHead(400, headers)
+          .end(page("Sign-in failed", "The redirect carried no authorization code."));
+        return;
+      }
+      response
+        .writeHead(200, headers)
+        .end(page("Signed in", "msint received the authorization. You can close this window."));
+      finish(() => resolve(url.toString()));
+    });
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(
+            new UsageError(`No sign-in arrived within ${options.timeoutSeconds} s. Run msint login again.`),
+          ),
+        ),
+      options.timeoutSeconds * 1000,
+    );
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      server.close();
+      server.closeAllConnections();
+      settle();
+    };
+    server.on("error", (error: NodeJS.ErrnoException) =>
+      finish(() =>
+        reject(
+          new UsageError(
+            `Cannot listen on ${redirectUrl.host} for the redirect (${error.code ?? error.message}). Is another msint login running?`,
+          ),
+        ),
+      ),
+    );
+    server.listen(Number(redirectUrl.port), redirectUrl.hostname.replace(/^\[|\]$/g, ""), () => {
+      io.out(
+        `Open this URL in a browser and sign in (waiting on ${redirectUrl.origin}${expectedPath}):\n${loginUrl}`,
+      );
+    });
+  });
+
+  // The redirected URL (with its state) becomes the Authorization code; the flow checks the state and redeems it.
+  const updated = await store.update(document.name, (current) =>
+    current
+      ? {
+          ...current,
+          params: { ...current.params, auth_code: redirected },
+          updatedAt: new Date().toISOString(),
+        }
+      : current,
+  );
+  if (!updated) throw new UsageError(`The instance "${document.name}" was removed during the sign-in.`);
+  const result = await runCommand(integration, `${prefix}-auth-test`, {}, { store, document: updated });
+  io.out(result.readable);
+}
