@@ -74,6 +74,18 @@ describe("defineIntegration", () => {
       "sample-auth-test",
       "sample-auth-reset",
       "sample-test",
+      "sample-generate-login-url",
+    ]);
+    const device = defineIntegration({
+      ...base,
+      flows: { ...base.flows, authorizationCode: false, xsoarApp: "device" },
+    });
+    expect(device.commandNames()).toEqual([
+      "sample-auth-test",
+      "sample-auth-reset",
+      "sample-test",
+      "sample-auth-start",
+      "sample-auth-complete",
     ]);
   });
 });
