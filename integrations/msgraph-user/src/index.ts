@@ -16,6 +16,7 @@ export default defineIntegration({
   displayName: "Microsoft Graph User",
   commandPrefix: "msgraph-user",
   description: "Read Microsoft Entra ID users through Microsoft Graph.",
+  brokerAppName: "ms-graph-user",
   flows: {
     xsoarApp: "yes",
     clientCredentials: true,

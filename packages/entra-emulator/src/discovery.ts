@@ -1,18 +1,21 @@
+import { cloudOfHost, discoveryHosts } from "./clouds.js";
 import { aadsts, entraError } from "./errors.js";
 import { jsonReply, type Reply } from "./http.js";
-import { type EmulatorRequest, type EmulatorState, findTenant } from "./state.js";
-
-/** Tenant segments Entra serves for any tenant. */
-const MULTI_TENANT = new Set(["common", "organizations", "consumers"]);
+import {
+  type EmulatorRequest,
+  type EmulatorState,
+  findTenant,
+  MULTI_TENANT_SEGMENTS as MULTI_TENANT,
+} from "./state.js";
 
 function cacheHeaders(): Record<string, string> {
   return { "cache-control": "max-age=86400, private", "access-control-allow-origin": "*" };
 }
 
 /**
- * `GET /{tenant}/v2.0/.well-known/openid-configuration`. The issuer is `<emulator origin>/{tid}/v2.0`, so
- * the document obeys OpenID Connect Discovery (issuer = the URL the document was fetched under, minus the
- * well-known suffix). Access tokens still carry Entra's v1 issuer `https://sts.windows.net/{tid}/`, like
+ * `GET /{tenant}/v2.0/.well-known/openid-configuration`. The issuer is `<origin used>/{tid}/v2.0` (the emulator's
+ * origin, or e.g. `https://login.microsoftonline.us` through the proxy), so the document obeys OpenID Connect
+ * Discovery (issuer = the URL the document was fetched under, minus the well-known suffix). Access tokens still carry Entra's v1 issuer `https://sts.windows.net/{tid}/`, like
  * real Graph/ARM tokens. Multi-tenant segments answer with the `{tenantid}` template, as Entra does.
  */
 export function handleOpenIdConfiguration(
@@ -26,8 +29,10 @@ export function handleOpenIdConfiguration(
     return entraError(aadsts.tenantNotFound(segment, "invalid_tenant"), request.correlation);
   const pathTenant = tenant ? tenant.id : segment.toLowerCase();
   const issuerTenant = tenant ? tenant.id : "{tenantid}";
-  const base = `${state.origin}/${pathTenant}`;
-  const host = new URL(state.origin).host;
+  const origin = request.origin;
+  const base = `${origin}/${pathTenant}`;
+  const host = new URL(origin).host;
+  const cloud = cloudOfHost(request.hostname) ? discoveryHosts(request.hostname) : undefined;
   const document = {
     token_endpoint: `${base}/oauth2/v2.0/token`,
     token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -37,9 +42,9 @@ export function handleOpenIdConfiguration(
     id_token_signing_alg_values_supported: ["RS256"],
     response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
     scopes_supported: ["openid", "profile", "email", "offline_access"],
-    issuer: `${state.origin}/${issuerTenant}/v2.0`,
+    issuer: `${origin}/${issuerTenant}/v2.0`,
     request_uri_parameter_supported: false,
-    userinfo_endpoint: `${state.origin}/oidc/userinfo`,
+    userinfo_endpoint: `${origin}/oidc/userinfo`,
     authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
     device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
     http_logout_supported: true,
@@ -68,10 +73,10 @@ export function handleOpenIdConfiguration(
     ],
     kerberos_endpoint: `${base}/kerberos`,
     tenant_region_scope: "NA",
-    cloud_instance_name: host,
-    cloud_graph_host_name: host,
-    msgraph_host: host,
-    rbac_url: state.origin,
+    cloud_instance_name: cloud?.cloudInstanceName ?? host,
+    cloud_graph_host_name: cloud?.aadGraphHost ?? host,
+    msgraph_host: cloud?.graphHost ?? host,
+    rbac_url: cloud ? "https://pas.windows.net" : origin,
   };
   return jsonReply(200, document, cacheHeaders());
 }
@@ -82,6 +87,6 @@ export function handleJwks(state: EmulatorState, request: EmulatorRequest, segme
   if (!tenant && !MULTI_TENANT.has(segment.toLowerCase())) {
     return entraError(aadsts.tenantNotFound(segment, "invalid_tenant"), request.correlation);
   }
-  const issuer = tenant ? `${state.origin}/${tenant.id}/v2.0` : `${state.origin}/{tenantid}/v2.0`;
+  const issuer = `${request.origin}/${tenant ? tenant.id : "{tenantid}"}/v2.0`;
   return jsonReply(200, { keys: [{ ...state.key.jwk, issuer }] }, cacheHeaders());
 }

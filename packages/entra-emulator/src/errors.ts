@@ -36,6 +36,15 @@ export interface EntraErrorSpec {
   message: string;
 }
 
+/** Entra's `error_description`: `AADSTSnnn: message` and the trace, correlation and timestamp lines. */
+export function entraDescription(spec: EntraErrorSpec, correlation: Correlation): string {
+  const correlationId = correlation.clientRequestId ?? correlation.traceId;
+  return (
+    `AADSTS${spec.code}: ${spec.message}\r\nTrace ID: ${correlation.traceId}\r\n` +
+    `Correlation ID: ${correlationId}\r\nTimestamp: ${entraTimestamp(correlation.now)}`
+  );
+}
+
 /** Build the Entra error body exactly as the v2 token endpoint does. */
 export function entraError(
   spec: EntraErrorSpec,
@@ -46,9 +55,7 @@ export function entraError(
   const correlationId = correlation.clientRequestId ?? correlation.traceId;
   const body = {
     error: spec.error,
-    error_description:
-      `AADSTS${spec.code}: ${spec.message}\r\nTrace ID: ${correlation.traceId}\r\n` +
-      `Correlation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
+    error_description: entraDescription(spec, correlation),
     error_codes: [spec.code],
     timestamp,
     trace_id: correlation.traceId,
@@ -125,14 +132,6 @@ export const aadsts = {
     code: 700025,
     message: "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
   }),
-  clientAssertionUnsupported: (): EntraErrorSpec => ({
-    status: 401,
-    error: "invalid_client",
-    code: 700027,
-    message:
-      "Client assertion failed signature validation. (The msint Entra emulator does not verify certificate " +
-      "assertions yet; use a client secret.)",
-  }),
   missingScope: (): EntraErrorSpec => ({
     status: 400,
     error: "invalid_scope",
@@ -193,6 +192,12 @@ export const aadsts = {
     error: "server_error",
     code: 50000,
     message: "There was an error issuing a token or an issue with our sign-in service.",
+  }),
+  invalidParameter: (name: string, detail: string): EntraErrorSpec => ({
+    status: 400,
+    error: "invalid_request",
+    code: 90100,
+    message: `The value of parameter '${name}' is not valid. ${detail}`,
   }),
   badRequest: (status: number, message: string): EntraErrorSpec => ({
     status,

@@ -15,6 +15,10 @@ const SECRET_PARAMETERS = new Set([
   "token",
   "subject_token",
   "actor_token",
+  "otc",
+  "user_code",
+  "encrypted_token",
+  "key",
 ]);
 
 const SECRET_HEADER = /authorization|cookie|secret|token|password|api-key|x-identity-header|x-functions-key/i;

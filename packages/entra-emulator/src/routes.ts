@@ -1,3 +1,4 @@
+import { cloudOfHost } from "./clouds.js";
 import { resourceError } from "./errors.js";
 import { bearerToken, isFormContentType, isJsonContentType, jsonReply, type Reply } from "./http.js";
 import type { Resource } from "./resources.js";
@@ -109,17 +110,31 @@ function parseBody(request: EmulatorRequest): unknown {
   return text;
 }
 
-function wwwAuthenticate(state: EmulatorState, resource: Resource, presented: boolean): string {
+function wwwAuthenticate(origin: string, resource: Resource, presented: boolean): string {
   if (resource.dialect === "graph") {
     return (
-      `Bearer realm="", authorization_uri="${state.origin}/common/oauth2/authorize", ` +
+      `Bearer realm="", authorization_uri="${origin}/common/oauth2/authorize", ` +
       `client_id="00000003-0000-0000-c000-000000000000"`
     );
   }
-  const base = `Bearer authorization_uri="${state.origin}/common"`;
+  const base = `Bearer authorization_uri="${origin}/common"`;
   return presented
     ? `${base}, error="invalid_token", error_description="The access token is invalid."`
     : base;
+}
+
+/** The sign-in origin that goes with an API host: the emulator itself, or the cloud's login host via the proxy. */
+function loginOrigin(state: EmulatorState, request: EmulatorRequest): string {
+  const cloud = cloudOfHost(request.hostname);
+  if (!cloud) return state.origin;
+  const login = { public: "microsoftonline.com", usgov: "microsoftonline.us", usdod: "microsoftonline.us" };
+  const host =
+    cloud === "china"
+      ? "login.chinacloudapi.cn"
+      : cloud === "germany"
+        ? "login.microsoftonline.de"
+        : `login.${login[cloud]}`;
+  return `https://${host}`;
 }
 
 function hasAny(granted: readonly string[], wanted: readonly string[] | undefined): boolean {
@@ -149,10 +164,10 @@ export function protectedRoute(spec: ProtectedRouteSpec, handler: RouteHandler):
     }
     const dialect = resource.dialect;
     const token = bearerToken(request.headers["authorization"]) ?? "";
-    const check = checkAccessToken(state, token, resource);
+    const check = checkAccessToken(state, token, resource, request);
     if (!check.ok) {
       return resourceError(dialect, 401, "InvalidAuthenticationToken", check.message, correlation, {
-        "www-authenticate": wwwAuthenticate(state, resource, token.length > 0),
+        "www-authenticate": wwwAuthenticate(loginOrigin(state, request), resource, token.length > 0),
       });
     }
     const claims = check.claims;
@@ -200,7 +215,7 @@ export function protectedRoute(spec: ProtectedRouteSpec, handler: RouteHandler):
       body,
       claims,
       tenant: findTenant(state.seed, claims.tid),
-      origin: state.origin,
+      origin: request.origin,
       json: (status, json, headers) => ({ status, body: json, ...(headers ? { headers } : {}) }),
       error: (status, code, message, headers) => {
         const reply = resourceError(dialect, status, code, message, correlation, headers);

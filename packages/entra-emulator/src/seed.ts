@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { checkSeed, SeedChecker } from "./seed-check.js";
 import type { EmulatorSeed } from "./types.js";
 
 /** Tenant ID of the demo tenant (contoso.onmicrosoft.com). */
@@ -21,6 +22,37 @@ export const DEMO_NO_GRANT_CLIENT_SECRET = "demo-nogrant-secret-not-for-producti
 export const DEMO_PUBLIC_CLIENT_ID = "244b387b-6b2e-4efa-b5c0-03e9e89393eb";
 /** Password of every demo user. A public, fake value. */
 export const DEMO_USER_PASSWORD = "demo-password-not-for-production";
+/**
+ * Client ID of the "msint demo (certificate)" app: Graph `User.Read.All`, authenticated by certificate. Its
+ * certificate is generated when first needed (see `RunningEmulator.demoCertificate`).
+ */
+export const DEMO_CERT_CLIENT_ID = "c5a0e2f4-1d3b-4e6a-9f80-2b4c6d8e0a1c";
+/** UPN of the demo tenant's Global Administrator (Adele Vance), who can grant admin consent. */
+export const DEMO_ADMIN_UPN = "adelev@contoso.onmicrosoft.com";
+/** Object ID of the emulated machine's system-assigned managed identity (Graph `User.Read.All`). */
+export const DEMO_MANAGED_IDENTITY_PRINCIPAL_ID = "0b7e5c3a-9d1f-4a2b-8c6e-4f2a1b3c5d7e";
+/** Client ID of the emulated machine's system-assigned managed identity. */
+export const DEMO_MANAGED_IDENTITY_CLIENT_ID = "9c2d4e6f-8a0b-4c1d-a3e5-7f9b1d3f5a7c";
+/** Client ID of a user-assigned managed identity on the emulated machine (Graph `User.Read.All`, ARM Reader). */
+export const DEMO_USER_ASSIGNED_CLIENT_ID = "3e5f7a9b-1c2d-4e3f-8a5b-6c7d8e9f0a1b";
+/** Object ID of the user-assigned managed identity. */
+export const DEMO_USER_ASSIGNED_PRINCIPAL_ID = "6a8c0e2f-4b6d-4f8a-9c1e-3a5c7e9a1c3e";
+/** Azure resource ID of the user-assigned managed identity. */
+export const DEMO_USER_ASSIGNED_RESOURCE_ID =
+  "/subscriptions/1b2c3d4e-5f60-4718-829a-abcdef012345/resourceGroups/msint-demo/providers/" +
+  "Microsoft.ManagedIdentity/userAssignedIdentities/msint-demo-identity";
+/** Client ID of the vendor app the XSOAR broker double gets tokens for (Graph `User.Read.All`). */
+export const DEMO_BROKER_VENDOR_CLIENT_ID = "7f1e3d5c-2b4a-4968-8a7c-5e3d1b9f7d5b";
+/** Broker app name of the demo registrations. */
+export const DEMO_BROKER_APP_NAME = "ms-graph-mail-listener";
+/** Broker registration ID of an application (admin-consent) registration for the demo tenant. */
+export const DEMO_BROKER_APP_REGISTRATION_ID = "3b0bf3d0-6b3c-4b0e-9a5f-0c1d2e3f4a5b";
+/** Broker registration ID of a delegated registration (its token is {@link DEMO_BROKER_REFRESH_TOKEN}). */
+export const DEMO_BROKER_DELEGATED_REGISTRATION_ID = "8d2f4a6c-0e1b-4d3f-a5c7-9e1b3d5f7a9c";
+/** Base64 AES-256 key of both demo broker registrations. A public, fake value. */
+export const DEMO_BROKER_KEY = "bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=";
+/** Refresh token of the delegated demo broker registration (Megan Bowen). A public, fake value. */
+export const DEMO_BROKER_REFRESH_TOKEN = "demo-broker-refresh-token-not-for-production";
 
 function demoUser(
   id: string,
@@ -34,6 +66,7 @@ function demoUser(
 ) {
   const upn = `${alias}@${DEMO_TENANT_DOMAIN}`;
   return {
+    ...(upn === DEMO_ADMIN_UPN ? { isAdmin: true } : {}),
     id,
     userPrincipalName: upn,
     displayName: `${givenName} ${surname}`,
@@ -50,7 +83,10 @@ function demoUser(
   };
 }
 
-/** The default seed: the Contoso demo tenant with three confidential apps, a public client and six users. */
+/**
+ * The default seed: the Contoso demo tenant with four confidential apps (one authenticated by certificate), a
+ * public client, a broker vendor app and six users; two managed identities; two XSOAR broker registrations.
+ */
 export const demoSeed: EmulatorSeed = {
   tenants: [
     {
@@ -71,6 +107,7 @@ export const demoSeed: EmulatorSeed = {
           ],
           redirectUris: ["http://localhost:8400/callback"],
           grants: { graph: ["User.Read.All"] },
+          delegatedPermissions: { graph: ["User.Read"] },
         },
         {
           clientId: DEMO_EXPIRED_CLIENT_ID,
@@ -97,6 +134,22 @@ export const demoSeed: EmulatorSeed = {
           displayName: "msint demo (public client)",
           publicClient: true,
           redirectUris: ["http://localhost"],
+          delegatedPermissions: { graph: ["User.Read"] },
+        },
+        {
+          clientId: DEMO_CERT_CLIENT_ID,
+          displayName: "msint demo (certificate)",
+          servicePrincipalId: "2d4f6a8c-0e2b-4d6f-8a1c-3e5a7c9e1b3d",
+          redirectUris: ["http://localhost:8400/callback"],
+          grants: { graph: ["User.Read.All"] },
+          delegatedPermissions: { graph: ["User.Read"] },
+        },
+        {
+          clientId: DEMO_BROKER_VENDOR_CLIENT_ID,
+          displayName: "Cortex XSOAR (demo broker vendor app)",
+          servicePrincipalId: "4c6e8a0c-2e4a-4c8e-9a3c-5e7a9c1e3a5c",
+          grants: { graph: ["User.Read.All"] },
+          delegatedPermissions: { graph: ["User.Read", "User.Read.All"] },
         },
       ],
       users: [
@@ -158,187 +211,43 @@ export const demoSeed: EmulatorSeed = {
       ],
     },
   ],
+  managedIdentities: [
+    {
+      tenantId: DEMO_TENANT_ID,
+      systemAssigned: true,
+      clientId: DEMO_MANAGED_IDENTITY_CLIENT_ID,
+      principalId: DEMO_MANAGED_IDENTITY_PRINCIPAL_ID,
+      grants: { graph: ["User.Read.All"] },
+    },
+    {
+      tenantId: DEMO_TENANT_ID,
+      clientId: DEMO_USER_ASSIGNED_CLIENT_ID,
+      principalId: DEMO_USER_ASSIGNED_PRINCIPAL_ID,
+      resourceId: DEMO_USER_ASSIGNED_RESOURCE_ID,
+      grants: { graph: ["User.Read.All"], arm: ["Reader"] },
+    },
+  ],
+  brokerRegistrations: [
+    {
+      id: DEMO_BROKER_APP_REGISTRATION_ID,
+      appName: DEMO_BROKER_APP_NAME,
+      key: DEMO_BROKER_KEY,
+      tenantId: DEMO_TENANT_ID,
+      clientId: DEMO_BROKER_VENDOR_CLIENT_ID,
+      kind: "application",
+    },
+    {
+      id: DEMO_BROKER_DELEGATED_REGISTRATION_ID,
+      appName: DEMO_BROKER_APP_NAME,
+      key: DEMO_BROKER_KEY,
+      tenantId: DEMO_TENANT_ID,
+      clientId: DEMO_BROKER_VENDOR_CLIENT_ID,
+      kind: "delegated",
+      refreshToken: DEMO_BROKER_REFRESH_TOKEN,
+      userPrincipalName: `meganb@${DEMO_TENANT_DOMAIN}`,
+    },
+  ],
 };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a string is a GUID (any case). */
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
-
-class SeedChecker {
-  readonly problems: string[] = [];
-
-  fail(path: string, message: string): void {
-    this.problems.push(`${path} ${message}`);
-  }
-
-  object(value: unknown, path: string, allowed: readonly string[]): value is Record<string, unknown> {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      this.fail(path, "must be an object");
-      return false;
-    }
-    for (const key of Object.keys(value)) {
-      if (!allowed.includes(key))
-        this.fail(`${path}.${key}`, `is not a known field (expected one of: ${allowed.join(", ")})`);
-    }
-    return true;
-  }
-
-  string(record: Record<string, unknown>, key: string, path: string, required: boolean): string | undefined {
-    const value = record[key];
-    if (value === undefined) {
-      if (required) this.fail(`${path}.${key}`, "is required");
-      return undefined;
-    }
-    if (typeof value !== "string" || value.length === 0) {
-      this.fail(`${path}.${key}`, "must be a non-empty string");
-      return undefined;
-    }
-    return value;
-  }
-
-  guid(record: Record<string, unknown>, key: string, path: string, required: boolean): string | undefined {
-    const value = this.string(record, key, path, required);
-    if (value !== undefined && !isGuid(value)) this.fail(`${path}.${key}`, `must be a GUID, got '${value}'`);
-    return value;
-  }
-
-  boolean(record: Record<string, unknown>, key: string, path: string): void {
-    const value = record[key];
-    if (value !== undefined && typeof value !== "boolean")
-      this.fail(`${path}.${key}`, "must be true or false");
-  }
-
-  array(
-    record: Record<string, unknown>,
-    key: string,
-    path: string,
-    required: boolean,
-  ): unknown[] | undefined {
-    const value = record[key];
-    if (value === undefined) {
-      if (required) this.fail(`${path}.${key}`, "is required");
-      return undefined;
-    }
-    if (!Array.isArray(value)) {
-      this.fail(`${path}.${key}`, "must be an array");
-      return undefined;
-    }
-    return value;
-  }
-
-  stringArray(record: Record<string, unknown>, key: string, path: string): void {
-    const value = this.array(record, key, path, false);
-    value?.forEach((item, index) => {
-      if (typeof item !== "string") this.fail(`${path}.${key}[${index}]`, "must be a string");
-    });
-  }
-
-  unique(seen: Set<string>, value: string | undefined, path: string, what: string): void {
-    if (value === undefined) return;
-    const folded = value.toLowerCase();
-    if (seen.has(folded)) this.fail(path, `duplicates ${what} '${value}'`);
-    seen.add(folded);
-  }
-}
-
-const TENANT_FIELDS = ["id", "displayName", "domains", "apps", "users"] as const;
-const APP_FIELDS = [
-  "clientId",
-  "displayName",
-  "servicePrincipalId",
-  "secrets",
-  "certificates",
-  "redirectUris",
-  "publicClient",
-  "grants",
-] as const;
-const SECRET_FIELDS = ["id", "value", "expiresOn"] as const;
-const USER_FIELDS = [
-  "id",
-  "userPrincipalName",
-  "displayName",
-  "givenName",
-  "surname",
-  "mail",
-  "jobTitle",
-  "department",
-  "officeLocation",
-  "mobilePhone",
-  "businessPhones",
-  "preferredLanguage",
-  "accountEnabled",
-  "password",
-] as const;
-
-function checkSeed(seed: unknown, check: SeedChecker): void {
-  if (!check.object(seed, "seed", ["tenants"])) return;
-  const tenants = check.array(seed, "tenants", "seed", true);
-  const tenantKeys = new Set<string>();
-  tenants?.forEach((tenant, t) => {
-    const tPath = `seed.tenants[${t}]`;
-    if (!check.object(tenant, tPath, TENANT_FIELDS)) return;
-    check.unique(tenantKeys, check.guid(tenant, "id", tPath, true), `${tPath}.id`, "tenant");
-    check.string(tenant, "displayName", tPath, false);
-    check.stringArray(tenant, "domains", tPath);
-    const domains = Array.isArray(tenant["domains"]) ? tenant["domains"] : [];
-    domains.forEach((domain, d) => {
-      if (typeof domain === "string")
-        check.unique(tenantKeys, domain, `${tPath}.domains[${d}]`, "tenant domain");
-    });
-    const apps = check.array(tenant, "apps", tPath, true);
-    const clientIds = new Set<string>();
-    apps?.forEach((app, a) => {
-      const aPath = `${tPath}.apps[${a}]`;
-      if (!check.object(app, aPath, APP_FIELDS)) return;
-      check.unique(clientIds, check.guid(app, "clientId", aPath, true), `${aPath}.clientId`, "client ID");
-      check.string(app, "displayName", aPath, true);
-      check.guid(app, "servicePrincipalId", aPath, false);
-      check.boolean(app, "publicClient", aPath);
-      check.stringArray(app, "redirectUris", aPath);
-      check.array(app, "secrets", aPath, false)?.forEach((secret, s) => {
-        const sPath = `${aPath}.secrets[${s}]`;
-        if (!check.object(secret, sPath, SECRET_FIELDS)) return;
-        check.string(secret, "id", sPath, false);
-        check.string(secret, "value", sPath, true);
-        const expiresOn = check.string(secret, "expiresOn", sPath, false);
-        if (expiresOn !== undefined && Number.isNaN(Date.parse(expiresOn))) {
-          check.fail(`${sPath}.expiresOn`, `must be an ISO 8601 date, got '${expiresOn}'`);
-        }
-      });
-      check.array(app, "certificates", aPath, false)?.forEach((certificate, c) => {
-        const cPath = `${aPath}.certificates[${c}]`;
-        if (check.object(certificate, cPath, ["pem"])) check.string(certificate, "pem", cPath, true);
-      });
-      const grants = app["grants"];
-      if (grants !== undefined && check.object(grants, `${aPath}.grants`, Object.keys(grants as object))) {
-        for (const resource of Object.keys(grants)) check.stringArray(grants, resource, `${aPath}.grants`);
-      }
-    });
-    const userIds = new Set<string>();
-    const upns = new Set<string>();
-    check.array(tenant, "users", tPath, false)?.forEach((user, u) => {
-      const uPath = `${tPath}.users[${u}]`;
-      if (!check.object(user, uPath, USER_FIELDS)) return;
-      check.unique(userIds, check.guid(user, "id", uPath, true), `${uPath}.id`, "user ID");
-      const upn = check.string(user, "userPrincipalName", uPath, true);
-      if (upn !== undefined && !upn.includes("@")) {
-        check.fail(`${uPath}.userPrincipalName`, `must look like name@domain, got '${upn}'`);
-      }
-      check.unique(upns, upn, `${uPath}.userPrincipalName`, "user principal name");
-      check.string(user, "displayName", uPath, true);
-      for (const key of ["givenName", "surname", "mail", "jobTitle", "department", "officeLocation"]) {
-        check.string(user, key, uPath, false);
-      }
-      for (const key of ["mobilePhone", "preferredLanguage", "password"])
-        check.string(user, key, uPath, false);
-      check.stringArray(user, "businessPhones", uPath);
-      check.boolean(user, "accountEnabled", uPath);
-    });
-  });
-}
 
 /**
  * Resolve and validate a seed: an object, or the path of a JSON file. Returns a deep copy, so the emulator

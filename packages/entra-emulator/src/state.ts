@@ -1,8 +1,30 @@
 import { createHash } from "node:crypto";
 import type { Correlation } from "./errors.js";
+import type { FlowStore } from "./flows/store.js";
 import type { SigningKey } from "./jwt.js";
 import type { ResourceTable } from "./resources.js";
-import type { EmulatorSeed, RecordedRequest, SeedApp, SeedTenant } from "./types.js";
+import type {
+  EmulatorSeed,
+  RecordedRequest,
+  SeedApp,
+  SeedTenant,
+  SeedUser,
+  TestCertificate,
+} from "./types.js";
+
+/** Lifetimes and switches of the user flows, managed identities and client assertions. */
+export interface FlowSettings {
+  refreshTokenReuse: "allow" | "reject";
+  refreshTokenLifetimeSeconds: number;
+  authorizationCodeLifetimeSeconds: number;
+  deviceCodeLifetimeSeconds: number;
+  deviceCodeIntervalSeconds: number;
+  deviceCodeSlowDown: boolean;
+  strictAssertionReplay: boolean;
+  managedIdentity: boolean | "unreachable";
+  managedIdentityTokenLifetimeSeconds: number;
+  identityHeader: string;
+}
 
 /** Everything a handler may need, shared by one emulator instance. */
 export interface EmulatorState {
@@ -14,6 +36,11 @@ export interface EmulatorState {
   clockSkewSeconds: number;
   /** `http://127.0.0.1:PORT`, set once listening. */
   origin: string;
+  settings: FlowSettings;
+  /** Codes, refresh tokens, device codes, consents, sign-in flows. */
+  store: FlowStore;
+  /** Generates the demo certificate app's certificate on first use (when the seed has that app without one). */
+  demoCertificate: () => TestCertificate | undefined;
 }
 
 /** One incoming request, with its body already read. Internal: holds unredacted headers. */
@@ -25,6 +52,12 @@ export interface EmulatorRequest {
   body: Buffer;
   record: RecordedRequest;
   correlation: Correlation;
+  /** The origin the client addressed (`http://127.0.0.1:PORT`, `https://login.microsoftonline.us`). */
+  origin: string;
+  /** Host name the client addressed, lower-case, without port. */
+  hostname: string;
+  /** True when the request came through the proxy's TLS tunnel. */
+  secure: boolean;
 }
 
 /** Find a tenant by ID or verified domain (case-insensitive). */
@@ -60,4 +93,31 @@ export function servicePrincipalId(tenant: SeedTenant, app: SeedApp): string {
     app.servicePrincipalId ??
     stableGuid(`service-principal:${tenant.id.toLowerCase()}:${app.clientId.toLowerCase()}`)
   );
+}
+
+/** A user of a tenant by object ID or user principal name (case-insensitive). */
+export function findUser(tenant: SeedTenant, idOrUpn: string): SeedUser | undefined {
+  const wanted = idOrUpn.toLowerCase();
+  return (tenant.users ?? []).find(
+    (user) => user.id.toLowerCase() === wanted || user.userPrincipalName.toLowerCase() === wanted,
+  );
+}
+
+/** The tenant whose users include this UPN or object ID. */
+export function findUserAnywhere(
+  seed: EmulatorSeed,
+  idOrUpn: string,
+): { tenant: SeedTenant; user: SeedUser } | undefined {
+  for (const tenant of seed.tenants) {
+    const user = findUser(tenant, idOrUpn);
+    if (user) return { tenant, user };
+  }
+  return undefined;
+}
+
+/** Tenant segments that name no tenant: the user's (or app's) tenant is found later. */
+export const MULTI_TENANT_SEGMENTS = new Set(["common", "organizations", "consumers"]);
+
+export function isMultiTenantSegment(segment: string): boolean {
+  return MULTI_TENANT_SEGMENTS.has(segment.toLowerCase());
 }

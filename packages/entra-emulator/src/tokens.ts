@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { allV1Issuers, audienceFitsHost, v1IssuerFor } from "./clouds.js";
 import { decodeAndVerifyJwt, signJwt, signJwtAsync } from "./jwt.js";
 import type { Resource } from "./resources.js";
 import { type EmulatorState, findTenant, servicePrincipalId } from "./state.js";
@@ -64,17 +65,20 @@ export function appTokenClaims(
   audience: string,
   roles: readonly string[],
   credential: "secret" | "certificate",
+  hostname?: string,
 ): TokenClaimsInput {
   const oid = servicePrincipalId(tenant, app);
   const acr = credential === "secret" ? "1" : "2";
+  const issuer = v1IssuerFor(hostname, tenant.id);
   return {
     aud: audience,
+    iss: issuer,
     app_displayname: app.displayName,
     appid: app.clientId,
     appidacr: acr,
     azp: app.clientId,
     azpacr: acr,
-    idp: v1Issuer(tenant.id),
+    idp: issuer,
     idtyp: "app",
     oid,
     ...(roles.length > 0 ? { roles: [...roles] } : {}),
@@ -106,8 +110,22 @@ function fail(reason: keyof typeof MESSAGES): TokenCheck {
   return { ok: false, reason, message: MESSAGES[reason] };
 }
 
-/** Validate a bearer token the way Microsoft's resource APIs do: signature, lifetime (with skew), audience, issuer. */
-export function checkAccessToken(state: EmulatorState, token: string, resource: Resource): TokenCheck {
+/** Where a resource API was addressed (narrows the accepted audiences and issuers to that cloud). */
+export interface ApiAddress {
+  hostname: string;
+  origin: string;
+}
+
+/**
+ * Validate a bearer token the way Microsoft's resource APIs do: signature, lifetime (with skew), audience (of the
+ * cloud the API was addressed in, when it is a cloud host), issuer.
+ */
+export function checkAccessToken(
+  state: EmulatorState,
+  token: string,
+  resource: Resource,
+  address?: ApiAddress,
+): TokenCheck {
   if (token.length === 0) return fail("empty");
   const decoded = decodeAndVerifyJwt(state.key, token);
   if (!decoded.ok) return fail(decoded.problem);
@@ -120,14 +138,16 @@ export function checkAccessToken(state: EmulatorState, token: string, resource: 
   if (typeof aud !== "string" || !resource.audiences.has(aud.replace(/\/+$/, "").toLowerCase())) {
     return fail("audience");
   }
+  if (address && !audienceFitsHost(aud, address.hostname)) return fail("audience");
   const tid = claims["tid"];
   const iss = claims["iss"];
   const tenant = typeof tid === "string" ? findTenant(state.seed, tid) : undefined;
   const issuers = tenant
     ? [
-        v1Issuer(tenant.id),
+        ...allV1Issuers(tenant.id),
         `https://login.microsoftonline.com/${tenant.id}/v2.0`,
         `${state.origin}/${tenant.id}/v2.0`,
+        ...(address ? [`${address.origin}/${tenant.id}/v2.0`] : []),
       ]
     : [];
   if (

@@ -10,9 +10,9 @@ export interface SeedSecret {
   expiresOn?: string;
 }
 
-/** A certificate credential registered on an app (certificate assertions are not verified yet). */
+/** A certificate credential registered on an app: client assertions signed with its key are accepted. */
 export interface SeedCertificate {
-  /** PEM of the certificate (or its public key). */
+  /** PEM of the X.509 certificate (`-----BEGIN CERTIFICATE-----`). */
   pem: string;
 }
 
@@ -30,6 +30,11 @@ export interface SeedApp {
   publicClient?: boolean;
   /** Admin-consented application roles per resource key, e.g. `{ graph: ["User.Read.All"] }`. */
   grants?: Record<string, string[]>;
+  /**
+   * Delegated permissions configured on the registration ("API permissions"), per resource key, e.g.
+   * `{ graph: ["User.Read"] }`. A delegated `<resource>/.default` scope means these.
+   */
+  delegatedPermissions?: Record<string, string[]>;
 }
 
 /** A user of a tenant, as Microsoft Graph returns it (the password is never returned). */
@@ -51,6 +56,8 @@ export interface SeedUser {
   accountEnabled?: boolean;
   /** For user flows (not used by client credentials). */
   password?: string;
+  /** A Global Administrator: may grant tenant-wide admin consent (`/{tenant}/adminconsent`). */
+  isAdmin?: boolean;
 }
 
 /** A directory (tenant). */
@@ -63,11 +70,57 @@ export interface SeedTenant {
   domains?: string[];
   apps: SeedApp[];
   users?: SeedUser[];
+  /**
+   * What happens when a refresh token that was already exchanged (rotated) is used again. Entra keeps it valid
+   * (`"allow"`, the default); `"reject"` answers `invalid_grant` AADSTS70008, to test clients that must keep the
+   * newest refresh token. Overrides the emulator option of the same name for this tenant.
+   */
+  refreshTokenReuse?: "allow" | "reject";
+}
+
+/** A managed identity available on "this machine" (IMDS and App Service endpoints). */
+export interface SeedManagedIdentity {
+  /** Tenant the identity's service principal lives in. */
+  tenantId: string;
+  /** The machine's system-assigned identity (requested without any identity parameter). */
+  systemAssigned?: boolean;
+  /** Client (application) ID; required for user-assigned identities, derived when omitted for system-assigned. */
+  clientId?: string;
+  /** Object ID of the identity's service principal (the token's `oid`). */
+  principalId: string;
+  /** Azure resource ID (`/subscriptions/…/userAssignedIdentities/name`), matched by `msi_res_id`/`mi_res_id`. */
+  resourceId?: string;
+  /** Application roles per resource key, e.g. `{ graph: ["User.Read.All"], arm: [] }`. */
+  grants?: Record<string, string[]>;
+}
+
+/** A registration of the Cortex XSOAR application broker double (`POST /obtain-token`). */
+export interface SeedBrokerRegistration {
+  /** The registration ID (`auth_id` before any `@`). */
+  id: string;
+  /** The integration's broker app name, e.g. `ms-graph-mail-listener`. */
+  appName: string;
+  /** Base64 AES key (16, 24 or 32 bytes) the client encrypts its token with. */
+  key: string;
+  /** The customer's tenant. */
+  tenantId: string;
+  /** The vendor's multi-tenant app (registered in that tenant) the broker gets tokens for. */
+  clientId: string;
+  /** `application`: the token is the tenant ID (admin consent); `delegated`: the token is a refresh token. */
+  kind: "application" | "delegated";
+  /** Delegated registrations: the refresh token the broker handed out (valid for `userPrincipalName`). */
+  refreshToken?: string;
+  /** Delegated registrations: the signed-in user (default: the tenant's first enabled user). */
+  userPrincipalName?: string;
 }
 
 /** Everything the emulator knows: tenants, their apps and users. JSON-serialisable. */
 export interface EmulatorSeed {
   tenants: SeedTenant[];
+  /** Managed identities on the emulated machine. */
+  managedIdentities?: SeedManagedIdentity[];
+  /** Registrations of the XSOAR application broker double. */
+  brokerRegistrations?: SeedBrokerRegistration[];
 }
 
 /** How errors of a protected resource API are shaped. */
@@ -99,6 +152,37 @@ export interface EmulatorOptions {
   resources?: Record<string, string[]>;
   /** Keep at most this many entries in `requests` (oldest dropped first). Default 10000; 0 = unlimited. */
   requestLogLimit?: number;
+  /**
+   * Also start an HTTP proxy (`proxyUrl`) that terminates TLS for the Microsoft cloud hosts with a certificate
+   * from a CA generated at start (`caCertPem`, `caCertFile`), so clients can use the real national-cloud URLs.
+   */
+  proxy?: boolean;
+  /** Reuse of a rotated refresh token: `"allow"` (Entra's behaviour, default) or `"reject"` (AADSTS70008). */
+  refreshTokenReuse?: "allow" | "reject";
+  /** Refresh-token lifetime (inactivity window). Default 90 days. Past it: AADSTS700082. */
+  refreshTokenLifetimeSeconds?: number;
+  /** Authorization-code lifetime. Default 600 (10 minutes). Past it: AADSTS70008. */
+  authorizationCodeLifetimeSeconds?: number;
+  /** Device-code `expires_in`. Default 900. */
+  deviceCodeLifetimeSeconds?: number;
+  /** Device-code polling `interval`. Default 5. */
+  deviceCodeIntervalSeconds?: number;
+  /** Answer `slow_down` (RFC 8628 §3.5) when a device code is polled faster than its interval. Default false. */
+  deviceCodeSlowDown?: boolean;
+  /**
+   * Reject any second use of a client assertion's `jti`, even the identical assertion (MSAL reuses one assertion
+   * for up to 10 minutes, which Entra accepts). Default false: only a different assertion reusing a `jti` is refused.
+   */
+  strictAssertionReplay?: boolean;
+  /**
+   * Managed-identity endpoints: `true` (default) serves them; `false` answers 404 with `Connection: close`;
+   * `"unreachable"` drops the connection without an answer (no managed identity on this machine).
+   */
+  managedIdentity?: boolean | "unreachable";
+  /** Secret the App Service endpoint expects in `X-IDENTITY-HEADER`. Random by default (`emulator.identityHeader`). */
+  identityHeader?: string;
+  /** Lifetime of managed-identity tokens. Default 86399 (24 h, as IMDS issues them). */
+  managedIdentityTokenLifetimeSeconds?: number;
 }
 
 /** One request as the emulator saw it. Never contains secrets, codes, refresh tokens or bearer values. */
@@ -124,6 +208,10 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** True when an injected fault answered or delayed this request. */
   faulted?: boolean;
+  /** The host the request was addressed to (`127.0.0.1:PORT`, or e.g. `graph.microsoft.us` through the proxy). */
+  host?: string;
+  /** Device-code polls: the form field that carried the device code (`device_code`, or XSOAR's legacy `code`). */
+  deviceCodeField?: "device_code" | "code";
 }
 
 /** A fault to inject into the next matching requests. */
@@ -242,6 +330,62 @@ export interface IssueTokenParameters {
   claims?: Record<string, unknown>;
 }
 
+/** Key material of a certificate made by {@link createTestCertificate}. */
+export interface TestCertificate {
+  /** The X.509 certificate, PEM. */
+  certificatePem: string;
+  /** The private key, PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), as MSAL's `clientCertificate.privateKey` wants it. */
+  privateKeyPem: string;
+  /** The same key, PKCS#1 PEM (`-----BEGIN RSA PRIVATE KEY-----`). */
+  privateKeyPkcs1Pem: string;
+  /** SHA-1 thumbprint of the certificate's DER, upper-case hex (what the Azure portal shows). */
+  thumbprintSha1: string;
+  /** SHA-256 thumbprint, upper-case hex. */
+  thumbprintSha256: string;
+}
+
+/** Filter of {@link RunningEmulator.revokeRefreshTokens}; omitted fields match everything. */
+export interface RevokeFilter {
+  tenantId?: string;
+  /** User object ID or user principal name. */
+  userId?: string;
+  clientId?: string;
+}
+
+/** A device authorization as the emulator holds it (see {@link RunningEmulator.lastDeviceCode}). */
+export interface DeviceCodeInfo {
+  userCode: string;
+  deviceCode: string;
+  clientId: string;
+  /** Tenant segment of the `/devicecode` request (an ID, a domain, `organizations` or `common`). */
+  tenant: string;
+  scope: string;
+  status: "pending" | "approved" | "declined" | "redeemed";
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** Parameters of {@link RunningEmulator.issueRefreshToken}. */
+export interface IssueRefreshTokenParameters {
+  tenantId: string;
+  clientId: string;
+  /** User object ID or user principal name. */
+  userId: string;
+  /** Scopes of the grant it stands for. Default: `openid profile offline_access <Graph>/.default`. */
+  scopes?: string[];
+  lifetimeSeconds?: number;
+}
+
+/** Parameters of {@link RunningEmulator.grantConsent}. */
+export interface GrantConsentParameters {
+  tenantId: string;
+  clientId: string;
+  /** User object ID or UPN; omit to record tenant-wide admin consent for the app. */
+  userId?: string;
+  /** Scopes as an app requests them (`User.Read`, `https://management.azure.com/user_impersonation`, `openid`). */
+  scopes?: string[];
+}
+
 /** A running emulator. */
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
@@ -268,6 +412,33 @@ export interface RunningEmulator {
   addRoute(method: string, pathPattern: string, spec: ProtectedRouteSpec, handler: RouteHandler): () => void;
   /** Mint an access token directly (for tests of resource doubles). */
   issueAccessToken(parameters: IssueTokenParameters): string;
+  /**
+   * Certificate and private key of the demo certificate app (`DEMO_CERT_CLIENT_ID`), generated on first use when
+   * the seed has that app without a certificate. Undefined when the seed has no such app.
+   */
+  readonly demoCertificate: TestCertificate | undefined;
+  /** `http://127.0.0.1:PORT` of the HTTPS-terminating proxy (only with `proxy: true`). */
+  proxyUrl?: string;
+  /** PEM of the proxy's CA certificate (only with `proxy: true`). */
+  caCertPem?: string;
+  /** Path of a temporary file holding `caCertPem`, for `NODE_EXTRA_CA_CERTS` (only with `proxy: true`). */
+  caCertFile?: string;
+  /** The secret the App Service managed-identity endpoint expects in `X-IDENTITY-HEADER`. */
+  identityHeader: string;
+  /** Revoke matching refresh tokens; their next use answers AADSTS50173. Returns how many were revoked. */
+  revokeRefreshTokens(filter?: RevokeFilter): number;
+  /** Mint a refresh token directly (for refresh-grant and broker tests). */
+  issueRefreshToken(parameters: IssueRefreshTokenParameters): string;
+  /** Record a user's consent (or tenant-wide admin consent) so the consent page is skipped. */
+  grantConsent(parameters: GrantConsentParameters): void;
+  /** Complete a pending device-code sign-in as this user (no browser needed); the next poll gets tokens. */
+  approveDeviceCode(userCode: string, userPrincipalName: string): void;
+  /** Decline a pending device-code sign-in; polls answer `authorization_declined`. */
+  declineDeviceCode(userCode: string): void;
+  /** Make a device code expire now; polls answer `expired_token`. */
+  expireDeviceCode(userCode: string): void;
+  /** The most recently issued device code, if any. */
+  lastDeviceCode(): DeviceCodeInfo | undefined;
   /** Stop listening and drop every connection. */
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from "node:crypto";
+import { createHash, createPublicKey, randomBytes, verify } from "node:crypto";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, type RunningEmulator } from "../src/index.js";
 
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
@@ -92,4 +92,72 @@ export function fakeClock(start = Date.parse("2026-11-26T06:00:00Z")) {
       now += ms;
     },
   };
+}
+
+/** A page or redirect as a browser would see it (redirects are not followed). */
+export interface BrowserResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The `Location` of a redirect. */
+  location: string | undefined;
+}
+
+/** A minimal browser for the sign-in pages: keeps cookies, submits forms, never follows redirects. */
+export class TestBrowser {
+  readonly cookies = new Map<string, string>();
+
+  constructor(private readonly baseUrl: string) {}
+
+  async #send(url: string, init: RequestInit): Promise<BrowserResponse> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) {
+      headers.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
+    }
+    const response = await fetch(url.startsWith("http") ? url : `${this.baseUrl}${url}`, {
+      ...init,
+      headers,
+      redirect: "manual",
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(";");
+      const [name, ...value] = pair!.split("=");
+      this.cookies.set(name!.trim(), value.join("="));
+    }
+    return {
+      status: response.status,
+      headers: response.headers,
+      text: await response.text(),
+      location: response.headers.get("location") ?? undefined,
+    };
+  }
+
+  get(url: string): Promise<BrowserResponse> {
+    return this.#send(url, { method: "GET" });
+  }
+
+  /** Submit the page's form with these fields (the hidden `flow` field is carried over). */
+  submit(page: BrowserResponse, fields: Record<string, string>): Promise<BrowserResponse> {
+    const action = /<form method="post" action="([^"]*)"/.exec(page.text)?.[1];
+    if (!action) throw new Error(`no form on the page:\n${page.text}`);
+    const flow = /name="flow" value="([^"]*)"/.exec(page.text)?.[1];
+    const body = new URLSearchParams({ ...(flow ? { flow } : {}), ...fields });
+    return this.#send(action.replace(/&amp;/g, "&"), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
+  }
+}
+
+/** PKCE verifier and S256 challenge. */
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString("base64url");
+  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+}
+
+/** The query parameters of a redirect `Location`. */
+export function redirectParams(location: string | undefined): URLSearchParams {
+  if (!location) throw new Error("no redirect");
+  return new URL(location).searchParams;
 }

@@ -69,6 +69,48 @@ describe("loadSeed", () => {
     expect(() => loadSeed({} as EmulatorSeed)).toThrow("seed.tenants is required");
   });
 
+  it("checks managed identities, broker registrations and the new tenant, app and user fields", () => {
+    const seed = structuredClone(demoSeed) as unknown as Record<string, unknown> & EmulatorSeed;
+    seed.tenants[0]!.refreshTokenReuse = "sometimes" as "allow";
+    (seed.tenants[0]!.users![0] as unknown as Record<string, unknown>)["isAdmin"] = "yes";
+    seed.tenants[0]!.apps[0]!.delegatedPermissions = { graph: [1 as unknown as string] };
+    seed.managedIdentities = [
+      { tenantId: "11111111-2222-3333-4444-555555555555", principalId: "x" },
+      { tenantId: DEMO_TENANT_ID, systemAssigned: true, principalId: "6e7b768e-07e2-4810-8459-485f84f8f204" },
+      { tenantId: DEMO_TENANT_ID, systemAssigned: true, principalId: "87d349ed-44d7-43e1-9a83-5f2406dee5bd" },
+    ];
+    seed.brokerRegistrations = [
+      {
+        id: "r1",
+        appName: "a",
+        key: "c2hvcnQ=",
+        tenantId: DEMO_TENANT_ID,
+        clientId: "00000000-0000-0000-0000-000000000001",
+        kind: "other" as "application",
+      },
+    ];
+    let message = "";
+    try {
+      loadSeed(seed);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      "seed.tenants[0].refreshTokenReuse must be one of 'allow', 'reject', got 'sometimes'",
+    );
+    expect(message).toContain("seed.tenants[0].users[0].isAdmin must be true or false");
+    expect(message).toContain("seed.tenants[0].apps[0].delegatedPermissions.graph[0] must be a string");
+    expect(message).toContain("seed.managedIdentities[0].tenantId names no tenant of the seed");
+    expect(message).toContain("seed.managedIdentities[0].clientId is required");
+    expect(message).toContain("seed.managedIdentities[0].principalId must be a GUID");
+    expect(message).toContain("seed.managedIdentities may have only one system-assigned identity");
+    expect(message).toContain(
+      "seed.brokerRegistrations[0].key must be base64 of a 16, 24 or 32 byte AES key",
+    );
+    expect(message).toContain("seed.brokerRegistrations[0].clientId names no app of tenant");
+    expect(message).toContain("seed.brokerRegistrations[0].kind must be one of 'application', 'delegated'");
+  });
+
   it("startEmulator refuses an invalid seed", async () => {
     await expect(startEmulator({ seed: { tenants: [{ id: "x", apps: [] }] } })).rejects.toThrow(
       /must be a GUID/,

@@ -2,8 +2,9 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { aadsts } from "../errors.js";
 import { parseBasicAuth } from "../http.js";
 import { findApp, tenantName } from "../state.js";
-import type { SeedApp } from "../types.js";
-import { EntraFailure, type GrantContext } from "./grant.js";
+import type { SeedApp, SeedTenant } from "../types.js";
+import { CLIENT_ASSERTION_TYPE, verifyClientAssertion } from "./client-assertion.js";
+import { EntraFailure, type TokenRequestContext } from "./grant.js";
 
 /** How the client proved its identity. */
 export type ClientCredentialKind = "secret" | "certificate" | "none";
@@ -12,8 +13,6 @@ export interface AuthenticatedClient {
   app: SeedApp;
   credential: ClientCredentialKind;
 }
-
-const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 function sameSecret(a: string, b: string): boolean {
   // Compare digests so the comparison is constant-time whatever the lengths.
@@ -28,42 +27,12 @@ export function requestClientId(
   return params.get("client_id") || parseBasicAuth(authorization)?.id || undefined;
 }
 
-/**
- * Identify and authenticate the client, in Entra's order: `client_id` present (AADSTS900144), app registered in
- * the tenant (700016), a credential sent when one is required (7000218; public clients must send none, 700025),
- * then the credential itself (7000215 wrong, 7000222 expired). Returns the app or an {@link EntraFailure}.
- */
-export function authenticateClient(
-  context: GrantContext,
-  options: { requireCredential: boolean },
+function checkSecret(
+  context: TokenRequestContext,
+  app: SeedApp,
+  secret: string,
 ): AuthenticatedClient | EntraFailure {
-  const { params, tenant, state } = context;
-  const basic = parseBasicAuth(context.request.headers["authorization"]);
-  const clientId = params.get("client_id") || basic?.id;
-  if (!clientId) return new EntraFailure(aadsts.missingParameter("client_id"));
-  const app = findApp(tenant, clientId);
-  if (!app) return new EntraFailure(aadsts.appNotFound(clientId, tenantName(tenant)));
-
-  const basicSecret = basic && basic.id.toLowerCase() === clientId.toLowerCase() ? basic.secret : undefined;
-  const secret = params.get("client_secret") || basicSecret;
-  const assertion = params.get("client_assertion");
-  if (app.publicClient) {
-    if (secret || assertion) return new EntraFailure(aadsts.publicClientCredential());
-    if (options.requireCredential) return new EntraFailure(aadsts.missingClientCredential());
-    return { app, credential: "none" };
-  }
-  if (assertion) {
-    if (params.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE) {
-      return new EntraFailure(aadsts.missingParameter("client_assertion_type"));
-    }
-    // Certificate (and federated) assertions are a planned addition; they get their own module next to this one.
-    return new EntraFailure(aadsts.clientAssertionUnsupported());
-  }
-  if (!secret) {
-    if (options.requireCredential) return new EntraFailure(aadsts.missingClientCredential());
-    return { app, credential: "none" };
-  }
-  const now = state.now();
+  const now = context.state.now();
   let matchedExpired = false;
   for (const candidate of app.secrets ?? []) {
     if (!sameSecret(candidate.value, secret)) continue;
@@ -75,4 +44,45 @@ export function authenticateClient(
   return new EntraFailure(
     matchedExpired ? aadsts.expiredClientSecret(app.clientId) : aadsts.invalidClientSecret(app.clientId),
   );
+}
+
+/**
+ * Identify and authenticate the client, in Entra's order: `client_id` present (AADSTS900144), app registered in
+ * the tenant (700016), a credential sent when one is required (7000218; public clients must send none, 700025, and
+ * may use user flows — `publicClientFlow` — without one),
+ * then the credential itself: a secret (7000215 wrong, 7000222 expired) or a certificate assertion (see
+ * `client-assertion.ts`). Returns the app or an {@link EntraFailure}.
+ */
+export function authenticateClient(
+  context: TokenRequestContext,
+  tenant: SeedTenant,
+  options: { requireCredential: boolean; publicClientFlow?: boolean },
+): AuthenticatedClient | EntraFailure {
+  const { params } = context;
+  const basic = parseBasicAuth(context.request.headers["authorization"]);
+  const clientId = params.get("client_id") || basic?.id;
+  if (!clientId) return new EntraFailure(aadsts.missingParameter("client_id"));
+  const app = findApp(tenant, clientId);
+  if (!app) return new EntraFailure(aadsts.appNotFound(clientId, tenantName(tenant)));
+
+  const basicSecret = basic && basic.id.toLowerCase() === clientId.toLowerCase() ? basic.secret : undefined;
+  const secret = params.get("client_secret") || basicSecret;
+  const assertion = params.get("client_assertion");
+  if (app.publicClient) {
+    if (secret || assertion) return new EntraFailure(aadsts.publicClientCredential());
+    if (options.requireCredential && !options.publicClientFlow) {
+      return new EntraFailure(aadsts.missingClientCredential());
+    }
+    return { app, credential: "none" };
+  }
+  if (assertion) {
+    if (params.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE) {
+      return new EntraFailure(aadsts.missingParameter("client_assertion_type"));
+    }
+    const verified = verifyClientAssertion(context, tenant, app, assertion);
+    return verified instanceof EntraFailure ? verified : { app, credential: "certificate" };
+  }
+  if (secret) return checkSecret(context, app, secret);
+  if (options.requireCredential) return new EntraFailure(aadsts.missingClientCredential());
+  return { app, credential: "none" };
 }

@@ -5,7 +5,7 @@ import { resolveDefaultScope } from "./scope.js";
 
 /** `grant_type=client_credentials`: an app-only token carrying the app's admin-consented roles. */
 export const clientCredentialsGrant: GrantHandler = async (context) => {
-  const client = authenticateClient(context, { requireCredential: true });
+  const client = authenticateClient(context, context.tenant, { requireCredential: true });
   if (client instanceof EntraFailure) return failWith(context, client.spec);
   const target = resolveDefaultScope(context);
   if (target instanceof EntraFailure) return failWith(context, target.spec);
@@ -13,10 +13,14 @@ export const clientCredentialsGrant: GrantHandler = async (context) => {
   const roles = client.app.grants?.[target.resource.key] ?? [];
   const credential = client.credential === "certificate" ? "certificate" : "secret";
   const lifetime = context.state.tokenLifetimeSeconds;
-  const { token } = await mintAccessTokenAsync(
-    context.state,
-    appTokenClaims(context.tenant, client.app, target.audience, roles, credential),
-    lifetime,
+  const claims = appTokenClaims(
+    context.tenant,
+    client.app,
+    target.audience,
+    roles,
+    credential,
+    context.request.hostname,
   );
+  const { token } = await mintAccessTokenAsync(context.state, claims, lifetime);
   return tokenResponse(context, { access_token: token, expires_in: lifetime });
 };
