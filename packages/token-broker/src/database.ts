@@ -1,0 +1,279 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+import type { PermissionKind } from "./config.js";
+import { BrokerConfigError } from "./config.js";
+import {
+  type BrokerKeys,
+  deriveKeys,
+  hashToken,
+  keyCheckValue,
+  masterKeyFrom,
+  newSalt,
+  safeEqual,
+  seal,
+  unseal,
+} from "./crypto.js";
+
+/** Name of the environment variable holding the master key. */
+export const MASTER_KEY_VARIABLE = "MSINT_BROKER_MASTER_KEY";
+
+/** A registration as the broker uses it: the key decrypted, the token only as its salted hash. */
+export interface Registration {
+  id: string;
+  appName: string;
+  kind: PermissionKind;
+  /** The registration's AES key, base64 (what the customer received as Key). */
+  key: string;
+  tokenSalt: Buffer;
+  tokenHash: Buffer;
+}
+
+/** What a new registration hands to the customer. */
+export interface NewRegistration {
+  id: string;
+  key: string;
+}
+
+const SCHEMA = `
+create table if not exists broker_meta (
+  name text primary key,
+  value text not null
+);
+create table if not exists registrations (
+  id uuid primary key,
+  app_name text not null,
+  kind text not null check (kind in ('application', 'delegated')),
+  encrypted_key bytea not null,
+  token_salt bytea not null,
+  token_hash bytea not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  last_used_at timestamptz
+);
+create index if not exists registrations_app_name on registrations (app_name);
+`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Row {
+  id: string;
+  app_name: string;
+  kind: PermissionKind;
+  encrypted_key: Uint8Array;
+  token_salt: Uint8Array;
+  token_hash: Uint8Array;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** One broker per data directory: PGlite is a single-process database. */
+function acquireLock(dataDir: string): () => void {
+  const path = join(dataDir, "broker.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, "wx", 0o600);
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const pid = Number(readFileSync(path, "utf8").trim());
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+        throw new BrokerConfigError(
+          "dataDir",
+          `${dataDir} is in use by another broker (process ${pid}); give each broker its own data directory.`,
+        );
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new BrokerConfigError("dataDir", `${dataDir} cannot be locked.`);
+}
+
+/**
+ * The master key: `MSINT_BROKER_MASTER_KEY`, else a key file `master.key` (0600) generated in the data directory
+ * on first start. The file is the embedded default; a deployment should pass the key from its secret store.
+ */
+function masterKeyMaterial(
+  dataDir: string,
+  env: Record<string, string | undefined>,
+  salt: Buffer,
+  warn: (message: string) => void,
+): Buffer {
+  const value = env[MASTER_KEY_VARIABLE];
+  if (value !== undefined && value.trim() !== "") {
+    const key = masterKeyFrom(value, salt);
+    if (!key) {
+      throw new BrokerConfigError(
+        MASTER_KEY_VARIABLE,
+        "must be 32 bytes in base64 (openssl rand -base64 32) or a passphrase of at least 16 characters.",
+      );
+    }
+    return key;
+  }
+  const path = join(dataDir, "master.key");
+  if (!existsSync(path)) {
+    writeFileSync(path, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+    warn(
+      `${MASTER_KEY_VARIABLE} is not set: generated ${path} (0600). In production pass the master key from a secret store instead, and keep it apart from the database backups.`,
+    );
+  }
+  const key = masterKeyFrom(readFileSync(path, "utf8"), salt);
+  if (!key) throw new BrokerConfigError(MASTER_KEY_VARIABLE, `: the key file ${path} is damaged.`);
+  return key;
+}
+
+/**
+ * The registrations, in an embedded PostgreSQL (PGlite, WebAssembly: the same files work on every Node version).
+ * Registration keys are stored AES-256-GCM-encrypted under the master key; tokens only as salted HMACs.
+ */
+export class RegistrationStore {
+  private constructor(
+    private readonly db: PGlite,
+    private readonly keys: BrokerKeys,
+    private readonly unlock: () => void,
+  ) {}
+
+  /** Opens (creating when needed) the database in `dataDir`. */
+  static async open(options: {
+    dataDir: string;
+    env: Record<string, string | undefined>;
+    warn: (message: string) => void;
+  }): Promise<RegistrationStore> {
+    const { dataDir, env, warn } = options;
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const unlock = acquireLock(dataDir);
+    let db: PGlite | undefined;
+    try {
+      const { PGlite } = await import("@electric-sql/pglite");
+      db = await PGlite.create(join(dataDir, "pgdata"));
+      await db.exec(SCHEMA);
+      const salt = await RegistrationStore.meta(db, "kdf_salt", () => randomBytes(16).toString("base64"));
+      const keys = deriveKeys(masterKeyMaterial(dataDir, env, Buffer.from(salt, "base64"), warn));
+      const expected = keyCheckValue(keys);
+      const stored = await RegistrationStore.meta(db, "key_check", () => expected);
+      if (!safeEqual(stored, expected)) {
+        throw new BrokerConfigError(
+          MASTER_KEY_VARIABLE,
+          `does not match the key this database (${dataDir}) was created with: start with the original master key.`,
+        );
+      }
+      return new RegistrationStore(db, keys, unlock);
+    } catch (error) {
+      await db?.close().catch(() => undefined);
+      unlock();
+      throw error;
+    }
+  }
+
+  private static async meta(db: PGlite, name: string, initial: () => string): Promise<string> {
+    await db.query("insert into broker_meta (name, value) values ($1, $2) on conflict (name) do nothing", [
+      name,
+      initial(),
+    ]);
+    const result = await db.query<{ value: string }>("select value from broker_meta where name = $1", [name]);
+    return result.rows[0]!.value;
+  }
+
+  /** The keys derived from the master key (the OAuth state is sealed with one of them). */
+  get derivedKeys(): BrokerKeys {
+    return this.keys;
+  }
+
+  /** Creates a registration for `token` (tenant ID or refresh token) and returns its ID and new random key. */
+  async create(appName: string, kind: PermissionKind, token: string): Promise<NewRegistration> {
+    const id = randomUUID();
+    const key = randomBytes(32);
+    const salt = newSalt();
+    await this.db.query(
+      "insert into registrations (id, app_name, kind, encrypted_key, token_salt, token_hash) values ($1, $2, $3, $4, $5, $6)",
+      [
+        id,
+        appName,
+        kind,
+        seal(this.keys.registrationKey, key, `${id}:${appName}`),
+        salt,
+        hashToken(this.keys, salt, token),
+      ],
+    );
+    return { id, key: key.toString("base64") };
+  }
+
+  /** The registration with this ID, or undefined (also for IDs that are not UUIDs). */
+  async find(id: string): Promise<Registration | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const result = await this.db.query<Row>(
+      "select id, app_name, kind, encrypted_key, token_salt, token_hash from registrations where id = $1",
+      [id.toLowerCase()],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const key = unseal(this.keys.registrationKey, row.encrypted_key, `${row.id}:${row.app_name}`);
+    // A row whose key does not decrypt was altered or copied from another database: treat it as absent.
+    if (!key) return undefined;
+    return {
+      id: row.id,
+      appName: row.app_name,
+      kind: row.kind,
+      key: key.toString("base64"),
+      tokenSalt: Buffer.from(row.token_salt),
+      tokenHash: Buffer.from(row.token_hash),
+    };
+  }
+
+  /** Whether `token` is the one whose hash the registration holds (constant-time). */
+  verifyToken(registration: Registration, token: string): boolean {
+    return safeEqual(hashToken(this.keys, registration.tokenSalt, token), registration.tokenHash);
+  }
+
+  /**
+   * Replaces the token hash (a rotated refresh token), only if it is still `previous`: of two racing requests with
+   * the same refresh token only one may move the registration on.
+   */
+  async rotateToken(registration: Registration, token: string): Promise<boolean> {
+    const salt = newSalt();
+    const result = await this.db.query(
+      "update registrations set token_salt = $2, token_hash = $3, updated_at = now(), last_used_at = now() where id = $1 and token_hash = $4",
+      [registration.id, salt, hashToken(this.keys, salt, token), registration.tokenHash],
+    );
+    return (result.affectedRows ?? 0) === 1;
+  }
+
+  /** Records a successful use. */
+  async touch(id: string): Promise<void> {
+    await this.db.query("update registrations set last_used_at = now() where id = $1", [id]);
+  }
+
+  /** Deletes a registration; true when it existed. */
+  async delete(id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    const result = await this.db.query("delete from registrations where id = $1", [id.toLowerCase()]);
+    return (result.affectedRows ?? 0) === 1;
+  }
+
+  /** Number of registrations per app. */
+  async countByApp(): Promise<Record<string, number>> {
+    const result = await this.db.query<{ app_name: string; n: number }>(
+      "select app_name, count(*)::int as n from registrations group by app_name",
+    );
+    return Object.fromEntries(result.rows.map((row) => [row.app_name, row.n]));
+  }
+
+  /** Flushes and closes the database and releases the data directory. */
+  async close(): Promise<void> {
+    try {
+      await this.db.close();
+    } finally {
+      this.unlock();
+    }
+  }
+}

@@ -1,0 +1,856 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import {
+  authorizeEndpoint,
+  cleanAadstsDescription,
+  createLogger,
+  createPkcePair,
+  createRedactor,
+  createTransport,
+  decryptBrokerToken,
+  isLoopbackHost,
+  type Logger,
+  type LogLevel,
+  resourceScope,
+  type Transport,
+} from "@msint/auth-core";
+import {
+  type BrokerApp,
+  type BrokerConfig,
+  BrokerConfigError,
+  type BrokerConfigInput,
+  loadBrokerConfigFile,
+  parseBrokerConfig,
+} from "./config.js";
+import { seal, unseal } from "./crypto.js";
+import { type Registration, RegistrationStore } from "./database.js";
+import { type EntraRefusal, isRefusal, requestToken } from "./entra.js";
+import { NonceCache, RateLimiter } from "./limits.js";
+import { appPage, credentialsPage, errorPage, homePage } from "./pages.js";
+
+/** Options of {@link startBroker}. */
+export interface BrokerOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Address to bind; default `127.0.0.1`. Anything else needs `publicUrl` in the configuration. */
+  host?: string;
+  /** The configuration: a validated {@link BrokerConfig}, a configuration object, or the path of a JSON file. */
+  config: BrokerConfig | BrokerConfigInput | string;
+  /** Where `env:` references and `MSINT_BROKER_MASTER_KEY` are read; default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Database directory; default the configuration's `dataDir`, else `MSINT_BROKER_DATA`, else `~/.msint/broker`. */
+  dataDir?: string;
+  /** Receives log lines (never a token, key or secret); default standard error. */
+  log?: (line: string) => void;
+  /** Default `info`: one line per request. */
+  logLevel?: LogLevel | "silent";
+  /** HTTP client for Microsoft Entra ID; default auth-core's transport. */
+  transport?: Transport;
+  /** Clock, epoch ms; for tests. */
+  now?: () => number;
+}
+
+/** A running broker. */
+export interface RunningBroker {
+  /** Where the server listens, `http://host:port`. */
+  url: string;
+  /** The URL customers use (configuration `publicUrl`, else {@link url}). */
+  publicUrl: string;
+  /** `<publicUrl>/obtain-token`, the broker URL that follows `@` in an instance's ID. */
+  obtainTokenUrl: string;
+  /** The redirect URI to register on every app: `<publicUrl>/callback`. */
+  redirectUri: string;
+  dataDir: string;
+  /** The configured app names. */
+  apps: string[];
+  /**
+   * Creates a registration without the browser flow (migrations, tests): `token` is the tenant ID (application
+   * permissions) or a refresh token (delegated). Returns what the credentials page would show.
+   */
+  register(
+    appName: string,
+    token: string,
+  ): Promise<{ id: string; token: string; key: string; registrationId: string }>;
+  /** Stops listening, closes connections and the database. */
+  close(): Promise<void>;
+}
+
+/** Accepted distance between the client's timestamp and the broker's clock. */
+const TIMESTAMP_WINDOW_SECONDS = 300;
+/** Nonces are remembered for twice the window: a message is refused as stale before its nonce is forgotten. */
+const NONCE_TTL_MS = 2 * TIMESTAMP_WINDOW_SECONDS * 1000;
+/** Failed protocol requests (unknown registration, wrong key or token) allowed per client address and minute. */
+const FAILURES_PER_MINUTE = 60;
+const STATE_LIFETIME_MS = 15 * 60_000;
+const MAX_BODY_BYTES = 64 * 1024;
+const FLOW_COOKIE = "msint_broker_flow";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface FlowState {
+  /** One-time ID of the flow. */
+  s: string;
+  /** App name. */
+  a: string;
+  /** SHA-256 of the browser-binding cookie. */
+  b: string;
+  /** Expiry, epoch ms. */
+  e: number;
+  /** PKCE verifier (delegated). */
+  v?: string;
+}
+
+/** An error answer of `/obtain-token`: `{ error, message }`, never with a secret in it. */
+class ProtocolError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+    readonly extra: { headers?: Record<string, string>; codes?: number[] } = {},
+  ) {
+    super(message);
+  }
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("base64url");
+}
+
+function resolveConfig(options: BrokerOptions, env: Record<string, string | undefined>): BrokerConfig {
+  const { config } = options;
+  if (typeof config === "string") return loadBrokerConfigFile(config, env);
+  if (config && (config as BrokerConfig).apps instanceof Map) return config as BrokerConfig;
+  return parseBrokerConfig(config, { env, baseDir: process.cwd() });
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const index = part.indexOf("=");
+    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return undefined;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES)
+      throw new ProtocolError(413, "request_too_large", "The request body is larger than 64 KiB.");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Starts the token broker: the pages that create registrations (Start Authorization Process → Microsoft consent →
+ * ID, Token and Key) and `POST /obtain-token`, which integrations call for access tokens.
+ * @throws BrokerConfigError naming the configuration field or variable at fault.
+ */
+export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {
+  const env = options.env ?? process.env;
+  const config = resolveConfig(options, env);
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 0;
+  const now = options.now ?? Date.now;
+  if (!config.publicUrl && !isLoopbackHost(host)) {
+    throw new BrokerConfigError(
+      "publicUrl",
+      `must be set when the broker listens on ${host}: it is the https URL of the TLS reverse proxy in front of it (the broker never trusts forwarded headers to guess it).`,
+    );
+  }
+  const dataDir = resolve(
+    options.dataDir ?? config.dataDir ?? env["MSINT_BROKER_DATA"] ?? join(homedir(), ".msint", "broker"),
+  );
+
+  const redactor = createRedactor();
+  for (const app of config.apps.values()) {
+    if (app.credential.kind === "secret") redactor.add(app.credential.clientSecret);
+  }
+  const sink = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const logger: Logger = createLogger({ level: options.logLevel ?? "info", sink, redactor, scope: "broker" });
+  const store = await RegistrationStore.open({ dataDir, env, warn: (message) => logger.warn(message) });
+  const transport =
+    options.transport ??
+    createTransport({ logger: logger.child("transport"), redactor, proxy: config.proxy });
+  const stateKey = store.derivedKeys.state;
+
+  const limiter = new RateLimiter(now);
+  const failures = new RateLimiter(now);
+  const nonces = new NonceCache(now, NONCE_TTL_MS);
+  const usedStates = new NonceCache(now, STATE_LIFETIME_MS, 50_000);
+  const locks = new Map<string, Promise<unknown>>();
+  const sweeper = setInterval(() => {
+    nonces.sweep();
+    usedStates.sweep();
+  }, 60_000);
+  sweeper.unref();
+
+  let publicUrl = config.publicUrl ?? "";
+  const loginOrigin = new URL(config.loginHost).origin;
+  const secureCookies = () => publicUrl.startsWith("https:");
+
+  // --- responses -------------------------------------------------------------------------------------------
+
+  const commonHeaders = (): Record<string, string> => ({
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    ...(secureCookies() ? { "Strict-Transport-Security": "max-age=31536000" } : {}),
+  });
+
+  const sendJson = (
+    response: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const text = JSON.stringify(body);
+    response.writeHead(status, {
+      ...commonHeaders(),
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+      "Cache-Control": "no-store",
+      "Content-Length": Buffer.byteLength(text),
+      ...headers,
+    });
+    response.end(text);
+  };
+
+  const sendPage = (
+    response: ServerResponse,
+    status: number,
+    render: (nonce: string) => string,
+    headers: Record<string, string> = {},
+  ) => {
+    const nonce = randomBytes(16).toString("base64");
+    const html = render(nonce);
+    response.writeHead(status, {
+      ...commonHeaders(),
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Security-Policy": [
+        "default-src 'none'",
+        `script-src 'nonce-${nonce}'`,
+        `style-src 'nonce-${nonce}'`,
+        "img-src 'self' data:",
+        // Chromium applies form-action to the redirect that follows a form: the login host must be allowed.
+        `form-action 'self' ${loginOrigin}`,
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+      ].join("; "),
+      "Cache-Control": "no-store",
+      "Content-Length": Buffer.byteLength(html),
+      ...headers,
+    });
+    response.end(html);
+  };
+
+  // --- OAuth state ---------------------------------------------------------------------------------------------
+
+  const sealState = (state: FlowState) =>
+    seal(stateKey, Buffer.from(JSON.stringify(state), "utf8"), "oauth-state").toString("base64url");
+
+  const openState = (value: string | null): FlowState | undefined => {
+    if (!value || value.length > 2048) return undefined;
+    const plain = unseal(stateKey, Buffer.from(value, "base64url"), "oauth-state");
+    if (!plain) return undefined;
+    try {
+      return JSON.parse(plain.toString("utf8")) as FlowState;
+    } catch {
+      return undefined;
+    }
+  };
+
+  // --- pages ---------------------------------------------------------------------------------------------------
+
+  const start = (response: ServerResponse, app: BrokerApp) => {
+    const binding = randomBytes(32).toString("base64url");
+    const redirectUri = `${publicUrl}/callback`;
+    const flow: FlowState = {
+      s: randomBytes(16).toString("base64url"),
+      a: app.name,
+      b: sha256(binding),
+      e: now() + STATE_LIFETIME_MS,
+    };
+    let location: URL;
+    if (app.permissions === "application") {
+      location = new URL(`${config.loginHost}/${encodeURIComponent(config.tenant)}/adminconsent`);
+      location.searchParams.set("client_id", app.clientId);
+      location.searchParams.set("redirect_uri", redirectUri);
+      location.searchParams.set("state", sealState(flow));
+    } else {
+      const pkce = createPkcePair();
+      flow.v = pkce.codeVerifier;
+      location = new URL(authorizeEndpoint(config.loginHost, config.tenant));
+      location.searchParams.set("client_id", app.clientId);
+      location.searchParams.set("response_type", "code");
+      location.searchParams.set("redirect_uri", redirectUri);
+      location.searchParams.set("response_mode", "query");
+      location.searchParams.set("scope", [...app.scopes, "offline_access"].join(" "));
+      location.searchParams.set("code_challenge", pkce.codeChallenge);
+      location.searchParams.set("code_challenge_method", "S256");
+      location.searchParams.set("state", sealState(flow));
+    }
+    const cookie = [
+      `${FLOW_COOKIE}=${binding}`,
+      "Path=/callback",
+      "HttpOnly",
+      "SameSite=Lax",
+      `Max-Age=${STATE_LIFETIME_MS / 1000}`,
+      ...(secureCookies() ? ["Secure"] : []),
+    ].join("; ");
+    response.writeHead(303, {
+      ...commonHeaders(),
+      Location: location.toString(),
+      "Set-Cookie": cookie,
+      "Cache-Control": "no-store",
+    });
+    response.end();
+    logger.info("authorization started", { app: app.name, permissions: app.permissions });
+  };
+
+  const callback = async (request: IncomingMessage, response: ServerResponse, query: URLSearchParams) => {
+    const clearCookie = {
+      "Set-Cookie": `${FLOW_COOKIE}=; Path=/callback; HttpOnly; SameSite=Lax; Max-Age=0`,
+    };
+    const fail = (status: number, title: string, message: string, app?: BrokerApp, detail?: string) => {
+      logger.info("authorization failed", { app: app?.name, status, reason: title });
+      sendPage(
+        response,
+        status,
+        (nonce) =>
+          errorPage(title, message, nonce, {
+            ...(detail ? { detail } : {}),
+            ...(app ? { retryHref: `/${app.name}` } : {}),
+          }),
+        clearCookie,
+      );
+    };
+    const flow = openState(query.get("state"));
+    if (!flow) {
+      return fail(
+        400,
+        "This authorization response is not valid",
+        "It does not belong to an authorization process started on this broker, or it was altered. Start the authorization process again from the broker's page.",
+      );
+    }
+    const app = config.apps.get(flow.a);
+    if (!app)
+      return fail(
+        400,
+        "Unknown integration",
+        `The integration ${flow.a} is no longer served by this broker.`,
+      );
+    if (flow.e < now()) {
+      return fail(
+        400,
+        "The authorization process expired",
+        "More than 15 minutes passed since it started. Start it again.",
+        app,
+      );
+    }
+    const binding = cookieValue(request.headers.cookie, FLOW_COOKIE);
+    if (!binding || sha256(binding) !== flow.b) {
+      return fail(
+        400,
+        "The authorization process was started in another browser",
+        `Finish it in the browser window where you clicked Start Authorization Process (with cookies allowed for ${publicUrl}), or start again here.`,
+        app,
+      );
+    }
+    if (usedStates.remember(flow.s) !== true) {
+      return fail(
+        400,
+        "This authorization response was already used",
+        "Each authorization process gives one ID, Token and Key. Start again to get new ones.",
+        app,
+      );
+    }
+
+    const error = query.get("error");
+    if (error) {
+      const cleaned = cleanAadstsDescription((query.get("error_description") ?? "").slice(0, 1000));
+      const text = `${cleaned.code !== undefined ? `AADSTS${cleaned.code}: ` : ""}${cleaned.description || error}`;
+      const declined = error === "access_denied" || cleaned.code === 65004;
+      return fail(
+        400,
+        declined ? "Consent was declined" : "Microsoft refused the authorization",
+        declined
+          ? `The permissions were not granted, so no credentials were created. ${app.permissions === "application" ? "An administrator of the tenant must accept the permissions for the organization." : "Accept the requested permissions to continue."}`
+          : "Microsoft Entra ID ended the sign-in with an error; nothing was created.",
+        app,
+        `${error}: ${text}`,
+      );
+    }
+
+    let token: string;
+    if (app.permissions === "application") {
+      const tenant = query.get("tenant") ?? "";
+      if ((query.get("admin_consent") ?? "").toLowerCase() !== "true" || !GUID.test(tenant)) {
+        return fail(
+          400,
+          "Consent was not granted",
+          "Microsoft did not confirm admin consent for a tenant. Start again and accept the permissions as an administrator.",
+          app,
+        );
+      }
+      // The redirect is front-channel: confirm with Microsoft that the app can really get tokens in that tenant.
+      const check = await requestToken(transport, config.loginHost, tenant, app, {
+        grant_type: "client_credentials",
+        scope: app.scopes[0]!,
+      });
+      if (isRefusal(check)) {
+        return fail(
+          502,
+          "The consent could not be confirmed",
+          `Microsoft Entra ID refused a token for tenant ${tenant}: check that you consented in the right tenant and cloud, then start again.`,
+          app,
+          check.message,
+        );
+      }
+      token = tenant.toLowerCase();
+    } else {
+      const code = query.get("code");
+      if (!code)
+        return fail(
+          400,
+          "Microsoft returned no authorization code",
+          "Start the authorization process again.",
+          app,
+        );
+      const redeemed = await requestToken(transport, config.loginHost, config.tenant, app, {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: `${publicUrl}/callback`,
+        code_verifier: flow.v ?? "",
+        scope: [...app.scopes, "offline_access"].join(" "),
+      });
+      if (isRefusal(redeemed)) {
+        return fail(
+          502,
+          "The sign-in could not be completed",
+          "Microsoft Entra ID refused to redeem the authorization code. Start again.",
+          app,
+          redeemed.message,
+        );
+      }
+      if (!redeemed.refreshToken) {
+        return fail(
+          502,
+          "Microsoft returned no refresh token",
+          "The app must be allowed the offline_access permission. Ask the broker's operator to check the app registration.",
+          app,
+        );
+      }
+      token = redeemed.refreshToken;
+    }
+    const created = await store.create(app.name, app.permissions, token);
+    logger.info("registration created", {
+      app: app.name,
+      permissions: app.permissions,
+      registration: shortId(created.id),
+    });
+    sendPage(
+      response,
+      200,
+      (nonce) =>
+        credentialsPage(
+          app,
+          { id: `${created.id}@${publicUrl}/obtain-token`, token, key: created.key },
+          nonce,
+        ),
+      clearCookie,
+    );
+  };
+
+  // --- POST /obtain-token --------------------------------------------------------------------------------------
+
+  const withLock = async <T>(key: string, run: () => Promise<T>): Promise<T> => {
+    const previous = locks.get(key) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(run);
+    locks.set(key, current);
+    try {
+      return await current;
+    } finally {
+      if (locks.get(key) === current) locks.delete(key);
+    }
+  };
+
+  const resolveScope = (app: BrokerApp, scope: unknown, resource: unknown): string => {
+    const requested = typeof scope === "string" ? scope.trim() : "";
+    let scopes: string[];
+    if (requested) {
+      scopes = requested.split(/\s+/).map((item) => {
+        if (/[/:]/.test(item) || item.toLowerCase() === "offline_access") return item;
+        // Short names, as Defender for Endpoint sends "graph" in broker mode.
+        const shortName = item.toLowerCase();
+        if (shortName === "graph") return `${config.cloud.graph}/.default`;
+        if (shortName === "arm" || shortName === "management") return `${config.cloud.arm}/.default`;
+        throw new ProtocolError(
+          400,
+          "invalid_scope",
+          `The scope "${item.slice(0, 100)}" is neither a URL scope nor a known short name (graph, arm).`,
+        );
+      });
+    } else if (
+      typeof resource === "string" &&
+      resource.trim() &&
+      !(app.permissions === "delegated" && sameResource(resource, app.scopes))
+    ) {
+      scopes = [resourceScope(resource)];
+    } else {
+      // Delegated tokens for the configured API use exactly the scopes the user consented to on the broker's
+      // page; `.default` would ask for every delegated permission of the app.
+      scopes = [...app.scopes];
+    }
+    if (app.permissions === "delegated" && !scopes.some((item) => item.toLowerCase() === "offline_access")) {
+      scopes.push("offline_access");
+    }
+    return scopes.join(" ");
+  };
+
+  const entraFailure = (refusal: EntraRefusal): ProtocolError => {
+    // The customer's grant is gone (expired, revoked, consent withdrawn): 400 with the OAuth error, which tells the
+    // client to get new credentials. Anything else is the broker's or Microsoft's problem: 502.
+    const clientSide = [
+      "invalid_grant",
+      "invalid_scope",
+      "interaction_required",
+      "consent_required",
+    ].includes(refusal.error);
+    return new ProtocolError(clientSide ? 400 : 502, refusal.error, refusal.message, {
+      codes: refusal.codes,
+    });
+  };
+
+  const obtainToken = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<{ status: number; outcome: string; registration?: string; app?: string }> => {
+    const address = request.socket.remoteAddress ?? "unknown";
+    const blocked = failures.peek(address, FAILURES_PER_MINUTE);
+    if (blocked) {
+      throw new ProtocolError(
+        429,
+        "rate_limited",
+        `Too many failed requests from this address; retry in ${blocked} s.`,
+        {
+          headers: { "Retry-After": String(blocked) },
+        },
+      );
+    }
+    const failed = (error: ProtocolError) => {
+      failures.take(address, FAILURES_PER_MINUTE);
+      return error;
+    };
+    const text = await readBody(request);
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+        throw new Error("not an object");
+      body = parsed as Record<string, unknown>;
+    } catch {
+      throw new ProtocolError(
+        400,
+        "invalid_request",
+        "The body must be a JSON object { app_name, registration_id, encrypted_token, scope, resource }.",
+      );
+    }
+    for (const field of ["app_name", "registration_id", "encrypted_token"]) {
+      if (typeof body[field] !== "string" || (body[field] as string).trim() === "") {
+        throw new ProtocolError(400, "invalid_request", `The field ${field} is missing or not a string.`);
+      }
+    }
+    for (const field of ["scope", "resource"]) {
+      if (body[field] !== undefined && body[field] !== null && typeof body[field] !== "string") {
+        throw new ProtocolError(400, "invalid_request", `The field ${field} must be a string or null.`);
+      }
+    }
+    const appName = (body["app_name"] as string).trim();
+    const registrationId = (body["registration_id"] as string).trim();
+    const registration = await store.find(registrationId);
+    if (!registration) {
+      throw failed(
+        new ProtocolError(
+          404,
+          "unknown_registration",
+          "No registration has this ID: check ID against what the broker's page gave, or run Start Authorization Process again.",
+        ),
+      );
+    }
+    const context = { registration: shortId(registration.id), app: registration.appName };
+    if (registration.appName !== appName) {
+      throw new ProtocolError(
+        400,
+        "app_mismatch",
+        `This registration was created for another integration than ${appName.slice(0, 100)}: use the ID, Token and Key from the page of this integration.`,
+      );
+    }
+    const app = config.apps.get(registration.appName);
+    if (!app) {
+      throw new ProtocolError(
+        503,
+        "app_not_configured",
+        `The broker no longer serves ${registration.appName}.`,
+      );
+    }
+    const rate = limiter.take(registration.id, app.rateLimitPerMinute);
+    if (!rate.allowed) {
+      throw new ProtocolError(
+        429,
+        "rate_limited",
+        `Too many token requests for this registration (at most ${app.rateLimitPerMinute} a minute); retry in ${rate.retryAfterSeconds} s.`,
+        { headers: { "Retry-After": String(rate.retryAfterSeconds) } },
+      );
+    }
+    let content: string;
+    let issuedAt: number;
+    try {
+      ({ content, issuedAt } = decryptBrokerToken(body["encrypted_token"] as string, registration.key));
+    } catch {
+      throw failed(
+        new ProtocolError(
+          401,
+          "decryption_failed",
+          "The encrypted token cannot be decrypted with this registration's key: check Key, or the data was altered on the way.",
+        ),
+      );
+    }
+    const nowSeconds = Math.floor(now() / 1000);
+    if (Math.abs(nowSeconds - issuedAt) > TIMESTAMP_WINDOW_SECONDS) {
+      throw failed(
+        new ProtocolError(
+          401,
+          "stale_token",
+          `The encrypted token was made at ${new Date(issuedAt * 1000).toISOString()}, more than 5 minutes from the broker's clock (${new Date(nowSeconds * 1000).toISOString()}): check the clock of the machine running the integration.`,
+        ),
+      );
+    }
+    const nonce = Buffer.from(body["encrypted_token"] as string, "base64")
+      .subarray(0, 12)
+      .toString("base64");
+    const fresh = nonces.remember(`${registration.id}:${nonce}`);
+    if (fresh === undefined) {
+      throw new ProtocolError(503, "busy", "The broker is handling too many requests; retry in a minute.", {
+        headers: { "Retry-After": "60" },
+      });
+    }
+    if (!fresh) {
+      throw failed(
+        new ProtocolError(
+          401,
+          "replayed_token",
+          "This encrypted token was already used: every request must be encrypted anew.",
+        ),
+      );
+    }
+    const token = app.permissions === "application" ? content.trim().toLowerCase() : content;
+    const scope = resolveScope(app, body["scope"], body["resource"]);
+
+    const issue = async () => {
+      // Re-read under the lock: a request that waited may find the refresh token already rotated.
+      const current: Registration | undefined =
+        app.permissions === "delegated" ? await store.find(registration.id) : registration;
+      if (!current || !store.verifyToken(current, token)) {
+        throw failed(
+          new ProtocolError(
+            401,
+            "invalid_token",
+            app.permissions === "application"
+              ? "The Token does not match this registration: enter the Token the broker's page gave with this ID."
+              : "The refresh token does not match this registration: it is not the latest one the broker issued (each one works once). Run the integration's auth-reset command and authorize again.",
+          ),
+        );
+      }
+      const result =
+        app.permissions === "application"
+          ? await requestToken(transport, config.loginHost, token, app, {
+              grant_type: "client_credentials",
+              scope,
+            })
+          : await requestToken(transport, config.loginHost, config.tenant, app, {
+              grant_type: "refresh_token",
+              refresh_token: token,
+              scope,
+            });
+      if (isRefusal(result)) throw entraFailure(result);
+      if (app.permissions === "delegated" && result.refreshToken) {
+        if (!(await store.rotateToken(current, result.refreshToken))) {
+          throw new ProtocolError(
+            409,
+            "conflict",
+            "Another request rotated this registration's refresh token at the same time; retry.",
+          );
+        }
+      } else {
+        await store.touch(current.id);
+      }
+      return result;
+    };
+    const result = app.permissions === "delegated" ? await withLock(registration.id, issue) : await issue();
+    sendJson(response, 200, {
+      access_token: result.accessToken,
+      expires_in: result.expiresIn,
+      ...(result.refreshToken && app.permissions === "delegated"
+        ? { refresh_token: result.refreshToken }
+        : {}),
+    });
+    return { status: 200, outcome: "issued", ...context };
+  };
+
+  // --- routing -------------------------------------------------------------------------------------------------
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const started = now();
+    const url = new URL(request.url ?? "/", "http://broker.invalid");
+    const path = url.pathname;
+    const method = request.method ?? "GET";
+    const readable = method === "GET" || method === "HEAD";
+    const notAllowed = (allow: string) => {
+      response.writeHead(405, {
+        ...commonHeaders(),
+        Allow: allow,
+        "Content-Type": "text/plain; charset=utf-8",
+      });
+      response.end("Method Not Allowed");
+    };
+
+    if (path === "/obtain-token") {
+      if (method !== "POST") return notAllowed("POST");
+      try {
+        const done = await obtainToken(request, response);
+        logger.info("obtain-token", { ...done, ms: now() - started });
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        sendJson(
+          response,
+          error.status,
+          {
+            error: error.error,
+            message: error.message,
+            ...(error.extra.codes?.length ? { error_codes: error.extra.codes } : {}),
+          },
+          error.extra.headers,
+        );
+        logger.info("obtain-token", { status: error.status, outcome: error.error, ms: now() - started });
+      }
+      return;
+    }
+    if (path === "/healthz") {
+      if (!readable) return notAllowed("GET, HEAD");
+      return sendJson(response, 200, { status: "ok" });
+    }
+    if (path === "/") {
+      if (!readable) return notAllowed("GET, HEAD");
+      return sendPage(response, 200, (nonce) => homePage(config.apps.values(), nonce));
+    }
+    if (path === "/callback") {
+      if (!readable) return notAllowed("GET");
+      return callback(request, response, url.searchParams);
+    }
+    const match = /^\/([a-z0-9-]+)(\/start)?\/?$/.exec(path);
+    const app = match ? config.apps.get(match[1]!) : undefined;
+    if (app && match) {
+      if (match[2]) return method === "POST" ? start(response, app) : notAllowed("POST");
+      if (!readable) return notAllowed("GET, HEAD");
+      return sendPage(response, 200, (nonce) => appPage(app, nonce));
+    }
+    sendPage(response, 404, (nonce) =>
+      errorPage("Not found", "This broker serves no such page. Choose an integration from the list.", nonce),
+    );
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      // Only the error's class reaches the log: messages of unexpected errors are not known to be free of secrets.
+      logger.error("request failed", {
+        path: request.url?.split("?")[0],
+        error: (error as Error)?.name ?? "unknown",
+      });
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      sendJson(response, 500, {
+        error: "internal_error",
+        message: "The broker failed to handle the request.",
+      });
+    });
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolveListen();
+      });
+    });
+  } catch (error) {
+    clearInterval(sweeper);
+    await store.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${hostPart}:${address.port}`;
+  if (!publicUrl) publicUrl = url;
+  logger.info("listening", { url, publicUrl, dataDir, apps: [...config.apps.keys()].join(",") });
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    publicUrl,
+    obtainTokenUrl: `${publicUrl}/obtain-token`,
+    redirectUri: `${publicUrl}/callback`,
+    dataDir,
+    apps: [...config.apps.keys()],
+    async register(appName, token) {
+      const app = config.apps.get(appName);
+      if (!app) throw new BrokerConfigError(`apps.${appName}`, "is not configured.");
+      const normalized = app.permissions === "application" ? token.trim().toLowerCase() : token;
+      const created = await store.create(app.name, app.permissions, normalized);
+      return {
+        id: `${created.id}@${publicUrl}/obtain-token`,
+        registrationId: created.id,
+        token: normalized,
+        key: created.key,
+      };
+    },
+    close() {
+      closed ??= (async () => {
+        clearInterval(sweeper);
+        await new Promise<void>((resolveClose) => {
+          server.close(() => resolveClose());
+          server.closeAllConnections();
+        });
+        if ("close" in transport && typeof transport.close === "function") transport.close();
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+/** Whether `resource` is the API the configured scopes belong to (scheme, host and path, any case or slash). */
+function sameResource(resource: string, scopes: readonly string[]): boolean {
+  const normalize = (value: string) => value.trim().toLowerCase().replace(/\/+$/, "");
+  const first = scopes[0] ?? "";
+  const configured = first.includes("/")
+    ? first.slice(0, first.lastIndexOf("/"))
+    : "https://graph.microsoft.com";
+  return normalize(resource) === normalize(configured);
+}
+
+/** The first block of a registration ID: enough to correlate log lines, not to use the registration. */
+function shortId(id: string): string {
+  return `${id.slice(0, 8)}…`;
+}

@@ -1,0 +1,40 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { DEMO_BROKER_VENDOR_CLIENT_ID, demoSeed, type EmulatorSeed } from "@msint/entra-emulator";
+
+/** The vendor app's secret in the test seed (the demo seed gives the vendor app none). */
+export const VENDOR_SECRET = "vendor-secret-for-broker-tests";
+
+/** The demo seed, with a secret and the broker's loopback redirect URI on the broker vendor app. */
+export function brokerSeed(): EmulatorSeed {
+  const seed = structuredClone(demoSeed);
+  for (const tenant of seed.tenants) {
+    for (const app of tenant.apps) {
+      if (app.clientId !== DEMO_BROKER_VENDOR_CLIENT_ID) continue;
+      app.secrets = [{ value: VENDOR_SECRET, expiresOn: "2099-12-31T00:00:00Z" }];
+      // Entra ignores the port of http loopback redirect URIs.
+      app.redirectUris = ["http://127.0.0.1/callback"];
+    }
+  }
+  return seed;
+}
+
+/** Every file under `dir`, read raw. */
+export async function readTree(dir: string): Promise<Array<{ path: string; data: Buffer }>> {
+  const files: Array<{ path: string; data: Buffer }> = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
+    files.push({ path, data: await readFile(path) });
+  }
+  return files;
+}
+
+/** The files whose bytes contain `needle` (as UTF-8 text, or raw bytes). */
+export function filesContaining(
+  files: Array<{ path: string; data: Buffer }>,
+  needle: string | Buffer,
+): string[] {
+  const bytes = typeof needle === "string" ? Buffer.from(needle, "utf8") : needle;
+  return files.filter((file) => file.data.includes(bytes)).map((file) => file.path);
+}
