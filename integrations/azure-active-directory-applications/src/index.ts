@@ -1,0 +1,85 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import {
+  getServicePrincipal,
+  listServicePrincipals,
+  removeServicePrincipal,
+  updateServicePrincipal,
+} from "./service-principals.js";
+
+const servicePrincipalOutputs = [
+  { path: "MSGraphApplication.id", type: "string", description: "The service principal's object ID." },
+  { path: "MSGraphApplication.appId", type: "string", description: "The application (client) ID." },
+  { path: "MSGraphApplication.displayName", type: "string", description: "The display name." },
+  { path: "MSGraphApplication.accountEnabled", type: "boolean", description: "Whether it can sign in." },
+  {
+    path: "MSGraphApplication.servicePrincipalType",
+    type: "string",
+    description: "Application, ManagedIdentity …",
+  },
+  {
+    path: "MSGraphApplication.appOwnerOrganizationId",
+    type: "string",
+    description: "The tenant that owns the app.",
+  },
+] as const;
+
+const idArgument = {
+  name: "id",
+  description: "The service principal's object ID (or use app_id).",
+  required: false,
+} as const;
+const appIdArgument = { name: "app_id", description: "The application (client) ID, instead of id." } as const;
+
+/** Azure Active Directory Applications: service principals (enterprise applications) through Microsoft Graph. */
+export default defineIntegration({
+  id: "azure-active-directory-applications",
+  displayName: "Azure Active Directory Applications",
+  commandPrefix: "msgraph-apps",
+  description: "Lists, reads, updates and removes the tenant's service principals.",
+  flows: {
+    xsoarApp: "device",
+    clientCredentials: true,
+    deviceCode: true,
+    authorizationCode: false,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: graph({ application: [".default"], delegated: ["Application.ReadWrite.All", "offline_access"] }),
+  permissions: { application: ["Application.ReadWrite.All"], delegated: ["Application.ReadWrite.All"] },
+  commands: {
+    "msgraph-apps-service-principal-list": {
+      description: "Lists the service principals of the tenant.",
+      arguments: [
+        { name: "limit", description: "The most service principals to return (1-999).", defaultValue: "50" },
+        { name: "filter", description: "An OData $filter, e.g. startswith(displayName,'Contoso')." },
+      ],
+      outputs: servicePrincipalOutputs,
+      run: listServicePrincipals,
+    },
+    "msgraph-apps-service-principal-get": {
+      description: "Gets one service principal.",
+      arguments: [idArgument, appIdArgument],
+      outputs: servicePrincipalOutputs,
+      run: getServicePrincipal,
+    },
+    "msgraph-apps-service-principal-update": {
+      description: "Updates a service principal, e.g. disables its sign-in.",
+      arguments: [
+        idArgument,
+        appIdArgument,
+        { name: "account_enabled", description: "false to block sign-in.", predefined: ["true", "false"] },
+        { name: "display_name", description: "A new display name." },
+        { name: "notes", description: "Free-text notes." },
+      ],
+      run: updateServicePrincipal,
+    },
+    "msgraph-apps-service-principal-remove": {
+      description: "Deletes a service principal.",
+      arguments: [idArgument, appIdArgument],
+      run: removeServicePrincipal,
+    },
+  },
+  async test({ api }) {
+    await api.get("/v1.0/servicePrincipals", { $top: 1, $select: "id" });
+  },
+});

@@ -1,0 +1,127 @@
+import {
+  azureResourceManager,
+  defineIntegration,
+  resourceGroupParameter,
+  subscriptionIdParameter,
+} from "@msint/integration-kit";
+import {
+  getInstanceDetails,
+  listInstances,
+  listResourceGroups,
+  powerOffInstance,
+  startInstance,
+} from "./virtual-machines.js";
+
+const vmOutputs = [
+  { path: "Azure.Compute.Name", type: "string", description: "The name of the virtual machine." },
+  { path: "Azure.Compute.ID", type: "string", description: "The Azure resource ID of the virtual machine." },
+  { path: "Azure.Compute.Size", type: "string", description: "The VM size, e.g. Standard_D2s_v3." },
+  { path: "Azure.Compute.OS", type: "string", description: "The OS type of the OS disk (Linux or Windows)." },
+  { path: "Azure.Compute.Location", type: "string", description: "The Azure region of the virtual machine." },
+  {
+    path: "Azure.Compute.ProvisioningState",
+    type: "string",
+    description: "The provisioning state of the virtual machine.",
+  },
+  { path: "Azure.Compute.PowerState", type: "string", description: "The power state, e.g. VM running." },
+  { path: "Azure.Compute.ResourceGroup", type: "string", description: "The resource group of the VM." },
+] as const;
+
+const scopeArguments = [
+  {
+    name: "resource_group",
+    description: "The resource group of the virtual machines (default: the instance's).",
+  },
+  { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
+] as const;
+
+const vmArguments = [
+  { name: "virtual_machine_name", description: "The name of the virtual machine.", required: true },
+  ...scopeArguments,
+] as const;
+
+/** Azure Compute v2: Azure virtual machines through Azure Resource Manager (Microsoft.Compute). */
+export default defineIntegration({
+  id: "azure-compute-v2",
+  displayName: "Azure Compute v2",
+  commandPrefix: "azure-vm",
+  description: "Lists, inspects, starts and powers off Azure virtual machines.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: false,
+    authorizationCode: false,
+    managedIdentities: false,
+    nationalClouds: false,
+  },
+  // The Cortex XSOAR application's name at the token broker, as XSOAR registers it.
+  brokerAppName: "ms-azure-compute",
+  resource: azureResourceManager(),
+  permissions: { application: ["Virtual Machine Contributor (Azure RBAC role on the subscription)"] },
+  parameters: [subscriptionIdParameter("subscription_id"), resourceGroupParameter("resource_group")],
+  commands: {
+    "azure-vm-list-instances": {
+      description: "Lists the virtual machines of a resource group.",
+      arguments: scopeArguments,
+      outputs: vmOutputs,
+      run: listInstances,
+    },
+    "azure-vm-get-instance-details": {
+      description: "Gets one virtual machine, with its power state (instance view).",
+      arguments: [
+        ...vmArguments,
+        {
+          name: "expand",
+          description: "What to expand: instanceView (power state) or userData.",
+          defaultValue: "instanceView",
+          predefined: ["instanceView", "userData"],
+        },
+      ],
+      outputs: vmOutputs,
+      run: getInstanceDetails,
+    },
+    "azure-vm-start-instance": {
+      description: "Powers on a virtual machine.",
+      arguments: vmArguments,
+      outputs: vmOutputs.filter((output) => /Name|ResourceGroup|PowerState/.test(output.path)),
+      run: startInstance,
+    },
+    "azure-vm-poweroff-instance": {
+      description:
+        "Powers off a virtual machine (it stays allocated and billed; deallocate it to stop billing).",
+      arguments: [
+        ...vmArguments,
+        {
+          name: "skip_shutdown",
+          description: "true to power off without a graceful shutdown of the guest OS.",
+          defaultValue: "false",
+          predefined: ["true", "false"],
+        },
+      ],
+      outputs: vmOutputs.filter((output) => /Name|ResourceGroup|PowerState/.test(output.path)),
+      run: powerOffInstance,
+    },
+    "azure-vm-list-resource-groups": {
+      description: "Lists the resource groups of the subscription.",
+      arguments: [{ name: "subscription_id", description: "The subscription ID (default: the instance's)." }],
+      outputs: [
+        { path: "Azure.ResourceGroup.Name", type: "string", description: "The resource group's name." },
+        { path: "Azure.ResourceGroup.Location", type: "string", description: "The resource group's region." },
+        {
+          path: "Azure.ResourceGroup.ProvisioningState",
+          type: "string",
+          description: "The provisioning state.",
+        },
+      ],
+      run: listResourceGroups,
+    },
+  },
+  async test({ api, params }) {
+    if (params["subscription_id"]) {
+      await api.get(`/subscriptions/${params["subscription_id"]}/resourcegroups`, {
+        "api-version": "2021-04-01",
+        $top: 1,
+      });
+    }
+  },
+});

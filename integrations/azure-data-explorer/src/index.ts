@@ -1,0 +1,118 @@
+import { defineIntegration, kustoCluster } from "@msint/integration-kit";
+import { cancelRunningQuery, executeQuery, listQueries, listRunningQueries } from "./kusto.js";
+
+const databaseArgument = {
+  name: "database_name",
+  description: "The database to run in.",
+  required: true,
+} as const;
+
+/** Azure Data Explorer: KQL queries and query management on a Kusto cluster. */
+export default defineIntegration({
+  id: "azure-data-explorer",
+  displayName: "Azure Data Explorer",
+  commandPrefix: "azure-data-explorer",
+  description: "Runs KQL queries on an Azure Data Explorer cluster and lists and cancels running queries.",
+  flows: {
+    xsoarApp: "device",
+    clientCredentials: true,
+    deviceCode: true,
+    authorizationCode: true,
+    managedIdentities: false,
+    nationalClouds: false,
+  },
+  resource: kustoCluster({ application: [".default"], delegated: ["user_impersonation", "offline_access"] }),
+  permissions: {
+    application: ["Database Viewer (cluster or database permission)"],
+    delegated: ["user_impersonation"],
+  },
+  commands: {
+    "azure-data-explorer-search-query-execute": {
+      description: "Runs a KQL query on a database.",
+      arguments: [
+        { name: "query", description: "The KQL query.", required: true },
+        databaseArgument,
+        { name: "timeout", description: "The server timeout in minutes (0.1-60).", defaultValue: "5" },
+        { name: "client_activity_id", description: "An ID to find the query again (default: a new GUID)." },
+      ],
+      outputs: [
+        { path: "AzureDataExplorer.SearchQueryResults.query", type: "string", description: "The query." },
+        {
+          path: "AzureDataExplorer.SearchQueryResults.client_activity_id",
+          type: "string",
+          description: "The query's activity ID.",
+        },
+        {
+          path: "AzureDataExplorer.SearchQueryResults.database_name",
+          type: "string",
+          description: "The database.",
+        },
+        {
+          path: "AzureDataExplorer.SearchQueryResults.data",
+          type: "unknown",
+          description: "The result rows.",
+        },
+      ],
+      run: executeQuery,
+    },
+    "azure-data-explorer-search-query-list": {
+      description: "Lists completed queries (.show queries).",
+      arguments: [
+        databaseArgument,
+        { name: "limit", description: "The most queries to return.", defaultValue: "50" },
+      ],
+      outputs: [
+        {
+          path: "AzureDataExplorer.SearchQuery.ClientActivityId",
+          type: "string",
+          description: "The query's activity ID.",
+        },
+        { path: "AzureDataExplorer.SearchQuery.Text", type: "string", description: "The query text." },
+        { path: "AzureDataExplorer.SearchQuery.State", type: "string", description: "Completed, Failed …" },
+        { path: "AzureDataExplorer.SearchQuery.StartedOn", type: "date", description: "When it started." },
+      ],
+      run: listQueries,
+    },
+    "azure-data-explorer-running-search-query-list": {
+      description: "Lists running queries (.show running queries).",
+      arguments: [
+        databaseArgument,
+        { name: "limit", description: "The most queries to return.", defaultValue: "50" },
+      ],
+      outputs: [
+        {
+          path: "AzureDataExplorer.RunningSearchQuery.ClientActivityId",
+          type: "string",
+          description: "The query's activity ID.",
+        },
+        { path: "AzureDataExplorer.RunningSearchQuery.Text", type: "string", description: "The query text." },
+        { path: "AzureDataExplorer.RunningSearchQuery.User", type: "string", description: "Who runs it." },
+      ],
+      run: listRunningQueries,
+    },
+    "azure-data-explorer-running-search-query-cancel": {
+      description: "Cancels a running query (.cancel query).",
+      arguments: [
+        databaseArgument,
+        { name: "client_activity_id", description: "The running query's activity ID.", required: true },
+        { name: "reason", description: "Why it is cancelled." },
+      ],
+      outputs: [
+        {
+          path: "AzureDataExplorer.CanceledSearchQuery.RunningQueryCanceled",
+          type: "boolean",
+          description: "Whether it was cancelled.",
+        },
+        {
+          path: "AzureDataExplorer.CanceledSearchQuery.ClientRequestId",
+          type: "string",
+          description: "The query's activity ID.",
+        },
+      ],
+      run: cancelRunningQuery,
+    },
+  },
+  async test({ api }) {
+    await api.request({ method: "POST", path: "/v1/rest/mgmt", body: { db: "", csl: ".show version" } });
+  },
+});

@@ -1,0 +1,114 @@
+import { azureDevOps, defineIntegration } from "@msint/integration-kit";
+import { getWorkItem, listBranches, listProjects, listPullRequests } from "./devops.js";
+
+const projectArgument = {
+  name: "project",
+  description: "The project (default: the instance's Default project).",
+} as const;
+const repositoryArgument = {
+  name: "repository",
+  description: "The repository (default: the instance's Default repository).",
+} as const;
+
+/** AzureDevOps: projects, repositories, pull requests and work items of an Azure DevOps organization. */
+export default defineIntegration({
+  id: "azure-devops",
+  displayName: "AzureDevOps",
+  commandPrefix: "azure-devops",
+  description:
+    "Lists projects, pull requests and branches, and gets work items of an Azure DevOps organization.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: true,
+    authorizationCode: true,
+    managedIdentities: false,
+    nationalClouds: false,
+  },
+  resource: azureDevOps({ application: [".default"], delegated: ["user_impersonation", "offline_access"] }),
+  permissions: {
+    application: ["A user entry for the service principal in the organization (Basic access)"],
+    delegated: ["Azure DevOps user_impersonation"],
+  },
+  parameters: [
+    {
+      key: "project",
+      displayName: "Default project",
+      type: "string",
+      help: "The project commands use when they get no project argument.",
+    },
+    {
+      key: "repository",
+      displayName: "Default repository",
+      type: "string",
+      help: "The Git repository commands use when they get no repository argument.",
+    },
+  ],
+  commands: {
+    "azure-devops-project-list": {
+      description: "Lists the organization's projects.",
+      arguments: [
+        { name: "limit", description: "The most projects to return (1-1000).", defaultValue: "50" },
+      ],
+      outputs: [
+        { path: "AzureDevOps.Project.name", type: "string", description: "The project's name." },
+        { path: "AzureDevOps.Project.id", type: "string", description: "The project's ID." },
+        { path: "AzureDevOps.Project.state", type: "string", description: "wellFormed, deleting …" },
+        { path: "AzureDevOps.Project.visibility", type: "string", description: "private or public." },
+      ],
+      run: listProjects,
+    },
+    "azure-devops-pull-request-list": {
+      description: "Lists a repository's pull requests.",
+      arguments: [
+        projectArgument,
+        repositoryArgument,
+        {
+          name: "status",
+          description: "Which pull requests.",
+          defaultValue: "active",
+          predefined: ["active", "abandoned", "completed", "all"],
+        },
+        { name: "limit", description: "The most pull requests to return (1-1000).", defaultValue: "50" },
+      ],
+      outputs: [
+        {
+          path: "AzureDevOps.PullRequest.pullRequestId",
+          type: "number",
+          description: "The pull request's number.",
+        },
+        { path: "AzureDevOps.PullRequest.title", type: "string", description: "Its title." },
+        {
+          path: "AzureDevOps.PullRequest.status",
+          type: "string",
+          description: "active, abandoned or completed.",
+        },
+        { path: "AzureDevOps.PullRequest.createdBy.displayName", type: "string", description: "Its author." },
+        { path: "AzureDevOps.PullRequest.sourceRefName", type: "string", description: "Its source branch." },
+      ],
+      run: listPullRequests,
+    },
+    "azure-devops-branch-list": {
+      description: "Lists a repository's branches.",
+      arguments: [projectArgument, repositoryArgument],
+      outputs: [
+        { path: "AzureDevOps.Branch.name", type: "string", description: "The branch's ref name." },
+        { path: "AzureDevOps.Branch.objectId", type: "string", description: "Its head commit." },
+      ],
+      run: listBranches,
+    },
+    "azure-devops-work-item-get": {
+      description: "Gets a work item.",
+      arguments: [projectArgument, { name: "item_id", description: "The work item's ID.", required: true }],
+      outputs: [
+        { path: "AzureDevOps.WorkItem.id", type: "number", description: "The work item's ID." },
+        { path: "AzureDevOps.WorkItem.fields.System.Title", type: "string", description: "Its title." },
+        { path: "AzureDevOps.WorkItem.fields.System.State", type: "string", description: "Its state." },
+      ],
+      run: getWorkItem,
+    },
+  },
+  async test({ api }) {
+    await api.get("/_apis/projects", { "api-version": "7.1", $top: 1 });
+  },
+});

@@ -1,0 +1,94 @@
+import {
+  azureResourceManager,
+  defineIntegration,
+  resourceGroupParameter,
+  subscriptionIdParameter,
+} from "@msint/integration-kit";
+import { getFirewalls, listFirewalls, listPolicies } from "./firewalls.js";
+
+const firewallOutputs = [
+  { path: "AzureFirewall.Firewall.name", type: "string", description: "The firewall's name." },
+  { path: "AzureFirewall.Firewall.id", type: "string", description: "The firewall's resource ID." },
+  { path: "AzureFirewall.Firewall.location", type: "string", description: "The firewall's region." },
+  {
+    path: "AzureFirewall.Firewall.properties.threatIntelMode",
+    type: "string",
+    description: "Alert, Deny or Off.",
+  },
+  {
+    path: "AzureFirewall.Firewall.properties.provisioningState",
+    type: "string",
+    description: "The provisioning state.",
+  },
+  {
+    path: "AzureFirewall.Firewall.properties.firewallPolicy.id",
+    type: "string",
+    description: "The attached policy.",
+  },
+] as const;
+
+const scope = [
+  { name: "resource_group", description: "The resource group (default: the instance's)." },
+  { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
+] as const;
+
+const listScope = [
+  {
+    name: "resource",
+    description: "List the firewalls of the resource group or of the whole subscription.",
+    defaultValue: "resource_group",
+    predefined: ["resource_group", "subscription"],
+  },
+  ...scope,
+  { name: "limit", description: "The most entries to return (1-1000).", defaultValue: "50" },
+] as const;
+
+/** Azure Firewall: firewalls and firewall policies through Azure Resource Manager (Microsoft.Network). */
+export default defineIntegration({
+  id: "azure-firewall",
+  displayName: "Azure Firewall",
+  commandPrefix: "azure-firewall",
+  description: "Lists and inspects Azure Firewalls and firewall policies.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: true,
+    authorizationCode: false,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+  permissions: { application: ["Network Contributor (Azure RBAC role)"], delegated: ["user_impersonation"] },
+  parameters: [subscriptionIdParameter("subscription_id"), resourceGroupParameter("resource_group")],
+  commands: {
+    "azure-firewall-list": {
+      description: "Lists the firewalls of a resource group or subscription.",
+      arguments: listScope,
+      outputs: firewallOutputs,
+      run: listFirewalls,
+    },
+    "azure-firewall-get": {
+      description: "Gets firewalls by name.",
+      arguments: [
+        { name: "firewall_names", description: "Comma-separated firewall names.", required: true },
+        ...scope,
+      ],
+      outputs: firewallOutputs,
+      run: getFirewalls,
+    },
+    "azure-firewall-policy-list": {
+      description: "Lists the firewall policies of a resource group or subscription.",
+      arguments: listScope,
+      outputs: [
+        { path: "AzureFirewall.Policy.name", type: "string", description: "The policy's name." },
+        { path: "AzureFirewall.Policy.id", type: "string", description: "The policy's resource ID." },
+        {
+          path: "AzureFirewall.Policy.properties.threatIntelMode",
+          type: "string",
+          description: "Alert, Deny or Off.",
+        },
+      ],
+      run: listPolicies,
+    },
+  },
+});

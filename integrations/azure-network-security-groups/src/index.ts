@@ -1,0 +1,83 @@
+import {
+  azureResourceManager,
+  defineIntegration,
+  resourceGroupParameter,
+  subscriptionIdParameter,
+} from "@msint/integration-kit";
+import { deleteRule, listRules, listSecurityGroups } from "./security-groups.js";
+
+const scope = [
+  { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
+  { name: "resource_group_name", description: "The resource group (default: the instance's)." },
+] as const;
+
+const ruleOutputs = [
+  { path: "AzureNSG.Rule.name", type: "string", description: "The rule's name." },
+  { path: "AzureNSG.Rule.id", type: "string", description: "The rule's resource ID." },
+  { path: "AzureNSG.Rule.securityGroupName", type: "string", description: "The security group of the rule." },
+  { path: "AzureNSG.Rule.priority", type: "number", description: "The rule's priority (100-4096)." },
+  { path: "AzureNSG.Rule.direction", type: "string", description: "Inbound or Outbound." },
+  { path: "AzureNSG.Rule.access", type: "string", description: "Allow or Deny." },
+  { path: "AzureNSG.Rule.protocol", type: "string", description: "Tcp, Udp, Icmp or *." },
+  { path: "AzureNSG.Rule.sourceAddressPrefix", type: "string", description: "The source address prefix." },
+  { path: "AzureNSG.Rule.destinationPortRange", type: "string", description: "The destination port range." },
+] as const;
+
+/** Azure Network Security Groups: NSGs and their security rules through Azure Resource Manager. */
+export default defineIntegration({
+  id: "azure-network-security-groups",
+  displayName: "Azure Network Security Groups",
+  commandPrefix: "azure-nsg",
+  description: "Lists network security groups and manages their security rules.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: true,
+    authorizationCode: true,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+  permissions: { application: ["Network Contributor (Azure RBAC role)"], delegated: ["user_impersonation"] },
+  parameters: [subscriptionIdParameter(), resourceGroupParameter()],
+  commands: {
+    "azure-nsg-security-groups-list": {
+      description: "Lists the network security groups of the resource group.",
+      arguments: scope,
+      outputs: [
+        { path: "AzureNSG.SecurityGroup.name", type: "string", description: "The security group's name." },
+        {
+          path: "AzureNSG.SecurityGroup.id",
+          type: "string",
+          description: "The security group's resource ID.",
+        },
+        { path: "AzureNSG.SecurityGroup.etag", type: "string", description: "The security group's etag." },
+        {
+          path: "AzureNSG.SecurityGroup.location",
+          type: "string",
+          description: "The security group's region.",
+        },
+      ],
+      run: listSecurityGroups,
+    },
+    "azure-nsg-security-rules-list": {
+      description: "Lists the security rules of network security groups.",
+      arguments: [
+        { name: "security_group_name", description: "Comma-separated security group names.", required: true },
+        { name: "limit", description: "The most rules to return (1-1000).", defaultValue: "50" },
+        ...scope,
+      ],
+      outputs: ruleOutputs,
+      run: listRules,
+    },
+    "azure-nsg-security-rule-delete": {
+      description: "Deletes a security rule.",
+      arguments: [
+        { name: "security_group_name", description: "The security group of the rule.", required: true },
+        { name: "security_rule_name", description: "The rule to delete.", required: true },
+        ...scope,
+      ],
+      run: deleteRule,
+    },
+  },
+});

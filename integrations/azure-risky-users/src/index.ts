@@ -1,0 +1,136 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import { getRiskDetection, listRiskDetections, listRiskyUsers } from "./identity-protection.js";
+
+const riskyUserOutputs = [
+  { path: "AzureRiskyUsers.RiskyUser.id", type: "string", description: "The risky user's object ID." },
+  {
+    path: "AzureRiskyUsers.RiskyUser.userPrincipalName",
+    type: "string",
+    description: "The user principal name.",
+  },
+  {
+    path: "AzureRiskyUsers.RiskyUser.riskLevel",
+    type: "string",
+    description: "low, medium, high, hidden or none.",
+  },
+  {
+    path: "AzureRiskyUsers.RiskyUser.riskState",
+    type: "string",
+    description: "atRisk, confirmedCompromised, remediated, dismissed …",
+  },
+  {
+    path: "AzureRiskyUsers.RiskyUser.riskDetail",
+    type: "string",
+    description: "The reason of the risk state.",
+  },
+  {
+    path: "AzureRiskyUsers.RiskyUser.riskLastUpdatedDateTime",
+    type: "date",
+    description: "When the risk last changed.",
+  },
+] as const;
+
+const detectionOutputs = [
+  { path: "AzureRiskyUsers.RiskDetection.id", type: "string", description: "The risk detection's ID." },
+  {
+    path: "AzureRiskyUsers.RiskDetection.userPrincipalName",
+    type: "string",
+    description: "The user at risk.",
+  },
+  {
+    path: "AzureRiskyUsers.RiskDetection.riskEventType",
+    type: "string",
+    description: "e.g. unfamiliarFeatures, anonymizedIPAddress.",
+  },
+  { path: "AzureRiskyUsers.RiskDetection.riskLevel", type: "string", description: "low, medium or high." },
+  {
+    path: "AzureRiskyUsers.RiskDetection.riskState",
+    type: "string",
+    description: "The state of the detection.",
+  },
+  {
+    path: "AzureRiskyUsers.RiskDetection.ipAddress",
+    type: "string",
+    description: "The sign-in's IP address.",
+  },
+  {
+    path: "AzureRiskyUsers.RiskDetection.detectedDateTime",
+    type: "date",
+    description: "When the risk was detected.",
+  },
+] as const;
+
+const limit = {
+  name: "limit",
+  description: "The most entries to return (1-500).",
+  defaultValue: "50",
+} as const;
+
+/** Azure Risky Users: Microsoft Entra ID Protection's risky users and risk detections through Microsoft Graph. */
+export default defineIntegration({
+  id: "azure-risky-users",
+  displayName: "Azure Risky Users",
+  commandPrefix: "azure-risky-users",
+  description: "Lists risky users and risk detections of Microsoft Entra ID Protection.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: true,
+    authorizationCode: false,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: graph({
+    application: [".default"],
+    delegated: ["IdentityRiskyUser.Read.All", "IdentityRiskEvent.Read.All", "offline_access"],
+  }),
+  permissions: {
+    application: ["IdentityRiskyUser.Read.All", "IdentityRiskEvent.Read.All"],
+    delegated: ["IdentityRiskyUser.Read.All", "IdentityRiskEvent.Read.All"],
+  },
+  commands: {
+    "azure-risky-users-list": {
+      description: "Lists the risky users of the tenant.",
+      arguments: [
+        {
+          name: "risk_state",
+          description: "Only users in this risk state.",
+          predefined: ["atRisk", "confirmedCompromised", "remediated", "dismissed"],
+        },
+        {
+          name: "risk_level",
+          description: "Only users at this risk level.",
+          predefined: ["low", "medium", "high"],
+        },
+        { name: "updated_after", description: "Only users whose risk changed after this ISO 8601 time." },
+        limit,
+      ],
+      outputs: riskyUserOutputs,
+      run: listRiskyUsers,
+    },
+    "azure-risky-users-risk-detections-list": {
+      description: "Lists risk detections, newest first.",
+      arguments: [
+        { name: "user_id", description: "Only detections of this user (object ID)." },
+        {
+          name: "risk_state",
+          description: "Only detections in this state.",
+          predefined: ["atRisk", "confirmedCompromised", "remediated", "dismissed"],
+        },
+        { name: "detected_after", description: "Only detections after this ISO 8601 time." },
+        limit,
+      ],
+      outputs: detectionOutputs,
+      run: listRiskDetections,
+    },
+    "azure-risky-users-risk-detection-get": {
+      description: "Gets one risk detection.",
+      arguments: [{ name: "id", description: "The risk detection's ID.", required: true }],
+      outputs: detectionOutputs,
+      run: getRiskDetection,
+    },
+  },
+  async test({ api }) {
+    await api.get("/v1.0/identityProtection/riskyUsers", { $top: 1 });
+  },
+});

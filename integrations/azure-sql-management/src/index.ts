@@ -1,0 +1,111 @@
+import {
+  azureResourceManager,
+  defineIntegration,
+  resourceGroupParameter,
+  subscriptionIdParameter,
+} from "@msint/integration-kit";
+import { listAuditPolicies, listDatabases, listServers } from "./sql.js";
+
+const scope = [
+  { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
+  { name: "resource_group_name", description: "The resource group (default: the instance's)." },
+] as const;
+
+/** Azure SQL Management: Azure SQL servers, databases and auditing settings through Azure Resource Manager. */
+export default defineIntegration({
+  id: "azure-sql-management",
+  displayName: "Azure SQL Management",
+  commandPrefix: "azure-sql",
+  description: "Lists Azure SQL servers and databases and reads database auditing settings.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: true,
+    authorizationCode: true,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+  permissions: { application: ["SQL Security Manager (Azure RBAC role)"], delegated: ["user_impersonation"] },
+  parameters: [subscriptionIdParameter(), resourceGroupParameter()],
+  commands: {
+    "azure-sql-servers-list": {
+      description:
+        "Lists the SQL servers of the resource group (or the subscription with list_by_subscription=true).",
+      arguments: [
+        {
+          name: "list_by_subscription",
+          description: "true to list the subscription's servers.",
+          defaultValue: "false",
+          predefined: ["true", "false"],
+        },
+        { name: "limit", description: "The most servers to return (1-1000).", defaultValue: "50" },
+        ...scope,
+      ],
+      outputs: [
+        { path: "AzureSQL.Server.id", type: "string", description: "The server's resource ID." },
+        { path: "AzureSQL.Server.name", type: "string", description: "The server's name." },
+        { path: "AzureSQL.Server.location", type: "string", description: "The server's region." },
+        { path: "AzureSQL.Server.kind", type: "string", description: "The server's kind." },
+        {
+          path: "AzureSQL.Server.properties.fullyQualifiedDomainName",
+          type: "string",
+          description: "The server's FQDN.",
+        },
+        {
+          path: "AzureSQL.Server.properties.administratorLogin",
+          type: "string",
+          description: "The administrator login.",
+        },
+        { path: "AzureSQL.Server.properties.state", type: "string", description: "The server's state." },
+      ],
+      run: listServers,
+    },
+    "azure-sql-db-list": {
+      description: "Lists the databases of a server.",
+      arguments: [
+        { name: "server_name", description: "The SQL server's name.", required: true },
+        { name: "limit", description: "The most databases to return (1-1000).", defaultValue: "50" },
+        ...scope,
+      ],
+      outputs: [
+        { path: "AzureSQL.DB.id", type: "string", description: "The database's resource ID." },
+        { path: "AzureSQL.DB.name", type: "string", description: "The database's name." },
+        { path: "AzureSQL.DB.properties.status", type: "string", description: "The database's status." },
+        { path: "AzureSQL.DB.sku.name", type: "string", description: "The database's SKU." },
+      ],
+      run: listDatabases,
+    },
+    "azure-sql-db-audit-policy-list": {
+      description: "Lists the auditing settings of a database.",
+      arguments: [
+        { name: "server_name", description: "The SQL server's name.", required: true },
+        { name: "db_name", description: "The database's name.", required: true },
+        ...scope,
+      ],
+      outputs: [
+        {
+          path: "AzureSQL.DBAuditPolicy.id",
+          type: "string",
+          description: "The auditing setting's resource ID.",
+        },
+        {
+          path: "AzureSQL.DBAuditPolicy.properties.state",
+          type: "string",
+          description: "Enabled or Disabled.",
+        },
+        {
+          path: "AzureSQL.DBAuditPolicy.properties.retentionDays",
+          type: "number",
+          description: "Days audit logs are kept.",
+        },
+        {
+          path: "AzureSQL.DBAuditPolicy.properties.auditActionsAndGroups",
+          type: "unknown",
+          description: "Audited actions.",
+        },
+      ],
+      run: listAuditPolicies,
+    },
+  },
+});

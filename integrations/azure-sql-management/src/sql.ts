@@ -1,0 +1,115 @@
+import {
+  argumentOrParameter,
+  type CommandContext,
+  type CommandResult,
+  collectPages,
+  limitArgument,
+  tableToMarkdown,
+} from "@msint/integration-kit";
+
+/** The Microsoft.Sql API version of the XSOAR integration. */
+export const SQL_API_VERSION = "2021-11-01";
+
+interface ArmResource {
+  id?: string;
+  name?: string;
+  location?: string;
+  kind?: string;
+  sku?: { name?: string; tier?: string };
+  properties?: Record<string, unknown>;
+}
+
+function subscriptionPath(context: CommandContext): string {
+  const subscription = argumentOrParameter(context, "subscription_id", {
+    key: "subscription_id",
+    displayName: "Default Subscription ID",
+  });
+  return `/subscriptions/${encodeURIComponent(subscription)}`;
+}
+
+function resourceGroupPath(context: CommandContext): string {
+  const group = argumentOrParameter(context, "resource_group_name", {
+    key: "resource_group_name",
+    displayName: "Default Resource Group Name",
+  });
+  return `${subscriptionPath(context)}/resourceGroups/${encodeURIComponent(group)}`;
+}
+
+function serverPath(context: CommandContext): string {
+  return `${resourceGroupPath(context)}/providers/Microsoft.Sql/servers/${encodeURIComponent(context.args["server_name"]!)}`;
+}
+
+/** `azure-sql-servers-list`: GET …/providers/Microsoft.Sql/servers. */
+export async function listServers(context: CommandContext): Promise<CommandResult> {
+  const scope =
+    context.args["list_by_subscription"] === "true" ? subscriptionPath(context) : resourceGroupPath(context);
+  const { items } = await collectPages<ArmResource>(
+    context.api,
+    `${scope}/providers/Microsoft.Sql/servers`,
+    { "api-version": SQL_API_VERSION },
+    limitArgument(context, 1000),
+  );
+  const rows = items.map((server) => ({
+    name: server.name,
+    location: server.location,
+    kind: server.kind,
+    fullyQualifiedDomainName: server.properties?.["fullyQualifiedDomainName"],
+    state: server.properties?.["state"],
+    administratorLogin: server.properties?.["administratorLogin"],
+  }));
+  return {
+    readable: tableToMarkdown("Servers List", rows),
+    outputsPrefix: "AzureSQL.Server",
+    outputsKeyField: "id",
+    outputs: items,
+    raw: items,
+  };
+}
+
+/** `azure-sql-db-list`: GET …/servers/{server}/databases. */
+export async function listDatabases(context: CommandContext): Promise<CommandResult> {
+  const { items } = await collectPages<ArmResource>(
+    context.api,
+    `${serverPath(context)}/databases`,
+    { "api-version": SQL_API_VERSION },
+    limitArgument(context, 1000),
+  );
+  const rows = items.map((database) => ({
+    name: database.name,
+    location: database.location,
+    status: database.properties?.["status"],
+    sku: database.sku?.name,
+    maxSizeBytes: database.properties?.["maxSizeBytes"],
+  }));
+  return {
+    readable: tableToMarkdown(`Database List of ${context.args["server_name"]}`, rows),
+    outputsPrefix: "AzureSQL.DB",
+    outputsKeyField: "id",
+    outputs: items,
+    raw: items,
+  };
+}
+
+/** `azure-sql-db-audit-policy-list`: GET …/servers/{server}/databases/{db}/auditingSettings. */
+export async function listAuditPolicies(context: CommandContext): Promise<CommandResult> {
+  const database = encodeURIComponent(context.args["db_name"]!);
+  const { items } = await collectPages<ArmResource>(
+    context.api,
+    `${serverPath(context)}/databases/${database}/auditingSettings`,
+    { "api-version": SQL_API_VERSION },
+  );
+  const rows = items.map((policy) => ({
+    name: policy.name,
+    state: policy.properties?.["state"],
+    retentionDays: policy.properties?.["retentionDays"],
+    isAzureMonitorTargetEnabled: policy.properties?.["isAzureMonitorTargetEnabled"],
+    auditActionsAndGroups: policy.properties?.["auditActionsAndGroups"],
+  }));
+  return {
+    readable: tableToMarkdown(`Database Audit Settings for ${context.args["db_name"]}`, rows),
+    outputsPrefix: "AzureSQL.DBAuditPolicy",
+    outputsKeyField: "id",
+    outputs: items,
+    raw: items,
+  };
+}

@@ -1,0 +1,100 @@
+import { defineIntegration, storage } from "@msint/integration-kit";
+import {
+  createTable,
+  deleteEntity,
+  deleteTable,
+  insertEntity,
+  queryEntities,
+  queryTables,
+} from "./tables.js";
+
+const tableArgument = { name: "table_name", description: "The name of the table.", required: true } as const;
+
+/** Azure Storage Table: tables and entities of a storage account's Table service. */
+export default defineIntegration({
+  id: "azure-storage-table",
+  displayName: "Azure Storage Table",
+  commandPrefix: "azure-storage-table",
+  description: "Creates, queries and deletes tables and entities of an Azure Storage account.",
+  flows: {
+    xsoarApp: false,
+    clientCredentials: false,
+    deviceCode: false,
+    authorizationCode: false,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: storage("table"),
+  permissions: {
+    application: ["Storage Table Data Contributor (Azure RBAC role of the managed identity)"],
+  },
+  commands: {
+    "azure-storage-table-create": {
+      description: "Creates a table.",
+      arguments: [tableArgument],
+      outputs: [{ path: "AzureStorageTable.Table.name", type: "string", description: "The table's name." }],
+      run: createTable,
+    },
+    "azure-storage-table-delete": {
+      description: "Deletes a table and all its entities.",
+      arguments: [tableArgument],
+      run: deleteTable,
+    },
+    "azure-storage-table-query": {
+      description: "Lists the tables of the account.",
+      arguments: [
+        { name: "filter", description: "An OData $filter on TableName, e.g. TableName ge 'a'." },
+        { name: "limit", description: "The most tables to return (1-1000).", defaultValue: "50" },
+      ],
+      outputs: [{ path: "AzureStorageTable.Table.name", type: "string", description: "The table's name." }],
+      run: queryTables,
+    },
+    "azure-storage-table-entity-insert": {
+      description: "Inserts an entity into a table.",
+      arguments: [
+        tableArgument,
+        { name: "partition_key", description: "The entity's PartitionKey.", required: true },
+        { name: "row_key", description: "The entity's RowKey.", required: true },
+        {
+          name: "entity_fields",
+          description: 'More properties as a JSON object, e.g. {"Address":"Mountain View"}.',
+        },
+      ],
+      outputs: [
+        { path: "AzureStorageTable.Table.name", type: "string", description: "The table's name." },
+        { path: "AzureStorageTable.Table.Entity", type: "unknown", description: "The inserted entity." },
+      ],
+      run: insertEntity,
+    },
+    "azure-storage-table-entity-query": {
+      description: "Queries the entities of a table.",
+      arguments: [
+        tableArgument,
+        { name: "filter", description: "An OData $filter, e.g. PartitionKey eq 'alerts'." },
+        { name: "select", description: "Comma-separated properties to return." },
+        { name: "limit", description: "The most entities to return (1-1000).", defaultValue: "50" },
+      ],
+      outputs: [
+        { path: "AzureStorageTable.Table.name", type: "string", description: "The table's name." },
+        { path: "AzureStorageTable.Table.Entity", type: "unknown", description: "The entities found." },
+      ],
+      run: queryEntities,
+    },
+    "azure-storage-table-entity-delete": {
+      description: "Deletes one entity.",
+      arguments: [
+        tableArgument,
+        { name: "partition_key", description: "The entity's PartitionKey.", required: true },
+        { name: "row_key", description: "The entity's RowKey.", required: true },
+      ],
+      run: deleteEntity,
+    },
+  },
+  async test({ api }) {
+    await api.request({
+      path: "/Tables",
+      query: { $top: 1 },
+      headers: { accept: "application/json;odata=nometadata" },
+    });
+  },
+});

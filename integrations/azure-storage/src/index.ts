@@ -1,0 +1,110 @@
+import {
+  azureResourceManager,
+  defineIntegration,
+  resourceGroupParameter,
+  subscriptionIdParameter,
+} from "@msint/integration-kit";
+import { getBlobServiceProperties, listAccounts, listBlobContainers } from "./storage-accounts.js";
+
+const scope = [
+  { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
+  { name: "resource_group_name", description: "The resource group (default: the instance's)." },
+] as const;
+
+/** Azure Storage (Azure Storage Management): storage accounts and blob services through Azure Resource Manager. */
+export default defineIntegration({
+  id: "azure-storage",
+  displayName: "Azure Storage",
+  commandPrefix: "azure-storage",
+  description:
+    "Lists storage accounts, their blob service properties and blob containers (management plane).",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: true,
+    authorizationCode: true,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+  permissions: {
+    application: ["Storage Account Contributor (Azure RBAC role)"],
+    delegated: ["user_impersonation"],
+  },
+  parameters: [subscriptionIdParameter(), resourceGroupParameter()],
+  commands: {
+    "azure-storage-account-list": {
+      description: "Lists the storage accounts of the resource group, or gets one.",
+      arguments: [{ name: "account_name", description: "Get only this storage account." }, ...scope],
+      outputs: [
+        { path: "AzureStorage.StorageAccount.id", type: "string", description: "The account's resource ID." },
+        { path: "AzureStorage.StorageAccount.name", type: "string", description: "The account's name." },
+        { path: "AzureStorage.StorageAccount.kind", type: "string", description: "StorageV2, BlobStorage …" },
+        {
+          path: "AzureStorage.StorageAccount.location",
+          type: "string",
+          description: "The account's region.",
+        },
+        { path: "AzureStorage.StorageAccount.sku.name", type: "string", description: "The account's SKU." },
+        {
+          path: "AzureStorage.StorageAccount.properties.allowBlobPublicAccess",
+          type: "boolean",
+          description: "Whether blobs may be public.",
+        },
+        {
+          path: "AzureStorage.StorageAccount.properties.minimumTlsVersion",
+          type: "string",
+          description: "The minimum TLS version.",
+        },
+      ],
+      run: listAccounts,
+    },
+    "azure-storage-blob-service-properties-get": {
+      description: "Gets the blob service properties of a storage account (versioning, soft delete …).",
+      arguments: [
+        { name: "account_name", description: "The storage account's name.", required: true },
+        ...scope,
+      ],
+      outputs: [
+        {
+          path: "AzureStorage.BlobServiceProperties.id",
+          type: "string",
+          description: "The blob service's resource ID.",
+        },
+        {
+          path: "AzureStorage.BlobServiceProperties.properties.isVersioningEnabled",
+          type: "boolean",
+          description: "Blob versioning.",
+        },
+        {
+          path: "AzureStorage.BlobServiceProperties.properties.deleteRetentionPolicy.enabled",
+          type: "boolean",
+          description: "Blob soft delete.",
+        },
+      ],
+      run: getBlobServiceProperties,
+    },
+    "azure-storage-blob-containers-list": {
+      description: "Lists the blob containers of a storage account.",
+      arguments: [
+        { name: "account_name", description: "The storage account's name.", required: true },
+        { name: "limit", description: "The most containers to return (1-1000).", defaultValue: "50" },
+        ...scope,
+      ],
+      outputs: [
+        { path: "AzureStorage.BlobContainer.name", type: "string", description: "The container's name." },
+        {
+          path: "AzureStorage.BlobContainer.properties.publicAccess",
+          type: "string",
+          description: "None, Blob or Container.",
+        },
+        {
+          path: "AzureStorage.BlobContainer.properties.lastModifiedTime",
+          type: "date",
+          description: "When it last changed.",
+        },
+      ],
+      run: listBlobContainers,
+    },
+  },
+});

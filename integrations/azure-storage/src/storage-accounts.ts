@@ -1,0 +1,108 @@
+import {
+  argumentOrParameter,
+  type CommandContext,
+  type CommandResult,
+  collectPages,
+  limitArgument,
+  tableToMarkdown,
+} from "@msint/integration-kit";
+
+/** The Microsoft.Storage API version of the XSOAR integration. */
+export const STORAGE_MANAGEMENT_API_VERSION = "2022-09-01";
+
+interface ArmResource {
+  id?: string;
+  name?: string;
+  kind?: string;
+  location?: string;
+  sku?: { name?: string; tier?: string };
+  properties?: Record<string, unknown>;
+}
+
+function accountsPath(context: CommandContext): string {
+  const subscription = argumentOrParameter(context, "subscription_id", {
+    key: "subscription_id",
+    displayName: "Default Subscription ID",
+  });
+  const group = argumentOrParameter(context, "resource_group_name", {
+    key: "resource_group_name",
+    displayName: "Default Resource Group Name",
+  });
+  return `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Storage/storageAccounts`;
+}
+
+function blobServicePath(context: CommandContext): string {
+  return `${accountsPath(context)}/${encodeURIComponent(context.args["account_name"]!)}/blobServices/default`;
+}
+
+const query = { "api-version": STORAGE_MANAGEMENT_API_VERSION };
+
+/** `azure-storage-account-list`: GET …/providers/Microsoft.Storage/storageAccounts[/{name}]. */
+export async function listAccounts(context: CommandContext): Promise<CommandResult> {
+  const name = context.args["account_name"];
+  const accounts = name
+    ? [await context.api.get<ArmResource>(`${accountsPath(context)}/${encodeURIComponent(name)}`, query)]
+    : (await collectPages<ArmResource>(context.api, accountsPath(context), query)).items;
+  const rows = accounts.map((account) => ({
+    "Account Name": account.name,
+    "Subscription ID": /\/subscriptions\/([^/]+)/.exec(account.id ?? "")?.[1],
+    "Resource Group": /\/resourceGroups\/([^/]+)/i.exec(account.id ?? "")?.[1],
+    Kind: account.kind,
+    SKU: account.sku?.name,
+    Location: account.location,
+    "Allow Blob Public Access": account.properties?.["allowBlobPublicAccess"],
+    "Minimum TLS Version": account.properties?.["minimumTlsVersion"],
+  }));
+  return {
+    readable: tableToMarkdown("Azure Storage Account List", rows),
+    outputsPrefix: "AzureStorage.StorageAccount",
+    outputsKeyField: "id",
+    outputs: name ? accounts[0] : accounts,
+    raw: accounts,
+  };
+}
+
+/** `azure-storage-blob-service-properties-get`: GET …/storageAccounts/{name}/blobServices/default. */
+export async function getBlobServiceProperties(context: CommandContext): Promise<CommandResult> {
+  const service = await context.api.get<ArmResource>(blobServicePath(context), query);
+  const properties = service.properties ?? {};
+  const retention = properties["deleteRetentionPolicy"] as { enabled?: boolean; days?: number } | undefined;
+  return {
+    readable: tableToMarkdown(`Azure Storage Blob Service Properties of ${context.args["account_name"]}`, [
+      {
+        Name: service.name,
+        "Versioning Enabled": properties["isVersioningEnabled"],
+        "Delete Retention Enabled": retention?.enabled,
+        "Delete Retention Days": retention?.days,
+        "Change Feed Enabled": (properties["changeFeed"] as { enabled?: boolean } | undefined)?.enabled,
+      },
+    ]),
+    outputsPrefix: "AzureStorage.BlobServiceProperties",
+    outputsKeyField: "id",
+    outputs: service,
+    raw: service,
+  };
+}
+
+/** `azure-storage-blob-containers-list`: GET …/storageAccounts/{name}/blobServices/default/containers. */
+export async function listBlobContainers(context: CommandContext): Promise<CommandResult> {
+  const { items } = await collectPages<ArmResource>(
+    context.api,
+    `${blobServicePath(context)}/containers`,
+    { ...query, maxpagesize: limitArgument(context, 1000) },
+    limitArgument(context, 1000),
+  );
+  const rows = items.map((container) => ({
+    "Container Name": container.name,
+    "Public Access": container.properties?.["publicAccess"],
+    "Lease State": container.properties?.["leaseState"],
+    "Last Modified Time": container.properties?.["lastModifiedTime"],
+  }));
+  return {
+    readable: tableToMarkdown(`Azure Storage Blob Containers of ${context.args["account_name"]}`, rows),
+    outputsPrefix: "AzureStorage.BlobContainer",
+    outputsKeyField: "id",
+    outputs: items,
+    raw: items,
+  };
+}

@@ -1,0 +1,49 @@
+import { defenderForEndpoint, defineIntegration } from "@msint/integration-kit";
+import { getEvent, getEvents } from "./events.js";
+
+const eventOutputs = [
+  { path: "Microsoft365Defender.Alert.id", type: "string", description: "The alert's ID." },
+  { path: "Microsoft365Defender.Alert.title", type: "string", description: "The alert's title." },
+  { path: "Microsoft365Defender.Alert.severity", type: "string", description: "The alert's severity." },
+  { path: "Microsoft365Defender.Alert.alertCreationTime", type: "date", description: "When it was created." },
+  { path: "Microsoft365Defender.Alert.evidence", type: "unknown", description: "The alert's evidence." },
+] as const;
+
+/** Microsoft 365 Defender Event Collector (XSIAM): collects Defender for Endpoint alerts, with their evidence, as events. */
+export default defineIntegration({
+  id: "microsoft-365-defender-event-collector",
+  displayName: "Microsoft 365 Defender Event Collector - XSIAM",
+  commandPrefix: "microsoft-365-defender",
+  description: "Reads Defender alerts with evidence as events, oldest first, from a time on.",
+  flows: {
+    xsoarApp: false,
+    clientCredentials: true,
+    deviceCode: false,
+    authorizationCode: false,
+    managedIdentities: "saas",
+    nationalClouds: false,
+  },
+  resource: defenderForEndpoint({ application: [".default"] }),
+  permissions: { application: ["Alert.Read.All"] },
+  commands: {
+    "microsoft-365-defender-get-events": {
+      description:
+        "Gets alerts created after a time, oldest first, with their evidence (what fetch-events collects).",
+      arguments: [
+        { name: "first_fetch", description: "Only alerts created after this ISO 8601 time.", required: true },
+        { name: "limit", description: "The most events to return (1-10000).", defaultValue: "100" },
+      ],
+      outputs: eventOutputs,
+      run: getEvents,
+    },
+    "microsoft-365-defender-get-event": {
+      description: "Gets one alert with its evidence.",
+      arguments: [{ name: "alert_id", description: "The alert's ID.", required: true }],
+      outputs: eventOutputs,
+      run: getEvent,
+    },
+  },
+  async test({ api }) {
+    await api.get("/api/alerts", { $top: 1 });
+  },
+});

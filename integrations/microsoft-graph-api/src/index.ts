@@ -1,0 +1,83 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import { getOrganization, graphRequest } from "./request.js";
+
+/** Microsoft Graph API: any Microsoft Graph request, with the instance's authentication. */
+export default defineIntegration({
+  id: "microsoft-graph-api",
+  displayName: "Microsoft Graph API",
+  commandPrefix: "msgraph-api",
+  description: "Sends any Microsoft Graph request (v1.0 or beta) and returns its result.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: true,
+    authorizationCode: true,
+    managedIdentities: true,
+    nationalClouds: true,
+  },
+  resource: graph({ application: [".default"], delegated: ["User.Read", "offline_access"] }),
+  permissions: {
+    application: ["Whatever the requests need, e.g. Organization.Read.All"],
+    delegated: ["User.Read (and whatever the requests need)"],
+  },
+  commands: {
+    "msgraph-api-request": {
+      description: "Sends a Microsoft Graph request.",
+      arguments: [
+        {
+          name: "resource",
+          description: "The resource path, e.g. /users or /security/alerts_v2.",
+          required: true,
+        },
+        {
+          name: "http_method",
+          description: "The HTTP method.",
+          defaultValue: "GET",
+          predefined: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+        },
+        {
+          name: "api_version",
+          description: "The Graph version.",
+          defaultValue: "v1.0",
+          predefined: ["v1.0", "beta"],
+        },
+        { name: "request_body", description: "The JSON body of POST, PUT and PATCH requests." },
+        { name: "odata", description: "OData query options, e.g. $top=5&$select=id,displayName." },
+        {
+          name: "populate_context",
+          description: "false to leave the context alone.",
+          defaultValue: "true",
+          predefined: ["true", "false"],
+        },
+      ],
+      outputs: [
+        {
+          path: "MicrosoftGraph",
+          type: "unknown",
+          description: "The response (its value array when it has one).",
+        },
+      ],
+      run: graphRequest,
+    },
+    "msgraph-api-organization-get": {
+      description: "Gets the tenant's organization (name, verified domains, tenant ID).",
+      outputs: [
+        { path: "MicrosoftGraph.Organization.id", type: "string", description: "The tenant ID." },
+        {
+          path: "MicrosoftGraph.Organization.displayName",
+          type: "string",
+          description: "The organization's name.",
+        },
+        {
+          path: "MicrosoftGraph.Organization.verifiedDomains",
+          type: "unknown",
+          description: "The verified domains.",
+        },
+      ],
+      run: getOrganization,
+    },
+  },
+  async test({ api }) {
+    await api.get("/v1.0/organization", { $select: "id" });
+  },
+});

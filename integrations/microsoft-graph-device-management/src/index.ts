@@ -1,0 +1,92 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import { deviceAction, getManagedDevice, listManagedDevices } from "./managed-devices.js";
+
+const deviceOutputs = [
+  { path: "MSGraphDeviceManagement.Device.ID", type: "string", description: "The managed device's ID." },
+  { path: "MSGraphDeviceManagement.Device.Name", type: "string", description: "The device name." },
+  {
+    path: "MSGraphDeviceManagement.Device.UserPrincipalName",
+    type: "string",
+    description: "The primary user.",
+  },
+  {
+    path: "MSGraphDeviceManagement.Device.OperatingSystem",
+    type: "string",
+    description: "Windows, iOS, Android …",
+  },
+  { path: "MSGraphDeviceManagement.Device.OSVersion", type: "string", description: "The OS version." },
+  {
+    path: "MSGraphDeviceManagement.Device.ComplianceState",
+    type: "string",
+    description: "compliant, noncompliant …",
+  },
+  {
+    path: "MSGraphDeviceManagement.Device.LastSyncDateTime",
+    type: "date",
+    description: "The last Intune check-in.",
+  },
+  { path: "MSGraphDeviceManagement.Device.SerialNumber", type: "string", description: "The serial number." },
+] as const;
+
+const deviceId = { name: "device_id", description: "The managed device's ID.", required: true } as const;
+
+/** Microsoft Graph Device Management: Intune managed devices through Microsoft Graph. */
+export default defineIntegration({
+  id: "microsoft-graph-device-management",
+  displayName: "Microsoft Graph Device Management",
+  commandPrefix: "msgraph-device",
+  description:
+    "Lists Intune managed devices and triggers remote actions. XSOAR's bare msgraph- command names carry the msgraph-device- prefix here.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: false,
+    authorizationCode: false,
+    managedIdentities: true,
+    nationalClouds: true,
+  },
+  // The Cortex XSOAR application's name at the token broker, as XSOAR registers it.
+  brokerAppName: "ms-graph-device-management",
+  resource: graph(),
+  permissions: {
+    application: [
+      "DeviceManagementManagedDevices.ReadWrite.All",
+      "DeviceManagementManagedDevices.PrivilegedOperations.All",
+    ],
+  },
+  commands: {
+    "msgraph-device-list-managed-devices": {
+      description: "Lists the managed devices.",
+      arguments: [
+        { name: "filter", description: "An OData $filter, e.g. operatingSystem eq 'Windows'." },
+        { name: "limit", description: "The most devices to return (1-1000).", defaultValue: "50" },
+      ],
+      outputs: deviceOutputs,
+      run: listManagedDevices,
+    },
+    "msgraph-device-get-managed-device-by-id": {
+      description: "Gets one managed device.",
+      arguments: [deviceId],
+      outputs: deviceOutputs,
+      run: getManagedDevice,
+    },
+    "msgraph-device-sync-device": {
+      description: "Asks a device to check in with Intune now.",
+      arguments: [deviceId],
+      run: (context) => deviceAction(context, "syncDevice", "Sync"),
+    },
+    "msgraph-device-reboot-now": {
+      description: "Reboots a device.",
+      arguments: [deviceId],
+      run: (context) => deviceAction(context, "rebootNow", "Reboot"),
+    },
+    "msgraph-device-remote-lock": {
+      description: "Locks a device.",
+      arguments: [deviceId],
+      run: (context) => deviceAction(context, "remoteLock", "Remote lock"),
+    },
+  },
+  async test({ api }) {
+    await api.get("/v1.0/deviceManagement/managedDevices", { $top: 1, $select: "id" });
+  },
+});

@@ -1,0 +1,91 @@
+import {
+  type CommandContext,
+  type CommandResult,
+  collectPages,
+  limitArgument,
+  tableToMarkdown,
+} from "@msint/integration-kit";
+
+interface ManagedDevice {
+  id?: string;
+  deviceName?: string;
+  userPrincipalName?: string;
+  operatingSystem?: string;
+  osVersion?: string;
+  complianceState?: string;
+  lastSyncDateTime?: string;
+  serialNumber?: string;
+  managedDeviceOwnerType?: string;
+}
+
+const DEVICES = "/v1.0/deviceManagement/managedDevices";
+
+/** A device as the XSOAR integration writes it under `MSGraphDeviceManagement.Device`. */
+export function toContextDevice(device: ManagedDevice): Record<string, unknown> {
+  return {
+    ID: device.id,
+    Name: device.deviceName,
+    UserPrincipalName: device.userPrincipalName,
+    OperatingSystem: device.operatingSystem,
+    OSVersion: device.osVersion,
+    ComplianceState: device.complianceState,
+    LastSyncDateTime: device.lastSyncDateTime,
+    SerialNumber: device.serialNumber,
+    OwnerType: device.managedDeviceOwnerType,
+  };
+}
+
+const HEADERS = [
+  "ID",
+  "Name",
+  "UserPrincipalName",
+  "OperatingSystem",
+  "OSVersion",
+  "ComplianceState",
+  "LastSyncDateTime",
+];
+
+/** `msgraph-device-list-managed-devices`: GET /v1.0/deviceManagement/managedDevices. */
+export async function listManagedDevices(context: CommandContext): Promise<CommandResult> {
+  const limit = limitArgument(context, 1000);
+  const { items } = await collectPages<ManagedDevice>(
+    context.api,
+    DEVICES,
+    { $top: limit, $filter: context.args["filter"] },
+    limit,
+  );
+  const devices = items.map(toContextDevice);
+  return {
+    readable: tableToMarkdown("List managed devices", devices, HEADERS),
+    outputsPrefix: "MSGraphDeviceManagement.Device",
+    outputsKeyField: "ID",
+    outputs: devices,
+    raw: items,
+  };
+}
+
+/** `msgraph-device-get-managed-device-by-id`: GET /v1.0/deviceManagement/managedDevices/{id}. */
+export async function getManagedDevice(context: CommandContext): Promise<CommandResult> {
+  const device = await context.api.get<ManagedDevice>(
+    `${DEVICES}/${encodeURIComponent(context.args["device_id"]!)}`,
+  );
+  const entry = toContextDevice(device);
+  return {
+    readable: tableToMarkdown(`Managed device ${device.deviceName ?? device.id}`, [entry], HEADERS),
+    outputsPrefix: "MSGraphDeviceManagement.Device",
+    outputsKeyField: "ID",
+    outputs: entry,
+    raw: device,
+  };
+}
+
+/** A remote action: POST /v1.0/deviceManagement/managedDevices/{id}/{action} (204 No Content). */
+export async function deviceAction(
+  context: CommandContext,
+  action: string,
+  label: string,
+): Promise<CommandResult> {
+  const id = context.args["device_id"]!;
+  await context.api.request({ method: "POST", path: `${DEVICES}/${encodeURIComponent(id)}/${action}` });
+  return { readable: `${label} request to the device ${id} was sent successfully.` };
+}

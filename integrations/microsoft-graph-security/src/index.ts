@@ -1,0 +1,115 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import { advancedHunting, getAlertDetails, listIncidents, searchAlerts, updateAlert } from "./security.js";
+
+const alertOutputs = [
+  { path: "MsGraph.Alert.id", type: "string", description: "The alert's ID." },
+  { path: "MsGraph.Alert.title", type: "string", description: "The alert's title." },
+  { path: "MsGraph.Alert.severity", type: "string", description: "informational, low, medium or high." },
+  { path: "MsGraph.Alert.status", type: "string", description: "new, inProgress or resolved." },
+  { path: "MsGraph.Alert.serviceSource", type: "string", description: "The product that raised the alert." },
+  { path: "MsGraph.Alert.createdDateTime", type: "date", description: "When the alert was created." },
+  { path: "MsGraph.Alert.incidentId", type: "string", description: "The incident the alert belongs to." },
+] as const;
+
+/** Microsoft Graph Security: alerts (v2), incidents and advanced hunting of Microsoft 365 Defender through Microsoft Graph. */
+export default defineIntegration({
+  id: "microsoft-graph-security",
+  displayName: "Microsoft Graph Security",
+  commandPrefix: "msg",
+  description:
+    "Searches, reads and updates security alerts, lists incidents and runs advanced hunting queries.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: false,
+    authorizationCode: true,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: graph({
+    application: [".default"],
+    delegated: [
+      "SecurityAlert.ReadWrite.All",
+      "SecurityIncident.Read.All",
+      "ThreatHunting.Read.All",
+      "offline_access",
+    ],
+  }),
+  permissions: {
+    application: ["SecurityAlert.ReadWrite.All", "SecurityIncident.Read.All", "ThreatHunting.Read.All"],
+    delegated: ["SecurityAlert.ReadWrite.All", "SecurityIncident.Read.All", "ThreatHunting.Read.All"],
+  },
+  commands: {
+    "msg-search-alerts": {
+      description: "Searches security alerts (alerts_v2), newest first.",
+      arguments: [
+        {
+          name: "severity",
+          description: "Only alerts of this severity.",
+          predefined: ["informational", "low", "medium", "high"],
+        },
+        {
+          name: "status",
+          description: "Only alerts in this status.",
+          predefined: ["new", "inProgress", "resolved"],
+        },
+        { name: "filter", description: "A further OData $filter." },
+        { name: "limit", description: "The most alerts to return (1-2000).", defaultValue: "50" },
+      ],
+      outputs: alertOutputs,
+      run: searchAlerts,
+    },
+    "msg-get-alert-details": {
+      description: "Gets one alert with its evidence.",
+      arguments: [{ name: "alert_id", description: "The alert's ID.", required: true }],
+      outputs: alertOutputs,
+      run: getAlertDetails,
+    },
+    "msg-update-alert": {
+      description: "Updates an alert's status, classification, determination or owner.",
+      arguments: [
+        { name: "alert_id", description: "The alert's ID.", required: true },
+        { name: "status", description: "The new status.", predefined: ["new", "inProgress", "resolved"] },
+        {
+          name: "classification",
+          description: "The classification.",
+          predefined: ["unknown", "falsePositive", "truePositive", "informationalExpectedActivity"],
+        },
+        { name: "determination", description: "The determination, e.g. malware or phishing." },
+        { name: "assigned_to", description: "The owner's address." },
+      ],
+      run: updateAlert,
+    },
+    "msg-list-security-incident": {
+      description: "Lists incidents, newest first.",
+      arguments: [
+        {
+          name: "status",
+          description: "Only incidents in this status.",
+          predefined: ["active", "resolved", "redirected"],
+        },
+        { name: "limit", description: "The most incidents to return (1-50).", defaultValue: "50" },
+      ],
+      outputs: [
+        { path: "MsGraph.Incident.id", type: "string", description: "The incident's ID." },
+        { path: "MsGraph.Incident.displayName", type: "string", description: "The incident's name." },
+        { path: "MsGraph.Incident.severity", type: "string", description: "The incident's severity." },
+        { path: "MsGraph.Incident.status", type: "string", description: "The incident's status." },
+        { path: "MsGraph.Incident.createdDateTime", type: "date", description: "When it was created." },
+      ],
+      run: listIncidents,
+    },
+    "msg-advanced-hunting": {
+      description: "Runs an advanced hunting (KQL) query.",
+      arguments: [{ name: "query", description: "The KQL query.", required: true }],
+      outputs: [
+        { path: "MsGraph.HuntingQueryResults.query", type: "string", description: "The query." },
+        { path: "MsGraph.HuntingQueryResults.results", type: "unknown", description: "The result rows." },
+      ],
+      run: advancedHunting,
+    },
+  },
+  async test({ api }) {
+    await api.get("/v1.0/security/alerts_v2", { $top: 1 });
+  },
+});

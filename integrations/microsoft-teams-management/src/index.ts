@@ -1,0 +1,93 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import { addMember, archiveTeam, getTeam, listTeams, removeMember } from "./teams.js";
+
+const teamOutputs = [
+  { path: "MicrosoftTeams.Team.id", type: "string", description: "The team's ID." },
+  { path: "MicrosoftTeams.Team.displayName", type: "string", description: "The team's name." },
+  { path: "MicrosoftTeams.Team.description", type: "string", description: "The team's description." },
+  { path: "MicrosoftTeams.Team.visibility", type: "string", description: "public or private." },
+  { path: "MicrosoftTeams.Team.isArchived", type: "boolean", description: "Whether the team is archived." },
+] as const;
+
+const teamId = { name: "team_id", description: "The team's ID.", required: true } as const;
+
+/** Microsoft Teams Management: teams and their membership through Microsoft Graph. */
+export default defineIntegration({
+  id: "microsoft-teams-management",
+  displayName: "Microsoft Teams Management",
+  commandPrefix: "microsoft-teams",
+  description: "Lists, reads and archives teams and adds and removes their members.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: true,
+    authorizationCode: false,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: graph({
+    application: [".default"],
+    delegated: ["Group.ReadWrite.All", "TeamMember.ReadWrite.All", "Team.ReadBasic.All", "offline_access"],
+  }),
+  permissions: {
+    application: ["Group.ReadWrite.All", "TeamMember.ReadWrite.All", "TeamSettings.ReadWrite.All"],
+    delegated: ["Group.ReadWrite.All", "TeamMember.ReadWrite.All", "Team.ReadBasic.All"],
+  },
+  commands: {
+    "microsoft-teams-teams-list": {
+      description: "Lists the teams of the organization.",
+      arguments: [{ name: "limit", description: "The most teams to return (1-999).", defaultValue: "50" }],
+      outputs: teamOutputs,
+      run: listTeams,
+    },
+    "microsoft-teams-team-get": {
+      description: "Gets one team.",
+      arguments: [teamId],
+      outputs: teamOutputs,
+      run: getTeam,
+    },
+    "microsoft-teams-member-add": {
+      description: "Adds a user to a team.",
+      arguments: [
+        teamId,
+        { name: "user_id", description: "The user's object ID.", required: true },
+        {
+          name: "is_owner",
+          description: "true to add the user as an owner.",
+          defaultValue: "false",
+          predefined: ["true", "false"],
+        },
+      ],
+      outputs: [
+        { path: "MicrosoftTeams.TeamMember.id", type: "string", description: "The membership's ID." },
+        { path: "MicrosoftTeams.TeamMember.displayName", type: "string", description: "The member's name." },
+        {
+          path: "MicrosoftTeams.TeamMember.roles",
+          type: "unknown",
+          description: "owner, or none for members.",
+        },
+      ],
+      run: addMember,
+    },
+    "microsoft-teams-member-remove": {
+      description: "Removes a member from a team.",
+      arguments: [
+        teamId,
+        {
+          name: "membership_id",
+          description: "The membership's ID (from the team's members).",
+          required: true,
+        },
+      ],
+      run: removeMember,
+    },
+    "microsoft-teams-team-archive": {
+      description: "Archives a team (read-only, can be unarchived).",
+      arguments: [teamId],
+      run: archiveTeam,
+    },
+  },
+  async test({ api }) {
+    await api.get("/v1.0/teams", { $top: 1 });
+  },
+});

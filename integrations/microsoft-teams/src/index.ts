@@ -1,0 +1,113 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import { addUserToChannel, createChannel, createMeeting, listChannelUsers } from "./channels.js";
+
+const teamArgument = {
+  name: "team_id",
+  description: "The team's ID (its group ID).",
+  required: true,
+} as const;
+const channelArgument = { name: "channel_id", description: "The channel's ID.", required: true } as const;
+
+/** Microsoft Teams: channels, channel members and online meetings through Microsoft Graph. */
+export default defineIntegration({
+  id: "microsoft-teams",
+  displayName: "Microsoft Teams",
+  commandPrefix: "microsoft-teams",
+  description:
+    "Creates channels and online meetings and manages channel members. The Teams bot's Bot Framework messaging is not part of this package.",
+  flows: {
+    xsoarApp: false,
+    clientCredentials: true,
+    deviceCode: false,
+    authorizationCode: true,
+    managedIdentities: false,
+    nationalClouds: false,
+  },
+  resource: graph({
+    application: [".default"],
+    delegated: [
+      "Channel.Create",
+      "ChannelMember.ReadWrite.All",
+      "OnlineMeetings.ReadWrite",
+      "offline_access",
+    ],
+  }),
+  permissions: {
+    application: ["Channel.Create", "ChannelMember.ReadWrite.All", "OnlineMeetings.ReadWrite.All"],
+    delegated: ["Channel.Create", "ChannelMember.ReadWrite.All", "OnlineMeetings.ReadWrite"],
+  },
+  commands: {
+    "microsoft-teams-create-channel": {
+      description: "Creates a standard channel in a team.",
+      arguments: [
+        teamArgument,
+        { name: "channel_name", description: "The channel's name.", required: true },
+        { name: "description", description: "The channel's description." },
+      ],
+      outputs: [
+        { path: "MicrosoftTeams.Channel.ID", type: "string", description: "The channel's ID." },
+        { path: "MicrosoftTeams.Channel.DisplayName", type: "string", description: "The channel's name." },
+        { path: "MicrosoftTeams.Channel.WebUrl", type: "string", description: "A link to the channel." },
+      ],
+      run: createChannel,
+    },
+    "microsoft-teams-channel-user-list": {
+      description: "Lists the members of a channel.",
+      arguments: [teamArgument, channelArgument],
+      outputs: [
+        { path: "MicrosoftTeams.ChannelList.channelId", type: "string", description: "The channel's ID." },
+        {
+          path: "MicrosoftTeams.ChannelList.members.displayName",
+          type: "string",
+          description: "The member's name.",
+        },
+        {
+          path: "MicrosoftTeams.ChannelList.members.email",
+          type: "string",
+          description: "The member's address.",
+        },
+        {
+          path: "MicrosoftTeams.ChannelList.members.roles",
+          type: "unknown",
+          description: "owner, or none for members.",
+        },
+      ],
+      run: listChannelUsers,
+    },
+    "microsoft-teams-add-user-to-channel": {
+      description: "Adds a team member to a private channel.",
+      arguments: [
+        teamArgument,
+        channelArgument,
+        { name: "member", description: "The user's object ID or principal name.", required: true },
+        {
+          name: "owner",
+          description: "true to make the user a channel owner.",
+          defaultValue: "false",
+          predefined: ["true", "false"],
+        },
+      ],
+      run: addUserToChannel,
+    },
+    "microsoft-teams-create-meeting": {
+      description: "Creates an online meeting for a user.",
+      arguments: [
+        { name: "user", description: "The organizer: object ID or principal name.", required: true },
+        { name: "subject", description: "The meeting's subject.", required: true },
+        { name: "start_time", description: "Start, ISO 8601 (default: now)." },
+        { name: "end_time", description: "End, ISO 8601 (default: start + 30 minutes)." },
+      ],
+      outputs: [
+        { path: "MicrosoftTeams.CreateMeeting.id", type: "string", description: "The meeting's ID." },
+        {
+          path: "MicrosoftTeams.CreateMeeting.subject",
+          type: "string",
+          description: "The meeting's subject.",
+        },
+        { path: "MicrosoftTeams.CreateMeeting.joinWebUrl", type: "string", description: "The join link." },
+        { path: "MicrosoftTeams.CreateMeeting.startDateTime", type: "date", description: "When it starts." },
+      ],
+      run: createMeeting,
+    },
+  },
+});

@@ -1,0 +1,77 @@
+import { azureResourceManager, defineIntegration, subscriptionIdParameter } from "@msint/integration-kit";
+import { getEvent, getEvents } from "./events.js";
+
+const eventOutputs = [
+  { path: "MicrosoftDefenderForCloud.Alert.id", type: "string", description: "The alert's resource ID." },
+  { path: "MicrosoftDefenderForCloud.Alert.name", type: "string", description: "The alert's name." },
+  {
+    path: "MicrosoftDefenderForCloud.Alert.properties.alertDisplayName",
+    type: "string",
+    description: "The alert's display name.",
+  },
+  {
+    path: "MicrosoftDefenderForCloud.Alert.properties.severity",
+    type: "string",
+    description: "The alert's severity.",
+  },
+  {
+    path: "MicrosoftDefenderForCloud.Alert.properties.timeGeneratedUtc",
+    type: "date",
+    description: "When the alert was generated.",
+  },
+] as const;
+
+/** Microsoft Defender for Cloud Event Collector (XSIAM): collects Defender for Cloud security alerts as events. */
+export default defineIntegration({
+  id: "ms-defender-for-cloud-event-collector",
+  displayName: "Microsoft Defender for Cloud Event Collector",
+  commandPrefix: "ms-defender-for-cloud",
+  description:
+    "Reads Microsoft Defender for Cloud security alerts of a subscription as events, oldest first.",
+  flows: {
+    xsoarApp: false,
+    clientCredentials: true,
+    deviceCode: false,
+    authorizationCode: false,
+    managedIdentities: false,
+    nationalClouds: false,
+  },
+  resource: azureResourceManager(),
+  permissions: { application: ["Security Reader (Azure RBAC role on the subscription)"] },
+  parameters: [subscriptionIdParameter("sub_id", "Subscription ID to use")],
+  commands: {
+    "ms-defender-for-cloud-get-events": {
+      description:
+        "Gets the subscription's security alerts generated after a time, oldest first (what fetch-events collects).",
+      arguments: [
+        { name: "limit", description: "The most events to return (1-1000).", defaultValue: "50" },
+        {
+          name: "first_fetch",
+          description: "Only alerts generated after this ISO 8601 time (default: all).",
+        },
+      ],
+      outputs: eventOutputs,
+      run: getEvents,
+    },
+    "ms-defender-for-cloud-get-event": {
+      description: "Gets one security alert by its location and name.",
+      arguments: [
+        {
+          name: "location",
+          description: "The Defender for Cloud location of the alert, e.g. centralus.",
+          required: true,
+        },
+        { name: "alert_name", description: "The alert's name.", required: true },
+      ],
+      outputs: eventOutputs,
+      run: getEvent,
+    },
+  },
+  async test({ api, params }) {
+    if (params["sub_id"]) {
+      await api.get(`/subscriptions/${params["sub_id"]}/providers/Microsoft.Security/alerts`, {
+        "api-version": "2022-01-01",
+      });
+    }
+  },
+});

@@ -1,0 +1,81 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import { createDraft, getEmail, listEmails, sendDraft } from "./mailbox.js";
+
+const emailOutputs = [
+  { path: "MSGraphMail.ID", type: "string", description: "The message's ID." },
+  { path: "MSGraphMail.Subject", type: "string", description: "The message's subject." },
+  { path: "MSGraphMail.Sender", type: "string", description: "The sender's address." },
+  { path: "MSGraphMail.ReceivedTime", type: "date", description: "When the message arrived." },
+  { path: "MSGraphMail.HasAttachments", type: "boolean", description: "Whether it has attachments." },
+  { path: "MSGraphMail.IsDraft", type: "boolean", description: "Whether it is a draft." },
+  { path: "MSGraphMail.Body", type: "string", description: "The message body (get-email only)." },
+] as const;
+
+/** Microsoft Graph Mail Single User: the signed-in user's own mailbox through Microsoft Graph (delegated). */
+export default defineIntegration({
+  id: "msgraph-mail-single-user",
+  displayName: "Microsoft Graph Mail Single User",
+  commandPrefix: "msgraph-mail",
+  description: "Lists and reads the signed-in user's messages, and creates and sends drafts.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: false,
+    deviceCode: false,
+    authorizationCode: true,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  // The Cortex XSOAR application's name at the token broker, as XSOAR registers it.
+  brokerAppName: "ms-graph-mail-listener",
+  resource: graph({
+    application: [".default"],
+    delegated: ["Mail.ReadWrite", "Mail.Send", "User.Read", "offline_access"],
+  }),
+  permissions: { delegated: ["Mail.ReadWrite", "Mail.Send", "User.Read"] },
+  commands: {
+    "msgraph-mail-list-emails": {
+      description: "Lists the messages of the signed-in user, newest first.",
+      arguments: [
+        { name: "folder_id", description: "A mail folder's ID or well-known name (inbox, sentitems …)." },
+        { name: "odata", description: "An OData $filter, e.g. isRead eq false." },
+        { name: "search", description: "A $search expression, e.g. subject:invoice." },
+        { name: "limit", description: "The most messages to return (1-1000).", defaultValue: "50" },
+      ],
+      outputs: emailOutputs,
+      run: listEmails,
+    },
+    "msgraph-mail-get-email": {
+      description: "Gets one message with its body.",
+      arguments: [
+        { name: "message_id", description: "The message's ID.", required: true },
+        {
+          name: "body_type",
+          description: "The body as text or HTML.",
+          defaultValue: "text",
+          predefined: ["text", "html"],
+        },
+      ],
+      outputs: emailOutputs,
+      run: getEmail,
+    },
+    "msgraph-mail-create-draft": {
+      description: "Creates a draft in the Drafts folder.",
+      arguments: [
+        { name: "to", description: "Comma-separated recipients.", required: true },
+        { name: "subject", description: "The subject.", required: true },
+        { name: "body", description: "The body text." },
+        { name: "cc", description: "Comma-separated CC recipients." },
+      ],
+      outputs: emailOutputs,
+      run: createDraft,
+    },
+    "msgraph-mail-send-draft": {
+      description: "Sends a draft.",
+      arguments: [{ name: "draft_id", description: "The draft's ID.", required: true }],
+      run: sendDraft,
+    },
+  },
+  async test({ api }) {
+    await api.get("/v1.0/me/messages", { $top: 1, $select: "id" });
+  },
+});

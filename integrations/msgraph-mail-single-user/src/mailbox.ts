@@ -1,0 +1,119 @@
+import {
+  type CommandContext,
+  type CommandResult,
+  collectPages,
+  limitArgument,
+  tableToMarkdown,
+} from "@msint/integration-kit";
+
+interface Message {
+  id?: string;
+  subject?: string;
+  from?: { emailAddress?: { address?: string } };
+  receivedDateTime?: string;
+  hasAttachments?: boolean;
+  isDraft?: boolean;
+  body?: { contentType?: string; content?: string };
+  toRecipients?: Array<{ emailAddress?: { address?: string } }>;
+}
+
+const SELECT = "id,subject,from,receivedDateTime,hasAttachments,isDraft,toRecipients";
+
+/** A message as the XSOAR integration writes it under `MSGraphMail`. */
+export function toContextEmail(message: Message): Record<string, unknown> {
+  return {
+    ID: message.id,
+    Subject: message.subject,
+    Sender: message.from?.emailAddress?.address,
+    To: message.toRecipients?.map((recipient) => recipient.emailAddress?.address),
+    ReceivedTime: message.receivedDateTime,
+    HasAttachments: message.hasAttachments,
+    IsDraft: message.isDraft,
+    ...(message.body ? { Body: message.body.content } : {}),
+  };
+}
+
+const HEADERS = ["Subject", "Sender", "ReceivedTime", "HasAttachments", "ID"];
+
+function recipients(list: string | undefined) {
+  return (list ?? "")
+    .split(",")
+    .map((address) => address.trim())
+    .filter(Boolean)
+    .map((address) => ({ emailAddress: { address } }));
+}
+
+/** `msgraph-mail-list-emails`: GET /v1.0/me[/mailFolders/{id}]/messages. */
+export async function listEmails(context: CommandContext): Promise<CommandResult> {
+  const limit = limitArgument(context, 1000);
+  const folder = context.args["folder_id"]
+    ? `/mailFolders/${encodeURIComponent(context.args["folder_id"])}`
+    : "";
+  const search = context.args["search"];
+  const { items } = await collectPages<Message>(
+    context.api,
+    `/v1.0/me${folder}/messages`,
+    {
+      $select: SELECT,
+      $top: Math.min(limit, 100),
+      $filter: context.args["odata"],
+      // $search and $orderby cannot be combined on messages; search results come by relevance.
+      $search: search ? `"${search.replace(/"/g, "")}"` : undefined,
+      $orderby: search ? undefined : "receivedDateTime desc",
+    },
+    limit,
+  );
+  const emails = items.map(toContextEmail);
+  return {
+    readable: tableToMarkdown("Emails:", emails, HEADERS),
+    outputsPrefix: "MSGraphMail",
+    outputsKeyField: "ID",
+    outputs: emails,
+    raw: items,
+  };
+}
+
+/** `msgraph-mail-get-email`: GET /v1.0/me/messages/{id} with the body as text or HTML. */
+export async function getEmail(context: CommandContext): Promise<CommandResult> {
+  const message = await context.api.request<Message>({
+    path: `/v1.0/me/messages/${encodeURIComponent(context.args["message_id"]!)}`,
+    headers: { prefer: `outlook.body-content-type="${context.args["body_type"] ?? "text"}"` },
+  });
+  const entry = toContextEmail(message);
+  return {
+    readable: tableToMarkdown(`Email ${message.subject ?? message.id}`, [entry], [...HEADERS, "Body"]),
+    outputsPrefix: "MSGraphMail",
+    outputsKeyField: "ID",
+    outputs: entry,
+    raw: message,
+  };
+}
+
+/** `msgraph-mail-create-draft`: POST /v1.0/me/messages. */
+export async function createDraft(context: CommandContext): Promise<CommandResult> {
+  const draft = await context.api.request<Message>({
+    method: "POST",
+    path: "/v1.0/me/messages",
+    body: {
+      subject: context.args["subject"],
+      body: { contentType: "Text", content: context.args["body"] ?? "" },
+      toRecipients: recipients(context.args["to"]),
+      ccRecipients: recipients(context.args["cc"]),
+    },
+  });
+  const entry = toContextEmail(draft);
+  return {
+    readable: tableToMarkdown("Created draft", [entry], ["Subject", "To", "ID"]),
+    outputsPrefix: "MSGraphMail",
+    outputsKeyField: "ID",
+    outputs: entry,
+    raw: draft,
+  };
+}
+
+/** `msgraph-mail-send-draft`: POST /v1.0/me/messages/{id}/send (202 Accepted). */
+export async function sendDraft(context: CommandContext): Promise<CommandResult> {
+  const id = context.args["draft_id"]!;
+  await context.api.request({ method: "POST", path: `/v1.0/me/messages/${encodeURIComponent(id)}/send` });
+  return { readable: `### Draft with: ${id} id was sent successfully.` };
+}

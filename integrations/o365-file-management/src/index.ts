@@ -1,0 +1,96 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import { listDriveContent, listDrivesInSite, listSharePointSites } from "./files.js";
+
+/** O365 File Management: SharePoint sites, OneDrive drives and their files through Microsoft Graph. */
+export default defineIntegration({
+  id: "o365-file-management",
+  displayName: "O365 File Management",
+  commandPrefix: "msgraph-files",
+  description:
+    "Searches SharePoint sites and browses their drives and files. XSOAR's bare msgraph- command names carry the msgraph-files- prefix here.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: false,
+    authorizationCode: true,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: graph({
+    application: [".default"],
+    delegated: ["Sites.Read.All", "Files.ReadWrite.All", "offline_access"],
+  }),
+  permissions: {
+    application: ["Sites.ReadWrite.All", "Files.ReadWrite.All"],
+    delegated: ["Sites.Read.All", "Files.ReadWrite.All"],
+  },
+  commands: {
+    "msgraph-files-list-sharepoint-sites": {
+      description: "Searches the SharePoint sites of the tenant.",
+      arguments: [
+        { name: "keyword", description: "The search keyword (* for every site).", defaultValue: "*" },
+      ],
+      outputs: [
+        { path: "MsGraphFiles.ListSites.Sites.id", type: "string", description: "The site's ID." },
+        { path: "MsGraphFiles.ListSites.Sites.name", type: "string", description: "The site's name." },
+        { path: "MsGraphFiles.ListSites.Sites.webUrl", type: "string", description: "The site's URL." },
+        {
+          path: "MsGraphFiles.ListSites.Sites.displayName",
+          type: "string",
+          description: "The site's display name.",
+        },
+      ],
+      run: listSharePointSites,
+    },
+    "msgraph-files-list-drives-in-site": {
+      description: "Lists the document libraries (drives) of a site.",
+      arguments: [
+        { name: "site_id", description: "The site's ID.", required: true },
+        { name: "limit", description: "The most drives to return (1-200).", defaultValue: "50" },
+      ],
+      outputs: [
+        { path: "MsGraphFiles.ListDrives.Value.id", type: "string", description: "The drive's ID." },
+        { path: "MsGraphFiles.ListDrives.Value.name", type: "string", description: "The drive's name." },
+        {
+          path: "MsGraphFiles.ListDrives.Value.driveType",
+          type: "string",
+          description: "documentLibrary, business …",
+        },
+        { path: "MsGraphFiles.ListDrives.Value.webUrl", type: "string", description: "The drive's URL." },
+      ],
+      run: listDrivesInSite,
+    },
+    "msgraph-files-list-drive-content": {
+      description: "Lists the files and folders of a drive's root or of a folder.",
+      arguments: [
+        {
+          name: "object_type",
+          description: "Where the drive is.",
+          defaultValue: "drives",
+          predefined: ["drives", "groups", "sites", "users"],
+        },
+        { name: "object_type_id", description: "The ID of the drive, group, site or user.", required: true },
+        { name: "item_id", description: "A folder's ID (default: the root)." },
+        { name: "limit", description: "The most items to return (1-200).", defaultValue: "50" },
+      ],
+      outputs: [
+        { path: "MsGraphFiles.ListChildren.Children.id", type: "string", description: "The item's ID." },
+        { path: "MsGraphFiles.ListChildren.Children.name", type: "string", description: "The item's name." },
+        {
+          path: "MsGraphFiles.ListChildren.Children.size",
+          type: "number",
+          description: "The item's size in bytes.",
+        },
+        {
+          path: "MsGraphFiles.ListChildren.Children.lastModifiedDateTime",
+          type: "date",
+          description: "When it last changed.",
+        },
+      ],
+      run: listDriveContent,
+    },
+  },
+  async test({ api }) {
+    await api.get("/v1.0/sites", { search: "*", $top: 1 });
+  },
+});

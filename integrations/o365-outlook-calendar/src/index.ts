@@ -1,0 +1,89 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import { deleteEvent, getEvent, listCalendars, listEvents } from "./calendar.js";
+
+const eventOutputs = [
+  { path: "MSGraphCalendar.Event.ID", type: "string", description: "The event's ID." },
+  { path: "MSGraphCalendar.Event.Subject", type: "string", description: "The event's subject." },
+  { path: "MSGraphCalendar.Event.Organizer", type: "string", description: "The organizer's address." },
+  { path: "MSGraphCalendar.Event.Start", type: "date", description: "When the event starts." },
+  { path: "MSGraphCalendar.Event.End", type: "date", description: "When the event ends." },
+  { path: "MSGraphCalendar.Event.Location", type: "string", description: "Where the event takes place." },
+  {
+    path: "MSGraphCalendar.Event.IsCancelled",
+    type: "boolean",
+    description: "Whether the event was cancelled.",
+  },
+] as const;
+
+const userArgument = {
+  name: "user",
+  description: "The mailbox (UPN or object ID); default: the instance's Default user.",
+} as const;
+
+/** O365 Outlook Calendar: users' calendars and events through Microsoft Graph. */
+export default defineIntegration({
+  id: "o365-outlook-calendar",
+  displayName: "O365 Outlook Calendar",
+  commandPrefix: "msgraph-calendar",
+  description: "Lists calendars, and lists, reads and deletes events of a user's calendar.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: false,
+    authorizationCode: false,
+    managedIdentities: true,
+    nationalClouds: false,
+  },
+  resource: graph(),
+  permissions: { application: ["Calendars.ReadWrite"] },
+  parameters: [
+    {
+      key: "default_user",
+      displayName: "Default user",
+      type: "string",
+      help: "The mailbox whose calendar commands use when they get no user argument (user principal name or object ID).",
+    },
+  ],
+  commands: {
+    "msgraph-calendar-list-calendars": {
+      description: "Lists the calendars of a user.",
+      arguments: [
+        userArgument,
+        { name: "limit", description: "The most calendars to return (1-100).", defaultValue: "50" },
+      ],
+      outputs: [
+        { path: "MSGraphCalendar.Calendar.ID", type: "string", description: "The calendar's ID." },
+        { path: "MSGraphCalendar.Calendar.Name", type: "string", description: "The calendar's name." },
+        { path: "MSGraphCalendar.Calendar.Owner", type: "string", description: "The owner's address." },
+        {
+          path: "MSGraphCalendar.Calendar.CanEdit",
+          type: "boolean",
+          description: "Whether the calendar is writable.",
+        },
+      ],
+      run: listCalendars,
+    },
+    "msgraph-calendar-list-events": {
+      description: "Lists the events of a user's default calendar.",
+      arguments: [
+        userArgument,
+        { name: "calendar_id", description: "Another calendar than the default." },
+        { name: "filter", description: "An OData $filter, e.g. start/dateTime ge '2024-05-01T00:00:00'." },
+        { name: "limit", description: "The most events to return (1-100).", defaultValue: "50" },
+      ],
+      outputs: eventOutputs,
+      run: listEvents,
+    },
+    "msgraph-calendar-get-event": {
+      description: "Gets one event.",
+      arguments: [userArgument, { name: "event_id", description: "The event's ID.", required: true }],
+      outputs: eventOutputs,
+      run: getEvent,
+    },
+    "msgraph-calendar-delete-event": {
+      description: "Deletes an event.",
+      arguments: [userArgument, { name: "event_id", description: "The event's ID.", required: true }],
+      run: deleteEvent,
+    },
+  },
+});

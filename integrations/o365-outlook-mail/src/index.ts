@@ -1,0 +1,80 @@
+import { defineIntegration, graph } from "@msint/integration-kit";
+import { deleteEmail, getEmail, listEmails, moveEmail } from "./mail.js";
+
+const emailOutputs = [
+  { path: "MSGraphMail.ID", type: "string", description: "The message's ID." },
+  { path: "MSGraphMail.Subject", type: "string", description: "The message's subject." },
+  { path: "MSGraphMail.Sender", type: "string", description: "The sender's address." },
+  { path: "MSGraphMail.ReceivedTime", type: "date", description: "When the message arrived." },
+  { path: "MSGraphMail.HasAttachments", type: "boolean", description: "Whether it has attachments." },
+  { path: "MSGraphMail.UserID", type: "string", description: "The mailbox the message is in." },
+  { path: "MSGraphMail.Body", type: "string", description: "The message body (get-email only)." },
+] as const;
+
+const userId = {
+  name: "user_id",
+  description: "The mailbox: user principal name or object ID.",
+  required: true,
+} as const;
+const messageId = { name: "message_id", description: "The message's ID.", required: true } as const;
+
+/** O365 Outlook Mail: any mailbox of the organization through Microsoft Graph (application permissions). */
+export default defineIntegration({
+  id: "o365-outlook-mail",
+  displayName: "O365 Outlook Mail",
+  commandPrefix: "msgraph-mail",
+  description: "Lists, reads, moves and deletes messages in the organization's mailboxes.",
+  flows: {
+    xsoarApp: "yes",
+    clientCredentials: true,
+    deviceCode: false,
+    authorizationCode: false,
+    managedIdentities: true,
+    nationalClouds: true,
+  },
+  // The Cortex XSOAR application's name at the token broker, as XSOAR registers it.
+  brokerAppName: "ms-graph-mail",
+  resource: graph(),
+  permissions: { application: ["Mail.ReadWrite", "Mail.Send"] },
+  commands: {
+    "msgraph-mail-list-emails": {
+      description: "Lists the messages of a mailbox, newest first.",
+      arguments: [
+        userId,
+        { name: "folder_id", description: "A mail folder's ID or well-known name (inbox, deleteditems …)." },
+        { name: "odata", description: "An OData $filter, e.g. from/emailAddress/address eq 'x@y.com'." },
+        { name: "limit", description: "The most messages to return (1-1000).", defaultValue: "50" },
+      ],
+      outputs: emailOutputs,
+      run: listEmails,
+    },
+    "msgraph-mail-get-email": {
+      description: "Gets one message with its body.",
+      arguments: [userId, messageId],
+      outputs: emailOutputs,
+      run: getEmail,
+    },
+    "msgraph-mail-move-email": {
+      description: "Moves a message to another folder.",
+      arguments: [
+        userId,
+        messageId,
+        { name: "destination_folder_id", description: "The folder's ID or well-known name.", required: true },
+      ],
+      outputs: [
+        { path: "MSGraphMail.MovedEmails.ID", type: "string", description: "The moved message's new ID." },
+        {
+          path: "MSGraphMail.MovedEmails.DestinationFolderID",
+          type: "string",
+          description: "The folder it moved to.",
+        },
+      ],
+      run: moveEmail,
+    },
+    "msgraph-mail-delete-email": {
+      description: "Deletes a message (it goes to Deleted Items).",
+      arguments: [userId, messageId],
+      run: deleteEmail,
+    },
+  },
+});

@@ -1,0 +1,100 @@
+import {
+  type CommandContext,
+  type CommandResult,
+  collectPages,
+  limitArgument,
+  tableToMarkdown,
+} from "@msint/integration-kit";
+
+interface Message {
+  id?: string;
+  subject?: string;
+  from?: { emailAddress?: { address?: string } };
+  receivedDateTime?: string;
+  hasAttachments?: boolean;
+  body?: { content?: string };
+}
+
+const SELECT = "id,subject,from,receivedDateTime,hasAttachments";
+const HEADERS = ["Subject", "Sender", "ReceivedTime", "HasAttachments", "ID"];
+
+const mailbox = (context: CommandContext) => `/v1.0/users/${encodeURIComponent(context.args["user_id"]!)}`;
+const messagePath = (context: CommandContext) =>
+  `${mailbox(context)}/messages/${encodeURIComponent(context.args["message_id"]!)}`;
+
+/** A message as the XSOAR integration writes it under `MSGraphMail`. */
+export function toContextEmail(message: Message, userId: string): Record<string, unknown> {
+  return {
+    ID: message.id,
+    Subject: message.subject,
+    Sender: message.from?.emailAddress?.address,
+    ReceivedTime: message.receivedDateTime,
+    HasAttachments: message.hasAttachments,
+    UserID: userId,
+    ...(message.body ? { Body: message.body.content } : {}),
+  };
+}
+
+/** `msgraph-mail-list-emails`: GET /v1.0/users/{user}[/mailFolders/{id}]/messages. */
+export async function listEmails(context: CommandContext): Promise<CommandResult> {
+  const limit = limitArgument(context, 1000);
+  const folder = context.args["folder_id"]
+    ? `/mailFolders/${encodeURIComponent(context.args["folder_id"])}`
+    : "";
+  const { items } = await collectPages<Message>(
+    context.api,
+    `${mailbox(context)}${folder}/messages`,
+    {
+      $select: SELECT,
+      $top: Math.min(limit, 100),
+      $filter: context.args["odata"],
+      $orderby: "receivedDateTime desc",
+    },
+    limit,
+  );
+  const emails = items.map((message) => toContextEmail(message, context.args["user_id"]!));
+  return {
+    readable: tableToMarkdown(`Total of ${emails.length} mails received`, emails, HEADERS),
+    outputsPrefix: "MSGraphMail",
+    outputsKeyField: "ID",
+    outputs: emails,
+    raw: items,
+  };
+}
+
+/** `msgraph-mail-get-email`: GET /v1.0/users/{user}/messages/{id}. */
+export async function getEmail(context: CommandContext): Promise<CommandResult> {
+  const message = await context.api.get<Message>(messagePath(context));
+  const entry = toContextEmail(message, context.args["user_id"]!);
+  return {
+    readable: tableToMarkdown(`Results for message ID ${context.args["message_id"]}`, [entry], HEADERS),
+    outputsPrefix: "MSGraphMail",
+    outputsKeyField: "ID",
+    outputs: entry,
+    raw: message,
+  };
+}
+
+/** `msgraph-mail-move-email`: POST /v1.0/users/{user}/messages/{id}/move. */
+export async function moveEmail(context: CommandContext): Promise<CommandResult> {
+  const destination = context.args["destination_folder_id"]!;
+  const moved = await context.api.request<Message>({
+    method: "POST",
+    path: `${messagePath(context)}/move`,
+    body: { destinationId: destination },
+  });
+  const entry = { ID: moved?.id, DestinationFolderID: destination, UserID: context.args["user_id"] };
+  return {
+    readable: tableToMarkdown("The email was moved successfully. Updated email data:", [entry]),
+    outputsPrefix: "MSGraphMail.MovedEmails",
+    outputsKeyField: "ID",
+    outputs: entry,
+    raw: moved,
+  };
+}
+
+/** `msgraph-mail-delete-email`: DELETE /v1.0/users/{user}/messages/{id}. */
+export async function deleteEmail(context: CommandContext): Promise<CommandResult> {
+  await context.api.request({ method: "DELETE", path: messagePath(context) });
+  return { readable: `Message has been deleted successfully` };
+}

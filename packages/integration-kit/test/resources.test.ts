@@ -1,0 +1,196 @@
+import { CLOUDS } from "@msint/auth-core";
+import { describe, expect, it } from "vitest";
+import {
+  AZURE_DEVOPS_RESOURCE_ID,
+  argumentOrParameter,
+  azureDevOps,
+  type CommandContext,
+  collectPages,
+  defenderForCloudApps,
+  defenderForEndpoint,
+  keyVault,
+  kustoCluster,
+  limitArgument,
+  logAnalytics,
+  microsoft365Defender,
+  office365Management,
+  qualifyScope,
+  resourceGroupParameter,
+  STORAGE_API_VERSION,
+  storage,
+  subscriptionIdParameter,
+} from "../src/index.js";
+
+const worldwide = CLOUDS.com;
+
+describe("resource helpers", () => {
+  it("Log Analytics follows the cloud, and says when a cloud has none", () => {
+    const resource = logAnalytics();
+    expect(resource.endpoint(worldwide, {})).toBe("https://api.loganalytics.io");
+    expect(resource.endpoint(CLOUDS["gcc-high"], {})).toBe("https://api.loganalytics.us");
+    expect(() => resource.endpoint(CLOUDS.de, {})).toThrow("not offered in the Germany cloud");
+    expect(resource.cloudKey).toBe("logAnalytics");
+    expect(qualifyScope(resource.delegatedScopes[0]!, "https://api.loganalytics.io", resource.kind)).toBe(
+      "https://api.loganalytics.io/Data.Read",
+    );
+  });
+
+  it("Key Vault: the vault's host, the cloud's Key Vault audience", () => {
+    const resource = keyVault();
+    expect(resource.endpoint(worldwide, { vault_name: "soc" })).toBe("https://soc.vault.azure.net");
+    expect(resource.endpoint(CLOUDS.cn, { vault_name: "soc" })).toBe("https://soc.vault.azure.cn");
+    expect(resource.audience!(CLOUDS.dod, {})).toBe("https://vault.usgovcloudapi.net");
+    expect(() => resource.endpoint(worldwide, {})).toThrow("Key Vault Name is not set");
+    expect(resource.parameters?.map((parameter) => parameter.key)).toEqual(["vault_name"]);
+  });
+
+  it("storage: account host per service, x-ms-version, the storage audience, account SAS", () => {
+    for (const service of ["blob", "file", "queue", "table"] as const) {
+      const resource = storage(service);
+      expect(resource.endpoint(worldwide, { account_name: "soc" })).toBe(
+        `https://soc.${service}.core.windows.net`,
+      );
+      expect(resource.endpoint(CLOUDS["gcc-high"], { account_name: "soc" })).toBe(
+        `https://soc.${service}.core.usgovcloudapi.net`,
+      );
+      expect(resource.audience!(worldwide, {})).toBe("https://storage.azure.com");
+      expect(resource.headers).toEqual({ "x-ms-version": STORAGE_API_VERSION });
+      expect(resource.sharedAccessSignature).toBe(true);
+    }
+    expect(STORAGE_API_VERSION).toBe("2020-10-02");
+    expect(() => storage("blob").endpoint(worldwide, {})).toThrow("Storage account name is not set");
+  });
+
+  it("Defender for Endpoint by Endpoint Type, with the WindowsDefenderATP audience", () => {
+    const resource = defenderForEndpoint();
+    expect(resource.endpoint(worldwide, {})).toBe("https://api.securitycenter.microsoft.com");
+    expect(resource.audience!(worldwide, {})).toBe(
+      "https://securitycenter.onmicrosoft.com/windowsatpservice",
+    );
+    expect(resource.endpoint(worldwide, { endpoint_type: "EU Geo Proximity" })).toBe(
+      "https://api-eu.securitycenter.microsoft.com",
+    );
+    expect(resource.endpoint(CLOUDS.dod, { endpoint_type: "DoD" })).toBe(
+      "https://api-gov.securitycenter.microsoft.us",
+    );
+    expect(resource.audience!(CLOUDS.dod, { endpoint_type: "DoD" })).toBe(
+      "https://securitycenter.onmicrosoft.us/windowsatpservice",
+    );
+    expect(
+      resource.endpoint(worldwide, { endpoint_type: "Custom", server_url: "https://mde.contoso.test" }),
+    ).toBe("https://mde.contoso.test");
+    expect(() => resource.endpoint(worldwide, { endpoint_type: "US GCC-High" })).toThrow("Set Azure Cloud");
+    expect(resource.parameters?.[0]).toMatchObject({
+      key: "endpoint_type",
+      displayName: "Endpoint Type",
+      defaultValue: "Worldwide",
+    });
+  });
+
+  it("Defender for Cloud Apps, Microsoft 365 Defender, Office 365 Management, Kusto and Azure DevOps", () => {
+    const cloudApps = defenderForCloudApps();
+    expect(cloudApps.endpoint(worldwide, { url: "https://contoso.us3.portal.cloudappsecurity.com" })).toBe(
+      "https://contoso.us3.portal.cloudappsecurity.com",
+    );
+    expect(cloudApps.audience!(worldwide, {})).toBe("05a65629-4c1b-48c1-a78b-804c4abdd4af");
+    const m365 = microsoft365Defender();
+    expect(m365.endpoint(worldwide, {})).toBe("https://api.security.microsoft.com");
+    expect(m365.endpoint(worldwide, { base_url: "https://api-eu.security.microsoft.com" })).toBe(
+      "https://api-eu.security.microsoft.com",
+    );
+    expect(m365.audience!(worldwide, {})).toBe("https://api.security.microsoft.com");
+    const office = office365Management();
+    expect(office.endpoint(worldwide, {})).toBe("https://manage.office.com");
+    expect(office.endpoint(CLOUDS.gcc, {})).toBe("https://manage-gcc.office.com");
+    expect(() => office.endpoint(CLOUDS.cn, {})).toThrow("not offered in the China cloud");
+    const kusto = kustoCluster();
+    expect(kusto.endpoint(worldwide, { cluster_url: "https://soc.westeurope.kusto.windows.net/" })).toBe(
+      "https://soc.westeurope.kusto.windows.net",
+    );
+    expect(kusto.audience!(worldwide, { cluster_url: "https://soc.westeurope.kusto.windows.net" })).toBe(
+      "https://soc.westeurope.kusto.windows.net",
+    );
+    const devops = azureDevOps();
+    expect(devops.endpoint(worldwide, { organization: "contoso" })).toBe("https://dev.azure.com/contoso");
+    expect(devops.audience!(worldwide, {})).toBe(AZURE_DEVOPS_RESOURCE_ID);
+    expect(qualifyScope(".default", AZURE_DEVOPS_RESOURCE_ID, devops.kind)).toBe(
+      "499b84ac-1321-427f-aa17-267ca6975798/.default",
+    );
+  });
+
+  it("subscription and resource group parameters tell where the portal shows them", () => {
+    expect(subscriptionIdParameter().help).toContain("Overview tab");
+    expect(resourceGroupParameter("resourceGroupName", "Resource Group Name")).toMatchObject({
+      key: "resourceGroupName",
+      displayName: "Resource Group Name",
+    });
+    expect(resourceGroupParameter().help).toContain("Overview tab");
+  });
+});
+
+function context(
+  args: Record<string, string>,
+  params: Record<string, string> = {},
+  pages: unknown[] = [],
+): CommandContext {
+  const queue = [...pages];
+  const requested: string[] = [];
+  return {
+    args,
+    params,
+    instance: "test",
+    api: {
+      baseUrl: "https://management.azure.com",
+      request: async () => undefined as never,
+      get: async (path: string) => {
+        requested.push(path);
+        return queue.shift() as never;
+      },
+    },
+    requested,
+  } as CommandContext & { requested: string[] };
+}
+
+describe("command helpers", () => {
+  it("argumentOrParameter prefers the argument and names both when neither is set", () => {
+    const definition = { key: "subscription_id", displayName: "Default Subscription ID" };
+    expect(
+      argumentOrParameter(
+        context({ subscription_id: "a" }, { subscription_id: "b" }),
+        "subscription_id",
+        definition,
+      ),
+    ).toBe("a");
+    expect(argumentOrParameter(context({}, { subscription_id: "b" }), "subscription_id", definition)).toBe(
+      "b",
+    );
+    expect(() => argumentOrParameter(context({}), "subscription_id", definition)).toThrow(
+      "Default Subscription ID is not set: add subscription_id=<value> to the command or set the instance parameter subscription_id.",
+    );
+  });
+
+  it("limitArgument checks the range", () => {
+    expect(limitArgument(context({}), 100)).toBe(50);
+    expect(limitArgument(context({ limit: "7" }), 100)).toBe(7);
+    expect(() => limitArgument(context({ limit: "0" }), 100)).toThrow(
+      "limit must be a whole number from 1 to 100",
+    );
+  });
+
+  it("collectPages follows nextLink and @odata.nextLink up to the limit", async () => {
+    const ctx = context({}, {}, [
+      { value: [1, 2], nextLink: "https://management.azure.com/page2" },
+      { value: [3], "@odata.nextLink": "https://management.azure.com/page3" },
+      { value: [4] },
+    ]);
+    expect(await collectPages(ctx.api, "/first", {})).toEqual({ items: [1, 2, 3, 4] });
+    const limited = context({}, {}, [
+      { value: [1, 2], nextLink: "https://management.azure.com/page2" },
+      { value: [3] },
+    ]);
+    expect(await collectPages(limited.api, "/first", {}, 2)).toEqual({
+      items: [1, 2],
+      nextLink: "https://management.azure.com/page2",
+    });
+  });
+});

@@ -1,0 +1,300 @@
+/**
+ * @msint/integration-testing: what an integration package's tests need to run its commands end to end, in
+ * process. The Entra ID emulator issues the tokens and serves the resource doubles a test registers with
+ * `emulator.addRoute`; a transport sends every request for a real host (login.microsoftonline.com,
+ * management.azure.com, <vault>.vault.azure.net …) to the emulator instead, so instances keep their real
+ * cloud, endpoints and token audiences, and each request is recorded as the integration sent it.
+ */
+import {
+  createTransport,
+  type HttpRequest,
+  type HttpResponse,
+  MemoryStore,
+  type Transport,
+} from "@msint/auth-core";
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_EXPIRED_CLIENT_ID,
+  DEMO_EXPIRED_CLIENT_SECRET,
+  DEMO_TENANT_ID,
+  demoSeed,
+  type RunningEmulator,
+  startEmulator,
+} from "@msint/entra-emulator";
+import {
+  type CommandResult,
+  createApiClient,
+  type InstanceDocument,
+  type Integration,
+  type ParameterValues,
+  resolveEndpoints,
+  resolveParameterValues,
+  runCommand,
+  UsageError,
+} from "@msint/integration-kit";
+
+export { DEMO_CLIENT_ID, DEMO_EXPIRED_CLIENT_ID, DEMO_EXPIRED_CLIENT_SECRET, DEMO_TENANT_ID };
+
+/** One request an integration sent, as it sent it (before it was redirected to a double). */
+export interface ApiCall {
+  method: string;
+  /** The full URL the integration asked for. */
+  url: URL;
+  /** Its host, e.g. `management.azure.com`. */
+  host: string;
+  path: string;
+  /** Query parameters (last value wins). */
+  query: Record<string, string>;
+  /** Request headers, lower-cased names. */
+  headers: Record<string, string>;
+  /** The body, parsed as JSON when it is JSON. */
+  body: unknown;
+}
+
+function headerMap(headers: Record<string, string> | undefined): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) map[name.toLowerCase()] = value;
+  return map;
+}
+
+function parseBody(body: HttpRequest["body"]): unknown {
+  if (body === undefined) return undefined;
+  const text = typeof body === "string" ? body : Buffer.from(body).toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function toCall(request: HttpRequest): ApiCall {
+  const url = new URL(request.url);
+  return {
+    method: request.method,
+    url,
+    host: url.host,
+    path: decodeURIComponent(url.pathname),
+    query: Object.fromEntries(url.searchParams),
+    headers: headerMap(request.headers),
+    body: parseBody(request.body),
+  };
+}
+
+const TOKEN_PATH = /\/oauth2\/(v2\.0\/)?(token|devicecode|authorize)$/;
+
+/** Records what the integration sends; token requests are left out of `calls`. */
+class CallLog {
+  readonly calls: ApiCall[] = [];
+  record(request: HttpRequest): void {
+    const call = toCall(request);
+    if (!TOKEN_PATH.test(call.path)) this.calls.push(call);
+  }
+}
+
+/** The parameters of a client-credentials instance of the emulator's demo app. */
+export const CLIENT_CREDENTIALS_PARAMS: ParameterValues = {
+  self_deployed: true,
+  tenant_id: DEMO_TENANT_ID,
+  auth_id: DEMO_CLIENT_ID,
+  enc_key: DEMO_CLIENT_SECRET,
+};
+
+/** What every harness offers. */
+export interface CommandRunner {
+  /** Runs a command the way `msint run` does, on an instance with the harness's parameters plus `params`. */
+  run(command: string, args?: Record<string, string>, params?: ParameterValues): Promise<CommandResult>;
+  /** Every API request so far (token requests excluded), in order. */
+  readonly calls: readonly ApiCall[];
+  /** The last API request. */
+  lastCall(): ApiCall;
+  /** Forgets the recorded requests. */
+  clear(): void;
+}
+
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  /** Resources to register with the emulator: key → audiences (e.g. `{ vault: ["https://vault.azure.net"] }`). */
+  resources?: Record<string, string[]>;
+  /** Application roles the demo app holds, per resource key (e.g. `{ arm: ["user_impersonation"] }`). */
+  grants?: Record<string, string[]>;
+  /** Instance parameters on top of {@link CLIENT_CREDENTIALS_PARAMS}. */
+  params?: ParameterValues;
+}
+
+/** A running emulator plus an instance of the integration that talks to it. */
+export interface Harness extends CommandRunner {
+  readonly emulator: RunningEmulator;
+  /**
+   * Runs one of the integration's own commands with an access token the emulator mints for the instance's
+   * audience: delegated when `scp` is given (a signed-in user), app-only with `roles` otherwise. For rows of the
+   * seed table without client credentials, whose user flows a test cannot sign in with.
+   */
+  runWithToken(
+    command: string,
+    args: Record<string, string>,
+    token: { scp?: string; roles?: string[]; params?: ParameterValues },
+  ): Promise<CommandResult>;
+  /** Stops the emulator. */
+  close(): Promise<void>;
+}
+
+/** The object ID of the emulator's first demo user (the signed-in user of delegated tokens). */
+export const DEMO_USER_ID = demoSeed.tenants[0]!.users![0]!.id;
+
+function instanceDocument(integration: Integration, params: ParameterValues): InstanceDocument {
+  const now = new Date(0).toISOString();
+  return {
+    version: 1,
+    name: "test",
+    integration: integration.manifest.id,
+    params,
+    context: {},
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function commandRunner(
+  integration: Integration,
+  baseParams: ParameterValues,
+  transport: Transport,
+  log: CallLog,
+): CommandRunner {
+  // One store per parameter set: tokens are cached across commands of the same instance, as in `msint run`.
+  const stores = new Map<string, MemoryStore<InstanceDocument>>();
+  return {
+    async run(command, args = {}, params = {}) {
+      const merged = { ...baseParams, ...params };
+      const key = JSON.stringify(merged);
+      let store = stores.get(key);
+      if (!store) {
+        store = new MemoryStore<InstanceDocument>();
+        stores.set(key, store);
+        await store.update("test", () => instanceDocument(integration, merged));
+      }
+      const document = (await store.read("test"))!;
+      return runCommand(integration, command, args, { store, document, env: {}, transport });
+    },
+    get calls() {
+      return log.calls;
+    },
+    lastCall() {
+      const call = log.calls.at(-1);
+      if (!call) throw new Error("The integration sent no API request.");
+      return call;
+    },
+    clear() {
+      log.calls.length = 0;
+    },
+  };
+}
+
+/**
+ * Starts the emulator with the demo seed, registers `resources`, grants `grants` to the demo app and returns
+ * a runner whose instance uses client credentials of the demo app in the Worldwide cloud (unless `params` say
+ * otherwise). Requests to any host other than the emulator's go to the emulator.
+ */
+export async function startHarness(integration: Integration, options: HarnessOptions = {}): Promise<Harness> {
+  const emulator = await startEmulator({ port: 0 });
+  for (const [key, audiences] of Object.entries(options.resources ?? {})) {
+    emulator.registerResource(key, audiences);
+  }
+  const app = emulator.seed.tenants[0]!.apps.find((candidate) => candidate.clientId === DEMO_CLIENT_ID)!;
+  app.grants = { ...app.grants, ...options.grants };
+
+  const log = new CallLog();
+  const real = createTransport({ maxRetries: 0 });
+  const emulatorOrigin = new URL(emulator.url).origin;
+  const transport: Transport = {
+    request(request: HttpRequest): Promise<HttpResponse> {
+      log.record(request);
+      const url = new URL(request.url);
+      if (url.origin === emulatorOrigin) return real.request(request);
+      const redirected = new URL(`${url.pathname}${url.search}`, emulatorOrigin);
+      return real.request({
+        ...request,
+        url: redirected.toString(),
+        headers: { ...request.headers, "x-forwarded-host": url.host },
+      });
+    },
+  };
+  const baseParams = { ...CLIENT_CREDENTIALS_PARAMS, ...options.params };
+  const runner = commandRunner(integration, baseParams, transport, log);
+
+  return {
+    ...runner,
+    get calls() {
+      return log.calls;
+    },
+    emulator,
+    async runWithToken(command, args, token) {
+      const definition = integration.ownCommand(command);
+      if (!definition) throw new UsageError(`${integration.manifest.id} has no command ${command}.`);
+      const params = resolveParameterValues(integration.parameters, { ...baseParams, ...token.params }, {});
+      const endpoints = resolveEndpoints(integration.manifest, params);
+      const accessToken = emulator.issueAccessToken({
+        tenantId: DEMO_TENANT_ID,
+        clientId: DEMO_CLIENT_ID,
+        resource: endpoints.audience,
+        ...(token.scp === undefined ? {} : { scp: token.scp, userId: DEMO_USER_ID }),
+        ...(token.roles === undefined ? {} : { roles: token.roles }),
+      });
+      const api = createApiClient({
+        baseUrl: endpoints.apiBase,
+        transport,
+        authorize: async () => ({ headers: { authorization: `Bearer ${accessToken}` }, fromCache: false }),
+        headers: integration.manifest.resource.headers,
+        commandPrefix: integration.manifest.commandPrefix,
+      });
+      const given: Record<string, string> = {};
+      for (const argument of definition.arguments ?? []) {
+        const value = args[argument.name] ?? argument.defaultValue;
+        if (value !== undefined && value !== "") given[argument.name] = value;
+        else if (argument.required) throw new UsageError(`${command} needs the argument ${argument.name}.`);
+      }
+      return definition.run({ args: given, params, api, instance: "test" });
+    },
+    close: () => emulator.close(),
+  };
+}
+
+/** What a fake service answers. A string body is sent as is, anything else as JSON. */
+export interface FakeResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** Options of {@link fakeServiceHarness}. */
+export interface FakeServiceOptions {
+  /** Instance parameters (no client credentials are added: for integrations that authenticate otherwise). */
+  params: ParameterValues;
+  /** Answers one request. */
+  handle(call: ApiCall): FakeResponse | Promise<FakeResponse>;
+}
+
+/**
+ * A runner whose requests are answered in process by `handle`, with no emulator: for services that take no
+ * OAuth token, such as the Azure Storage data plane with an account SAS token.
+ */
+export function fakeServiceHarness(integration: Integration, options: FakeServiceOptions): CommandRunner {
+  const log = new CallLog();
+  const transport: Transport = {
+    async request(request: HttpRequest): Promise<HttpResponse> {
+      log.record(request);
+      const response = await options.handle(toCall(request));
+      const isText = typeof response.body === "string" || response.body === undefined;
+      const headers = headerMap(response.headers);
+      if (!isText) headers["content-type"] ??= "application/json";
+      return {
+        status: response.status,
+        headers,
+        body:
+          response.body === undefined ? "" : isText ? String(response.body) : JSON.stringify(response.body),
+        url: request.url,
+      };
+    },
+  };
+  return commandRunner(integration, options.params, transport, log);
+}
