@@ -1,5 +1,6 @@
-import type { ContextStore } from "@msint/auth-core";
+import { type ContextStore, parseCertificateCredential } from "@msint/auth-core";
 import {
+  AUTH_PARAMETERS,
   FLOW_NAMES,
   type InstanceDocument,
   type Integration,
@@ -9,6 +10,7 @@ import {
   tableToMarkdown,
   UsageError,
   validateParameterValue,
+  validators,
 } from "@msint/integration-kit";
 import { integrationIds, loadIntegration } from "./registry.js";
 
@@ -37,10 +39,15 @@ export function parseParams(integration: Integration, pairs: readonly string[]):
   const values: ParameterValues = {};
   for (const pair of pairs) {
     const equals = pair.indexOf("=");
-    if (equals <= 0)
+    if (equals <= 0) {
+      // The text is not echoed: a value pasted without its KEY= may well be a secret.
+      const known = integration.parameter(pair.trim());
       throw new UsageError(
-        `--param takes KEY=VALUE; "${pair.includes("=") ? pair : pair.slice(0, 40)}" is not.`,
+        known
+          ? `--param ${known.key} has no value: write --param ${known.key}=VALUE (${known.displayName}).`
+          : `--param takes KEY=VALUE, such as --param tenant_id=<Directory (tenant) ID>; the value given has no KEY= in front (it is not shown here, in case it is a secret).`,
       );
+    }
     const key = pair.slice(0, equals).trim();
     const raw = pair.slice(equals + 1);
     const definition = integration.parameter(key);
@@ -72,6 +79,38 @@ export function parseParams(integration: Integration, pairs: readonly string[]):
   return values;
 }
 
+/** A stored value that is known now (not empty, not an env: reference read at run time). */
+function literal(params: ParameterValues, key: string): string | undefined {
+  const value = params[key];
+  return typeof value === "string" && value !== "" && !value.startsWith("env:") ? value : undefined;
+}
+
+/**
+ * The checks that need several parameters, so that a configuration the flow would refuse is not stored: for a
+ * self-deployed application, Tenant ID must be a tenant and App/Client ID a GUID (the same parameters hold the
+ * broker's Token and ID otherwise), and a Certificate Thumbprint must match a certificate bundled with the
+ * Private Key. Missing parameters are not an error here: an instance may be completed later.
+ */
+export function checkConfiguration(integration: Integration, params: ParameterValues): void {
+  let flow: string;
+  try {
+    const selection = selectFlow(integration.manifest, params);
+    if (!selection.selfDeployed) return;
+    flow = selection.flow;
+  } catch {
+    return; // an unsupported combination is explained when the instance is used
+  }
+  if (flow === "client-credentials" || flow === "authorization-code" || flow === "device-code") {
+    const tenant = literal(params, "tenant_id");
+    if (tenant) validators.tenant(tenant, AUTH_PARAMETERS.tenant_id);
+    const client = literal(params, "auth_id");
+    if (client) validators.guid(client, AUTH_PARAMETERS.auth_id);
+  }
+  const thumbprint = literal(params, "certificate_thumbprint");
+  const privateKey = literal(params, "private_key");
+  if (thumbprint && privateKey) parseCertificateCredential({ thumbprint, privateKey });
+}
+
 function merge(base: ParameterValues, changes: ParameterValues): ParameterValues {
   const next: ParameterValues = { ...base };
   for (const [key, value] of Object.entries(changes)) {
@@ -90,6 +129,7 @@ export async function addInstance(
   checkInstanceName(name);
   const integration = await requireIntegration(integrationId);
   const params = merge({}, parseParams(integration, pairs));
+  checkConfiguration(integration, params);
   const now = new Date().toISOString();
   await store.update(name, (current) => {
     if (current) {
@@ -123,8 +163,10 @@ export async function setInstance(
     throw new UsageError("Nothing to change: give at least one --param KEY=VALUE.");
   await store.update(name, (current) => {
     if (!current) throw unknownInstance(name);
+    const params = merge(current.params, changes);
+    checkConfiguration(integration, params);
     // The instance's auth state is kept: a pasted authorization code completes the pending login.
-    return { ...current, params: merge(current.params, changes), updatedAt: new Date().toISOString() };
+    return { ...current, params, updatedAt: new Date().toISOString() };
   });
   return `Instance "${name}" updated (${Object.keys(changes).join(", ")}).`;
 }

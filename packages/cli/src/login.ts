@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import type { ContextStore } from "@msint/auth-core";
+import type { ContextStore, Transport } from "@msint/auth-core";
 import { type InstanceDocument, type Integration, runCommand, UsageError } from "@msint/integration-kit";
 import type { Io } from "./output.js";
 
@@ -21,8 +21,9 @@ export async function login(
   store: ContextStore<InstanceDocument>,
   document: InstanceDocument,
   integration: Integration,
-  options: { timeoutSeconds: number; consent: boolean },
+  options: { timeoutSeconds: number; consent: boolean; transport?: Transport | undefined },
 ): Promise<void> {
+  const transport = options.transport ? { transport: options.transport } : {};
   const prefix = integration.manifest.commandPrefix;
   if (!integration.manifest.flows.authorizationCode) {
     throw new UsageError(
@@ -51,7 +52,7 @@ export async function login(
     integration,
     `${prefix}-generate-login-url`,
     options.consent ? { consent: "true" } : {},
-    { store, document },
+    { store, document, ...transport },
   );
   const loginUrl = (urlResult.outputs as { LoginUrl: string }).LoginUrl;
 
@@ -126,6 +127,11 @@ export async function login(
       : current,
   );
   if (!updated) throw new UsageError(`The instance "${document.name}" was removed during the sign-in.`);
-  const result = await runCommand(integration, `${prefix}-auth-test`, {}, { store, document: updated });
+  const result = await runCommand(
+    integration,
+    `${prefix}-auth-test`,
+    {},
+    { store, document: updated, ...transport },
+  );
   io.out(result.readable);
 }

@@ -16,8 +16,10 @@ import {
   setInstance,
   showInstance,
 } from "./instances.js";
+import { INTERACTIVE_WAIT_MS, limitsFromEnv, transportFor, withDeadline } from "./limits.js";
 import { describeError, type Io, printResult, processIo } from "./output.js";
 import { loadAllIntegrations } from "./registry.js";
+import { registerSecrets } from "./secrets.js";
 import { openStore } from "./store.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -46,9 +48,16 @@ export function buildProgram(io: Io): Command {
     .description(
       "Authentication layer for Microsoft security integrations: configure instances, run their commands.",
     )
+    .option("--debug", "log every request (secrets redacted) to stderr, like MSINT_LOG=debug")
     .showHelpAfterError("(run msint --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
+
+  // Before any action: --debug works in any position and before anything creates a logger.
+  program.hook("preAction", () => {
+    if (program.opts<{ debug?: boolean }>().debug) process.env["MSINT_LOG"] = "debug";
+    registerSecrets(undefined, undefined);
+  });
 
   program
     .command("integrations")
@@ -121,17 +130,31 @@ export function buildProgram(io: Io): Command {
     .requiredOption("--instance <name>", "the instance to run it on")
     .option("--json", "print the result as JSON (readable, outputs, raw)")
     .action(async (command: string, words: string[], options: { instance: string; json?: boolean }) => {
+      const limits = limitsFromEnv();
       const parsed = command.startsWith("!")
         ? parseCommandLine([command, ...words].join(" "))
         : { command, args: parseArgumentWords(words) };
-      const store = await openStore();
-      const document = await requireInstance(store, options.instance);
-      const integration = await requireIntegration(document.integration);
-      const result = await runCommand(integration, parsed.command, parsed.args, {
-        store,
-        document,
-        onProgress: spinner(io),
-      });
+      // A person completing a device-code sign-in may take as long as the code lives.
+      const waits =
+        parsed.command.endsWith("-auth-complete") && /^(true|yes|1)$/i.test(parsed.args["wait"] ?? "");
+      const deadline = waits && !limits.explicitDeadline ? INTERACTIVE_WAIT_MS : limits.deadlineMs;
+      const result = await withDeadline(
+        async () => {
+          const store = await openStore();
+          const document = await requireInstance(store, options.instance);
+          const integration = await requireIntegration(document.integration);
+          registerSecrets(integration, document);
+          const transport = transportFor(integration, document, limits);
+          return runCommand(integration, parsed.command, parsed.args, {
+            store,
+            document,
+            onProgress: spinner(io),
+            ...(transport ? { transport } : {}),
+          });
+        },
+        deadline,
+        parsed.command,
+      );
       printResult(io, parsed.command, options.instance, result, Boolean(options.json));
     });
 
@@ -147,11 +170,24 @@ export function buildProgram(io: Io): Command {
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
         throw new UsageError(`--timeout takes a number of seconds, not "${options.timeout}".`);
       }
-      const store = await openStore();
-      const document = await requireInstance(store, name);
-      const integration = await requireIntegration(document.integration);
-      const { login } = await import("./login.js");
-      await login(io, store, document, integration, { timeoutSeconds, consent: Boolean(options.consent) });
+      const limits = limitsFromEnv();
+      await withDeadline(
+        async () => {
+          const store = await openStore();
+          const document = await requireInstance(store, name);
+          const integration = await requireIntegration(document.integration);
+          registerSecrets(integration, document);
+          const transport = transportFor(integration, document, limits);
+          const { login } = await import("./login.js");
+          await login(io, store, document, integration, {
+            timeoutSeconds,
+            consent: Boolean(options.consent),
+            transport,
+          });
+        },
+        timeoutSeconds * 1000 + limits.deadlineMs,
+        "msint login",
+      );
     });
 
   program
@@ -182,6 +218,27 @@ export function buildProgram(io: Io): Command {
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
       });
+    });
+
+  program
+    .command("broker")
+    .description("The self-hostable token broker of the Cortex XSOAR application flow")
+    .command("start")
+    .description("Serve the Start Authorization Process pages and POST /obtain-token")
+    .option("--port <port>", "port (0 picks a free one)", "8480")
+    .option(
+      "--host <host>",
+      "address to bind; put a TLS reverse proxy in front of anything but loopback",
+      "127.0.0.1",
+    )
+    .option("--config <file>", "JSON configuration of the apps (secrets as env:VAR or file:PATH)")
+    .option(
+      "--data-dir <dir>",
+      "database directory (default: the configuration's dataDir, else ~/.msint/broker)",
+    )
+    .action(async (options: { port: string; host: string; config?: string; dataDir?: string }) => {
+      const { startBrokerCommand } = await import("./broker.js");
+      await startBrokerCommand(io, { ...options, port: parsePort(options.port) });
     });
 
   program

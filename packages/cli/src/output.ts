@@ -1,4 +1,5 @@
 import type { CommandResult } from "@msint/integration-kit";
+import { redactMessage } from "./secrets.js";
 
 export interface Io {
   out: (text: string) => void;
@@ -46,7 +47,8 @@ export function describeError(error: unknown): { message: string; exitCode: numb
     (error as { exitCode: unknown }).exitCode === 2
       ? 2
       : 1;
-  const message = error instanceof Error ? error.message : String(error);
+  // Whatever built the message, no secret this process knows leaves through it (a server may echo one).
+  const message = redactMessage(error instanceof Error ? error.message : String(error));
   const known =
     error instanceof Error &&
     [
@@ -62,7 +64,11 @@ export function describeError(error: unknown): { message: string; exitCode: numb
   // A stack trace helps only with a bug of ours: shown for unexpected errors, and only at debug level.
   const debug = !known && process.env["MSINT_LOG"] === "debug" && error instanceof Error && error.stack;
   return {
-    message: debug ? `${message}\n${error.stack}` : known ? message : `Unexpected error: ${message}`,
+    message: debug
+      ? `${message}\n${redactMessage(String(error.stack))}`
+      : known
+        ? message
+        : `Unexpected error: ${message}`,
     exitCode,
   };
 }

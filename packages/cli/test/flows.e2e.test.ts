@@ -152,16 +152,24 @@ describe("client credentials with a certificate", () => {
   });
 
   it("refuses an encrypted private key before any request", async () => {
-    await add("graph", "msgraph-user", {
-      self_deployed: "true",
-      tenant_id: DEMO_TENANT_ID,
-      auth_id: DEMO_CERT_CLIENT_ID,
-      certificate_thumbprint: emulator.demoCertificate!.thumbprintSha1,
-      private_key:
-        "-----BEGIN ENCRYPTED PRIVATE KEY----- MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI -----END ENCRYPTED PRIVATE KEY-----",
-      proxy: "true",
-    });
-    const run = await cli(["run", "msgraph-user-auth-test", "--instance", "graph"]);
+    // Refused when the instance is configured: nothing is stored (packages/cli/test/hardening covers the rest).
+    const run = await cli([
+      "instance",
+      "add",
+      "graph",
+      "--integration",
+      "msgraph-user",
+      "--param",
+      "self_deployed=true",
+      "--param",
+      `tenant_id=${DEMO_TENANT_ID}`,
+      "--param",
+      `auth_id=${DEMO_CERT_CLIENT_ID}`,
+      "--param",
+      `certificate_thumbprint=${emulator.demoCertificate!.thumbprintSha1}`,
+      "--param",
+      "private_key=-----BEGIN ENCRYPTED PRIVATE KEY----- MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI -----END ENCRYPTED PRIVATE KEY-----",
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("Private Key");
     expect(run.stderr).toContain("encrypted");

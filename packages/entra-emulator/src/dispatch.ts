@@ -8,7 +8,7 @@ import {
   resourceError,
   resourceErrorForStatus,
 } from "./errors.js";
-import type { Faults } from "./faults.js";
+import { type Faults, retryAfterHeader } from "./faults.js";
 import {
   BodyTooLargeError,
   flattenHeaders,
@@ -23,11 +23,18 @@ import { matchPattern, type ResourceRoute } from "./routes.js";
 import type { EmulatorRequest, EmulatorState } from "./state.js";
 import { requestClientId } from "./token/client-auth.js";
 import { parseTokenForm } from "./token/endpoint.js";
-import type { ErrorDialect, FaultSpec, RecordedRequest } from "./types.js";
+import type { ErrorDialect, FaultKind, FaultSpec, RecordedRequest } from "./types.js";
 import { errorPage } from "./web/pages.js";
 
 const GRAPH_PATH = /^\/(v1\.0|beta)(\/|$)/i;
 const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** Body of a `garbage` fault without its own: what a captive portal or a misrouted proxy answers. */
+const GARBAGE_BODY =
+  "<!DOCTYPE html><html><head><title>Service</title></head><body><h1>Welcome</h1><p>Please sign in to the network.</p></body></html>";
+
+/** A fault that breaks the connection itself rather than answering with an error. */
+type Disruption = Exclude<FaultKind, "status" | "garbage">;
 
 /** Where a request was addressed: origin, host name, and the `host` the log shows. */
 interface Address {
@@ -66,6 +73,8 @@ function statusError(
 /** Routes every request: built-in endpoints, then resource-API doubles; applies faults; keeps the request log. */
 export class Dispatcher {
   readonly #timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** Responses a `hang` fault never answers; destroyed on close. */
+  readonly #hung = new Set<ServerResponse>();
   #closed = false;
 
   constructor(
@@ -84,6 +93,8 @@ export class Dispatcher {
       entry.resolve();
     }
     this.#timers.clear();
+    for (const res of this.#hung) res.socket?.destroy();
+    this.#hung.clear();
   }
 
   #delay(ms: number): Promise<void> {
@@ -118,7 +129,15 @@ export class Dispatcher {
 
   #faultReply(fault: Readonly<FaultSpec>, path: string, correlation: Correlation): Reply | undefined {
     const headers: Record<string, string> = {};
-    if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
+    const retryAfter = retryAfterHeader(fault.retryAfter);
+    if (retryAfter !== undefined) headers["retry-after"] = retryAfter;
+    if (fault.kind === "garbage") {
+      return {
+        status: fault.status ?? 200,
+        headers: { "content-type": "text/html; charset=utf-8", ...headers },
+        body: fault.body ?? GARBAGE_BODY,
+      };
+    }
     if (fault.body !== undefined) {
       let type = "text/plain; charset=utf-8";
       try {
@@ -241,16 +260,21 @@ export class Dispatcher {
     });
   }
 
-  async #reply(request: EmulatorRequest): Promise<Reply | undefined> {
+  async #reply(request: EmulatorRequest): Promise<{ reply?: Reply; disruption?: Disruption }> {
     const fault = this.faults.take(request.path);
+    let disruption: Disruption | undefined;
     if (fault) {
       request.record.faulted = true;
       if (fault.delayMs) await this.#delay(fault.delayMs);
+      const kind = fault.kind ?? "status";
+      if (kind === "hang") return { disruption: "hang" };
+      if (kind === "reset" || kind === "truncate") disruption = kind;
       const reply = this.#faultReply(fault, request.path, request.correlation);
-      if (reply) return reply;
+      if (reply) return disruption ? { reply, disruption } : { reply };
     }
-    if (this.#closed) return undefined;
-    return this.#route(request);
+    if (this.#closed) return {};
+    const reply = await this.#route(request);
+    return disruption ? { reply, disruption } : { reply };
   }
 
   #newRecord(method: string, url: URL, headers: Record<string, string>, address: Address): RecordedRequest {
@@ -284,6 +308,7 @@ export class Dispatcher {
     const off = this.#managedIdentityOff(url.pathname, res, record);
     if (off === "dropped") return;
     let reply: Reply | undefined = off;
+    let disruption: Disruption | undefined;
     let closeConnection = off !== undefined;
     try {
       let body: Buffer = Buffer.alloc(0);
@@ -308,13 +333,57 @@ export class Dispatcher {
       };
       if (!reply && (endpoint?.isToken || url.pathname.endsWith("/oauth2/v2.0/devicecode")))
         this.#recordForm(request);
-      reply ??= await this.#reply(request);
+      if (!reply) ({ reply, disruption } = await this.#reply(request));
+      if (disruption === "hang") {
+        this.#hang(res);
+        return;
+      }
       if (!reply) return;
     } catch (error) {
       reply = this.#errorForStatus(url.pathname, 500, correlation);
       if (process.env["MSINT_EMULATOR_DEBUG"]) console.error("entra-emulator: handler failed", error);
     }
-    this.#write(res, method, record, reply, closeConnection);
+    if (disruption === "reset" || disruption === "truncate") this.#break(res, record, reply, disruption);
+    else this.#write(res, method, record, reply, closeConnection);
+  }
+
+  /** Leaves a request unanswered until the client gives up (or the emulator closes). */
+  #hang(res: ServerResponse): void {
+    if (this.#closed) {
+      res.socket?.destroy();
+      return;
+    }
+    this.#hung.add(res);
+    res.on("close", () => this.#hung.delete(res));
+  }
+
+  /**
+   * Sends part of a response, then breaks the connection: `reset` destroys the socket after the headers and a few
+   * bytes; `truncate` declares the full Content-Length, sends half the body, and ends the connection.
+   */
+  #break(res: ServerResponse, record: RecordedRequest, reply: Reply, how: "reset" | "truncate"): void {
+    record.status = reply.status;
+    if (res.destroyed || res.headersSent) return;
+    const body = Buffer.from(reply.body, "utf8");
+    res.writeHead(reply.status, {
+      ...reply.headers,
+      "content-length": String(body.length),
+      connection: "close",
+    });
+    const sent = how === "reset" ? Math.min(8, body.length >> 1) : body.length >> 1;
+    res.write(body.subarray(0, sent), () => {
+      const socket = res.socket;
+      if (!socket) return;
+      if (how === "reset") {
+        // Abortive close where the platform supports it (TCP RST), else a plain destroy.
+        try {
+          (socket as { resetAndDestroy?: () => void }).resetAndDestroy?.();
+        } catch {
+          // Not a TCP socket (a TLS session inside the proxy's tunnel): a plain destroy below.
+        }
+        socket.destroy();
+      } else socket.end();
+    });
   }
 
   #write(

@@ -45,6 +45,7 @@ export type {
   EmulatorSeed,
   ErrorDialect,
   FaultInjector,
+  FaultKind,
   FaultSpec,
   GrantConsentParameters,
   IssueRefreshTokenParameters,

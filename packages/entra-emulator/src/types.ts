@@ -214,16 +214,33 @@ export interface RecordedRequest {
   deviceCodeField?: "device_code" | "code";
 }
 
+/**
+ * How an injected fault breaks the exchange, beyond an error status:
+ * - `"status"` (the default): answer with `status` (and `body`) instead of the normal response;
+ * - `"reset"`: process the request, send the response headers and the first bytes, then destroy the socket;
+ * - `"hang"`: never answer (the connection stays open until the client gives up or the emulator closes);
+ * - `"truncate"`: declare the whole body's `Content-Length`, send half of it, then end the connection;
+ * - `"garbage"`: answer `status` (default 200) with a body that is not JSON (`body`, default an HTML page).
+ *
+ * `reset` and `truncate` break the normal response, or the `status` error when one is given.
+ */
+export type FaultKind = "status" | "reset" | "hang" | "truncate" | "garbage";
+
 /** A fault to inject into the next matching requests. */
 export interface FaultSpec {
   /** Matched against the request path: a substring, or a RegExp. Default: every request. */
   match?: string | RegExp;
   /** How many matching requests it affects. Default 1. */
   count?: number;
+  /** What the fault does; default `"status"` (see {@link FaultKind}). */
+  kind?: FaultKind;
   /** Answer with this status instead of the normal response, in the path's dialect. */
   status?: number;
-  /** `Retry-After` header value. */
-  retryAfter?: string | number;
+  /**
+   * `Retry-After` header value: seconds (number or string), any string as given, or a `Date` sent as an HTTP
+   * date (`toUTCString()`).
+   */
+  retryAfter?: string | number | Date;
   /** Answer late by this many milliseconds (then the fault, or the normal response when no status is given). */
   delayMs?: number;
   /** Raw response body overriding the dialect's error body. */

@@ -92,7 +92,94 @@ describe("fault injection", () => {
     expect(await response.text()).toBe("<html>Bad gateway</html>");
   });
 
+  it("kind reset: headers and a few bytes, then the connection is destroyed; the next request is answered", async () => {
+    emulator.faults.inject({ match: "/oauth2/v2.0/token", kind: "reset" });
+    const broken = await postToken(emulator, form).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(broken).toBeInstanceOf(Error);
+    expect((await postToken(emulator, form)).status).toBe(200);
+    expect(emulator.tokenRequests().map((request) => request.faulted ?? false)).toEqual([true, false]);
+  });
+
+  it("kind truncate: the declared Content-Length is never reached", async () => {
+    emulator.faults.inject({ match: "/oauth2/v2.0/token", kind: "truncate" });
+    const { request } = await import("node:http");
+    const outcome = await new Promise<string>((resolve) => {
+      const body = new URLSearchParams(form).toString();
+      const req = request(
+        `${emulator.url}/common/oauth2/v2.0/token`,
+        { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" } },
+        (res) => {
+          let received = 0;
+          res.on("data", (chunk: Buffer) => {
+            received += chunk.length;
+          });
+          res.on("close", () =>
+            resolve(
+              `${res.complete ? "complete" : "incomplete"} ${received}/${res.headers["content-length"]}`,
+            ),
+          );
+        },
+      );
+      req.on("error", (error) => resolve(`error ${error.message}`));
+      req.end(body);
+    });
+    const [state, counts] = outcome.split(" ");
+    expect(state).toBe("incomplete");
+    const [received, declared] = counts!.split("/").map(Number);
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(declared!);
+  });
+
+  it("kind hang: no answer until the client gives up; the emulator closes it on close()", async () => {
+    emulator.faults.inject({ match: "/v1.0/users", kind: "hang" });
+    const error = await fetch(`${emulator.url}/v1.0/users`, { signal: AbortSignal.timeout(200) }).then(
+      () => undefined,
+      (thrown: unknown) => thrown as Error,
+    );
+    expect(error?.name).toBe("TimeoutError");
+    expect(emulator.requests[0]).toMatchObject({ path: "/v1.0/users", status: 0, faulted: true });
+
+    const slow = await startEmulator();
+    slow.faults.inject({ kind: "hang" });
+    const pending = fetch(`${slow.url}/v1.0/users`).catch((thrown: unknown) => thrown);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await slow.close();
+    expect(await pending).toBeInstanceOf(Error);
+  });
+
+  it("kind garbage: 200 with an HTML page, or the given status and body", async () => {
+    emulator.faults.inject({ match: "/oauth2/v2.0/token", kind: "garbage" });
+    const page = await fetch(`${emulator.url}/common/oauth2/v2.0/token`, {
+      method: "POST",
+      body: new URLSearchParams(form),
+    });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toMatch(/^<!DOCTYPE html>/);
+
+    emulator.faults.inject({ kind: "garbage", status: 502, body: "\u0000\u0001 not json" });
+    const raw = await fetch(`${emulator.url}/v1.0/users`);
+    expect(raw.status).toBe(502);
+    expect(await raw.text()).toBe("\u0000\u0001 not json");
+  });
+
+  it("retryAfter as a Date is sent as an HTTP date", async () => {
+    const when = new Date(Date.UTC(2031, 0, 2, 3, 4, 5));
+    emulator.faults.inject({ match: "/oauth2/v2.0/token", status: 503, retryAfter: when });
+    when.setUTCFullYear(2040); // the fault keeps its own copy
+    const { status, headers } = await postToken(emulator, form);
+    expect(status).toBe(503);
+    expect(headers.get("retry-after")).toBe("Thu, 02 Jan 2031 03:04:05 GMT");
+  });
+
   it("refuses meaningless faults", () => {
+    expect(() => emulator.faults.inject({ kind: "explode" as never })).toThrow(/fault.kind must be one of/);
+    expect(() => emulator.faults.inject({ retryAfter: new Date(Number.NaN), status: 503 })).toThrow(
+      /invalid Date/,
+    );
     expect(() => emulator.faults.inject({ match: "/x" })).toThrow(/status, a delayMs or a body/);
     expect(() => emulator.faults.inject({ status: 42 })).toThrow(/HTTP status/);
     expect(() => emulator.faults.inject({ status: 500, count: 0 })).toThrow(/positive integer/);

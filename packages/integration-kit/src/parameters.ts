@@ -1,4 +1,10 @@
-import { ParameterError } from "@msint/auth-core";
+import {
+  CERTIFICATE_THUMBPRINT_PARAMETER,
+  normalizeThumbprint,
+  ParameterError,
+  parseCertificateCredential,
+  validateEndpointUrl,
+} from "@msint/auth-core";
 
 /** The kinds of values an instance parameter holds. Secrets are never echoed back. */
 export type ParameterType = "string" | "secret" | "boolean" | "select" | "url";
@@ -63,6 +69,24 @@ export const validators = {
         "starts or ends with white space.",
         "Paste the value again without the surrounding spaces or line breaks.",
       );
+    }
+  },
+  /** An endpoint credentials are sent to: https, or http on a loopback host only; no user info, query or fragment. */
+  endpointUrl(value: string, definition: ParameterDefinition) {
+    validateEndpointUrl(value, definition.displayName);
+  },
+  /** SHA-1 (40) or SHA-256 (64) hex digits, any case and separators. */
+  thumbprint(value: string) {
+    normalizeThumbprint(value);
+  },
+  /** An unencrypted RSA PEM key of 2048 bits or more (and, when a certificate is bundled, the key of it). */
+  privateKey(value: string) {
+    try {
+      parseCertificateCredential({ privateKey: value });
+    } catch (error) {
+      // The key itself is fine: only the thumbprint, another parameter, is missing here.
+      if (error instanceof ParameterError && error.parameter === CERTIFICATE_THUMBPRINT_PARAMETER) return;
+      throw error;
     }
   },
   absoluteUrl(value: string, definition: ParameterDefinition) {
@@ -139,12 +163,14 @@ export const AUTH_PARAMETERS = {
     displayName: "Certificate Thumbprint",
     type: "string",
     help: "Instead of a client secret: the thumbprint shown for the certificate under Certificates & secrets (SHA-1, 40 hex characters).",
+    validate: (value) => validators.thumbprint(value),
   },
   private_key: {
     key: "private_key",
     displayName: "Private Key",
     type: "secret",
     help: "The PEM private key of the registered certificate, including the BEGIN/END lines.",
+    validate: (value) => validators.privateKey(value),
   },
   redirect_uri: {
     key: "redirect_uri",
@@ -186,14 +212,14 @@ export const AUTH_PARAMETERS = {
     displayName: "Azure AD endpoint",
     type: "url",
     help: "With Azure Cloud = Custom: the login host, e.g. https://login.microsoftonline.us.",
-    validate: validators.absoluteUrl,
+    validate: validators.endpointUrl,
   },
   server_url: {
     key: "server_url",
     displayName: "Server URL",
     type: "url",
     help: "With Azure Cloud = Custom: the API endpoint of the service, e.g. https://graph.microsoft.us.",
-    validate: validators.absoluteUrl,
+    validate: validators.endpointUrl,
   },
   insecure: {
     key: "insecure",
