@@ -299,7 +299,9 @@ export function createStrategy({
       return createManagedIdentityStrategy({
         clientId: clientId || undefined,
         resource: endpoints.audience,
-        transport,
+        // The identity endpoint is local to the host (IMDS is link-local, App Service loopback): never through
+        // the instance's proxy; the strategy's own transport has none.
+        transport: toBoolean(params["proxy"]) ? undefined : transport,
       });
     }
     case "xsoar-app": {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { authorityMetadata, cloudDiscoveryMetadata } from "../clouds.js";
-import { AuthenticationError, MsintError, translateEntraError } from "../errors.js";
+import { AuthenticationError, MsintError, summarizeText, translateEntraError } from "../errors.js";
 import type { Transport } from "../transport/index.js";
 import { adaptToMsalNetworkClient, type MsalNetworkRequestOptions } from "../transport/index.js";
 
@@ -76,6 +76,13 @@ export function toAuthenticationError(
   if (capture.thrown instanceof MsintError) return capture.thrown;
   if (capture.status !== undefined && capture.status >= 400 && capture.body !== undefined) {
     return translateEntraError(capture.status, capture.body, { commandPrefix });
+  }
+  if (capture.status !== undefined && capture.status < 300 && !/"access_token"/.test(capture.body ?? "")) {
+    const summary = summarizeText(capture.body ?? "", 120);
+    return new AuthenticationError(
+      `The token endpoint answered HTTP ${capture.status} without an access token (${summary || "an empty body"}). Check Azure Cloud (or Azure AD endpoint) and the proxy settings: something other than Microsoft Entra ID may be answering.`,
+      { status: capture.status },
+    );
   }
   if (error instanceof MsintError) return error;
   const message = error instanceof Error ? error.message : String(error);

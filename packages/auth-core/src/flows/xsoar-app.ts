@@ -208,9 +208,12 @@ function brokerFailure(response: HttpResponse, cmd: (name: string) => string): A
   const expired =
     error === "invalid_grant" ||
     (codes.length > 0 && codes.every((code) => TOKEN_EXPIRED_AADSTS_CODES.has(code)));
+  const transient = status === 429 || status >= 500;
   const fix = expired
     ? `The stored sign-in is no longer valid: run ${cmd("auth-reset")}, get a new ID, Token and Key from the broker's page (Start Authorization Process), enter them in the instance and try again.`
-    : `Check ID, Token and Key against what the broker's page gave for this instance (each set works for one instance); if they are right, get new ones and run ${cmd("auth-reset")}.`;
+    : transient
+      ? "The broker is busy or unavailable: try again in a minute (msint waits before calling it again, longer after each failure)."
+      : `Check ID, Token and Key against what the broker's page gave for this instance (each set works for one instance); if they are right, get new ones and run ${cmd("auth-reset")}.`;
   const message = getRedactor().redact(
     `The Cortex XSOAR application broker refused to issue a token (HTTP ${status}): ${detail}\nHow to fix: ${fix}`,
   );
