@@ -37,12 +37,7 @@ export async function login(
   } catch {
     redirectUrl = undefined;
   }
-  if (
-    !redirectUrl ||
-    redirectUrl.protocol !== "http:" ||
-    !LOOPBACK.has(redirectUrl.hostname) ||
-    !redirectUrl.port
-  ) {
+  if (redirectUrl?.protocol !== "http:" || !LOOPBACK.has(redirectUrl.hostname) || !redirectUrl.port) {
     throw new UsageError(
       `msint login listens on the Application redirect URI, so it must be a loopback address with a port, such as http://localhost:8400/callback (registered under Authentication > Web in the app registration). It is "${redirect || "(not set)"}".`,
     );
