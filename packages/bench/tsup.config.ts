@@ -1,0 +1,9 @@
+import { defineConfig } from "tsup";
+import { baseConfig } from "../../tooling/tsup.base.js";
+
+// The child scripts are entries of their own: a cold process must load only what it measures.
+export default defineConfig({
+  ...baseConfig,
+  dts: false,
+  entry: ["src/run.ts", "src/load-worker.ts", "src/scripts/identity-token.ts", "src/scripts/msal-token.ts"],
+});
