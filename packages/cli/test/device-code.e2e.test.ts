@@ -75,7 +75,7 @@ async function authStart(): Promise<{ userCode: string; verificationUri: string;
 const deviceTokenRequests = () =>
   emulator.tokenRequests().filter((request) => request.grantType?.includes("device_code"));
 
-describe("device code", () => {
+describe("device code", { timeout: 90_000 }, () => {
   it.each([
     ["Worldwide", "login.microsoftonline.com", "graph.microsoft.com"],
     ["US GCC-High", "login.microsoftonline.us", "graph.microsoft.us"],
