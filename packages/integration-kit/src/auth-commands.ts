@@ -7,7 +7,7 @@ import {
 } from "@msint/auth-core";
 import { type ResolvedEndpoints, requireParameters, scopesFor } from "./auth.js";
 import type { IntegrationManifest, ResolvedParams } from "./manifest.js";
-import { AUTH_PARAMETERS, toBoolean } from "./parameters.js";
+import { AUTH_PARAMETERS, textParameter, toBoolean } from "./parameters.js";
 import type { CommandResult } from "./results.js";
 
 /** The seed's security notice about device-code phishing, shown with every device code. */
@@ -27,11 +27,6 @@ interface AuthCommandInput {
   now?: () => number;
 }
 
-function text(params: ResolvedParams, key: string): string {
-  const value = params[key];
-  return typeof value === "string" ? value : "";
-}
-
 /**
  * `<prefix>-generate-login-url`: the authorize URL of the instance's cloud with state and a PKCE challenge; the
  * verifier and state are kept in the integration context for the code's redemption in a later process.
@@ -42,9 +37,9 @@ export async function generateLoginUrl(input: AuthCommandInput, consent: boolean
   requireParameters("authorization-code", params, [p.tenant_id, p.auth_id, p.redirect_uri], true);
   const { url, pendingLogin } = createLoginUrl({
     loginHost: endpoints.loginHost,
-    tenantId: text(params, "tenant_id"),
-    clientId: text(params, "auth_id"),
-    redirectUri: text(params, "redirect_uri"),
+    tenantId: textParameter(params, "tenant_id"),
+    clientId: textParameter(params, "auth_id"),
+    redirectUri: textParameter(params, "redirect_uri"),
     scopes: scopesFor(manifest, "authorization-code", endpoints),
     consent,
     now: input.now?.(),
@@ -75,8 +70,8 @@ export async function startDeviceAuthorization(input: AuthCommandInput): Promise
   requireParameters("device-code", params, [AUTH_PARAMETERS.auth_id], toBoolean(params["self_deployed"]));
   const started = await startDeviceCode({
     loginHost: endpoints.loginHost,
-    tenantId: text(params, "tenant_id") || "organizations",
-    clientId: text(params, "auth_id"),
+    tenantId: textParameter(params, "tenant_id") || "organizations",
+    clientId: textParameter(params, "auth_id"),
     scopes: scopesFor(manifest, "device-code", endpoints),
     transport,
   });

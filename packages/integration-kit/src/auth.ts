@@ -18,7 +18,13 @@ import {
   type Transport,
 } from "@msint/auth-core";
 import type { IntegrationManifest, SupportedFlows } from "./manifest.js";
-import { AUTH_PARAMETERS, type ParameterDefinition, toBoolean, validators } from "./parameters.js";
+import {
+  AUTH_PARAMETERS,
+  type ParameterDefinition,
+  textParameter,
+  toBoolean,
+  validators,
+} from "./parameters.js";
 import { qualifyScope } from "./resources.js";
 
 /** Names of the flows as the seed document writes them. */
@@ -213,22 +219,17 @@ function clientCredentialParameters(params: Params): ParameterDefinition[] {
     : [AUTH_PARAMETERS.enc_key];
 }
 
-function text(params: Params, key: string): string {
-  const value = params[key];
-  return typeof value === "string" ? value : "";
-}
-
 /** Client secret or certificate of a confidential client, parsed and validated. */
 function confidentialCredential(params: Params) {
   if (params["certificate_thumbprint"] || params["private_key"]) {
     return {
       certificate: parseCertificateCredential({
-        thumbprint: text(params, "certificate_thumbprint") || undefined,
-        privateKey: text(params, "private_key"),
+        thumbprint: textParameter(params, "certificate_thumbprint") || undefined,
+        privateKey: textParameter(params, "private_key"),
       }),
     };
   }
-  return { clientSecret: text(params, "enc_key") };
+  return { clientSecret: textParameter(params, "enc_key") };
 }
 
 /** Builds the flow strategy for the instance, after checking the flow's parameters. */
@@ -246,12 +247,12 @@ export function createStrategy({
   switch (flow) {
     case "client-credentials": {
       requireParameters(flow, params, [p.tenant_id, p.auth_id, ...clientCredentialParameters(params)], true);
-      validators.tenant(text(params, "tenant_id"), p.tenant_id);
-      validators.guid(text(params, "auth_id"), p.auth_id);
+      validators.tenant(textParameter(params, "tenant_id"), p.tenant_id);
+      validators.guid(textParameter(params, "auth_id"), p.auth_id);
       const credential = confidentialCredential(params);
       const common = {
-        tenantId: text(params, "tenant_id"),
-        clientId: text(params, "auth_id"),
+        tenantId: textParameter(params, "tenant_id"),
+        clientId: textParameter(params, "auth_id"),
         loginHost,
         transport,
         commandPrefix,
@@ -267,14 +268,14 @@ export function createStrategy({
         [p.tenant_id, p.auth_id, ...clientCredentialParameters(params), p.redirect_uri],
         true,
       );
-      validators.tenant(text(params, "tenant_id"), p.tenant_id);
-      validators.guid(text(params, "auth_id"), p.auth_id);
+      validators.tenant(textParameter(params, "tenant_id"), p.tenant_id);
+      validators.guid(textParameter(params, "auth_id"), p.auth_id);
       return createAuthorizationCodeStrategy({
-        tenantId: text(params, "tenant_id"),
-        clientId: text(params, "auth_id"),
+        tenantId: textParameter(params, "tenant_id"),
+        clientId: textParameter(params, "auth_id"),
         ...confidentialCredential(params),
-        redirectUri: text(params, "redirect_uri"),
-        authCode: text(params, "auth_code"),
+        redirectUri: textParameter(params, "redirect_uri"),
+        authCode: textParameter(params, "auth_code"),
         loginHost,
         transport,
         commandPrefix,
@@ -282,12 +283,12 @@ export function createStrategy({
     }
     case "device-code": {
       requireParameters(flow, params, [p.auth_id], selfDeployed);
-      if (selfDeployed) validators.guid(text(params, "auth_id"), p.auth_id);
-      const tenant = text(params, "tenant_id");
+      if (selfDeployed) validators.guid(textParameter(params, "auth_id"), p.auth_id);
+      const tenant = textParameter(params, "tenant_id");
       if (tenant && selfDeployed) validators.tenant(tenant, p.tenant_id);
       return createDeviceCodeStrategy({
         tenantId: tenant || "organizations",
-        clientId: text(params, "auth_id"),
+        clientId: textParameter(params, "auth_id"),
         loginHost,
         transport,
         commandPrefix,
@@ -295,7 +296,7 @@ export function createStrategy({
       });
     }
     case "managed-identity": {
-      const clientId = text(params, "managed_identities_client_id");
+      const clientId = textParameter(params, "managed_identities_client_id");
       return createManagedIdentityStrategy({
         clientId: clientId || undefined,
         resource: endpoints.audience,
@@ -307,9 +308,9 @@ export function createStrategy({
     case "xsoar-app": {
       requireParameters(flow, params, [p.auth_id, p.tenant_id, p.enc_key], false);
       return createXsoarAppStrategy({
-        authId: text(params, "auth_id"),
-        token: text(params, "tenant_id"),
-        key: text(params, "enc_key"),
+        authId: textParameter(params, "auth_id"),
+        token: textParameter(params, "tenant_id"),
+        key: textParameter(params, "enc_key"),
         appName: manifest.brokerAppName ?? manifest.id,
         resource: endpoints.audience,
         transport,

@@ -317,3 +317,9 @@ export function toBoolean(value: string | boolean | undefined): boolean {
   if (typeof value === "boolean") return value;
   return typeof value === "string" && /^(true|yes|1)$/i.test(value.trim());
 }
+
+/** A resolved parameter's text value, or "" when it is unset or a yes/no value. */
+export function textParameter(params: Record<string, string | boolean | undefined>, key: string): string {
+  const value = params[key];
+  return typeof value === "string" ? value : "";
+}
