@@ -23,7 +23,7 @@ export function repoRoot(): string {
 /** The built `msint` executable script of @msint/cli. */
 export function msintBin(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve("@msint/cli/package.json")), "dist", "bin.js");
+  return join(dirname(require.resolve("@msint/cli/package.json")), "dist", "msint.cjs");
 }
 
 /** A built child script of this package (`dist/scripts/<name>.js`). */

@@ -162,6 +162,15 @@ export function rows(results: BenchResults): Row[] {
       target: "report",
       met: null,
     });
+    out.push({
+      scenario: 4,
+      metric: "Cold start, cached token, without the executable's code cache (MSINT_CODE_CACHE=off)",
+      msint: `${ms(s.medianMs.msintNoCodeCache)} (${times(s.ratioToNode.msintNoCodeCache)})`,
+      identity: NONE,
+      msal: NONE,
+      target: "report",
+      met: null,
+    });
   }
   const f = results.firstToken;
   if (f) {

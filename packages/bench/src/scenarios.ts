@@ -1,5 +1,5 @@
-import { mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { createInstance, identityCredential, msalApplication, msintProvider } from "./clients.js";
 import { type BenchContext, FAKE_AUTHORITY_HOST } from "./context.js";
@@ -70,9 +70,11 @@ function benchEnv(context: BenchContext): Record<string, string> {
 function commands(context: BenchContext) {
   const env = benchEnv(context);
   return {
+    // The executable's code cache lives in the bench's throw-away home: each run starts without one, and the
+    // warm-up rounds write it, as a user's first run would.
     msint: (home: string, instance: string, extraEnv: Record<string, string> = {}) => ({
       args: [msintBin(), "run", "msgraph-user-auth-test", "--instance", instance],
-      env: { MSINT_HOME: home, ...extraEnv },
+      env: { MSINT_HOME: home, MSINT_CODE_CACHE: join(context.home, "code-cache"), ...extraEnv },
     }),
     identity: () => ({ args: [scriptPath("identity-token")], env }),
     msal: () => ({ args: [scriptPath("msal-token")], env }),
@@ -284,6 +286,7 @@ export interface ColdStartResult {
     node: number;
     msint: number;
     msintPassphrase: number;
+    msintNoCodeCache: number;
     identity: number;
     identityImportOnly: number;
     msal: number;
@@ -294,6 +297,7 @@ export interface ColdStartResult {
   ratioToNode: {
     msint: number;
     msintPassphrase: number;
+    msintNoCodeCache: number;
     identity: number;
     identityImportOnly: number;
     msal: number;
@@ -326,6 +330,10 @@ export async function coldStart(context: BenchContext, config: BenchConfig): Pro
       const spec = run.msint(passphraseHome, "warm", passphraseEnv);
       return successful(await runNode(spec.args, { env: spec.env }), "msint run (MSINT_STORE_KEY)");
     },
+    msintNoCodeCache: async () => {
+      const spec = run.msint(home, "warm", { MSINT_CODE_CACHE: "off" });
+      return successful(await runNode(spec.args, { env: spec.env }), "msint run (MSINT_CODE_CACHE=off)");
+    },
     identity: async () => {
       const spec = run.identity();
       return successful(await runNode(spec.args, { env: spec.env }), "identity script");
@@ -350,7 +358,7 @@ export async function coldStart(context: BenchContext, config: BenchConfig): Pro
     for (const name of order) {
       const before = context.loginRequests();
       const result = await contenders[name]!();
-      if (name === "msint" || name === "msintPassphrase")
+      if (name.startsWith("msint"))
         msintLoginRequests += context.loginRequests() - before;
       if (round >= config.coldStart.warmup) samples[name]!.push(result.wallMs);
     }
@@ -364,6 +372,7 @@ export async function coldStart(context: BenchContext, config: BenchConfig): Pro
       node,
       msint: med("msint"),
       msintPassphrase: med("msintPassphrase"),
+      msintNoCodeCache: med("msintNoCodeCache"),
       identity: med("identity"),
       identityImportOnly: med("identityImportOnly"),
       msal: med("msal"),
@@ -371,6 +380,7 @@ export async function coldStart(context: BenchContext, config: BenchConfig): Pro
     ratioToNode: {
       msint: med("msint") / node,
       msintPassphrase: med("msintPassphrase") / node,
+      msintNoCodeCache: med("msintNoCodeCache") / node,
       identity: med("identity") / node,
       identityImportOnly: med("identityImportOnly") / node,
       msal: med("msal") / node,
@@ -392,36 +402,32 @@ export interface BreakdownRow {
 }
 
 /**
- * Median wall time of processes that only import one layer of the CLI, to show what a cold start spends:
- * node itself, an ES module entry, commander, node:crypto & co, each of our packages, MSAL and identity.
+ * Median wall time of processes that each do one step more, to show what a cold start spends: node itself, a
+ * CommonJS script, node:crypto (the store's decryption), the msint executable without and with its code cache,
+ * the argument parser's path (`msint help`), and, for scale, importing MSAL or identity.
  */
 export async function startupBreakdown(context: BenchContext, runs: number): Promise<BreakdownRow[]> {
   const home = join(context.home, "breakdown");
   await addInstance(context, home, "warm");
-  const warm = commands(context).msint(home, "warm");
+  const run = commands(context);
+  const warm = run.msint(home, "warm");
   successful(await runNode(warm.args, { env: warm.env }), "msint auth-test (breakdown)");
-  const cli = dirname(msintBin());
-  const importing = (cwd: string, ...specifiers: string[]) => ({
-    args: [
-      "--input-type=module",
-      "-e",
-      `await Promise.all(${JSON.stringify(specifiers)}.map((s) => import(s)))`,
-    ],
+  const script = async (name: string, source: string) => {
+    const file = join(context.home, name);
+    await writeFile(file, source);
+    return { args: [file] };
+  };
+  const importing = (cwd: string, specifier: string) => ({
+    args: ["--input-type=module", "-e", `await import(${JSON.stringify(specifier)})`],
     cwd,
   });
   const steps: Array<[string, { args: string[]; cwd?: string; env?: Record<string, string> }]> = [
     ["node -e 0", { args: ["-e", "0"] }],
-    ["an empty ES module entry", importing(cli)],
-    [
-      "node:crypto, fs/promises, os, path, async_hooks",
-      importing(cli, "node:crypto", "node:fs/promises", "node:os", "node:path", "node:async_hooks"),
-    ],
-    ["commander", importing(cli, "commander")],
-    ["@msint/auth-core", importing(cli, "@msint/auth-core")],
-    ["@msint/integration-kit (+ auth-core)", importing(cli, "@msint/integration-kit")],
-    ["@msint/msgraph-user (+ kit, auth-core)", importing(cli, "@msint/msgraph-user")],
-    ["the msint CLI, `msint help`", { args: [msintBin(), "help"] }],
+    ["an empty CommonJS script", await script("empty.cjs", "")],
+    ["a script requiring node:crypto", await script("crypto.cjs", 'require("node:crypto");')],
+    ["msint run (cached token), code cache off", run.msint(home, "warm", { MSINT_CODE_CACHE: "off" })],
     ["msint run msgraph-user-auth-test (cached token)", warm],
+    ["the msint CLI through commander, `msint help`", { args: [msintBin(), "help"], env: warm.env }],
     ["@azure/msal-node", importing(benchDir(), "@azure/msal-node")],
     ["@azure/identity", importing(benchDir(), "@azure/identity")],
   ];

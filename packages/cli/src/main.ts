@@ -1,11 +1,4 @@
-import {
-  flowTableWords,
-  parseArgumentWords,
-  parseCommandLine,
-  runCommand,
-  tableToMarkdown,
-  UsageError,
-} from "@msint/integration-kit";
+import { flowTableWords, tableToMarkdown, UsageError } from "@msint/integration-kit";
 import { Command, CommanderError } from "commander";
 import {
   addInstance,
@@ -16,9 +9,10 @@ import {
   setInstance,
   showInstance,
 } from "./instances.js";
-import { INTERACTIVE_WAIT_MS, limitsFromEnv, transportFor, withDeadline } from "./limits.js";
-import { describeError, type Io, printResult, processIo } from "./output.js";
+import { limitsFromEnv, transportFor, withDeadline } from "./limits.js";
+import { describeError, type Io, processIo } from "./output.js";
 import { loadAllIntegrations } from "./registry.js";
+import { runAction } from "./run-action.js";
 import { registerSecrets } from "./secrets.js";
 import { openStore } from "./store.js";
 
@@ -29,17 +23,6 @@ function parsePort(value: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port takes a number from 0 to 65535, not "${value}".`);
   return port;
-}
-
-/** A one-line progress indicator on a terminal's stderr; nothing when stderr is not a terminal. */
-function spinner(io: Io): ((secondsLeft: number) => void) | undefined {
-  if (!process.stderr.isTTY || io !== processIo) return undefined;
-  const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-  let frame = 0;
-  return (secondsLeft) => {
-    frame = (frame + 1) % frames.length;
-    process.stderr.write(`\r${frames[frame]} Waiting for the sign-in… (code expires in ${secondsLeft} s) `);
-  };
 }
 
 /** Builds the `msint` program. Actions resolve to what they print; errors carry their exit code. */
@@ -129,34 +112,9 @@ export function buildProgram(io: Io): Command {
     )
     .requiredOption("--instance <name>", "the instance to run it on")
     .option("--json", "print the result as JSON (readable, outputs, raw)")
-    .action(async (command: string, words: string[], options: { instance: string; json?: boolean }) => {
-      const limits = limitsFromEnv();
-      const parsed = command.startsWith("!")
-        ? parseCommandLine([command, ...words].join(" "))
-        : { command, args: parseArgumentWords(words) };
-      // A person completing a device-code sign-in may take as long as the code lives.
-      const waits =
-        parsed.command.endsWith("-auth-complete") && /^(true|yes|1)$/i.test(parsed.args["wait"] ?? "");
-      const deadline = waits && !limits.explicitDeadline ? INTERACTIVE_WAIT_MS : limits.deadlineMs;
-      const result = await withDeadline(
-        async () => {
-          const store = await openStore();
-          const document = await requireInstance(store, options.instance);
-          const integration = await requireIntegration(document.integration);
-          registerSecrets(integration, document);
-          const transport = transportFor(integration, document, limits);
-          return runCommand(integration, parsed.command, parsed.args, {
-            store,
-            document,
-            onProgress: spinner(io),
-            ...(transport ? { transport } : {}),
-          });
-        },
-        deadline,
-        parsed.command,
-      );
-      printResult(io, parsed.command, options.instance, result, Boolean(options.json));
-    });
+    .action((command: string, words: string[], options: { instance: string; json?: boolean }) =>
+      runAction(io, command, words, options),
+    );
 
   program
     .command("login <instance>")

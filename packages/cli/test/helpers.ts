@@ -5,8 +5,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const BIN = join(here, "..", "dist", "bin.js");
-export const TRACE_REGISTER = join(here, "fixtures", "trace-register.mjs");
+export const BIN = join(here, "..", "dist", "msint.cjs");
+export const TRACE_MODULES = join(here, "fixtures", "trace-modules.cjs");
 
 export interface CliRun {
   code: number;

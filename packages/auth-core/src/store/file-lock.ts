@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { promises as fsp } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { link, mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { errnoCode, ioError, StoreError } from "./errors.js";
@@ -78,7 +78,7 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
     } catch (err) {
       if (errnoCode(err) === "ENOENT" && !createdDir) {
         createdDir = true;
-        await mkdir(dirname(lockPath), { recursive: true, mode: 0o700 }).catch(() => undefined);
+        await fsp.mkdir(dirname(lockPath), { recursive: true, mode: 0o700 }).catch(() => undefined);
         continue;
       }
       throw ioError(`Cannot create the lock for "${options.keyName}"`, lockPath, err);
@@ -109,10 +109,10 @@ async function createLockFile(lockPath: string, token: string): Promise<Created 
   const content = JSON.stringify(info);
   if (linkSupported) {
     const tmp = `${lockPath}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-    const handle = await open(tmp, "wx", 0o600);
+    const handle = await fsp.open(tmp, "wx", 0o600);
     try {
       await handle.writeFile(content);
-      await link(tmp, lockPath);
+      await fsp.link(tmp, lockPath);
       return { handle, raw: content };
     } catch (err) {
       await handle.close().catch(() => undefined);
@@ -121,12 +121,12 @@ async function createLockFile(lockPath: string, token: string): Promise<Created 
       if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw err;
       linkSupported = false;
     } finally {
-      await unlink(tmp).catch(() => undefined);
+      await fsp.unlink(tmp).catch(() => undefined);
     }
   }
   let handle: FileHandle;
   try {
-    handle = await open(lockPath, "wx", 0o600);
+    handle = await fsp.open(lockPath, "wx", 0o600);
   } catch (err) {
     if (errnoCode(err) === "EEXIST") return undefined;
     throw err;
@@ -135,7 +135,7 @@ async function createLockFile(lockPath: string, token: string): Promise<Created 
     await handle.writeFile(content);
   } catch (err) {
     await handle.close().catch(() => undefined);
-    await unlink(lockPath).catch(() => undefined);
+    await fsp.unlink(lockPath).catch(() => undefined);
     throw err;
   }
   return { handle, raw: content };
@@ -165,8 +165,8 @@ function hold(lockPath: string, handle: FileHandle, token: string, staleMs: numb
       heldTokens.delete(token);
       try {
         // Only remove the path if it is still our file (it may have been broken and re-created by another process).
-        const [mine, current] = await Promise.all([handle.stat(), stat(lockPath)]);
-        if (mine.ino === current.ino && mine.dev === current.dev) await unlink(lockPath);
+        const [mine, current] = await Promise.all([handle.stat(), fsp.stat(lockPath)]);
+        if (mine.ino === current.ino && mine.dev === current.dev) await fsp.unlink(lockPath);
       } catch {
         // already gone, or not ours any more
       } finally {
@@ -180,7 +180,7 @@ function hold(lockPath: string, handle: FileHandle, token: string, staleMs: numb
 async function inspect(lockPath: string): Promise<Observation | undefined> {
   let handle: FileHandle;
   try {
-    handle = await open(lockPath, "r");
+    handle = await fsp.open(lockPath, "r");
   } catch (err) {
     if (errnoCode(err) === "ENOENT") return undefined;
     throw ioError("Cannot read the lock file", lockPath, err);
@@ -270,15 +270,15 @@ async function breakStale(lockPath: string, observed: Observation, staleMs: numb
 async function removeIfSame(path: string, expected: Identity): Promise<void> {
   const grave = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.stale`;
   try {
-    await rename(path, grave);
+    await fsp.rename(path, grave);
   } catch {
     return; // gone already
   }
   const moved = await inspect(grave).catch(() => undefined);
   if (moved !== undefined && !sameLock(moved, expected)) {
-    await link(grave, path).catch(() => undefined); // not the one we meant: restore it (fails if replaced)
+    await fsp.link(grave, path).catch(() => undefined); // not the one we meant: restore it (fails if replaced)
   }
-  await unlink(grave).catch(() => undefined);
+  await fsp.unlink(grave).catch(() => undefined);
 }
 
 function timeoutError(lockPath: string, observed: Observation, options: LockOptions): StoreError {

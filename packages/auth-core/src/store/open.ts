@@ -1,6 +1,15 @@
 import { createHash, randomBytes, scrypt } from "node:crypto";
-import type { FileHandle } from "node:fs/promises";
-import { chmod, link, mkdir, open, stat, unlink } from "node:fs/promises";
+import {
+  chmodSync,
+  closeSync,
+  fchmodSync,
+  promises as fsp,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { errnoCode, ioError, StoreError } from "./errors.js";
@@ -24,7 +33,7 @@ export interface OpenFileStoreOptions {
 /** scrypt cost: N = 2^15, r = 8, p = 1 (needs 32 MiB; maxmem leaves headroom). */
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 
-const dirChecks = new Map<string, Promise<void>>();
+const checkedDirs = new Set<string>();
 const keyCache = new Map<string, Promise<Buffer>>();
 
 /**
@@ -43,8 +52,8 @@ const keyCache = new Map<string, Promise<Buffer>>();
 export async function openFileStore<T = unknown>(options: OpenFileStoreOptions): Promise<FileStore<T>> {
   const home = resolve(options.home);
   const storeDir = join(home, "store");
-  await privateDir(home, home !== resolve(homedir()));
-  await privateDir(storeDir, true);
+  privateDir(home, home !== resolve(homedir()));
+  privateDir(storeDir, true);
   markDirEnsured(storeDir);
   const key =
     options.passphrase === undefined ? await fileKey(home) : await passphraseKey(home, options.passphrase);
@@ -60,30 +69,29 @@ export function storeKeyFromEnv(env: Record<string, string | undefined> = proces
   return value === undefined || value === "" ? undefined : value;
 }
 
-/** Creates `dir` with mode 0700, or tightens an existing one we own; once per process. */
-function privateDir(dir: string, tightenExisting: boolean): Promise<void> {
-  let pending = dirChecks.get(dir);
-  if (pending === undefined) {
-    pending = ensurePrivateDir(dir, tightenExisting);
-    pending.catch(() => dirChecks.delete(dir));
-    dirChecks.set(dir, pending);
-  }
-  return pending;
+/**
+ * Creates `dir` with mode 0700, or tightens an existing one we own; once per process. Synchronous on purpose:
+ * a handful of metadata calls, once per process, cost less than their trips through the thread pool would.
+ */
+function privateDir(dir: string, tightenExisting: boolean): void {
+  if (checkedDirs.has(dir)) return;
+  ensurePrivateDir(dir, tightenExisting);
+  checkedDirs.add(dir);
 }
 
-async function ensurePrivateDir(dir: string, tightenExisting: boolean): Promise<void> {
+function ensurePrivateDir(dir: string, tightenExisting: boolean): void {
   try {
-    const created = await mkdir(dir, { recursive: true, mode: 0o700 });
+    const created = mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (created !== undefined) {
-      if (process.platform !== "win32") await chmod(dir, 0o700); // in case the umask stripped owner bits
+      if (process.platform !== "win32") chmodSync(dir, 0o700); // in case the umask stripped owner bits
       return;
     }
-    const st = await stat(dir);
+    const st = statSync(dir);
     if (!st.isDirectory()) {
       throw new StoreError("io", `The msint store path ${dir} exists but is not a directory.`, { file: dir });
     }
     const ownedByUs = typeof process.getuid === "function" && st.uid === process.getuid();
-    if (tightenExisting && ownedByUs && (st.mode & 0o777) !== 0o700) await chmod(dir, 0o700);
+    if (tightenExisting && ownedByUs && (st.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
   } catch (err) {
     if (err instanceof StoreError) throw err;
     throw ioError("Cannot create the msint store directory", dir, err);
@@ -129,7 +137,7 @@ function cached(id: string, make: () => Promise<Buffer>): Promise<Buffer> {
  */
 async function loadOrCreate(file: string, size: number, what: string): Promise<Buffer> {
   for (let attempt = 0; ; attempt++) {
-    const existing = await readKeyFile(file, size, what, attempt < 50);
+    const existing = readKeyFile(file, size, what, attempt < 50);
     if (existing === "retry") {
       await new Promise((r) => setTimeout(r, 10));
       continue;
@@ -142,7 +150,7 @@ async function loadOrCreate(file: string, size: number, what: string): Promise<B
     try {
       await writeNew(tmp, content);
       try {
-        await link(tmp, file);
+        await fsp.link(tmp, file);
       } catch (err) {
         const code = errnoCode(err);
         if (code === "EEXIST") continue; // somebody else won: read theirs
@@ -166,13 +174,13 @@ async function loadOrCreate(file: string, size: number, what: string): Promise<B
     } catch (err) {
       throw ioError(`Cannot create the ${what} file`, file, err);
     } finally {
-      await unlink(tmp).catch(() => undefined);
+      await fsp.unlink(tmp).catch(() => undefined);
     }
   }
 }
 
 async function writeNew(path: string, content: string): Promise<void> {
-  const handle = await open(path, "wx", 0o600);
+  const handle = await fsp.open(path, "wx", 0o600);
   try {
     await handle.writeFile(content);
     await handle.sync();
@@ -181,31 +189,42 @@ async function writeNew(path: string, content: string): Promise<void> {
   }
 }
 
-/** The decoded key file, undefined when missing, "retry" while it looks half-written (fallback path only). */
-async function readKeyFile(
+/**
+ * The decoded key file, undefined when missing, "retry" while it looks half-written (fallback path only).
+ * Synchronous, like the directory checks: one small file, once per process.
+ */
+function readKeyFile(
   file: string,
   size: number,
   what: string,
   mayRetry: boolean,
-): Promise<Buffer | undefined | "retry"> {
-  let handle: FileHandle;
+): Buffer | undefined | "retry" {
+  let fd: number;
   try {
-    handle = await open(file, "r");
+    fd = openSync(file, "r");
   } catch (err) {
     if (errnoCode(err) === "ENOENT") return undefined;
     throw ioError(`Cannot read the ${what} file`, file, err);
   }
   let text: string;
   try {
-    const st = await handle.stat();
+    const st = fstatSync(fd);
     if (process.platform !== "win32" && (st.mode & 0o177) !== 0) {
-      await handle.chmod(0o600).catch(() => undefined); // readable by others: tighten
+      try {
+        fchmodSync(fd, 0o600); // readable by others: tighten
+      } catch {
+        // Not ours to change: reading it is still fine.
+      }
     }
-    text = await handle.readFile("utf8");
+    text = readFileSync(fd, "utf8");
   } catch (err) {
     throw ioError(`Cannot read the ${what} file`, file, err);
   } finally {
-    await handle.close().catch(() => undefined);
+    try {
+      closeSync(fd);
+    } catch {
+      // Nothing was written through it.
+    }
   }
   const trimmed = text.trim();
   const value = Buffer.from(trimmed, "base64");

@@ -50,6 +50,8 @@ const SCOPES = ["openid", "profile", "offline_access", "User.Read.All", "Directo
 
 let emulator: RunningEmulator;
 let home: string;
+/** The executable's V8 code cache for these runs (scanned too: compiled code must hold no secret). */
+let codeCache: string;
 let passphraseHome: string;
 let certificate: SelfSignedCertificate;
 /** Every planted or issued secret, by label. */
@@ -87,6 +89,7 @@ beforeAll(async () => {
   ];
   emulator = await startEmulator({ port: 0, seed });
   home = await temporaryDir();
+  codeCache = await temporaryDir("msint-code-cache-");
   passphraseHome = await temporaryDir();
   for (const [label, value] of Object.entries(PLANTED)) secrets.set(label, value);
   secrets.set("privateKey", certificate.privateKeyPem);
@@ -102,6 +105,7 @@ afterAll(async () => {
 async function cli(label: string, args: string[], extra: Record<string, string> = {}): Promise<CliRun> {
   const result = await msint(args, {
     MSINT_HOME: home,
+    MSINT_CODE_CACHE: codeCache,
     IDENTITY_ENDPOINT: `${emulator.url}/msi/token`,
     IDENTITY_HEADER: emulator.identityHeader,
     ...extra,
@@ -415,6 +419,15 @@ describe("planted secrets", () => {
         const bytes = (await readFile(join(storeHome, "store", file))).toString("latin1");
         for (const hit of findSecrets(bytes, secrets)) hits.push(`${hit} in ${file}`);
       }
+    }
+    // Node 20 keeps one file per command family there, Node ≥ 22 its own tree of files.
+    const cacheFiles = (await readdir(codeCache, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name));
+    expect(cacheFiles.length).toBeGreaterThan(0);
+    for (const file of cacheFiles) {
+      const bytes = (await readFile(file)).toString("latin1");
+      for (const hit of findSecrets(bytes, secrets)) hits.push(`${hit} in the code cache ${file}`);
     }
     await recordCount("secrets: distinct secrets scanned for", secrets.size);
     await recordCount("secrets: msint invocations scanned", outputs.length / 2);

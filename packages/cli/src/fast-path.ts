@@ -1,0 +1,47 @@
+import type { RunOptions } from "./run-action.js";
+
+export interface FastRun {
+  command: string;
+  words: string[];
+  options: RunOptions;
+  debug: boolean;
+}
+
+/**
+ * Recognises the hot path, `msint [--debug] run <command> [args...] --instance NAME [--json] [--debug]`, without
+ * commander. Anything else (help, other options, a missing --instance) returns undefined and goes through
+ * commander, which prints the usual help and errors.
+ */
+export function parseFastRun(argv: readonly string[]): FastRun | undefined {
+  let index = 2;
+  let debug = false;
+  if (argv[index] === "--debug") {
+    debug = true;
+    index++;
+  }
+  if (argv[index] !== "run") return undefined;
+  const positional: string[] = [];
+  let instance: string | undefined;
+  let json = false;
+  for (let i = index + 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--instance") {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith("-")) return undefined;
+      instance = value;
+    } else if (arg.startsWith("--instance=")) {
+      instance = arg.slice("--instance=".length);
+    } else if (arg === "--json") {
+      json = true;
+    } else if (arg === "--debug") {
+      debug = true;
+    } else if (arg.startsWith("-")) {
+      return undefined;
+    } else {
+      positional.push(arg);
+    }
+  }
+  const [command, ...words] = positional;
+  if (!command || !instance) return undefined;
+  return { command, words, options: { instance, json }, debug };
+}

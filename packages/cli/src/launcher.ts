@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * The `msint` executable. It loads the CLI (cli.cjs, one CommonJS file) through a V8 code cache, so that a run
+ * does not parse and compile the same JavaScript again: on Node ≥ 22.1 with `module.enableCompileCache`, on
+ * Node 20 with `vm.Script` and its `cachedData`.
+ *
+ * The cache lives in `$MSINT_CODE_CACHE`, else `$XDG_CACHE_HOME/msint`, else `~/.cache/msint`, in a directory
+ * only the user can write (a cache that someone else could write is not used). `MSINT_CODE_CACHE=off` turns it
+ * off. A missing, stale or rejected cache only costs the compilation it would have saved.
+ */
+import { isAscii } from "node:buffer";
+import { createHash } from "node:crypto";
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { Script } from "node:vm";
+
+const BUNDLE = join(__dirname, "cli.cjs");
+
+/** The cache directory, created 0700 if missing; undefined when off or not safe to use. */
+function cacheDirectory(): string | undefined {
+  const setting = process.env["MSINT_CODE_CACHE"];
+  if (setting && /^(off|0|false|no)$/i.test(setting)) return undefined;
+  const xdg = process.env["XDG_CACHE_HOME"];
+  const directory = setting || (xdg ? join(xdg, "msint") : join(homedir(), ".cache", "msint"));
+  try {
+    let stats: Stats;
+    try {
+      stats = statSync(directory);
+    } catch {
+      mkdirSync(directory, { recursive: true, mode: 0o700 });
+      stats = statSync(directory);
+    }
+    const ownedByUs = typeof process.getuid !== "function" || stats.uid === process.getuid();
+    // Compiled code from a directory that others can write would run as ours: such a cache is not used.
+    return stats.isDirectory() && ownedByUs && (stats.mode & 0o022) === 0 ? directory : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which code a run compiles depends on its command: `run`, `instance`, `login`… each keep a cache of their own. */
+function commandFamily(argv: readonly string[]): string {
+  const word = argv.slice(2).find((arg) => !arg.startsWith("-"));
+  return word && /^[a-z][a-z-]{0,19}$/.test(word) ? word : "other";
+}
+
+/** Node 20: compile cli.cjs as a CommonJS module would be, with the V8 code cache of an earlier run. */
+function loadWithCachedData(directory: string): void {
+  const bytes = readFileSync(BUNDLE);
+  // esbuild writes ASCII: a one-byte string is a copy, where UTF-8 decoding would cost a few milliseconds.
+  const source = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
+  // V8 checks a cache's engine version and flags but only the length of the source: the file name carries a
+  // hash of the source, so a new build of the same length never runs stale code.
+  const digest = createHash("sha256")
+    .update(process.version)
+    .update(process.arch)
+    .update(bytes)
+    .digest("hex");
+  const cacheFile = join(directory, `cli-${digest.slice(0, 32)}-${commandFamily(process.argv)}.v8`);
+  let cachedData: Buffer | undefined;
+  try {
+    const fd = openSync(cacheFile, "r");
+    try {
+      const stats = fstatSync(fd);
+      if (typeof process.getuid !== "function" || stats.uid === process.getuid())
+        cachedData = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: BUNDLE,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  if (!cachedData || script.cachedDataRejected) {
+    // Written at exit, so that the cache also holds the functions this run compiled lazily.
+    process.once("exit", () => {
+      try {
+        const temporary = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
+        renameSync(temporary, cacheFile);
+      } catch {
+        // A cache that cannot be written is only a slower next start.
+      }
+    });
+  }
+  // The bundle runs as this module would: same directory, so the same require() resolution for its externals.
+  const wrapper = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: NodeJS.Module,
+    filename: string,
+    dirname: string,
+  ) => void;
+  wrapper.call(module.exports, module.exports, require, module, BUNDLE, __dirname);
+}
+
+const directory = cacheDirectory();
+if (directory && Number(process.versions.node.split(".")[0]) >= 22) {
+  // Node's own compile cache (module.enableCompileCache, Node ≥ 22.1) also covers the packages required later.
+  const { enableCompileCache } = require("node:module") as {
+    enableCompileCache?: (directory: string) => unknown;
+  };
+  enableCompileCache?.(directory);
+  require(BUNDLE);
+} else if (directory) {
+  loadWithCachedData(directory);
+} else {
+  require(BUNDLE);
+}

@@ -1,0 +1,19 @@
+import type { FastRun } from "./fast-path.js";
+import { describeError, processIo } from "./output.js";
+import { runAction } from "./run-action.js";
+import { registerSecrets } from "./secrets.js";
+
+/** Runs `msint run` parsed by parseFastRun: same output and exit codes as through commander. */
+export async function runFast({ command, words, options, debug }: FastRun): Promise<number> {
+  // What commander's preAction hook does for every command.
+  if (debug) process.env["MSINT_LOG"] = "debug";
+  try {
+    registerSecrets(undefined, undefined);
+    await runAction(processIo, command, words, options);
+    return 0;
+  } catch (error) {
+    const { message, exitCode } = describeError(error);
+    processIo.err(`Error: ${message}`);
+    return exitCode;
+  }
+}
