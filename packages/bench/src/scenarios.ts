@@ -358,8 +358,7 @@ export async function coldStart(context: BenchContext, config: BenchConfig): Pro
     for (const name of order) {
       const before = context.loginRequests();
       const result = await contenders[name]!();
-      if (name.startsWith("msint"))
-        msintLoginRequests += context.loginRequests() - before;
+      if (name.startsWith("msint")) msintLoginRequests += context.loginRequests() - before;
       if (round >= config.coldStart.warmup) samples[name]!.push(result.wallMs);
     }
   }
