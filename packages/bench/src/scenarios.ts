@@ -33,7 +33,7 @@ export const FULL_CONFIG: BenchConfig = {
   },
   concurrentCalls: 1000,
   processes: 8,
-  coldStart: { runs: 15, warmup: 2 },
+  coldStart: { runs: 25, warmup: 2 },
   firstTokenRuns: 5,
   throughput: { concurrency: 16, durationMs: 3000 },
 };
@@ -291,6 +291,8 @@ export interface ColdStartResult {
     identityImportOnly: number;
     msal: number;
   };
+  /** Median over the rounds of msint's wall divided by the `node -e 0` run next to it. */
+  pairedRatio: number;
   /** Fastest run of each command (least disturbed by other work on the machine). */
   minMs: Record<string, number>;
   /** Each median divided by `node -e 0`'s. */
@@ -353,8 +355,11 @@ export async function coldStart(context: BenchContext, config: BenchConfig): Pro
   let msintLoginRequests = 0;
   const rounds = config.coldStart.warmup + config.coldStart.runs;
   for (let round = 0; round < rounds; round++) {
-    // Rotate the order so that drift (page cache, CPU frequency) does not favour one contender.
-    const order = names.map((_, index) => names[(index + round) % names.length]!);
+    // `node -e 0` and msint run back to back, first one then the other, so that both see the same load of a
+    // shared machine; the others follow in a rotating order, so that drift does not favour one of them.
+    const pair = round % 2 === 0 ? ["node", "msint"] : ["msint", "node"];
+    const others = names.filter((name) => !pair.includes(name));
+    const order = [...pair, ...others.map((_, index) => others[(index + round) % others.length]!)];
     for (const name of order) {
       const before = context.loginRequests();
       const result = await contenders[name]!();
@@ -384,6 +389,7 @@ export async function coldStart(context: BenchContext, config: BenchConfig): Pro
       identityImportOnly: med("identityImportOnly") / node,
       msal: med("msal") / node,
     },
+    pairedRatio: median(samples["msint"]!.map((wall, index) => wall / samples["node"]![index]!)),
     minMs: Object.fromEntries(names.map((name) => [name, Math.min(...samples[name]!)])),
     msintLoginRequests,
     samples,
