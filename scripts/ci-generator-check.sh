@@ -29,7 +29,7 @@ pnpm turbo run build --filter=@msint/cli --filter=@msint/repo-tools --output-log
 node packages/repo-tools/dist/cli.js docs
 grep -q "^| CI Generated Users " docs/supported-flows.md || { echo "docs/supported-flows.md has no CI Generated Users row" >&2; exit 1; }
 node packages/repo-tools/dist/cli.js check-flows
-node packages/cli/dist/bin.js integrations --json > "$work/integrations.json"
+node packages/cli/dist/msint.cjs integrations --json > "$work/integrations.json"
 node -e '
   const rows = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const row = rows.find((entry) => entry.id === "ci-generated-users");

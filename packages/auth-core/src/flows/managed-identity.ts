@@ -23,6 +23,11 @@ export const SYSTEM_ASSIGNED = "SYSTEM_ASSIGNED";
 const DEFAULT_MAX_RETRIES = 3;
 /** Per attempt. IMDS answers in milliseconds when it exists; an unroutable 169.254.169.254 must not hang. */
 const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * Pauses before sending again after the endpoint broke a connection mid-answer (reset, truncated body): identity
+ * retries statuses only. A refused or unroutable connection is not retried: it means there is no endpoint here.
+ */
+const BROKEN_CONNECTION_RETRY_DELAYS_MS = [100, 400];
 
 /** Inputs of {@link createManagedIdentityStrategy}. */
 export interface ManagedIdentityOptions {
@@ -56,6 +61,8 @@ interface Exchange {
   status?: number;
   body?: string;
   thrown?: unknown;
+  /** Attempts of the last request that ended in a broken connection (then retried). */
+  brokenAttempts?: number;
 }
 
 function pipelineHeaders(initial: Record<string, string>): PipelineHeaders {
@@ -101,6 +108,7 @@ function identityHttpClient(own: CallScope): IdentityHttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const { transport, exchange } = currentCall.getStore() ?? own;
+      delete exchange.brokenAttempts;
       const headers: Record<string, string> = {};
       for (const [name, value] of request.headers) headers[name] = value;
       const body =
@@ -109,8 +117,8 @@ function identityHttpClient(own: CallScope): IdentityHttpClient {
           : request.body instanceof Uint8Array
             ? request.body
             : undefined;
-      try {
-        const response = await transport.request({
+      const send = () =>
+        transport.request({
           method: request.method as HttpMethod,
           url: request.url,
           headers,
@@ -119,6 +127,19 @@ function identityHttpClient(own: CallScope): IdentityHttpClient {
           ...(request.abortSignal ? { signal: request.abortSignal as AbortSignal } : {}),
           retry: false,
         });
+      try {
+        let response: Awaited<ReturnType<Transport["request"]>> | undefined;
+        for (let attempt = 0; response === undefined; attempt++) {
+          try {
+            response = await send();
+          } catch (error) {
+            const delay = BROKEN_CONNECTION_RETRY_DELAYS_MS[attempt];
+            const broken = error instanceof TransportError && error.kind === "connection_reset";
+            if (!broken || delay === undefined || request.abortSignal?.aborted) throw error;
+            exchange.brokenAttempts = attempt + 1;
+            await new Promise((resolve) => setTimeout(resolve, delay));
+          }
+        }
         exchange.status = response.status;
         exchange.body = response.body;
         delete exchange.thrown;
@@ -153,11 +174,28 @@ function describeFailure(
   error: unknown,
   resource: string,
 ): MsintError {
+  if (exchange.thrown instanceof TransportError && exchange.thrown.kind === "connection_reset") {
+    const attempts = (exchange.brokenAttempts ?? 0) + 1;
+    return new MsintError(
+      `Azure Managed Identities could not get a token: the managed identity endpoint closed the connection before a complete answer, ${attempts} ${attempts === 1 ? "time" : "times in a row"}. The endpoint exists but failed; try again, and if it persists check the health of the VM or app (or its Azure Arc agent).`,
+      { code: "managed_identity_failed", cause: exchange.thrown },
+    );
+  }
   if (exchange.thrown instanceof TransportError) {
     return new MsintError(`${UNAVAILABLE}\nDetails: ${exchange.thrown.message}`, {
       code: "managed_identity_unavailable",
       cause: exchange.thrown,
     });
+  }
+  if (
+    exchange.status !== undefined &&
+    exchange.status < 300 &&
+    !jsonObject(exchange.body ?? "")?.["access_token"]
+  ) {
+    return new MsintError(
+      `Azure Managed Identities could not get a token: the managed identity endpoint answered HTTP ${exchange.status} without a token (${summarizeText(exchange.body ?? "", 120) || "an empty body"}). Something other than the managed identity endpoint may be answering at its address (a proxy or a local service).`,
+      { code: "managed_identity_failed" },
+    );
   }
   if (exchange.status !== undefined && exchange.status >= 400) {
     const json = jsonObject(exchange.body ?? "");
@@ -257,6 +295,7 @@ export function createManagedIdentityStrategy(options: ManagedIdentityOptions = 
       delete exchange.status;
       delete exchange.body;
       delete exchange.thrown;
+      delete exchange.brokenAttempts;
       try {
         const app = await getCredential();
         const scope: CallScope = { transport: getTransport(), exchange };
