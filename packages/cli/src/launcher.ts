@@ -7,6 +7,8 @@
  * The cache lives in `$MSINT_CODE_CACHE`, else `$XDG_CACHE_HOME/msint`, else `~/.cache/msint`, in a directory
  * only the user can write (a cache that someone else could write is not used). `MSINT_CODE_CACHE=off` turns it
  * off. A missing, stale or rejected cache only costs the compilation it would have saved.
+ *
+ * Built as CommonJS only (tsup.config.ts), hence `require` and `__dirname`.
  */
 import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
@@ -43,7 +45,9 @@ function cacheDirectory(): string | undefined {
     }
     const ownedByUs = typeof process.getuid !== "function" || stats.uid === process.getuid();
     // Compiled code from a directory that others can write would run as ours: such a cache is not used.
-    return stats.isDirectory() && ownedByUs && (stats.mode & 0o022) === 0 ? directory : undefined;
+    // (Windows reports no group or other bits; its per-user directories are private by their ACLs.)
+    const privateMode = process.platform === "win32" || (stats.mode & 0o022) === 0;
+    return stats.isDirectory() && ownedByUs && privateMode ? directory : undefined;
   } catch {
     return undefined;
   }
