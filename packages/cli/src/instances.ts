@@ -1,4 +1,4 @@
-import { type ContextStore, parseCertificateCredential } from "@msint/auth-core";
+import { type ContextStore, parseCertificateCredential, StoreError } from "@msint/auth-core";
 import {
   AUTH_PARAMETERS,
   FLOW_NAMES,
@@ -196,11 +196,29 @@ function describeFlow(integration: Integration, document: InstanceDocument): str
   }
 }
 
-export async function listInstances(store: ContextStore<InstanceDocument>): Promise<string> {
+/** The instances as a table, and the store errors of those that could not be read (listed, marked so). */
+export interface InstanceListing {
+  table: string;
+  /** How many instances were read. */
+  readable: number;
+  unreadable: StoreError[];
+}
+
+export async function listInstances(store: ContextStore<InstanceDocument>): Promise<InstanceListing> {
   const names = await store.list();
   const rows: Record<string, unknown>[] = [];
+  const unreadable: StoreError[] = [];
   for (const name of names) {
-    const document = await store.read(name);
+    let document: InstanceDocument | undefined;
+    try {
+      document = await store.read(name);
+    } catch (error) {
+      // One damaged file must not hide the other instances: it is listed as such, and explained after.
+      if (!(error instanceof StoreError)) throw error;
+      unreadable.push(error);
+      rows.push({ Name: name, Integration: "(cannot be read)", Flow: "", "Azure Cloud": "" });
+      continue;
+    }
     if (!document) continue;
     const integration = await loadIntegration(document.integration);
     rows.push({
@@ -210,7 +228,11 @@ export async function listInstances(store: ContextStore<InstanceDocument>): Prom
       "Azure Cloud": document.params["azure_cloud"] ?? "Worldwide",
     });
   }
-  return tableToMarkdown("Instances", rows, ["Name", "Integration", "Flow", "Azure Cloud"]);
+  return {
+    table: tableToMarkdown("Instances", rows, ["Name", "Integration", "Flow", "Azure Cloud"]),
+    readable: rows.length - unreadable.length,
+    unreadable,
+  };
 }
 
 export async function showInstance(store: ContextStore<InstanceDocument>, name: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { StoreError } from "@msint/auth-core";
 import { flowTableWords, tableToMarkdown, UsageError } from "@msint/integration-kit";
 import { Command, CommanderError } from "commander";
 import {
@@ -95,7 +96,18 @@ export function buildProgram(io: Io): Command {
   instance
     .command("list")
     .description("List instances")
-    .action(async () => io.out(await listInstances(await openStore())));
+    .action(async () => {
+      const { table, readable, unreadable } = await listInstances(await openStore());
+      // Nothing readable (a changed store key, or the only instance damaged): the store's own message alone.
+      if (unreadable.length > 0 && readable === 0) throw unreadable[0];
+      io.out(table);
+      if (unreadable.length === 1) throw unreadable[0];
+      if (unreadable.length > 1)
+        throw new StoreError(
+          "tampered",
+          `${unreadable.length} instances cannot be read:\n${unreadable.map((error) => `- ${error.message}`).join("\n")}`,
+        );
+    });
   instance
     .command("show <name>")
     .description("Show an instance's parameters (secrets masked) and authentication state")

@@ -251,6 +251,31 @@ describe("tampering gives a clear error naming the instance, never a silent rese
     expect(text).toMatch(/"other".*cannot be decrypted/);
   });
 
+  it("instance list still lists the other instances, marks the damaged one and explains it", async () => {
+    const home = await copyHome(template);
+    expectOk(await msint(addArgs("other"), env(home)));
+    const file = join(home, "store", "graph.msint");
+    await flipByte(file, (length) => length >> 1);
+    const tampered = await readFile(file);
+    const run = await msint(["instance", "list"], env(home));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("|graph|(cannot be read)|||");
+    expect(run.stdout).toMatch(/\|other\|Microsoft Graph User\|/);
+    const lines = run.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Error: The stored state of "graph" .* cannot be decrypted/);
+    expect(lines[0]).toContain("msint instance remove graph");
+    expect((await readFile(file)).equals(tampered)).toBe(true);
+
+    // Two damaged files: one message naming both.
+    await flipByte(join(home, "store", "other.msint"), (length) => length - 1);
+    expectOk(await msint(addArgs("third"), env(home)));
+    const both = await msint(["instance", "list"], env(home));
+    expect(both.code).toBe(1);
+    expect(both.stdout).toMatch(/\|third\|Microsoft Graph User\|/);
+    expect(both.stderr).toMatch(/^Error: 2 instances cannot be read:\n- .*"graph".*\n- .*"other"/);
+  });
+
   it("a corrupt store.key is reported, not replaced", async () => {
     const home = await copyHome(template);
     await writeFile(join(home, "store.key"), "not a key\n", { mode: 0o600 });
