@@ -7,6 +7,11 @@ export interface ApiRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * How a successful answer is read: parsed as JSON (the default), or returned as text, as it came (XML services
+   * such as Azure Storage, file contents).
+   */
+  responseType?: "json" | "text";
 }
 
 /** How one request is authorized. */
@@ -27,6 +32,8 @@ export interface ApiClient {
   readonly baseUrl: string;
   request<T = unknown>(request: ApiRequest): Promise<T>;
   get<T = unknown>(path: string, query?: ApiRequest["query"]): Promise<T>;
+  /** GET whose answer is returned as text (`responseType: "text"`); "" for an empty answer. */
+  getText(path: string, query?: ApiRequest["query"], headers?: Record<string, string>): Promise<string>;
 }
 
 export interface ApiClientOptions {
@@ -67,7 +74,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const { fromCache } = authorization;
       const url = urlFor(apiRequest.path, apiRequest.query, authorization.query);
       const headers: Record<string, string> = {
-        accept: "application/json",
+        accept: apiRequest.responseType === "text" ? "*/*" : "application/json",
         ...options.headers,
         ...apiRequest.headers,
         ...authorization.headers,
@@ -93,6 +100,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (response.status >= 400) {
       throw translateApiError(response.status, response.body, { commandPrefix: options.commandPrefix });
     }
+    if (apiRequest.responseType === "text") return response.body as T;
     if (response.status === 204 || response.body.trim() === "") return undefined as T;
     try {
       return JSON.parse(response.body) as T;
@@ -107,5 +115,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     baseUrl: base.toString().replace(/\/$/, ""),
     request,
     get: (path, query) => request({ path, query }),
+    getText: (path, query, headers) =>
+      request<string>({ path, query, responseType: "text", ...(headers ? { headers } : {}) }),
   };
 }

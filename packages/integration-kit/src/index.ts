@@ -54,6 +54,7 @@ export {
   keyVault,
   kustoCluster,
   limitArgument,
+  listStorageEntries,
   logAnalytics,
   MICROSOFT_365_DEFENDER_AUDIENCE,
   MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER,
@@ -63,6 +64,7 @@ export {
   resourceGroupParameter,
   STORAGE_API_VERSION,
   STORAGE_AUDIENCE,
+  type StorageListing,
   type StorageService,
   storage,
   subscriptionIdParameter,
@@ -70,3 +72,4 @@ export {
 } from "./resources.js";
 export { type CommandResult, tableToMarkdown } from "./results.js";
 export { contextAccess, type InstanceDocument, type RunCommandOptions, runCommand } from "./runtime.js";
+export { parseXml, type XmlElement, XmlError, xmlChildren, xmlFind, xmlText } from "./xml.js";

@@ -1,4 +1,5 @@
 import {
+  ApiError,
   CLOUD_APPS_ENDPOINT_TYPES,
   type CloudEndpoints,
   DEFENDER_ENDPOINT_TYPES,
@@ -11,6 +12,7 @@ import type { ApiClient } from "./api-client.js";
 import { UsageError } from "./args.js";
 import type { CommandContext, ResolvedParams, ResourceDefinition } from "./manifest.js";
 import { type ParameterDefinition, validators } from "./parameters.js";
+import { parseXml, type XmlElement, xmlFind, xmlText } from "./xml.js";
 
 interface ScopeOptions {
   /** Application-permission scopes; default `[".default"]`. */
@@ -269,6 +271,58 @@ export function storage(service: StorageService): ResourceDefinition {
     headers: { "x-ms-version": STORAGE_API_VERSION },
     sharedAccessSignature: true,
   };
+}
+
+/** What {@link listStorageEntries} reads: one `comp=list` listing of the Blob, File or Queue service. */
+export interface StorageListing {
+  /** Path of the listing (`/` for the account's containers, shares or queues). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** The element holding the entries (`Containers`, `Blobs`, `Entries`, `Queues`, `Shares`). */
+  collection: string;
+  /** The entries' element names (`Container`; `Blob` and `BlobPrefix`; `File` and `Directory`…). */
+  entries: readonly string[];
+  /** At most this many entries. */
+  limit: number;
+}
+
+/** Page size cap of the storage services' `maxresults`. */
+const STORAGE_MAX_RESULTS = 5000;
+
+/**
+ * Reads an Azure Storage listing (XML `EnumerationResults`) page by page, following `NextMarker`, until `limit`
+ * entries or the last page. Returns the entries in order and the marker of the rest, if any.
+ */
+export async function listStorageEntries(
+  api: ApiClient,
+  listing: StorageListing,
+): Promise<{ entries: XmlElement[]; nextMarker?: string }> {
+  const entries: XmlElement[] = [];
+  let marker: string | undefined;
+  for (;;) {
+    const body = await api.getText(listing.path, {
+      ...listing.query,
+      comp: "list",
+      maxresults: Math.min(listing.limit - entries.length, STORAGE_MAX_RESULTS),
+      marker,
+    });
+    let root: XmlElement;
+    try {
+      root = parseXml(body);
+    } catch (error) {
+      throw new ApiError(
+        `The storage service answered a listing that is not XML (${error instanceof Error ? error.message : String(error)}): ${body.slice(0, 80).replace(/\s+/g, " ")}…`,
+      );
+    }
+    const collection = xmlFind(root, listing.collection);
+    for (const child of collection?.children ?? []) {
+      if (listing.entries.includes(child.name)) entries.push(child);
+    }
+    marker = xmlText(root, "NextMarker");
+    if (!marker) return { entries: entries.slice(0, listing.limit) };
+    if (entries.length >= listing.limit)
+      return { entries: entries.slice(0, listing.limit), nextMarker: marker };
+  }
 }
 
 /** Parameter "Cluster URL" of Azure Data Explorer. */

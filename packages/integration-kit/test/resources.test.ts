@@ -11,6 +11,7 @@ import {
   keyVault,
   kustoCluster,
   limitArgument,
+  listStorageEntries,
   logAnalytics,
   microsoft365Defender,
   office365Management,
@@ -19,6 +20,7 @@ import {
   STORAGE_API_VERSION,
   storage,
   subscriptionIdParameter,
+  xmlText,
 } from "../src/index.js";
 
 const worldwide = CLOUDS.com;
@@ -146,6 +148,13 @@ function context(
         requested.push(path);
         return queue.shift() as never;
       },
+      getText: async (path: string, query: Record<string, unknown> = {}) => {
+        const defined = Object.entries(query).filter(([, value]) => value !== undefined && value !== "");
+        requested.push(
+          `${path}?${new URLSearchParams(Object.fromEntries(defined.map(([key, value]) => [key, String(value)])))}`,
+        );
+        return queue.shift() as string;
+      },
     },
     requested,
   } as CommandContext & { requested: string[] };
@@ -192,5 +201,40 @@ describe("command helpers", () => {
       items: [1, 2],
       nextLink: "https://management.azure.com/page2",
     });
+  });
+});
+
+describe("listStorageEntries", () => {
+  const page = (names: string[], next?: string) =>
+    `<?xml version="1.0" encoding="utf-8"?><EnumerationResults><Queues>${names
+      .map((name) => `<Queue><Name>${name}</Name></Queue>`)
+      .join("")}</Queues><NextMarker>${next ?? ""}</NextMarker></EnumerationResults>`;
+
+  it("follows NextMarker until the limit, asking each page for what is still missing", async () => {
+    const ctx = context({}, {}, [page(["a", "b"], "/acct/c"), page(["c", "d"], "/acct/e"), page(["e"])]);
+    const { entries, nextMarker } = await listStorageEntries(ctx.api, {
+      path: "/",
+      collection: "Queues",
+      entries: ["Queue"],
+      limit: 3,
+      query: { prefix: "x" },
+    });
+    expect(entries.map((entry) => xmlText(entry, "Name"))).toEqual(["a", "b", "c"]);
+    expect(nextMarker).toBe("/acct/e");
+    expect((ctx as unknown as { requested: string[] }).requested).toEqual([
+      "/?prefix=x&comp=list&maxresults=3",
+      "/?prefix=x&comp=list&maxresults=1&marker=%2Facct%2Fc",
+    ]);
+  });
+
+  it("stops at the last page, and says so when a listing is not XML", async () => {
+    const ctx = context({}, {}, [page(["a"]), "<html>login</p>"]);
+    const listing = { path: "/", collection: "Queues", entries: ["Queue"], limit: 10 };
+    expect(await listStorageEntries(ctx.api, listing)).toEqual({
+      entries: [expect.objectContaining({ name: "Queue" })],
+    });
+    await expect(listStorageEntries(ctx.api, listing)).rejects.toThrow(
+      /storage service answered a listing that is not XML .*<html>login/,
+    );
   });
 });
