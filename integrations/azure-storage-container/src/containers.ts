@@ -1,4 +1,17 @@
-import { type CommandContext, type CommandResult, tableToMarkdown, UsageError } from "@msint/integration-kit";
+import {
+  type CommandContext,
+  type CommandResult,
+  limitArgument,
+  listStorageEntries,
+  moreEntriesNote,
+  tableToMarkdown,
+  textContentMarkdown,
+  UsageError,
+  xmlText,
+} from "@msint/integration-kit";
+
+/** The services' cap on one listing page, and so on `limit`. */
+const MAX_LIMIT = 5000;
 
 function containerName(context: CommandContext): string {
   const name = context.args["container_name"]!;
@@ -72,4 +85,83 @@ export async function deleteBlob(context: CommandContext): Promise<CommandResult
     headers: { "x-ms-delete-snapshots": "include" },
   });
   return { readable: `Blob ${context.args["blob_name"]} successfully deleted.` };
+}
+
+/** `azure-storage-container-list`: GET /?comp=list, following NextMarker up to `limit`. */
+export async function listContainers(context: CommandContext): Promise<CommandResult> {
+  const { entries, nextMarker } = await listStorageEntries(context.api, {
+    path: "/",
+    query: { prefix: context.args["prefix"] },
+    collection: "Containers",
+    entries: ["Container"],
+    limit: limitArgument(context, MAX_LIMIT),
+  });
+  const containers = entries.map((entry) => ({
+    name: xmlText(entry, "Name") ?? "",
+    Property: {
+      last_modified: xmlText(entry, "Properties", "Last-Modified"),
+      public_access: xmlText(entry, "Properties", "PublicAccess") ?? "none",
+      lease_state: xmlText(entry, "Properties", "LeaseState"),
+    },
+  }));
+  const rows = containers.map(({ name, Property }) => ({
+    Name: name,
+    "Last Modified": Property.last_modified,
+    "Public Access": Property.public_access,
+    "Lease State": Property.lease_state,
+  }));
+  return {
+    readable: `${tableToMarkdown("Containers", rows, ["Name", "Last Modified", "Public Access", "Lease State"])}${moreEntriesNote(nextMarker !== undefined, MAX_LIMIT)}`,
+    outputsPrefix: "AzureStorageContainer.Container",
+    outputsKeyField: "name",
+    outputs: containers,
+    raw: entries,
+  };
+}
+
+/** `azure-storage-container-blob-list`: GET /{container}?restype=container&comp=list, up to `limit`. */
+export async function listBlobs(context: CommandContext): Promise<CommandResult> {
+  const name = containerName(context);
+  const { entries, nextMarker } = await listStorageEntries(context.api, {
+    path: `/${name}`,
+    query: { restype: "container", prefix: context.args["prefix"] },
+    collection: "Blobs",
+    entries: ["Blob"],
+    limit: limitArgument(context, MAX_LIMIT),
+  });
+  const blobs = entries.map((entry) => ({
+    name: xmlText(entry, "Name") ?? "",
+    Property: {
+      content_length: Number(xmlText(entry, "Properties", "Content-Length") ?? "0"),
+      content_type: xmlText(entry, "Properties", "Content-Type"),
+      last_modified: xmlText(entry, "Properties", "Last-Modified"),
+      blob_type: xmlText(entry, "Properties", "BlobType"),
+    },
+  }));
+  const rows = blobs.map(({ name: blob, Property }) => ({
+    Name: blob,
+    Size: Property.content_length,
+    "Content Type": Property.content_type,
+    "Last Modified": Property.last_modified,
+  }));
+  return {
+    readable: `${tableToMarkdown(`Blobs of ${name}`, rows, ["Name", "Size", "Content Type", "Last Modified"])}${moreEntriesNote(nextMarker !== undefined, MAX_LIMIT)}`,
+    outputsPrefix: "AzureStorageContainer.Container",
+    outputsKeyField: "name",
+    outputs: { name, Blob: blobs },
+    raw: entries,
+  };
+}
+
+/** `azure-storage-container-blob-get`: GET /{container}/{blob}, the content as text. */
+export async function getBlob(context: CommandContext): Promise<CommandResult> {
+  const name = containerName(context);
+  const blob = context.args["blob_name"]!;
+  const content = await context.api.getText(blobPath(context));
+  return {
+    readable: textContentMarkdown(`Blob ${blob} of ${name}`, content),
+    outputsPrefix: "AzureStorageContainer.Container",
+    outputsKeyField: "name",
+    outputs: { name, Blob: { name: blob, content, size: Buffer.byteLength(content) } },
+  };
 }

@@ -1,5 +1,13 @@
 import { defineIntegration, storage } from "@msint/integration-kit";
-import { createBlob, createContainer, deleteBlob, deleteContainer } from "./containers.js";
+import {
+  createBlob,
+  createContainer,
+  deleteBlob,
+  deleteContainer,
+  getBlob,
+  listBlobs,
+  listContainers,
+} from "./containers.js";
 
 const containerName = {
   name: "container_name",
@@ -7,13 +15,23 @@ const containerName = {
   required: true,
 } as const;
 const blobName = { name: "blob_name", description: "The blob's name (path).", required: true } as const;
+const containerAndBlobOutputs = [
+  { path: "AzureStorageContainer.Container.name", type: "string", description: "The container's name." },
+  { path: "AzureStorageContainer.Container.Blob.name", type: "string", description: "The blob's name." },
+] as const;
+const prefix = { name: "prefix", description: "Only names that start with this." } as const;
+const limit = {
+  name: "limit",
+  description: "How many to list, at most (1-5000).",
+  defaultValue: "50",
+} as const;
 
 /** Azure Storage Container: blob containers and blobs of a storage account's Blob service. */
 export default defineIntegration({
   id: "azure-storage-container",
   displayName: "Azure Storage Container",
   commandPrefix: "azure-storage-container",
-  description: "Creates and deletes blob containers, and uploads and deletes blobs.",
+  description: "Lists, creates and deletes blob containers, and lists, reads, uploads and deletes blobs.",
   flows: {
     xsoarApp: false,
     clientCredentials: false,
@@ -25,6 +43,64 @@ export default defineIntegration({
   resource: storage("blob"),
   permissions: { application: ["Storage Blob Data Contributor (Azure RBAC role of the managed identity)"] },
   commands: {
+    "azure-storage-container-list": {
+      description: "Lists the storage account's containers.",
+      arguments: [prefix, limit],
+      outputs: [
+        {
+          path: "AzureStorageContainer.Container.name",
+          type: "string",
+          description: "The container's name.",
+        },
+        {
+          path: "AzureStorageContainer.Container.Property.last_modified",
+          type: "date",
+          description: "When the container last changed.",
+        },
+        {
+          path: "AzureStorageContainer.Container.Property.public_access",
+          type: "string",
+          description: "Anonymous read access: none, blob or container.",
+        },
+      ],
+      run: listContainers,
+    },
+    "azure-storage-container-blob-list": {
+      description: "Lists the blobs of a container.",
+      arguments: [containerName, prefix, limit],
+      outputs: [
+        ...containerAndBlobOutputs,
+        {
+          path: "AzureStorageContainer.Container.Blob.Property.content_length",
+          type: "number",
+          description: "The blob's size in bytes.",
+        },
+        {
+          path: "AzureStorageContainer.Container.Blob.Property.content_type",
+          type: "string",
+          description: "The blob's content type.",
+        },
+      ],
+      run: listBlobs,
+    },
+    "azure-storage-container-blob-get": {
+      description: "Reads a text blob.",
+      arguments: [containerName, blobName],
+      outputs: [
+        {
+          path: "AzureStorageContainer.Container.Blob.name",
+          type: "string",
+          description: "The blob's name.",
+        },
+        { path: "AzureStorageContainer.Container.Blob.content", type: "string", description: "Its content." },
+        {
+          path: "AzureStorageContainer.Container.Blob.size",
+          type: "number",
+          description: "Its size in bytes.",
+        },
+      ],
+      run: getBlob,
+    },
     "azure-storage-container-create": {
       description: "Creates a container.",
       arguments: [
@@ -61,18 +137,7 @@ export default defineIntegration({
           defaultValue: "text/plain; charset=utf-8",
         },
       ],
-      outputs: [
-        {
-          path: "AzureStorageContainer.Container.name",
-          type: "string",
-          description: "The container's name.",
-        },
-        {
-          path: "AzureStorageContainer.Container.Blob.name",
-          type: "string",
-          description: "The blob's name.",
-        },
-      ],
+      outputs: [...containerAndBlobOutputs],
       run: createBlob,
     },
     "azure-storage-container-blob-delete": {

@@ -1,5 +1,13 @@
 import { defineIntegration, storage } from "@msint/integration-kit";
-import { createDirectory, createShare, deleteDirectory, deleteShare } from "./shares.js";
+import {
+  createDirectory,
+  createShare,
+  deleteDirectory,
+  deleteShare,
+  getFile,
+  listContent,
+  listShares,
+} from "./shares.js";
 
 const shareName = { name: "share_name", description: "The share's name.", required: true } as const;
 const directoryPath = {
@@ -8,13 +16,20 @@ const directoryPath = {
   required: true,
 } as const;
 
+const prefix = { name: "prefix", description: "Only names that start with this." } as const;
+const limit = {
+  name: "limit",
+  description: "How many to list, at most (1-5000).",
+  defaultValue: "50",
+} as const;
+
 /** Azure Storage FileShare: file shares and directories of a storage account's File service (account SAS only). */
 export default defineIntegration({
   id: "azure-storage-fileshare",
   displayName: "Azure Storage FileShare",
   commandPrefix: "azure-storage-fileshare",
   description:
-    "Creates and deletes file shares and directories. Authenticates with an account SAS token only.",
+    "Lists, creates and deletes file shares and directories, and lists and reads files. Authenticates with an account SAS token only.",
   flows: {
     xsoarApp: false,
     clientCredentials: false,
@@ -25,6 +40,65 @@ export default defineIntegration({
   },
   resource: storage("file"),
   commands: {
+    "azure-storage-fileshare-list": {
+      description: "Lists the storage account's file shares.",
+      arguments: [prefix, limit],
+      outputs: [
+        { path: "AzureStorageFileShare.Share.Name", type: "string", description: "The share's name." },
+        { path: "AzureStorageFileShare.Share.QuotaGb", type: "number", description: "Its quota in GiB." },
+        {
+          path: "AzureStorageFileShare.Share.LastModified",
+          type: "date",
+          description: "When the share last changed.",
+        },
+      ],
+      run: listShares,
+    },
+    "azure-storage-fileshare-content-list": {
+      description: "Lists the files and directories of a directory (the share's root by default).",
+      arguments: [
+        shareName,
+        { name: "directory_path", description: "The directory's path in the share (default: its root)." },
+        prefix,
+        limit,
+      ],
+      outputs: [
+        { path: "AzureStorageFileShare.Share.Name", type: "string", description: "The share's name." },
+        {
+          path: "AzureStorageFileShare.Share.Content.File.Name",
+          type: "string",
+          description: "A file's name.",
+        },
+        {
+          path: "AzureStorageFileShare.Share.Content.File.Size",
+          type: "number",
+          description: "Its size in bytes.",
+        },
+        {
+          path: "AzureStorageFileShare.Share.Content.Directory.Name",
+          type: "string",
+          description: "A directory's name.",
+        },
+      ],
+      run: listContent,
+    },
+    "azure-storage-fileshare-file-get": {
+      description: "Reads a text file.",
+      arguments: [
+        shareName,
+        {
+          name: "file_path",
+          description: "The file's path in the share, e.g. reports/a.txt.",
+          required: true,
+        },
+      ],
+      outputs: [
+        { path: "AzureStorageFileShare.Share.File.Path", type: "string", description: "The file's path." },
+        { path: "AzureStorageFileShare.Share.File.Content", type: "string", description: "Its content." },
+        { path: "AzureStorageFileShare.Share.File.Size", type: "number", description: "Its size in bytes." },
+      ],
+      run: getFile,
+    },
     "azure-storage-fileshare-create": {
       description: "Creates a file share.",
       arguments: [shareName, { name: "quota_gb", description: "The share's quota in GiB (1-102400)." }],

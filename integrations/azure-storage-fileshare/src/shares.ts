@@ -1,4 +1,27 @@
-import { type CommandContext, type CommandResult, UsageError } from "@msint/integration-kit";
+import {
+  type CommandContext,
+  type CommandResult,
+  limitArgument,
+  listStorageEntries,
+  moreEntriesNote,
+  tableToMarkdown,
+  textContentMarkdown,
+  UsageError,
+  xmlText,
+} from "@msint/integration-kit";
+
+/** The service's cap on one listing page, and so on `limit`. */
+const MAX_LIMIT = 5000;
+
+/** `a/b c/` → `a/b%20c`, for a path inside a share; "" for the share's root. */
+function sharePath(raw: string | undefined): string {
+  return (raw ?? "")
+    .replace(/^\/+|\/+$/g, "")
+    .split("/")
+    .filter(Boolean)
+    .map(encodeURIComponent)
+    .join("/");
+}
 
 function shareName(context: CommandContext): string {
   const name = context.args["share_name"]!;
@@ -79,4 +102,84 @@ export async function deleteDirectory(context: CommandContext): Promise<CommandR
     query: { restype: "directory" },
   });
   return { readable: `Directory ${context.args["directory_path"]} successfully deleted.` };
+}
+
+/** `azure-storage-fileshare-list`: GET /?comp=list, following NextMarker up to `limit`. */
+export async function listShares(context: CommandContext): Promise<CommandResult> {
+  const { entries, nextMarker } = await listStorageEntries(context.api, {
+    path: "/",
+    query: { prefix: context.args["prefix"] },
+    collection: "Shares",
+    entries: ["Share"],
+    limit: limitArgument(context, MAX_LIMIT),
+  });
+  const shares = entries.map((entry) => ({
+    Name: xmlText(entry, "Name") ?? "",
+    LastModified: xmlText(entry, "Properties", "Last-Modified"),
+    QuotaGb: Number(xmlText(entry, "Properties", "Quota") ?? "0") || undefined,
+  }));
+  const rows = shares.map((share) => ({
+    Name: share.Name,
+    "Quota (GiB)": share.QuotaGb,
+    "Last Modified": share.LastModified,
+  }));
+  return {
+    readable: `${tableToMarkdown("File shares", rows, ["Name", "Quota (GiB)", "Last Modified"])}${moreEntriesNote(nextMarker !== undefined, MAX_LIMIT)}`,
+    outputsPrefix: "AzureStorageFileShare.Share",
+    outputsKeyField: "Name",
+    outputs: shares,
+    raw: entries,
+  };
+}
+
+/** `azure-storage-fileshare-content-list`: GET /{share}/{directory}?restype=directory&comp=list. */
+export async function listContent(context: CommandContext): Promise<CommandResult> {
+  const share = shareName(context);
+  const directory = sharePath(context.args["directory_path"]);
+  const { entries, nextMarker } = await listStorageEntries(context.api, {
+    path: directory ? `/${share}/${directory}` : `/${share}`,
+    query: { restype: "directory", prefix: context.args["prefix"] },
+    collection: "Entries",
+    entries: ["File", "Directory"],
+    limit: limitArgument(context, MAX_LIMIT),
+  });
+  const content = entries.map((entry) => ({
+    Name: xmlText(entry, "Name") ?? "",
+    Type: entry.name === "Directory" ? "Directory" : "File",
+    Size: entry.name === "File" ? Number(xmlText(entry, "Properties", "Content-Length") ?? "0") : undefined,
+  }));
+  const where = directory ? `${share}/${decodeURIComponent(directory)}` : share;
+  return {
+    readable: `${tableToMarkdown(`Content of ${where}`, content, ["Name", "Type", "Size"])}${moreEntriesNote(nextMarker !== undefined, MAX_LIMIT)}`,
+    outputsPrefix: "AzureStorageFileShare.Share",
+    outputsKeyField: "Name",
+    outputs: {
+      Name: share,
+      Content: { Path: directory ? decodeURIComponent(directory) : "", ...splitContent(content) },
+    },
+    raw: entries,
+  };
+}
+
+function splitContent(content: Array<{ Name: string; Type: string; Size: number | undefined }>) {
+  return {
+    File: content.filter(({ Type }) => Type === "File").map(({ Name, Size }) => ({ Name, Size })),
+    Directory: content.filter(({ Type }) => Type === "Directory").map(({ Name }) => ({ Name })),
+  };
+}
+
+/** `azure-storage-fileshare-file-get`: GET /{share}/{path}, the content as text. */
+export async function getFile(context: CommandContext): Promise<CommandResult> {
+  const share = shareName(context);
+  const path = sharePath(context.args["file_path"]);
+  if (!path)
+    throw new UsageError("file_path is empty: give the file's path in the share, e.g. reports/a.txt.");
+  const content = await context.api.getText(`/${share}/${path}`);
+  const file = decodeURIComponent(path);
+  return {
+    readable: textContentMarkdown(`File ${file} of ${share}`, content),
+    outputsPrefix: "AzureStorageFileShare.Share",
+    outputsKeyField: "Name",
+    outputs: { Name: share, File: { Path: file, Content: content, Size: Buffer.byteLength(content) } },
+  };
 }

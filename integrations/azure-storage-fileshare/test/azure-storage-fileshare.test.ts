@@ -11,10 +11,38 @@ function fileService(call: ApiCall): FakeResponse {
       body: '<?xml version="1.0"?><Error><Code>AuthenticationFailed</Code><Message>Signature did not match.</Message></Error>',
     };
   }
+  if (call.method === "GET") return readService(call);
   if (call.method === "PUT") return { status: 201 };
   if (call.method === "DELETE") return { status: 202 };
   return { status: 404 };
 }
+
+const XML = { "content-type": "application/xml" };
+
+/** The File service's listings and reads, as it answers them. */
+function readService(call: ApiCall): FakeResponse {
+  if (call.path === "/" && call.query["comp"] === "list") {
+    return {
+      status: 200,
+      headers: XML,
+      body: `<?xml version="1.0" encoding="utf-8"?><EnumerationResults ServiceEndpoint="https://socstorage.file.core.windows.net/"><Shares><Share><Name>evidence</Name><Properties><Last-Modified>Wed, 25 Nov 2026 10:00:00 GMT</Last-Modified><Etag>"0x8DC"</Etag><Quota>100</Quota></Properties></Share><Share><Name>reports</Name><Properties><Last-Modified>Tue, 24 Nov 2026 08:00:00 GMT</Last-Modified><Quota>5120</Quota></Properties></Share></Shares><NextMarker /></EnumerationResults>`,
+    };
+  }
+  if (call.query["restype"] === "directory" && call.query["comp"] === "list") {
+    if (call.path !== "/evidence" && call.path !== "/evidence/case 42")
+      return { status: 404, headers: XML, body: NOT_FOUND };
+    return {
+      status: 200,
+      headers: XML,
+      body: `<?xml version="1.0" encoding="utf-8"?><EnumerationResults ServiceEndpoint="https://socstorage.file.core.windows.net/" ShareName="evidence" DirectoryPath="${call.path.slice("/evidence/".length)}"><Entries><File><Name>mail.eml</Name><Properties><Content-Length>2048</Content-Length></Properties></File><Directory><Name>attachments</Name><Properties /></Directory></Entries><NextMarker /></EnumerationResults>`,
+    };
+  }
+  if (call.path === "/evidence/case 42/mail.eml") return { status: 200, body: "From: a@b\r\n\r\nhi" };
+  return { status: 404, headers: XML, body: NOT_FOUND };
+}
+
+const NOT_FOUND =
+  '<?xml version="1.0" encoding="utf-8"?><Error><Code>ResourceNotFound</Code><Message>The specified resource does not exist.</Message></Error>';
 
 const harness = fakeServiceHarness(integration, {
   params: { account_name: "socstorage", sas_token: SAS },
@@ -95,6 +123,64 @@ describe("shares and directories", () => {
       query: { restype: "share" },
     });
     expect(harness.lastCall().headers["x-ms-delete-snapshots"]).toBe("include");
+  });
+});
+
+describe("listings and reads (XML)", () => {
+  it("azure-storage-fileshare-list lists the shares with their quota", async () => {
+    const result = await harness.run("azure-storage-fileshare-list", {});
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      host: "socstorage.file.core.windows.net",
+      path: "/",
+      query: { comp: "list", maxresults: "50", sig: "c2lnbmF0dXJl" },
+    });
+    expect(result.outputs).toEqual([
+      { Name: "evidence", LastModified: "Wed, 25 Nov 2026 10:00:00 GMT", QuotaGb: 100 },
+      { Name: "reports", LastModified: "Tue, 24 Nov 2026 08:00:00 GMT", QuotaGb: 5120 },
+    ]);
+    expect(result.readable).toContain("|reports|5120|Tue, 24 Nov 2026 08:00:00 GMT|");
+  });
+
+  it("azure-storage-fileshare-content-list lists a directory, or the share's root", async () => {
+    const result = await harness.run("azure-storage-fileshare-content-list", {
+      share_name: "evidence",
+      directory_path: "/case 42/",
+    });
+    expect(harness.lastCall().url.pathname).toBe("/evidence/case%2042");
+    expect(harness.lastCall().query).toMatchObject({ restype: "directory", comp: "list" });
+    expect(result.outputs).toEqual({
+      Name: "evidence",
+      Content: {
+        Path: "case 42",
+        File: [{ Name: "mail.eml", Size: 2048 }],
+        Directory: [{ Name: "attachments" }],
+      },
+    });
+    expect(result.readable).toContain("### Content of evidence/case 42");
+    expect(result.readable).toContain("|attachments|Directory||");
+
+    await harness.run("azure-storage-fileshare-content-list", { share_name: "evidence" });
+    expect(harness.lastCall().path).toBe("/evidence");
+  });
+
+  it("azure-storage-fileshare-file-get returns the content; a missing file is the service's message", async () => {
+    const result = await harness.run("azure-storage-fileshare-file-get", {
+      share_name: "evidence",
+      file_path: "case 42/mail.eml",
+    });
+    expect(harness.lastCall().url.pathname).toBe("/evidence/case%2042/mail.eml");
+    expect(result.outputs).toEqual({
+      Name: "evidence",
+      File: { Path: "case 42/mail.eml", Content: "From: a@b\r\n\r\nhi", Size: 15 },
+    });
+    expect(result.readable).toContain("### File case 42/mail.eml of evidence (15 bytes)");
+    await expect(
+      harness.run("azure-storage-fileshare-file-get", { share_name: "evidence", file_path: "nope.txt" }),
+    ).rejects.toThrow(/ResourceNotFound|does not exist/);
+    await expect(
+      harness.run("azure-storage-fileshare-file-get", { share_name: "evidence", file_path: "/" }),
+    ).rejects.toThrow("file_path is empty");
   });
 });
 

@@ -1,14 +1,41 @@
 import { defineIntegration, storage } from "@msint/integration-kit";
-import { clearMessages, createQueue, deleteQueue, setQueueMetadata } from "./queues.js";
+import {
+  clearMessages,
+  createMessage,
+  createQueue,
+  deleteQueue,
+  getMessages,
+  listQueues,
+  peekMessages,
+  setQueueMetadata,
+} from "./queues.js";
 
 const queueName = { name: "queue_name", description: "The queue's name.", required: true } as const;
+const messageNumber = {
+  name: "message_number",
+  description: "How many messages to read (1-32).",
+  defaultValue: "1",
+} as const;
+const messageOutputs = [
+  { path: "AzureStorageQueue.Queue.name", type: "string", description: "The queue's name." },
+  { path: "AzureStorageQueue.Queue.Message.MessageId", type: "string", description: "The message's ID." },
+  { path: "AzureStorageQueue.Queue.Message.MessageText", type: "string", description: "Its text." },
+  { path: "AzureStorageQueue.Queue.Message.InsertionTime", type: "date", description: "When it was added." },
+  { path: "AzureStorageQueue.Queue.Message.ExpirationTime", type: "date", description: "When it expires." },
+  {
+    path: "AzureStorageQueue.Queue.Message.DequeueCount",
+    type: "number",
+    description: "How many times it was read.",
+  },
+] as const;
 
 /** Azure Storage Queue: queues of a storage account's Queue service. */
 export default defineIntegration({
   id: "azure-storage-queue",
   displayName: "Azure Storage Queue",
   commandPrefix: "azure-storage-queue",
-  description: "Creates and deletes queues, sets their metadata and clears their messages.",
+  description:
+    "Lists, creates and deletes queues, sets their metadata, and adds, reads and clears their messages.",
   flows: {
     xsoarApp: false,
     clientCredentials: false,
@@ -20,6 +47,62 @@ export default defineIntegration({
   resource: storage("queue"),
   permissions: { application: ["Storage Queue Data Contributor (Azure RBAC role of the managed identity)"] },
   commands: {
+    "azure-storage-queue-list": {
+      description: "Lists the storage account's queues.",
+      arguments: [
+        { name: "prefix", description: "Only names that start with this." },
+        { name: "limit", description: "How many to list, at most (1-5000).", defaultValue: "50" },
+      ],
+      outputs: [{ path: "AzureStorageQueue.Queue.name", type: "string", description: "The queue's name." }],
+      run: listQueues,
+    },
+    "azure-storage-queue-message-create": {
+      description: "Adds a message to a queue.",
+      arguments: [
+        queueName,
+        { name: "message_content", description: "The message's text.", required: true },
+        {
+          name: "base64_encoding",
+          description: "Send the text base64-encoded (what most queue readers expect).",
+          predefined: ["true", "false"],
+          defaultValue: "false",
+        },
+        {
+          name: "visibility_time_out",
+          description: "Seconds before the message becomes visible (0-604800).",
+        },
+        { name: "expiration_time", description: "Seconds the message lives (1-604800; default 7 days)." },
+      ],
+      outputs: [...messageOutputs],
+      run: createMessage,
+    },
+    "azure-storage-queue-message-peek": {
+      description: "Reads messages from the front of a queue without hiding them from other readers.",
+      arguments: [queueName, messageNumber],
+      outputs: [...messageOutputs],
+      run: peekMessages,
+    },
+    "azure-storage-queue-message-get": {
+      description:
+        "Reads messages from the front of a queue and hides them from other readers for visibility_time_out seconds.",
+      arguments: [
+        queueName,
+        messageNumber,
+        {
+          name: "visibility_time_out",
+          description: "Seconds the messages stay hidden (1-604800, default 30).",
+        },
+      ],
+      outputs: [
+        ...messageOutputs,
+        {
+          path: "AzureStorageQueue.Queue.Message.PopReceipt",
+          type: "string",
+          description: "The receipt that deletes or updates the message.",
+        },
+      ],
+      run: getMessages,
+    },
     "azure-storage-queue-create": {
       description: "Creates a queue.",
       arguments: [

@@ -67,9 +67,10 @@ export {
   type StorageListing,
   type StorageService,
   storage,
+  storageXml,
   subscriptionIdParameter,
   workspaceNameParameter,
 } from "./resources.js";
-export { type CommandResult, tableToMarkdown } from "./results.js";
+export { type CommandResult, moreEntriesNote, tableToMarkdown, textContentMarkdown } from "./results.js";
 export { contextAccess, type InstanceDocument, type RunCommandOptions, runCommand } from "./runtime.js";
-export { parseXml, type XmlElement, XmlError, xmlChildren, xmlFind, xmlText } from "./xml.js";
+export { parseXml, type XmlElement, XmlError, xmlChildren, xmlEscape, xmlFind, xmlText } from "./xml.js";

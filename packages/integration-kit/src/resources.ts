@@ -286,6 +286,17 @@ export interface StorageListing {
   limit: number;
 }
 
+/** The root element of a storage service's XML answer; an ApiError saying what came instead. */
+export function storageXml(body: string): XmlElement {
+  try {
+    return parseXml(body);
+  } catch (error) {
+    throw new ApiError(
+      `The storage service answered with a body that is not XML (${error instanceof Error ? error.message : String(error)}): ${body.slice(0, 80).replace(/\s+/g, " ")}…`,
+    );
+  }
+}
+
 /** Page size cap of the storage services' `maxresults`. */
 const STORAGE_MAX_RESULTS = 5000;
 
@@ -306,14 +317,7 @@ export async function listStorageEntries(
       maxresults: Math.min(listing.limit - entries.length, STORAGE_MAX_RESULTS),
       marker,
     });
-    let root: XmlElement;
-    try {
-      root = parseXml(body);
-    } catch (error) {
-      throw new ApiError(
-        `The storage service answered a listing that is not XML (${error instanceof Error ? error.message : String(error)}): ${body.slice(0, 80).replace(/\s+/g, " ")}…`,
-      );
-    }
+    const root = storageXml(body);
     const collection = xmlFind(root, listing.collection);
     for (const child of collection?.children ?? []) {
       if (listing.entries.includes(child.name)) entries.push(child);

@@ -48,3 +48,21 @@ export function tableToMarkdown(
   }
   return `${lines.join("\n")}\n`;
 }
+
+/**
+ * Markdown for a text file's content: a heading with its size in bytes, then the text in a fence, cut after
+ * `shownChars` characters (the command's outputs keep all of it).
+ */
+export function textContentMarkdown(title: string, content: string, shownChars = 4000): string {
+  const shown =
+    content.length > shownChars
+      ? `${content.slice(0, shownChars)}\n… (${content.length - shownChars} more characters: use --json for all of it)`
+      : content;
+  const fence = content.includes("```") ? "~~~~" : "```";
+  return `### ${title} (${Buffer.byteLength(content)} bytes)\n\n${fence}\n${shown}\n${fence}\n`;
+}
+
+/** The line after a listing that stopped at its `limit` while there was more. */
+export function moreEntriesNote(more: boolean, maxLimit: number): string {
+  return more ? `\nThere are more: raise limit (at most ${maxLimit}) or narrow prefix.\n` : "";
+}

@@ -130,3 +130,11 @@ export function xmlText(element: XmlElement | undefined, ...path: string[]): str
   const text = xmlFind(element, ...path)?.text.trim();
   return text === undefined || text === "" ? undefined : text;
 }
+
+/** Text made safe inside an XML element or a double-quoted attribute. */
+export function xmlEscape(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (char) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" }[char]};`,
+  );
+}

@@ -234,7 +234,7 @@ describe("listStorageEntries", () => {
       entries: [expect.objectContaining({ name: "Queue" })],
     });
     await expect(listStorageEntries(ctx.api, listing)).rejects.toThrow(
-      /storage service answered a listing that is not XML .*<html>login/,
+      /storage service answered with a body that is not XML .*<html>login/,
     );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tableToMarkdown } from "../src/results.js";
+import { moreEntriesNote, tableToMarkdown, textContentMarkdown } from "../src/results.js";
 
 describe("tableToMarkdown", () => {
   it("renders a heading, the columns in order and escaped cells", () => {
@@ -17,5 +17,19 @@ describe("tableToMarkdown", () => {
   });
   it("honours the given headers", () => {
     expect(tableToMarkdown("T", { b: 2, a: 1 }, ["a", "b"])).toBe("### T\n|a|b|\n|---|---|\n|1|2|\n");
+  });
+});
+
+describe("textContentMarkdown and moreEntriesNote", () => {
+  it("fences the text with its size, and cuts it after shownChars", () => {
+    expect(textContentMarkdown("Blob a.txt", "héllo")).toBe("### Blob a.txt (6 bytes)\n\n```\nhéllo\n```\n");
+    const long = textContentMarkdown("f", "x".repeat(10), 4);
+    expect(long).toContain("xxxx\n… (6 more characters: use --json for all of it)");
+    expect(textContentMarkdown("f", "a ``` b")).toContain("~~~~\na ``` b\n~~~~");
+  });
+
+  it("says there are more only when there are", () => {
+    expect(moreEntriesNote(false, 5000)).toBe("");
+    expect(moreEntriesNote(true, 5000)).toContain("raise limit (at most 5000)");
   });
 });

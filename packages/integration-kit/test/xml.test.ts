@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseXml, XmlError, xmlChildren, xmlFind, xmlText } from "../src/xml.js";
+import { parseXml, XmlError, xmlChildren, xmlEscape, xmlFind, xmlText } from "../src/xml.js";
 
 const CONTAINERS = `\uFEFF<?xml version="1.0" encoding="utf-8"?>
 <EnumerationResults ServiceEndpoint="https://socstorage.blob.core.windows.net/">
@@ -60,5 +60,13 @@ describe("parseXml", () => {
   ])("refuses %j", (source, message) => {
     expect(() => parseXml(source)).toThrow(XmlError);
     expect(() => parseXml(source)).toThrow(message);
+  });
+});
+
+describe("xmlEscape", () => {
+  it("round-trips any text through an element", () => {
+    for (const text of ["a & b <c> \"d\" 'e'", "&amp; is already escaped", "plain", "😀 ]]> </x>"]) {
+      expect(xmlText(parseXml(`<m><t>${xmlEscape(text)}</t></m>`), "t")).toBe(text.trim());
+    }
   });
 });
