@@ -122,10 +122,18 @@ describe("alerts, activities and files", () => {
     expect(result.readable).toBe("1 alerts were closed as true positive.");
   });
 
-  it("a US GCC-High endpoint type needs the US GCC-High Azure Cloud", async () => {
+  it("a US GCC-High endpoint type signs in at login.microsoftonline.us, unless Azure Cloud says otherwise", async () => {
+    await harness.run("microsoft-cas-alerts-list", {}, { endpoint_type: "US GCC-High" });
+    expect(harness.emulator.tokenRequests().at(-1)?.headers["x-forwarded-host"]).toBe(
+      "login.microsoftonline.us",
+    );
     await expect(
-      harness.run("microsoft-cas-alerts-list", {}, { endpoint_type: "US GCC-High" }),
-    ).rejects.toThrow("Set Azure Cloud");
+      harness.run(
+        "microsoft-cas-alerts-list",
+        {},
+        { endpoint_type: "US GCC-High", azure_cloud: "Worldwide" },
+      ),
+    ).rejects.toThrow("Leave Azure Cloud empty");
   });
 });
 

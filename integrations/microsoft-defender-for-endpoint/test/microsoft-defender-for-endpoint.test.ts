@@ -133,9 +133,47 @@ describe("machines, alerts, isolation and hunting", () => {
     expect(harness.emulator.tokenRequests().at(-1)?.scope).toBe(
       "https://securitycenter.onmicrosoft.us/windowsatpservice/.default",
     );
+    expect(harness.emulator.tokenRequests().at(-1)?.headers["x-forwarded-host"]).toBe(
+      "login.microsoftonline.us",
+    );
+  });
+
+  it("the Endpoint Type alone chooses the cloud; an Azure Cloud that contradicts it is refused", async () => {
+    for (const [type, login, api, service] of [
+      [
+        "US GCC-High",
+        "login.microsoftonline.us",
+        "api-gov.securitycenter.microsoft.us",
+        "securitycenter.onmicrosoft.us",
+      ],
+      [
+        "DoD",
+        "login.microsoftonline.us",
+        "api-gov.securitycenter.microsoft.us",
+        "securitycenter.onmicrosoft.us",
+      ],
+      [
+        "US GCC",
+        "login.microsoftonline.com",
+        "api-gcc.securitycenter.microsoft.us",
+        "securitycenter.onmicrosoft.com",
+      ],
+    ] as const) {
+      await harness.run("microsoft-atp-list-alerts", {}, { endpoint_type: type });
+      expect(harness.lastCall().host, type).toBe(api);
+      const token = harness.emulator.tokenRequests().at(-1);
+      expect(token?.headers["x-forwarded-host"], type).toBe(login);
+      expect(token?.scope, type).toBe(`https://${service}/windowsatpservice/.default`);
+    }
     await expect(
-      harness.run("microsoft-atp-list-alerts", {}, { endpoint_type: "US GCC-High" }),
-    ).rejects.toThrow("Set Azure Cloud");
+      harness.run(
+        "microsoft-atp-list-alerts",
+        {},
+        { endpoint_type: "US GCC-High", azure_cloud: "Worldwide" },
+      ),
+    ).rejects.toThrow(
+      "Endpoint Type US GCC-High signs in at https://login.microsoftonline.us, but Azure Cloud Worldwide signs in at https://login.microsoftonline.com. Leave Azure Cloud empty",
+    );
   });
 
   it("microsoft-atp-isolate-machine and microsoft-atp-advanced-hunting", async () => {

@@ -5,6 +5,7 @@ import {
   type InstanceDocument,
   type Integration,
   type ParameterValues,
+  resolveEndpoints,
   resolveParameterValues,
   selectFlow,
   tableToMarkdown,
@@ -187,12 +188,37 @@ export async function requireInstance(
   return document;
 }
 
+/**
+ * The instance's parameters as far as a listing needs them: `env:` references resolved from this environment,
+ * and those whose variable is not set here left out (they are secrets, which neither the flow nor the cloud
+ * depends on).
+ */
+function describableParams(integration: Integration, document: InstanceDocument) {
+  try {
+    return resolveParameterValues(integration.parameters, document.params, process.env);
+  } catch {
+    const stored = Object.entries(document.params).filter(
+      ([, value]) => !(typeof value === "string" && value.startsWith("env:")),
+    );
+    return resolveParameterValues(integration.parameters, Object.fromEntries(stored), {});
+  }
+}
+
 function describeFlow(integration: Integration, document: InstanceDocument): string {
   try {
-    const params = resolveParameterValues(integration.parameters, document.params, {});
-    return FLOW_NAMES[selectFlow(integration.manifest, params).flow];
+    return FLOW_NAMES[selectFlow(integration.manifest, describableParams(integration, document)).flow];
   } catch {
     return "(incomplete)";
+  }
+}
+
+/** The instance's cloud: Azure Cloud, or what the integration's own parameters choose (Defender's Endpoint Type). */
+function describeCloud(integration: Integration, document: InstanceDocument): string {
+  try {
+    return resolveEndpoints(integration.manifest, describableParams(integration, document)).cloud.displayName;
+  } catch {
+    const given = document.params["azure_cloud"];
+    return typeof given === "string" && given !== "" ? given : "Worldwide";
   }
 }
 
@@ -225,7 +251,9 @@ export async function listInstances(store: ContextStore<InstanceDocument>): Prom
       Name: name,
       Integration: integration?.manifest.displayName ?? document.integration,
       Flow: integration ? describeFlow(integration, document) : "",
-      "Azure Cloud": document.params["azure_cloud"] ?? "Worldwide",
+      "Azure Cloud": integration
+        ? describeCloud(integration, document)
+        : (document.params["azure_cloud"] ?? ""),
     });
   }
   return {

@@ -215,6 +215,37 @@ describe("msint usage and instance errors", () => {
     expect((await runCli(["instance", "show", "graph"], env())).code).toBe(2);
   });
 
+  it("lists the flow and cloud of instances whose secret is an unset env: reference, Defender's from its Endpoint Type", async () => {
+    await addGraphInstance("graph");
+    const defender = await runCli(
+      [
+        "instance",
+        "add",
+        "mde-high",
+        "--integration",
+        "microsoft-defender-for-endpoint",
+        "--param",
+        "self_deployed=true",
+        "--param",
+        `tenant_id=${DEMO_TENANT_ID}`,
+        "--param",
+        `auth_id=${DEMO_CLIENT_ID}`,
+        "--param",
+        "enc_key=env:MDE_SECRET",
+        "--param",
+        "endpoint_type=US GCC-High",
+      ],
+      env(),
+    );
+    expect(defender.stderr).toBe("");
+    const list = await runCli(["instance", "list"], { MSINT_HOME: home, GRAPH_SECRET: undefined });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain("|graph|Microsoft Graph User|Client Credentials|Custom|");
+    expect(list.stdout).toContain(
+      "|mde-high|Microsoft Defender for Endpoint (Defender ATP)|Client Credentials|US GCC-High|",
+    );
+  });
+
   it("lists integrations as JSON in the seed table's words", async () => {
     const result = await runCli(["integrations", "--json"], env());
     expect(result.code).toBe(0);

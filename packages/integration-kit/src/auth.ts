@@ -65,7 +65,7 @@ export interface ResolvedEndpoints {
 
 /** Resolves Azure Cloud (or Custom with Azure AD endpoint and Server URL) to concrete endpoints. */
 export function resolveEndpoints(manifest: IntegrationManifest, params: Params): ResolvedEndpoints {
-  const cloudName = String(params["azure_cloud"] ?? "Worldwide");
+  const cloudName = String(params["azure_cloud"] || manifest.resource.cloudFor?.(params) || "Worldwide");
   if (cloudName.toLowerCase() === "custom") {
     const missing = [AUTH_PARAMETERS.azure_ad_endpoint, AUTH_PARAMETERS.server_url].filter(
       (definition) => !params[definition.key],

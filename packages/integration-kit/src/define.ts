@@ -71,7 +71,16 @@ function authParametersFor(manifest: IntegrationManifest): ParameterDefinition[]
   if (flows.clientCredentials) list.push(p.certificate_thumbprint, p.private_key);
   if (flows.authorizationCode) list.push(p.redirect_uri, p.auth_code);
   if (flows.managedIdentities === true) list.push(p.use_managed_identities, p.managed_identities_client_id);
-  list.push(p.azure_cloud, p.azure_ad_endpoint, p.server_url, p.insecure, p.proxy);
+  // Where the resource's own parameters choose the cloud (Defender's Endpoint Type), Azure Cloud has no default:
+  // left empty, it follows them.
+  const azureCloud: ParameterDefinition = manifest.resource.cloudFor
+    ? {
+        ...p.azure_cloud,
+        defaultValue: undefined,
+        help: `${p.azure_cloud.help} Leave it empty to use the cloud that the ${manifest.resource.parameters?.[0]?.displayName ?? "resource"} chooses.`,
+      }
+    : p.azure_cloud;
+  list.push(azureCloud, p.azure_ad_endpoint, p.server_url, p.insecure, p.proxy);
   return list;
 }
 

@@ -43,6 +43,11 @@ export interface ResourceDefinition {
   sharedAccessSignature?: boolean;
   /** Parameters the resource needs (Endpoint Type, storage account name …), added to the integration's. */
   parameters?: readonly ParameterDefinition[];
+  /**
+   * The Azure Cloud the resource's own parameters choose (Defender's Endpoint Type: US GCC-High signs in at
+   * login.microsoftonline.us), used when the instance leaves Azure Cloud empty. A name or id of the catalog.
+   */
+  cloudFor?(params: ResolvedParams): string | undefined;
 }
 
 /** One argument of a command. */

@@ -408,15 +408,16 @@ export const DEFENDER_ENDPOINT_TYPE_PARAMETER: ParameterDefinition = {
   type: "select",
   options: DEFENDER_ENDPOINT_TYPES,
   defaultValue: "Worldwide",
-  help: "The Defender for Endpoint API of your tenant: Worldwide, a geo proximity API (US, EU, UK), US GCC, US GCC-High or DoD; Custom uses the Server URL. US GCC-High and DoD tenants sign in at login.microsoftonline.us, so set Azure Cloud to US GCC-High or DoD as well.",
+  help: "The Defender for Endpoint API of your tenant: Worldwide, a geo proximity API (US, EU, UK), US GCC, US GCC-High or DoD; Custom uses the Server URL. It also chooses where the instance signs in (login.microsoftonline.us for US GCC-High and DoD) unless Azure Cloud is set.",
 };
 
 function checkLoginCloud(cloud: CloudEndpoints, loginHost: string, type: string): void {
-  // The Endpoint Type names the API; the sign-in host comes from Azure Cloud. A mismatch would send the
-  // credentials to a cloud that does not know the tenant.
+  if (type === "Custom") return; // a custom API URL signs in wherever Azure Cloud says
+  // The Endpoint Type names the API and, with Azure Cloud left empty, the cloud. An Azure Cloud that says
+  // otherwise would send the credentials to a cloud that does not know the tenant.
   if (cloud.id === "custom" || cloud.loginHost === loginHost) return;
   throw new ParameterError(
-    `${ENDPOINT_TYPE_PARAMETER} ${type} signs in at ${loginHost}, but Azure Cloud ${cloud.displayName} signs in at ${cloud.loginHost}. Set Azure Cloud to the cloud of your tenant (US GCC-High or DoD for ${loginHost}).`,
+    `${ENDPOINT_TYPE_PARAMETER} ${type} signs in at ${loginHost}, but Azure Cloud ${cloud.displayName} signs in at ${cloud.loginHost}. Leave Azure Cloud empty (the Endpoint Type then chooses the cloud), or set it to the cloud of your tenant.`,
     ENDPOINT_TYPE_PARAMETER,
   );
 }
@@ -441,6 +442,7 @@ export function defenderForEndpoint(scopes: ScopeOptions = {}): ResourceDefiniti
       return endpoint.api;
     },
     audience: (_cloud, params) => `${resolve(params).aptServiceHost}/windowsatpservice`,
+    cloudFor: (params) => resolve(params).cloud,
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["Machine.Read", "Alert.Read", "offline_access"],
     parameters: [DEFENDER_ENDPOINT_TYPE_PARAMETER],
@@ -457,7 +459,7 @@ export const CLOUD_APPS_ENDPOINT_TYPE_PARAMETER: ParameterDefinition = {
   type: "select",
   options: CLOUD_APPS_ENDPOINT_TYPES,
   defaultValue: "Worldwide",
-  help: "The cloud of your Defender for Cloud Apps tenant: Worldwide, US GCC or US GCC-High. US GCC-High tenants sign in at login.microsoftonline.us, so set Azure Cloud to US GCC-High as well.",
+  help: "The cloud of your Defender for Cloud Apps tenant: Worldwide, US GCC or US GCC-High. It also chooses where the instance signs in (login.microsoftonline.us for US GCC-High) unless Azure Cloud is set.",
 };
 
 /** Parameter "Server URL" of Defender for Cloud Apps: the tenant's own API URL. */
@@ -480,6 +482,7 @@ export function defenderForCloudApps(scopes: ScopeOptions = {}): ResourceDefinit
       return required(params, CLOUD_APPS_URL_PARAMETER);
     },
     audience: () => CLOUD_APPS_RESOURCE_ID,
+    cloudFor: (params) => getCloudAppsEndpoint(text(params, "endpoint_type") || undefined).cloud,
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? [".default", "offline_access"],
     parameters: [CLOUD_APPS_ENDPOINT_TYPE_PARAMETER, CLOUD_APPS_URL_PARAMETER],

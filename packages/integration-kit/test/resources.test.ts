@@ -81,7 +81,21 @@ describe("resource helpers", () => {
     expect(
       resource.endpoint(worldwide, { endpoint_type: "Custom", server_url: "https://mde.contoso.test" }),
     ).toBe("https://mde.contoso.test");
-    expect(() => resource.endpoint(worldwide, { endpoint_type: "US GCC-High" })).toThrow("Set Azure Cloud");
+    expect(() => resource.endpoint(worldwide, { endpoint_type: "US GCC-High" })).toThrow(
+      "Leave Azure Cloud empty",
+    );
+    // Left empty, Azure Cloud follows the Endpoint Type; a Custom API URL signs in wherever Azure Cloud says.
+    expect(
+      ["Worldwide", "EU Geo Proximity", "US GCC", "US GCC-High", "DoD", "Custom"].map((type) =>
+        resource.cloudFor!({ endpoint_type: type, server_url: "https://mde.contoso.test" }),
+      ),
+    ).toEqual(["com", "com", "gcc", "gcc-high", "dod", "com"]);
+    expect(
+      resource.endpoint(CLOUDS["gcc-high"], {
+        endpoint_type: "Custom",
+        server_url: "https://mde.contoso.test",
+      }),
+    ).toBe("https://mde.contoso.test");
     expect(resource.parameters?.[0]).toMatchObject({
       key: "endpoint_type",
       displayName: "Endpoint Type",
