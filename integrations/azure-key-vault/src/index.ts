@@ -1,5 +1,32 @@
-import { defineIntegration, keyVault } from "@msint/integration-kit";
+import {
+  azureResourceManager,
+  defineIntegration,
+  keyVault,
+  resourceGroupParameter,
+  subscriptionIdParameter,
+} from "@msint/integration-kit";
+import { getVault, listVaults } from "./management.js";
 import { getSecret, listKeys, listSecrets } from "./vault.js";
+
+const subscriptionId = {
+  name: "subscription_id",
+  description: "Another subscription than the instance's.",
+} as const;
+const resourceGroupName = {
+  name: "resource_group_name",
+  description: "Another resource group than the instance's.",
+} as const;
+const vaultOutputs = [
+  { path: "AzureKeyVault.KeyVault.id", type: "string", description: "The vault's resource ID." },
+  { path: "AzureKeyVault.KeyVault.name", type: "string", description: "The vault's name." },
+  { path: "AzureKeyVault.KeyVault.location", type: "string", description: "Its region." },
+  { path: "AzureKeyVault.KeyVault.properties.vaultUri", type: "string", description: "Its data-plane URI." },
+  {
+    path: "AzureKeyVault.KeyVault.properties.enableRbacAuthorization",
+    type: "boolean",
+    description: "Whether Azure RBAC (not access policies) authorizes data-plane requests.",
+  },
+] as const;
 
 const limit = {
   name: "limit",
@@ -12,7 +39,8 @@ export default defineIntegration({
   id: "azure-key-vault",
   displayName: "Azure Key Vault",
   commandPrefix: "azure-key-vault",
-  description: "Lists the secrets and keys of a key vault and reads secret values.",
+  description:
+    "Lists the secrets and keys of a key vault and reads secret values; lists and shows key vaults through Azure Resource Manager.",
   flows: {
     xsoarApp: false,
     clientCredentials: true,
@@ -22,10 +50,36 @@ export default defineIntegration({
     nationalClouds: true,
   },
   resource: keyVault(),
+  // The vaults themselves are managed through Azure Resource Manager, with a token of its own.
+  additionalResources: { arm: azureResourceManager() },
+  parameters: [subscriptionIdParameter(), resourceGroupParameter()],
   permissions: {
-    application: ["Key Vault Secrets User and Key Vault Reader (Azure RBAC), or a Get/List access policy"],
+    application: [
+      "Key Vault Secrets User and Key Vault Reader (Azure RBAC), or a Get/List access policy",
+      "Reader on the resource group (Azure RBAC) for azure-key-vault-list and -get",
+    ],
   },
   commands: {
+    "azure-key-vault-list": {
+      description: "Lists the resource group's key vaults (Azure Resource Manager).",
+      arguments: [
+        subscriptionId,
+        resourceGroupName,
+        { name: "limit", description: "The most vaults to list (1-500).", defaultValue: "50" },
+      ],
+      outputs: [...vaultOutputs],
+      run: listVaults,
+    },
+    "azure-key-vault-get": {
+      description: "Shows a key vault's settings (Azure Resource Manager).",
+      arguments: [
+        { name: "vault_name", description: "Another vault than the instance's." },
+        subscriptionId,
+        resourceGroupName,
+      ],
+      outputs: [...vaultOutputs],
+      run: getVault,
+    },
     "azure-key-vault-secret-list": {
       description: "Lists the secrets of the vault (no values).",
       arguments: [limit],

@@ -8,14 +8,43 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import integration from "../src/index.js";
 
 const VAULT = "https://soc-vault.vault.azure.net";
+const SUBSCRIPTION = "0f3c1d2e-4b5a-6978-8a9b-0c1d2e3f4a5b";
+const VAULTS = "/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.KeyVault/vaults";
+
+function armVault(subscription: string, group: string, name: string) {
+  return {
+    id: `/subscriptions/${subscription}/resourceGroups/${group}/providers/Microsoft.KeyVault/vaults/${name}`,
+    name,
+    location: "westeurope",
+    properties: {
+      vaultUri: `https://${name}.vault.azure.net/`,
+      sku: { family: "A", name: "standard" },
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      accessPolicies: [],
+    },
+  };
+}
 
 let harness: Harness;
 
 beforeAll(async () => {
   harness = await startHarness(integration, {
     resources: { "key-vault": ["https://vault.azure.net", "https://vault.usgovcloudapi.net"] },
-    params: { vault_name: "soc-vault" },
+    params: { vault_name: "soc-vault", subscription_id: SUBSCRIPTION, resource_group_name: "soc-rg" },
   });
+  harness.emulator.addRoute("GET", VAULTS, { resource: "arm" }, (ctx) =>
+    ctx.json(200, { value: [armVault(ctx.params["sub"]!, ctx.params["rg"]!, "soc-vault")], nextLink: null }),
+  );
+  harness.emulator.addRoute("GET", `${VAULTS}/:name`, { resource: "arm" }, (ctx) =>
+    ctx.params["name"] === "soc-vault"
+      ? ctx.json(200, armVault(ctx.params["sub"]!, ctx.params["rg"]!, "soc-vault"))
+      : ctx.error(
+          404,
+          "ResourceNotFound",
+          `The Resource 'Microsoft.KeyVault/vaults/${ctx.params["name"]}' under resource group '${ctx.params["rg"]}' was not found.`,
+        ),
+  );
   const { emulator } = harness;
   const vault = { resource: "key-vault" };
   emulator.addRoute("GET", "/secrets", vault, (ctx) =>
@@ -122,6 +151,57 @@ describe("secrets and keys", () => {
   it("names the Key Vault Name parameter when it is missing", async () => {
     await expect(harness.run("azure-key-vault-key-list", {}, { vault_name: "" })).rejects.toThrow(
       "Key Vault Name is not set",
+    );
+  });
+});
+
+describe("vaults through Azure Resource Manager (a second resource, its own token)", () => {
+  it("azure-key-vault-list and -get call ARM with an ARM token, the secrets calls keep the vault's", async () => {
+    const before = harness.emulator.tokenRequests().length;
+    const list = await harness.run("azure-key-vault-list", {});
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      host: "management.azure.com",
+      path: `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc-rg/providers/Microsoft.KeyVault/vaults`,
+      query: { "api-version": "2022-07-01" },
+    });
+    expect(list.outputs).toEqual([
+      expect.objectContaining({
+        name: "soc-vault",
+        properties: expect.objectContaining({
+          vaultUri: "https://soc-vault.vault.azure.net/",
+          sku: "standard",
+        }),
+      }),
+    ]);
+    expect(list.readable).toContain(
+      "|soc-vault|westeurope|https://soc-vault.vault.azure.net/|standard|true|0|",
+    );
+
+    const one = await harness.run("azure-key-vault-get", {});
+    expect(harness.lastCall().path).toBe(
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc-rg/providers/Microsoft.KeyVault/vaults/soc-vault`,
+    );
+    expect(one.outputs).toMatchObject({ name: "soc-vault", properties: { enableRbacAuthorization: true } });
+    await harness.run("azure-key-vault-secret-list", {});
+    expect(harness.lastCall().host).toBe("soc-vault.vault.azure.net");
+
+    const scopes = harness.emulator
+      .tokenRequests()
+      .slice(before)
+      .map((request) => request.scope);
+    expect(scopes).toContain("https://management.azure.com/.default");
+    expect(new Set(scopes).size).toBe(scopes.length);
+    await expect(harness.run("azure-key-vault-get", { vault_name: "gone-vault" })).rejects.toThrow(
+      "ResourceNotFound",
+    );
+  });
+
+  it("US GCC-High: management.usgovcloudapi.net, signed in at login.microsoftonline.us", async () => {
+    await harness.run("azure-key-vault-list", {}, { azure_cloud: "US GCC-High" });
+    expect(harness.lastCall().host).toBe("management.usgovcloudapi.net");
+    expect(harness.emulator.tokenRequests().at(-1)?.scope).toBe(
+      "https://management.usgovcloudapi.net/.default",
     );
   });
 });

@@ -1,4 +1,13 @@
-import { defineIntegration, logAnalytics, validators } from "@msint/integration-kit";
+import {
+  azureResourceManager,
+  defineIntegration,
+  logAnalytics,
+  resourceGroupParameter,
+  subscriptionIdParameter,
+  validators,
+  workspaceNameParameter,
+} from "@msint/integration-kit";
+import { listSavedSearches, listWorkspaces } from "./management.js";
 import { executeQuery, listTables } from "./query.js";
 
 /** Azure Log Analytics: KQL queries against a Log Analytics workspace through the Log Analytics query API. */
@@ -6,7 +15,8 @@ export default defineIntegration({
   id: "azure-log-analytics",
   displayName: "Azure Log Analytics",
   commandPrefix: "azure-log-analytics",
-  description: "Runs KQL queries on a Log Analytics workspace and lists its tables.",
+  description:
+    "Runs KQL queries on a Log Analytics workspace and lists its tables; lists workspaces and saved searches through Azure Resource Manager.",
   flows: {
     xsoarApp: "yes",
     clientCredentials: true,
@@ -18,9 +28,11 @@ export default defineIntegration({
   // The Cortex XSOAR application's name at the token broker, as XSOAR registers it.
   brokerAppName: "ms-azure-log-analytics",
   resource: logAnalytics({ application: [".default"], delegated: ["Data.Read", "offline_access"] }),
+  // Workspaces and saved searches are managed through Azure Resource Manager, with a token of its own.
+  additionalResources: { arm: azureResourceManager() },
   permissions: {
     application: ["Log Analytics Reader (Azure RBAC role on the workspace)"],
-    delegated: ["Data.Read"],
+    delegated: ["Data.Read", "Azure Service Management user_impersonation"],
   },
   parameters: [
     {
@@ -30,6 +42,9 @@ export default defineIntegration({
       help: "The workspace's ID (a GUID): Azure Portal > Log Analytics workspaces > your workspace > Overview > Workspace ID. Its Overview tab also shows the Resource group and Subscription ID.",
       validate: validators.noStraySpace,
     },
+    subscriptionIdParameter("subscriptionID", "Subscription ID"),
+    resourceGroupParameter("resourceGroupName", "Resource Group Name"),
+    workspaceNameParameter("workspaceName", "Workspace Name"),
   ],
   commands: {
     "azure-log-analytics-execute-query": {
@@ -49,6 +64,40 @@ export default defineIntegration({
         { path: "AzureLogAnalytics.Query.Data", type: "unknown", description: "The rows, as objects." },
       ],
       run: executeQuery,
+    },
+    "azure-log-analytics-workspace-list": {
+      description: "Lists the resource group's Log Analytics workspaces (Azure Resource Manager).",
+      arguments: [
+        { name: "subscription_id", description: "Another subscription than the instance's." },
+        { name: "resource_group_name", description: "Another resource group than the instance's." },
+        { name: "limit", description: "The most workspaces to list (1-500).", defaultValue: "50" },
+      ],
+      outputs: [
+        { path: "AzureLogAnalytics.Workspace.name", type: "string", description: "The workspace's name." },
+        {
+          path: "AzureLogAnalytics.Workspace.customerId",
+          type: "string",
+          description: "Its Workspace ID, for queries.",
+        },
+        { path: "AzureLogAnalytics.Workspace.location", type: "string", description: "Its region." },
+      ],
+      run: listWorkspaces,
+    },
+    "azure-log-analytics-list-saved-searches": {
+      description: "Lists the workspace's saved searches (Azure Resource Manager).",
+      arguments: [
+        { name: "subscription_id", description: "Another subscription than the instance's." },
+        { name: "resource_group_name", description: "Another resource group than the instance's." },
+        { name: "workspace_name", description: "Another workspace than the instance's." },
+        { name: "limit", description: "The most saved searches to list (1-500).", defaultValue: "50" },
+      ],
+      outputs: [
+        { path: "AzureLogAnalytics.SavedSearch.id", type: "string", description: "The saved search's ID." },
+        { path: "AzureLogAnalytics.SavedSearch.category", type: "string", description: "Its category." },
+        { path: "AzureLogAnalytics.SavedSearch.displayName", type: "string", description: "Its name." },
+        { path: "AzureLogAnalytics.SavedSearch.query", type: "string", description: "Its KQL query." },
+      ],
+      run: listSavedSearches,
     },
     "azure-log-analytics-list-tables": {
       description: "Lists the workspace's tables and their columns (the metadata API).",

@@ -5,7 +5,7 @@ import {
   type Transport,
   toPendingDeviceCode,
 } from "@msint/auth-core";
-import { type ResolvedEndpoints, requireParameters, scopesFor } from "./auth.js";
+import { consentScopesFor, type ResolvedEndpoints, requireParameters } from "./auth.js";
 import type { IntegrationManifest, ResolvedParams } from "./manifest.js";
 import { AUTH_PARAMETERS, textParameter, toBoolean } from "./parameters.js";
 import type { CommandResult } from "./results.js";
@@ -40,7 +40,7 @@ export async function generateLoginUrl(input: AuthCommandInput, consent: boolean
     tenantId: textParameter(params, "tenant_id"),
     clientId: textParameter(params, "auth_id"),
     redirectUri: textParameter(params, "redirect_uri"),
-    scopes: scopesFor(manifest, "authorization-code", endpoints),
+    scopes: consentScopesFor(manifest, "authorization-code", params, endpoints),
     consent,
     now: input.now?.(),
   });
@@ -48,7 +48,7 @@ export async function generateLoginUrl(input: AuthCommandInput, consent: boolean
   const prefix = manifest.commandPrefix;
   const readable = [
     "### Authorization instructions",
-    `1. Click on the [login URL](${url}) to sign in and grant msint permissions for ${manifest.resource.displayName}.`,
+    `1. Click on the [login URL](${url}) to sign in and grant msint permissions for ${[manifest.resource, ...Object.values(manifest.additionalResources ?? {})].map((resource) => resource.displayName).join(" and ")}.`,
     "You will be automatically redirected to a link with the following structure:",
     "```REDIRECT_URI?code=AUTH_CODE&state=STATE&session_state=SESSION_STATE```",
     "2. Copy the `AUTH_CODE` (without the `code=` prefix and the other parameters), or simply the whole redirected URL,",
@@ -72,7 +72,7 @@ export async function startDeviceAuthorization(input: AuthCommandInput): Promise
     loginHost: endpoints.loginHost,
     tenantId: textParameter(params, "tenant_id") || "organizations",
     clientId: textParameter(params, "auth_id"),
-    scopes: scopesFor(manifest, "device-code", endpoints),
+    scopes: consentScopesFor(manifest, "device-code", params, endpoints),
     transport,
   });
   // A new sign-in replaces every earlier token, refresh token and pending login of the instance.

@@ -17,7 +17,7 @@ import {
   TokenProvider,
   type Transport,
 } from "@msint/auth-core";
-import type { IntegrationManifest, SupportedFlows } from "./manifest.js";
+import type { IntegrationManifest, ResourceDefinition, SupportedFlows } from "./manifest.js";
 import {
   AUTH_PARAMETERS,
   type ParameterDefinition,
@@ -64,7 +64,11 @@ export interface ResolvedEndpoints {
 }
 
 /** Resolves Azure Cloud (or Custom with Azure AD endpoint and Server URL) to concrete endpoints. */
-export function resolveEndpoints(manifest: IntegrationManifest, params: Params): ResolvedEndpoints {
+export function resolveEndpoints(
+  manifest: IntegrationManifest,
+  params: Params,
+  resource: ResourceDefinition = manifest.resource,
+): ResolvedEndpoints {
   const cloudName = String(params["azure_cloud"] || manifest.resource.cloudFor?.(params) || "Worldwide");
   if (cloudName.toLowerCase() === "custom") {
     const missing = [AUTH_PARAMETERS.azure_ad_endpoint, AUTH_PARAMETERS.server_url].filter(
@@ -81,21 +85,24 @@ export function resolveEndpoints(manifest: IntegrationManifest, params: Params):
       resourceUrl: String(params["server_url"]),
       resourceKey: manifest.resource.cloudKey,
     });
-    const apiBase = trimSlash(String(params["server_url"]));
+    // Server URL is the main resource's endpoint; the others come from the custom cloud's catalog.
+    const apiBase = trimSlash(
+      resource === manifest.resource ? String(params["server_url"]) : resource.endpoint(cloud, params),
+    );
     return {
       cloud,
       loginHost: cloud.loginHost,
       apiBase,
-      audience: audienceOf(manifest, cloud, params, apiBase),
+      audience: audienceOf(resource, cloud, params, apiBase),
     };
   }
   const cloud = getCloud(cloudName);
-  const apiBase = trimSlash(manifest.resource.endpoint(cloud, params));
+  const apiBase = trimSlash(resource.endpoint(cloud, params));
   return {
     cloud,
     loginHost: cloud.loginHost,
     apiBase,
-    audience: audienceOf(manifest, cloud, params, apiBase),
+    audience: audienceOf(resource, cloud, params, apiBase),
   };
 }
 
@@ -104,12 +111,12 @@ function trimSlash(url: string): string {
 }
 
 function audienceOf(
-  manifest: IntegrationManifest,
+  resource: ResourceDefinition,
   cloud: CloudEndpoints,
   params: Params,
   apiBase: string,
 ): string {
-  return manifest.resource.audience ? trimSlash(manifest.resource.audience(cloud, params)) : apiBase;
+  return resource.audience ? trimSlash(resource.audience(cloud, params)) : apiBase;
 }
 
 /** The chosen flow and the parameters it runs with. */
@@ -329,15 +336,33 @@ export function scopesFor(
   manifest: IntegrationManifest,
   flow: KitFlowId,
   endpoints: ResolvedEndpoints,
+  resource: ResourceDefinition = manifest.resource,
 ): string[] {
   const delegated = flow === "authorization-code" || flow === "device-code";
-  if (delegated && manifest.resource.delegatedScopes.length === 0) {
+  if (delegated && resource.delegatedScopes.length === 0) {
     throw new MsintError(
-      `${manifest.displayName} declares no delegated scopes for the ${FLOW_NAMES[flow]} flow.`,
+      `${manifest.displayName} declares no delegated scopes of ${resource.displayName} for the ${FLOW_NAMES[flow]} flow.`,
     );
   }
-  const scopes = delegated ? manifest.resource.delegatedScopes : manifest.resource.applicationScopes;
-  return scopes.map((scope) => qualifyScope(scope, endpoints.audience, manifest.resource.kind));
+  const scopes = delegated ? resource.delegatedScopes : resource.applicationScopes;
+  return scopes.map((scope) => qualifyScope(scope, endpoints.audience, resource.kind));
+}
+
+/**
+ * What a delegated sign-in (login URL, device code) asks consent for: the main resource's scopes, then those of
+ * every additional resource, each once. Tokens are then redeemed for one resource at a time.
+ */
+export function consentScopesFor(
+  manifest: IntegrationManifest,
+  flow: KitFlowId,
+  params: Params,
+  endpoints: ResolvedEndpoints,
+): string[] {
+  const scopes = scopesFor(manifest, flow, endpoints);
+  for (const resource of Object.values(manifest.additionalResources ?? {})) {
+    scopes.push(...scopesFor(manifest, flow, resolveEndpoints(manifest, params, resource), resource));
+  }
+  return [...new Set(scopes)];
 }
 
 /** Creates the token provider of one instance. */

@@ -49,6 +49,14 @@ function validateManifest(manifest: IntegrationManifest): void {
     check(typeof flows[key] === "boolean", id, `flows.${key} must be true or false.`);
   }
   check(manifest.resource && typeof manifest.resource.endpoint === "function", id, "resource is required.");
+  for (const [key, resource] of Object.entries(manifest.additionalResources ?? {})) {
+    check(
+      /^[a-z][a-z0-9-]*$/.test(key) && typeof resource?.endpoint === "function",
+      id,
+      `additional resource "${key}" needs a lower-case key and an endpoint.`,
+    );
+    check(!resource.sharedAccessSignature, id, `additional resource "${key}" cannot use a SAS token.`);
+  }
   for (const name of Object.keys(manifest.commands ?? {})) {
     check(
       name.startsWith(`${manifest.commandPrefix}-`),
@@ -101,7 +109,14 @@ function authCommandsFor(manifest: IntegrationManifest): string[] {
  */
 export function defineIntegration(manifest: IntegrationManifest): Integration {
   validateManifest(manifest);
-  const own = [...(manifest.resource.parameters ?? []), ...(manifest.parameters ?? [])];
+  // The resources' parameters (Endpoint Type, vault name …), each once, then the integration's own.
+  const fromResources = new Map<string, ParameterDefinition>();
+  for (const resource of [manifest.resource, ...Object.values(manifest.additionalResources ?? {})]) {
+    for (const parameter of resource.parameters ?? []) {
+      if (!fromResources.has(parameter.key)) fromResources.set(parameter.key, parameter);
+    }
+  }
+  const own = [...fromResources.values(), ...(manifest.parameters ?? [])];
   const parameters = [...authParametersFor(manifest), ...own];
   const keys = new Set<string>();
   for (const parameter of parameters) {

@@ -1,6 +1,7 @@
 export { type ApiClient, type ApiClientOptions, type ApiRequest, createApiClient } from "./api-client.js";
 export { parseArgumentWords, parseCommandLine, UsageError } from "./args.js";
 export {
+  consentScopesFor,
   createStrategy,
   declaredFlows,
   FLOW_NAMES,

@@ -77,6 +77,11 @@ export interface CommandContext {
   api: ApiClient;
   /** The instance name. */
   instance: string;
+  /**
+   * HTTP client for one of the manifest's `additionalResources` (e.g. `"arm"`), with a token of its own from the
+   * same credentials.
+   */
+  apiFor(key: string): ApiClient;
 }
 
 export interface CommandDefinition {
@@ -102,6 +107,13 @@ export interface IntegrationManifest {
    */
   brokerAppName?: string;
   resource: ResourceDefinition;
+  /**
+   * Further APIs that some commands call with the same credentials, by key: Log Analytics and Key Vault also
+   * manage their workspaces and vaults through Azure Resource Manager. Commands reach them with
+   * `context.apiFor(key)`; each has its own tokens, and a delegated sign-in asks consent for all of them. With
+   * Azure Cloud = Custom, Server URL replaces the main resource's endpoint only.
+   */
+  additionalResources?: Readonly<Record<string, ResourceDefinition>>;
   /** Permissions the app registration needs, shown by `-auth-test` when access is denied. */
   permissions?: { application?: readonly string[]; delegated?: readonly string[] };
   /** Parameters beyond authentication (subscription ID, workspace, …). */

@@ -8,12 +8,24 @@ import {
   TokenProvider,
   type Transport,
 } from "@msint/auth-core";
-import { type Authorization, bearer, createApiClient } from "./api-client.js";
+import { type ApiClient, type Authorization, bearer, createApiClient } from "./api-client.js";
 import { UsageError } from "./args.js";
-import { createStrategy, FLOW_NAMES, resolveEndpoints, scopesFor, selectFlow } from "./auth.js";
+import {
+  createStrategy,
+  FLOW_NAMES,
+  type ResolvedEndpoints,
+  resolveEndpoints,
+  scopesFor,
+  selectFlow,
+} from "./auth.js";
 import { generateLoginUrl, startDeviceAuthorization } from "./auth-commands.js";
 import type { Integration } from "./define.js";
-import type { ArgumentDefinition, CommandContext, CommandDefinition } from "./manifest.js";
+import type {
+  ArgumentDefinition,
+  CommandContext,
+  CommandDefinition,
+  ResourceDefinition,
+} from "./manifest.js";
 import { type ParameterValues, resolveParameterValues, toBoolean } from "./parameters.js";
 import type { CommandResult } from "./results.js";
 
@@ -197,10 +209,13 @@ export async function runCommand(
     options.transport ??
     createTransport({ insecure: toBoolean(params["insecure"]), proxy: toBoolean(params["proxy"]) });
   const selection = selectFlow(manifest, params);
-  let authorize: (forceRefresh: boolean) => Promise<Authorization>;
+  type Authorize = (forceRefresh: boolean) => Promise<Authorization>;
+  let authorize: Authorize;
+  let authorizeFor: (resource: ResourceDefinition, resourceEndpoints: ResolvedEndpoints) => Authorize;
   if (selection.flow === "shared-access-signature") {
     const query = sharedAccessSignatureQuery(params);
     authorize = async () => ({ query, fromCache: false });
+    authorizeFor = () => authorize;
   } else if (commandName === `${prefix}-generate-login-url` || commandName === `${prefix}-auth-start`) {
     const input = {
       manifest,
@@ -222,11 +237,24 @@ export async function runCommand(
     const args = completing ? parseArguments(commandName, AUTH_COMPLETE_ARGUMENTS, rawArgs) : {};
     const deviceCodeWait =
       completing && toBoolean(args["wait"]) ? { onProgress: options.onProgress } : undefined;
-    const strategy = createStrategy({ manifest, params, endpoints, transport, deviceCodeWait });
     const access = contextAccess(store, document.name);
-    const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(document.context);
-    const scopes = scopesFor(manifest, strategy.flow, endpoints);
-    authorize = async (forceRefresh) => bearer(await provider.getToken(scopes, { forceRefresh }));
+    // One strategy and provider per resource (the audience is part of a managed identity's or the broker's
+    // request); they share the instance's context, so a refresh token rotated for one serves the others.
+    authorizeFor = (resource, resourceEndpoints) => {
+      const strategy = createStrategy({
+        manifest,
+        params,
+        endpoints: resourceEndpoints,
+        transport,
+        deviceCodeWait,
+      });
+      const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(
+        document.context,
+      );
+      const scopes = scopesFor(manifest, strategy.flow, resourceEndpoints, resource);
+      return async (forceRefresh) => bearer(await provider.getToken(scopes, { forceRefresh }));
+    };
+    authorize = authorizeFor(manifest.resource, endpoints);
     if (completing) {
       // Redeem the device code now, whatever token may still be cached.
       await authorize(true);
@@ -240,7 +268,31 @@ export async function runCommand(
     headers: manifest.resource.headers,
     commandPrefix: prefix,
   });
-  const context: CommandContext = { args: {}, params, api, instance: document.name };
+  const additional = new Map<string, ApiClient>();
+  const apiFor = (key: string): ApiClient => {
+    const resource = Object.hasOwn(manifest.additionalResources ?? {}, key)
+      ? manifest.additionalResources![key]
+      : undefined;
+    if (!resource) {
+      throw new MsintError(
+        `${manifest.displayName} declares no additional resource "${key}" (it has: ${Object.keys(manifest.additionalResources ?? {}).join(", ") || "none"}).`,
+      );
+    }
+    let client = additional.get(key);
+    if (!client) {
+      const resourceEndpoints = resolveEndpoints(manifest, params, resource);
+      client = createApiClient({
+        baseUrl: resourceEndpoints.apiBase,
+        transport,
+        authorize: authorizeFor(resource, resourceEndpoints),
+        headers: resource.headers,
+        commandPrefix: prefix,
+      });
+      additional.set(key, client);
+    }
+    return client;
+  };
+  const context: CommandContext = { args: {}, params, api, instance: document.name, apiFor };
 
   if (commandName === `${prefix}-auth-test`) {
     parseArguments(commandName, NO_ARGUMENTS, rawArgs);

@@ -170,6 +170,9 @@ function context(
         return queue.shift() as string;
       },
     },
+    apiFor: () => {
+      throw new Error("no additional resources here");
+    },
     requested,
   } as CommandContext & { requested: string[] };
 }

@@ -18,6 +18,7 @@ import {
   DEMO_EXPIRED_CLIENT_ID,
   DEMO_EXPIRED_CLIENT_SECRET,
   DEMO_TENANT_ID,
+  DEMO_USER_PASSWORD,
   demoSeed,
   type RunningEmulator,
   startEmulator,
@@ -28,6 +29,7 @@ import {
   type InstanceDocument,
   type Integration,
   type ParameterValues,
+  type ResourceDefinition,
   resolveEndpoints,
   resolveParameterValues,
   runCommand,
@@ -135,12 +137,70 @@ export interface Harness extends CommandRunner {
     args: Record<string, string>,
     token: { scp?: string; roles?: string[]; params?: ParameterValues },
   ): Promise<CommandResult>;
+  /**
+   * An instance of its own whose parameters change between commands while its context (tokens, refresh token,
+   * pending sign-in) stays, as with `msint instance set`: for the delegated flows.
+   */
+  instance(params: ParameterValues): Promise<HarnessInstance>;
+  /**
+   * Signs in at the emulator as a browser would (the demo user by default) with a login URL an instance printed,
+   * and returns the URL the browser was redirected to (`…?code=…&state=…`).
+   */
+  signIn(loginUrl: string, username?: string, password?: string): Promise<string>;
   /** Stops the emulator. */
   close(): Promise<void>;
 }
 
+/** See {@link Harness.instance}. */
+export interface HarnessInstance {
+  run(command: string, args?: Record<string, string>): Promise<CommandResult>;
+  /** Changes parameters (`undefined` removes one); the context stays. */
+  set(params: ParameterValues): Promise<void>;
+}
+
+/**
+ * Follows the emulator's sign-in pages without a browser: posts the sign-in form (and accepts consent when asked)
+ * until the emulator redirects, and returns that redirect's URL.
+ */
+export async function signInWithoutBrowser(
+  loginUrl: string,
+  username: string,
+  password: string,
+): Promise<string> {
+  const origin = new URL(loginUrl).origin;
+  let response = await fetch(loginUrl, { redirect: "manual" });
+  for (let step = 0; step < 4; step++) {
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get("location");
+      if (!location) throw new Error("redirect without a location");
+      return location;
+    }
+    const page = await response.text();
+    const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
+    const flow = /name="flow" value="([^"]+)"/.exec(page)?.[1];
+    if (!action || !flow) throw new Error(`no sign-in form in the page: ${page.slice(0, 200)}`);
+    const form = new URLSearchParams({ flow });
+    if (page.includes('name="password"')) {
+      form.set("username", username);
+      form.set("password", password);
+      form.set("action", "signin");
+    } else {
+      form.set("action", /value="accept"/.test(page) ? "accept" : "continue");
+    }
+    response = await fetch(new URL(action.replace(/&amp;/g, "&"), origin), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: form,
+      redirect: "manual",
+    });
+  }
+  throw new Error("the sign-in did not end in a redirect");
+}
+
 /** The object ID of the emulator's first demo user (the signed-in user of delegated tokens). */
 export const DEMO_USER_ID = demoSeed.tenants[0]!.users![0]!.id;
+/** The demo user's sign-in name. */
+export const DEMO_USER_UPN = demoSeed.tenants[0]!.users![0]!.userPrincipalName;
 
 function instanceDocument(integration: Integration, params: ParameterValues): InstanceDocument {
   const now = new Date(0).toISOString();
@@ -232,28 +292,61 @@ export async function startHarness(integration: Integration, options: HarnessOpt
       const definition = integration.ownCommand(command);
       if (!definition) throw new UsageError(`${integration.manifest.id} has no command ${command}.`);
       const params = resolveParameterValues(integration.parameters, { ...baseParams, ...token.params }, {});
-      const endpoints = resolveEndpoints(integration.manifest, params);
-      const accessToken = emulator.issueAccessToken({
-        tenantId: DEMO_TENANT_ID,
-        clientId: DEMO_CLIENT_ID,
-        resource: endpoints.audience,
-        ...(token.scp === undefined ? {} : { scp: token.scp, userId: DEMO_USER_ID }),
-        ...(token.roles === undefined ? {} : { roles: token.roles }),
-      });
-      const api = createApiClient({
-        baseUrl: endpoints.apiBase,
-        transport,
-        authorize: async () => ({ headers: { authorization: `Bearer ${accessToken}` }, fromCache: false }),
-        headers: integration.manifest.resource.headers,
-        commandPrefix: integration.manifest.commandPrefix,
-      });
+      const clientFor = (resource: ResourceDefinition) => {
+        const resourceEndpoints = resolveEndpoints(integration.manifest, params, resource);
+        const accessToken = emulator.issueAccessToken({
+          tenantId: DEMO_TENANT_ID,
+          clientId: DEMO_CLIENT_ID,
+          resource: resourceEndpoints.audience,
+          ...(token.scp === undefined ? {} : { scp: token.scp, userId: DEMO_USER_ID }),
+          ...(token.roles === undefined ? {} : { roles: token.roles }),
+        });
+        return createApiClient({
+          baseUrl: resourceEndpoints.apiBase,
+          transport,
+          authorize: async () => ({ headers: { authorization: `Bearer ${accessToken}` }, fromCache: false }),
+          headers: resource.headers,
+          commandPrefix: integration.manifest.commandPrefix,
+        });
+      };
+      const api = clientFor(integration.manifest.resource);
+      const apiFor = (key: string) => {
+        const resource = integration.manifest.additionalResources?.[key];
+        if (!resource) throw new UsageError(`${integration.manifest.id} has no additional resource ${key}.`);
+        return clientFor(resource);
+      };
       const given: Record<string, string> = {};
       for (const argument of definition.arguments ?? []) {
         const value = args[argument.name] ?? argument.defaultValue;
         if (value !== undefined && value !== "") given[argument.name] = value;
         else if (argument.required) throw new UsageError(`${command} needs the argument ${argument.name}.`);
       }
-      return definition.run({ args: given, params, api, instance: "test" });
+      return definition.run({ args: given, params, api, apiFor, instance: "test" });
+    },
+    async instance(params) {
+      const store = new MemoryStore<InstanceDocument>();
+      await store.update("test", () => instanceDocument(integration, { ...baseParams, ...params }));
+      return {
+        async run(command, args = {}) {
+          const document = (await store.read("test"))!;
+          return runCommand(integration, command, args, { store, document, env: {}, transport });
+        },
+        async set(changes) {
+          await store.update("test", (document) => {
+            const next = { ...document!.params, ...changes };
+            for (const [key, value] of Object.entries(changes)) if (value === undefined) delete next[key];
+            return { ...document!, params: next };
+          });
+        },
+      };
+    },
+    signIn(loginUrl, username = DEMO_USER_UPN, password = DEMO_USER_PASSWORD) {
+      const url = new URL(loginUrl);
+      return signInWithoutBrowser(
+        new URL(`${url.pathname}${url.search}`, emulatorOrigin).toString(),
+        username,
+        password,
+      );
     },
     close: () => emulator.close(),
   };

@@ -221,6 +221,15 @@ export function renderReference(integration: Integration, options: { readme?: bo
       "",
       `- Application scopes: ${scopes(resource.applicationScopes)}`,
       `- Delegated scopes: ${scopes(resource.delegatedScopes)}`,
+      ...Object.entries(manifest.additionalResources ?? {}).map(([key, extra]) => {
+        const extraEndpoint = safely(() => extra.endpoint(CLOUDS.com, params));
+        const extraAudience = extra.audience
+          ? safely(() => extra.audience!(CLOUDS.com, params))
+          : extraEndpoint;
+        const qualified = (list: readonly string[]) =>
+          list.map((scope) => `\`${qualifyScope(scope, extraAudience, extra.kind)}\``).join(" ") || "(none)";
+        return `- Also ${extra.displayName} (\`context.apiFor("${key}")\`, its own token): \`${extraEndpoint}\`, application scopes ${qualified(extra.applicationScopes)}, delegated scopes ${qualified(extra.delegatedScopes)}`;
+      }),
       ...(permissions?.application?.length
         ? [`- Application permissions: ${permissions.application.join(", ")}`]
         : []),

@@ -142,40 +142,8 @@ export const BROKER_PATH = /\/obtain-token$/;
 export const IMDS_PATH = /\/metadata\/identity\/oauth2\/token\/?$/;
 export const USERS_PATH = /^\/v1\.0\/users/;
 
-/**
- * Signs in at the emulator the way a browser would (sign-in form, consent if asked) and returns the URL the
- * browser was redirected to, `?code=…&state=…&session_state=…`.
- */
-export async function signInWithoutBrowser(loginUrl: string, username: string, password: string) {
-  const origin = new URL(loginUrl).origin;
-  let response = await fetch(loginUrl, { redirect: "manual" });
-  for (let step = 0; step < 4; step++) {
-    if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get("location");
-      if (!location) throw new Error("redirect without a location");
-      return location;
-    }
-    const page = await response.text();
-    const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
-    const flow = /name="flow" value="([^"]+)"/.exec(page)?.[1];
-    if (!action || !flow) throw new Error(`no sign-in form in the page: ${page.slice(0, 200)}`);
-    const form = new URLSearchParams({ flow });
-    if (page.includes('name="password"')) {
-      form.set("username", username);
-      form.set("password", password);
-      form.set("action", "signin");
-    } else {
-      form.set("action", /value="accept"/.test(page) ? "accept" : "continue");
-    }
-    response = await fetch(new URL(action.replace(/&amp;/g, "&"), origin), {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: form,
-      redirect: "manual",
-    });
-  }
-  throw new Error("the sign-in did not end in a redirect");
-}
+/** Signs in at the emulator the way a browser would; shared with the integrations' tests. */
+export { signInWithoutBrowser } from "@msint/integration-testing";
 
 /** The forms a secret may take in text: raw, URL-encoded, form-encoded, base64 (padded, not, url-safe), JSON. */
 export function secretForms(secret: string): string[] {

@@ -1,0 +1,139 @@
+import {
+  argumentOrParameter,
+  type CommandContext,
+  type CommandResult,
+  collectPages,
+  limitArgument,
+  tableToMarkdown,
+} from "@msint/integration-kit";
+
+/** api-version of Microsoft.OperationalInsights workspaces and saved searches, as the XSOAR integration uses. */
+const WORKSPACES_API_VERSION = "2022-10-01";
+const SAVED_SEARCHES_API_VERSION = "2020-08-01";
+
+function subscriptionAndGroup(context: CommandContext): { subscription: string; group: string } {
+  return {
+    subscription: argumentOrParameter(context, "subscription_id", {
+      key: "subscriptionID",
+      displayName: "Subscription ID",
+    }),
+    group: argumentOrParameter(context, "resource_group_name", {
+      key: "resourceGroupName",
+      displayName: "Resource Group Name",
+    }),
+  };
+}
+
+function groupPath(context: CommandContext): string {
+  const { subscription, group } = subscriptionAndGroup(context);
+  return `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}`;
+}
+
+interface Workspace {
+  id?: string;
+  name?: string;
+  location?: string;
+  properties?: {
+    customerId?: string;
+    provisioningState?: string;
+    retentionInDays?: number;
+    sku?: { name?: string };
+  };
+}
+
+/** `azure-log-analytics-workspace-list`: the resource group's workspaces, through Azure Resource Manager. */
+export async function listWorkspaces(context: CommandContext): Promise<CommandResult> {
+  const { items } = await collectPages<Workspace>(
+    context.apiFor("arm"),
+    `${groupPath(context)}/providers/Microsoft.OperationalInsights/workspaces`,
+    { "api-version": WORKSPACES_API_VERSION },
+    limitArgument(context, 500),
+  );
+  const workspaces = items.map((workspace) => ({
+    id: workspace.id,
+    name: workspace.name,
+    location: workspace.location,
+    customerId: workspace.properties?.customerId,
+    provisioningState: workspace.properties?.provisioningState,
+    retentionInDays: workspace.properties?.retentionInDays,
+    sku: workspace.properties?.sku?.name,
+  }));
+  const rows = workspaces.map((workspace) => ({
+    Name: workspace.name,
+    "Workspace ID": workspace.customerId,
+    Location: workspace.location,
+    "Retention (days)": workspace.retentionInDays,
+    State: workspace.provisioningState,
+  }));
+  return {
+    readable: tableToMarkdown("Log Analytics workspaces", rows, [
+      "Name",
+      "Workspace ID",
+      "Location",
+      "Retention (days)",
+      "State",
+    ]),
+    outputsPrefix: "AzureLogAnalytics.Workspace",
+    outputsKeyField: "id",
+    outputs: workspaces,
+    raw: items,
+  };
+}
+
+interface SavedSearch {
+  id?: string;
+  etag?: string;
+  properties?: {
+    category?: string;
+    displayName?: string;
+    functionAlias?: string;
+    functionParameters?: string;
+    query?: string;
+    tags?: Array<{ name?: string; value?: string }>;
+    version?: number;
+  };
+}
+
+/** `azure-log-analytics-list-saved-searches`: the workspace's saved searches, through Azure Resource Manager. */
+export async function listSavedSearches(context: CommandContext): Promise<CommandResult> {
+  const workspace = argumentOrParameter(context, "workspace_name", {
+    key: "workspaceName",
+    displayName: "Workspace Name",
+  });
+  const limit = limitArgument(context, 500);
+  const response = await context
+    .apiFor("arm")
+    .get<{ value?: SavedSearch[] }>(
+      `${groupPath(context)}/providers/Microsoft.OperationalInsights/workspaces/${encodeURIComponent(workspace)}/savedSearches`,
+      { "api-version": SAVED_SEARCHES_API_VERSION },
+    );
+  const searches = (response?.value ?? []).slice(0, limit).map((search) => ({
+    id: search.id?.split("/").at(-1),
+    etag: search.etag,
+    category: search.properties?.category,
+    displayName: search.properties?.displayName,
+    functionAlias: search.properties?.functionAlias,
+    functionParameters: search.properties?.functionParameters,
+    query: search.properties?.query,
+    tags: search.properties?.tags,
+    version: search.properties?.version,
+  }));
+  const rows = searches.map((search) => ({
+    ID: search.id,
+    Category: search.category,
+    "Display Name": search.displayName,
+    Query: search.query,
+  }));
+  return {
+    readable: tableToMarkdown(`Saved searches of ${workspace}`, rows, [
+      "ID",
+      "Category",
+      "Display Name",
+      "Query",
+    ]),
+    outputsPrefix: "AzureLogAnalytics.SavedSearch",
+    outputsKeyField: "id",
+    outputs: searches,
+    raw: response,
+  };
+}
