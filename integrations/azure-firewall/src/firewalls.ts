@@ -4,6 +4,7 @@ import {
   type CommandResult,
   collectPages,
   limitArgument,
+  subscriptionPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
 
@@ -17,12 +18,7 @@ type Resource = {
   properties?: Record<string, unknown> & { provisioningState?: string; threatIntelMode?: string };
 };
 
-const SUBSCRIPTION = { key: "subscription_id", displayName: "Default Subscription ID" };
 const RESOURCE_GROUP = { key: "resource_group", displayName: "Default Resource Group Name" };
-
-function subscriptionPath(context: CommandContext): string {
-  return `/subscriptions/${encodeURIComponent(argumentOrParameter(context, "subscription_id", SUBSCRIPTION))}`;
-}
 
 function resourceGroupPath(context: CommandContext): string {
   const group = argumentOrParameter(context, "resource_group", RESOURCE_GROUP);

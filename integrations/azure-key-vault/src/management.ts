@@ -4,6 +4,7 @@ import {
   type CommandResult,
   collectPages,
   limitArgument,
+  resourceGroupPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
 
@@ -28,15 +29,7 @@ interface Vault {
 }
 
 function groupPath(context: CommandContext): string {
-  const subscription = argumentOrParameter(context, "subscription_id", {
-    key: "subscription_id",
-    displayName: "Default Subscription ID",
-  });
-  const group = argumentOrParameter(context, "resource_group_name", {
-    key: "resource_group_name",
-    displayName: "Default Resource Group Name",
-  });
-  return `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.KeyVault/vaults`;
+  return `${resourceGroupPath(context)}/providers/Microsoft.KeyVault/vaults`;
 }
 
 function toContextVault(vault: Vault) {

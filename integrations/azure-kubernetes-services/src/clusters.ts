@@ -1,9 +1,9 @@
 import {
-  argumentOrParameter,
   type CommandContext,
   type CommandResult,
   collectPages,
   limitArgument,
+  subscriptionPath,
   tableToMarkdown,
   UsageError,
 } from "@msint/integration-kit";
@@ -22,12 +22,6 @@ interface Cluster {
     fqdn?: string;
     nodeResourceGroup?: string;
   };
-}
-
-const SUBSCRIPTION = { key: "subscription_id", displayName: "Default Subscription ID" };
-
-function subscriptionPath(context: CommandContext): string {
-  return `/subscriptions/${encodeURIComponent(argumentOrParameter(context, "subscription_id", SUBSCRIPTION))}`;
 }
 
 /** `azure-ks-clusters-list`: GET …/providers/Microsoft.ContainerService/managedClusters. */

@@ -4,6 +4,7 @@ import {
   type CommandResult,
   collectPages,
   limitArgument,
+  resourceGroupPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
 
@@ -11,22 +12,11 @@ import {
 const WORKSPACES_API_VERSION = "2022-10-01";
 const SAVED_SEARCHES_API_VERSION = "2020-08-01";
 
-function subscriptionAndGroup(context: CommandContext): { subscription: string; group: string } {
-  return {
-    subscription: argumentOrParameter(context, "subscription_id", {
-      key: "subscriptionID",
-      displayName: "Subscription ID",
-    }),
-    group: argumentOrParameter(context, "resource_group_name", {
-      key: "resourceGroupName",
-      displayName: "Resource Group Name",
-    }),
-  };
-}
-
 function groupPath(context: CommandContext): string {
-  const { subscription, group } = subscriptionAndGroup(context);
-  return `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}`;
+  return resourceGroupPath(context, {
+    subscription: { key: "subscriptionID", displayName: "Subscription ID" },
+    resourceGroup: { key: "resourceGroupName", displayName: "Resource Group Name" },
+  });
 }
 
 interface Workspace {

@@ -1,9 +1,9 @@
 import {
-  argumentOrParameter,
   type CommandContext,
   type CommandResult,
   collectPages,
   limitArgument,
+  resourceGroupPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
 
@@ -19,15 +19,7 @@ interface ArmResource {
 }
 
 function groupsPath(context: CommandContext): string {
-  const subscription = argumentOrParameter(context, "subscription_id", {
-    key: "subscription_id",
-    displayName: "Default Subscription ID",
-  });
-  const group = argumentOrParameter(context, "resource_group_name", {
-    key: "resource_group_name",
-    displayName: "Default Resource Group Name",
-  });
-  return `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Network/networkSecurityGroups`;
+  return `${resourceGroupPath(context)}/providers/Microsoft.Network/networkSecurityGroups`;
 }
 
 /** A rule as the XSOAR integration writes it: its properties flattened next to name and id. */

@@ -1,5 +1,5 @@
 import {
-  argumentOrParameter,
+  subscriptionPath as armSubscriptionPath,
   type CommandContext,
   type CommandResult,
   collectPages,
@@ -26,11 +26,7 @@ interface SecurityAlert {
 }
 
 function subscriptionPath(context: CommandContext): string {
-  const subscription = argumentOrParameter(context, "subscription_id", {
-    key: "default_sub_id",
-    displayName: "Default subscription ID",
-  });
-  return `/subscriptions/${encodeURIComponent(subscription)}`;
+  return armSubscriptionPath(context, { key: "default_sub_id", displayName: "Default subscription ID" });
 }
 
 /** The alert's location, the segment after /locations/ of its resource ID. */

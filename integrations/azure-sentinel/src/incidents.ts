@@ -4,6 +4,7 @@ import {
   type CommandContext,
   type CommandResult,
   limitArgument,
+  resourceGroupPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
 
@@ -26,22 +27,15 @@ interface Incident {
 
 /** `{ARM}/subscriptions/…/workspaces/{ws}/providers/Microsoft.SecurityInsights` from the instance's parameters. */
 function sentinelPath(context: CommandContext): string {
-  const subscription = argumentOrParameter(context, "subscription_id", {
-    key: "subscriptionID",
-    displayName: "Subscription ID",
-  });
-  const group = argumentOrParameter(context, "resource_group_name", {
-    key: "resourceGroupName",
-    displayName: "Resource Group Name",
+  const group = resourceGroupPath(context, {
+    subscription: { key: "subscriptionID", displayName: "Subscription ID" },
+    resourceGroup: { key: "resourceGroupName", displayName: "Resource Group Name" },
   });
   const workspace = argumentOrParameter(context, "workspace_name", {
     key: "workspaceName",
     displayName: "Workspace Name",
   });
-  return (
-    `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}` +
-    `/providers/Microsoft.OperationalInsights/workspaces/${encodeURIComponent(workspace)}/providers/Microsoft.SecurityInsights`
-  );
+  return `${group}/providers/Microsoft.OperationalInsights/workspaces/${encodeURIComponent(workspace)}/providers/Microsoft.SecurityInsights`;
 }
 
 /** An incident as the XSOAR integration writes it under `AzureSentinel.Incident`. */

@@ -4,6 +4,7 @@ import {
   type CommandResult,
   collectPages,
   limitArgument,
+  subscriptionPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
 
@@ -17,14 +18,6 @@ interface ArmResource {
   kind?: string;
   sku?: { name?: string; tier?: string };
   properties?: Record<string, unknown>;
-}
-
-function subscriptionPath(context: CommandContext): string {
-  const subscription = argumentOrParameter(context, "subscription_id", {
-    key: "subscription_id",
-    displayName: "Default Subscription ID",
-  });
-  return `/subscriptions/${encodeURIComponent(subscription)}`;
 }
 
 function resourceGroupPath(context: CommandContext): string {

@@ -4,24 +4,15 @@ import {
   limitArgument,
   listStorageEntries,
   moreEntriesNote,
+  STORAGE_MAX_RESULTS,
+  storageName,
   tableToMarkdown,
   textContentMarkdown,
-  UsageError,
   xmlText,
 } from "@msint/integration-kit";
 
-/** The services' cap on one listing page, and so on `limit`. */
-const MAX_LIMIT = 5000;
-
 function containerName(context: CommandContext): string {
-  const name = context.args["container_name"]!;
-  // Container names: 3-63 lower-case letters, digits and single dashes, starting with a letter or digit.
-  if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
-    throw new UsageError(
-      `container_name "${name}" is not a container name: use 3-63 lower-case letters, digits and single dashes.`,
-    );
-  }
-  return name;
+  return storageName(context, "container_name", "container");
 }
 
 function blobPath(context: CommandContext): string {
@@ -94,7 +85,7 @@ export async function listContainers(context: CommandContext): Promise<CommandRe
     query: { prefix: context.args["prefix"] },
     collection: "Containers",
     entries: ["Container"],
-    limit: limitArgument(context, MAX_LIMIT),
+    limit: limitArgument(context, STORAGE_MAX_RESULTS),
   });
   const containers = entries.map((entry) => ({
     name: xmlText(entry, "Name") ?? "",
@@ -111,7 +102,7 @@ export async function listContainers(context: CommandContext): Promise<CommandRe
     "Lease State": Property.lease_state,
   }));
   return {
-    readable: `${tableToMarkdown("Containers", rows, ["Name", "Last Modified", "Public Access", "Lease State"])}${moreEntriesNote(nextMarker !== undefined, MAX_LIMIT)}`,
+    readable: `${tableToMarkdown("Containers", rows, ["Name", "Last Modified", "Public Access", "Lease State"])}${moreEntriesNote(nextMarker !== undefined, STORAGE_MAX_RESULTS)}`,
     outputsPrefix: "AzureStorageContainer.Container",
     outputsKeyField: "name",
     outputs: containers,
@@ -127,7 +118,7 @@ export async function listBlobs(context: CommandContext): Promise<CommandResult>
     query: { restype: "container", prefix: context.args["prefix"] },
     collection: "Blobs",
     entries: ["Blob"],
-    limit: limitArgument(context, MAX_LIMIT),
+    limit: limitArgument(context, STORAGE_MAX_RESULTS),
   });
   const blobs = entries.map((entry) => ({
     name: xmlText(entry, "Name") ?? "",
@@ -145,7 +136,7 @@ export async function listBlobs(context: CommandContext): Promise<CommandResult>
     "Last Modified": Property.last_modified,
   }));
   return {
-    readable: `${tableToMarkdown(`Blobs of ${name}`, rows, ["Name", "Size", "Content Type", "Last Modified"])}${moreEntriesNote(nextMarker !== undefined, MAX_LIMIT)}`,
+    readable: `${tableToMarkdown(`Blobs of ${name}`, rows, ["Name", "Size", "Content Type", "Last Modified"])}${moreEntriesNote(nextMarker !== undefined, STORAGE_MAX_RESULTS)}`,
     outputsPrefix: "AzureStorageContainer.Container",
     outputsKeyField: "name",
     outputs: { name, Blob: blobs },

@@ -4,14 +4,13 @@ import {
   limitArgument,
   listStorageEntries,
   moreEntriesNote,
+  STORAGE_MAX_RESULTS,
+  storageName,
   tableToMarkdown,
   textContentMarkdown,
   UsageError,
   xmlText,
 } from "@msint/integration-kit";
-
-/** The service's cap on one listing page, and so on `limit`. */
-const MAX_LIMIT = 5000;
 
 /** `a/b c/` → `a/b%20c`, for a path inside a share; "" for the share's root. */
 function sharePath(raw: string | undefined): string {
@@ -24,13 +23,7 @@ function sharePath(raw: string | undefined): string {
 }
 
 function shareName(context: CommandContext): string {
-  const name = context.args["share_name"]!;
-  if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
-    throw new UsageError(
-      `share_name "${name}" is not a share name: use 3-63 lower-case letters, digits and single dashes.`,
-    );
-  }
-  return name;
+  return storageName(context, "share_name", "share");
 }
 
 function directoryPath(context: CommandContext): string {
@@ -111,7 +104,7 @@ export async function listShares(context: CommandContext): Promise<CommandResult
     query: { prefix: context.args["prefix"] },
     collection: "Shares",
     entries: ["Share"],
-    limit: limitArgument(context, MAX_LIMIT),
+    limit: limitArgument(context, STORAGE_MAX_RESULTS),
   });
   const shares = entries.map((entry) => ({
     Name: xmlText(entry, "Name") ?? "",
@@ -124,7 +117,7 @@ export async function listShares(context: CommandContext): Promise<CommandResult
     "Last Modified": share.LastModified,
   }));
   return {
-    readable: `${tableToMarkdown("File shares", rows, ["Name", "Quota (GiB)", "Last Modified"])}${moreEntriesNote(nextMarker !== undefined, MAX_LIMIT)}`,
+    readable: `${tableToMarkdown("File shares", rows, ["Name", "Quota (GiB)", "Last Modified"])}${moreEntriesNote(nextMarker !== undefined, STORAGE_MAX_RESULTS)}`,
     outputsPrefix: "AzureStorageFileShare.Share",
     outputsKeyField: "Name",
     outputs: shares,
@@ -141,7 +134,7 @@ export async function listContent(context: CommandContext): Promise<CommandResul
     query: { restype: "directory", prefix: context.args["prefix"] },
     collection: "Entries",
     entries: ["File", "Directory"],
-    limit: limitArgument(context, MAX_LIMIT),
+    limit: limitArgument(context, STORAGE_MAX_RESULTS),
   });
   const content = entries.map((entry) => ({
     Name: xmlText(entry, "Name") ?? "",
@@ -150,7 +143,7 @@ export async function listContent(context: CommandContext): Promise<CommandResul
   }));
   const where = directory ? `${share}/${decodeURIComponent(directory)}` : share;
   return {
-    readable: `${tableToMarkdown(`Content of ${where}`, content, ["Name", "Type", "Size"])}${moreEntriesNote(nextMarker !== undefined, MAX_LIMIT)}`,
+    readable: `${tableToMarkdown(`Content of ${where}`, content, ["Name", "Type", "Size"])}${moreEntriesNote(nextMarker !== undefined, STORAGE_MAX_RESULTS)}`,
     outputsPrefix: "AzureStorageFileShare.Share",
     outputsKeyField: "Name",
     outputs: {

@@ -4,6 +4,8 @@ import {
   limitArgument,
   listStorageEntries,
   moreEntriesNote,
+  STORAGE_MAX_RESULTS,
+  storageName,
   storageXml,
   tableToMarkdown,
   toBoolean,
@@ -14,21 +16,13 @@ import {
   xmlText,
 } from "@msint/integration-kit";
 
-/** The service's cap on one listing page, and so on `limit`. */
-const MAX_LIMIT = 5000;
 /** The service returns at most 32 messages per request. */
 const MAX_MESSAGES = 32;
 /** A message's text may take 64 KiB in the request. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 function queueName(context: CommandContext): string {
-  const name = context.args["queue_name"]!;
-  if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
-    throw new UsageError(
-      `queue_name "${name}" is not a queue name: use 3-63 lower-case letters, digits and single dashes.`,
-    );
-  }
-  return name;
+  return storageName(context, "queue_name", "queue");
 }
 
 /** `metadata` as `x-ms-meta-<name>` headers. */
@@ -101,7 +95,7 @@ export async function listQueues(context: CommandContext): Promise<CommandResult
     query: { prefix: context.args["prefix"] },
     collection: "Queues",
     entries: ["Queue"],
-    limit: limitArgument(context, MAX_LIMIT),
+    limit: limitArgument(context, STORAGE_MAX_RESULTS),
   });
   const queues = entries.map((entry) => ({ name: xmlText(entry, "Name") ?? "" }));
   return {
@@ -109,7 +103,7 @@ export async function listQueues(context: CommandContext): Promise<CommandResult
       "Queues",
       queues.map(({ name }) => ({ Name: name })),
       ["Name"],
-    )}${moreEntriesNote(nextMarker !== undefined, MAX_LIMIT)}`,
+    )}${moreEntriesNote(nextMarker !== undefined, STORAGE_MAX_RESULTS)}`,
     outputsPrefix: "AzureStorageQueue.Queue",
     outputsKeyField: "name",
     outputs: queues,

@@ -1,9 +1,9 @@
 import {
-  argumentOrParameter,
   type CommandContext,
   type CommandResult,
   collectPages,
   limitArgument,
+  resourceGroupPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
 
@@ -20,15 +20,7 @@ interface ArmResource {
 }
 
 function accountsPath(context: CommandContext): string {
-  const subscription = argumentOrParameter(context, "subscription_id", {
-    key: "subscription_id",
-    displayName: "Default Subscription ID",
-  });
-  const group = argumentOrParameter(context, "resource_group_name", {
-    key: "resource_group_name",
-    displayName: "Default Resource Group Name",
-  });
-  return `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Storage/storageAccounts`;
+  return `${resourceGroupPath(context)}/providers/Microsoft.Storage/storageAccounts`;
 }
 
 function blobServicePath(context: CommandContext): string {

@@ -4,6 +4,7 @@ import {
   type CommandResult,
   collectPages,
   limitArgument,
+  subscriptionPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
 
@@ -21,14 +22,6 @@ interface Policy {
     provisioningState?: string;
     resourceState?: string;
   };
-}
-
-function subscriptionPath(context: CommandContext): string {
-  const subscription = argumentOrParameter(context, "subscription_id", {
-    key: "subscription_id",
-    displayName: "Default Subscription ID",
-  });
-  return `/subscriptions/${encodeURIComponent(subscription)}`;
 }
 
 function groupPath(context: CommandContext): string {

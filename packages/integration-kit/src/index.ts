@@ -63,13 +63,17 @@ export {
   office365Management,
   qualifyScope,
   resourceGroupParameter,
+  resourceGroupPath,
   STORAGE_API_VERSION,
   STORAGE_AUDIENCE,
+  STORAGE_MAX_RESULTS,
   type StorageListing,
   type StorageService,
   storage,
+  storageName,
   storageXml,
   subscriptionIdParameter,
+  subscriptionPath,
   workspaceNameParameter,
 } from "./resources.js";
 export { type CommandResult, moreEntriesNote, tableToMarkdown, textContentMarkdown } from "./results.js";

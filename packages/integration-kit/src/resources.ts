@@ -108,6 +108,44 @@ export function argumentOrParameter(
   return value.trim();
 }
 
+/** A parameter as messages name it. */
+type NamedParameter = Pick<ParameterDefinition, "key" | "displayName">;
+
+const DEFAULT_SUBSCRIPTION: NamedParameter = {
+  key: "subscription_id",
+  displayName: "Default Subscription ID",
+};
+const DEFAULT_RESOURCE_GROUP: NamedParameter = {
+  key: "resource_group_name",
+  displayName: "Default Resource Group Name",
+};
+
+/** `/subscriptions/{id}`: the `subscription_id` argument, else the instance's subscription parameter. */
+export function subscriptionPath(context: CommandContext, subscription = DEFAULT_SUBSCRIPTION): string {
+  return `/subscriptions/${encodeURIComponent(argumentOrParameter(context, "subscription_id", subscription))}`;
+}
+
+/**
+ * `/subscriptions/{id}/resourceGroups/{name}`: the subscription as {@link subscriptionPath} finds it, then the
+ * resource group from its argument (`resource_group_name` unless named otherwise), else the instance's parameter.
+ */
+export function resourceGroupPath(
+  context: CommandContext,
+  names: {
+    subscription?: NamedParameter;
+    resourceGroup?: NamedParameter;
+    resourceGroupArgument?: string;
+  } = {},
+): string {
+  const subscription = subscriptionPath(context, names.subscription);
+  const group = argumentOrParameter(
+    context,
+    names.resourceGroupArgument ?? "resource_group_name",
+    names.resourceGroup ?? DEFAULT_RESOURCE_GROUP,
+  );
+  return `${subscription}/resourceGroups/${encodeURIComponent(group)}`;
+}
+
 /** A page of an Azure Resource Manager or Microsoft Graph collection. */
 export interface CollectionPage<T> {
   value?: T[];
@@ -297,8 +335,22 @@ export function storageXml(body: string): XmlElement {
   }
 }
 
-/** Page size cap of the storage services' `maxresults`. */
-const STORAGE_MAX_RESULTS = 5000;
+/** Page size cap of the storage services' `maxresults`, and so the largest `limit` of a storage listing. */
+export const STORAGE_MAX_RESULTS = 5000;
+
+/**
+ * A container, file share or queue name from `argument`: 3-63 lower-case letters, digits and single dashes,
+ * starting and ending with a letter or digit.
+ */
+export function storageName(context: CommandContext, argument: string, kind: string): string {
+  const name = context.args[argument] ?? "";
+  if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
+    throw new UsageError(
+      `${argument} "${name}" is not a ${kind} name: use 3-63 lower-case letters, digits and single dashes.`,
+    );
+  }
+  return name;
+}
 
 /**
  * Reads an Azure Storage listing (XML `EnumerationResults`) page by page, following `NextMarker`, until `limit`

@@ -17,9 +17,12 @@ import {
   office365Management,
   qualifyScope,
   resourceGroupParameter,
+  resourceGroupPath,
   STORAGE_API_VERSION,
   storage,
+  storageName,
   subscriptionIdParameter,
+  subscriptionPath,
   xmlText,
 } from "../src/index.js";
 
@@ -253,5 +256,36 @@ describe("listStorageEntries", () => {
     await expect(listStorageEntries(ctx.api, listing)).rejects.toThrow(
       /storage service answered with a body that is not XML .*<html>login/,
     );
+  });
+});
+
+describe("ARM paths and storage names", () => {
+  it("builds subscription and resource group paths from arguments, else parameters, naming what is missing", () => {
+    const params = { subscription_id: "sub 1", resource_group_name: "rg-a" };
+    expect(subscriptionPath(context({}, params))).toBe("/subscriptions/sub%201");
+    expect(resourceGroupPath(context({ resource_group_name: "rg-b" }, params))).toBe(
+      "/subscriptions/sub%201/resourceGroups/rg-b",
+    );
+    expect(
+      resourceGroupPath(context({}, { subscriptionID: "s", resourceGroupName: "g" }), {
+        subscription: { key: "subscriptionID", displayName: "Subscription ID" },
+        resourceGroup: { key: "resourceGroupName", displayName: "Resource Group Name" },
+      }),
+    ).toBe("/subscriptions/s/resourceGroups/g");
+    expect(() => resourceGroupPath(context({}, {}))).toThrow(
+      "Default Subscription ID is not set: add subscription_id=<value> to the command or set the instance parameter subscription_id.",
+    );
+    expect(() => resourceGroupPath(context({}, { subscription_id: "s" }))).toThrow(
+      "Default Resource Group Name is not set",
+    );
+  });
+
+  it("accepts container, share and queue names Azure accepts, and says why it refuses the others", () => {
+    expect(storageName(context({ queue_name: "alerts-2" }), "queue_name", "queue")).toBe("alerts-2");
+    for (const bad of ["ab", "Alerts", "a--b", "-ab", "ab-", "a".repeat(64), ""]) {
+      expect(() => storageName(context({ queue_name: bad }), "queue_name", "queue"), bad).toThrow(
+        `queue_name "${bad}" is not a queue name: use 3-63 lower-case letters, digits and single dashes.`,
+      );
+    }
   });
 });
