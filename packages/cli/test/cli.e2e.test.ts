@@ -8,7 +8,7 @@ import {
   startEmulator,
 } from "@msint/entra-emulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli, TRACE_MODULES, tempHome } from "./helpers.js";
+import { graphInstanceArgs, runCli, TRACE_MODULES, tempHome } from "./helpers.js";
 
 let emulator: RunningEmulator;
 let home: string;
@@ -34,30 +34,7 @@ function env(extra: Record<string, string> = {}) {
 }
 
 async function addGraphInstance(name: string, secret = "env:GRAPH_SECRET") {
-  const result = await runCli(
-    [
-      "instance",
-      "add",
-      name,
-      "--integration",
-      "msgraph-user",
-      "--param",
-      "self_deployed=true",
-      "--param",
-      `tenant_id=${DEMO_TENANT_ID}`,
-      "--param",
-      `auth_id=${DEMO_CLIENT_ID}`,
-      "--param",
-      `enc_key=${secret}`,
-      "--param",
-      "azure_cloud=Custom",
-      "--param",
-      `azure_ad_endpoint=${emulator.url}`,
-      "--param",
-      `server_url=${emulator.url}`,
-    ],
-    env(),
-  );
+  const result = await runCli(graphInstanceArgs(name, emulator.url, secret), env());
   expect(result.stderr).toBe("");
   expect(result.code).toBe(0);
   return result;

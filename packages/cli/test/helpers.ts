@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "@msint/entra-emulator";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const BIN = join(here, "..", "dist", "msint.cjs");
@@ -46,4 +47,32 @@ export function runCli(
 export async function tempHome(): Promise<{ home: string; cleanup: () => Promise<void> }> {
   const home = await mkdtemp(join(tmpdir(), "msint-cli-test-"));
   return { home, cleanup: () => rm(home, { recursive: true, force: true }) };
+}
+
+/**
+ * `msint instance add NAME` for a Microsoft Graph User instance of the emulator's demo app with client
+ * credentials, its Custom cloud pointing at the emulator.
+ */
+export function graphInstanceArgs(name: string, emulatorUrl: string, secret: string): string[] {
+  return [
+    "instance",
+    "add",
+    name,
+    "--integration",
+    "msgraph-user",
+    "--param",
+    "self_deployed=true",
+    "--param",
+    `tenant_id=${DEMO_TENANT_ID}`,
+    "--param",
+    `auth_id=${DEMO_CLIENT_ID}`,
+    "--param",
+    `enc_key=${secret}`,
+    "--param",
+    "azure_cloud=Custom",
+    "--param",
+    `azure_ad_endpoint=${emulatorUrl}`,
+    "--param",
+    `server_url=${emulatorUrl}`,
+  ];
 }

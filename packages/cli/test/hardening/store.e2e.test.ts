@@ -10,13 +10,12 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import {
   DEMO_CLIENT_ID,
-  DEMO_TENANT_ID,
   demoSeed,
   type RunningEmulator,
   startEmulator,
 } from "@msint/entra-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN } from "../helpers.js";
+import { BIN, graphInstanceArgs } from "../helpers.js";
 import {
   type CliRun,
   copyHome,
@@ -39,27 +38,7 @@ let template: string;
 const env = (home: string, extra: Record<string, string> = {}) => ({ MSINT_HOME: home, ...extra });
 
 function addArgs(name: string): string[] {
-  return [
-    "instance",
-    "add",
-    name,
-    "--integration",
-    "msgraph-user",
-    "--param",
-    "self_deployed=true",
-    "--param",
-    `tenant_id=${DEMO_TENANT_ID}`,
-    "--param",
-    `auth_id=${DEMO_CLIENT_ID}`,
-    "--param",
-    `enc_key=${SECRET}`,
-    "--param",
-    "azure_cloud=Custom",
-    "--param",
-    `azure_ad_endpoint=${emulator.url}`,
-    "--param",
-    `server_url=${emulator.url}`,
-  ];
+  return graphInstanceArgs(name, emulator.url, SECRET);
 }
 
 /** Decrypts a store file with node:crypto alone: MAGIC ‖ nonce(12) ‖ ciphertext ‖ tag(16), AAD = MAGIC ‖ name. */
