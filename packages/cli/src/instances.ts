@@ -204,22 +204,36 @@ function describableParams(integration: Integration, document: InstanceDocument)
   }
 }
 
-function describeFlow(integration: Integration, document: InstanceDocument): string {
+/**
+ * The flow an instance authenticates with, and its cloud: Azure Cloud, or what the integration's own parameters
+ * choose (Defender's Endpoint Type). The parameters are resolved once for both.
+ */
+function describeInstance(
+  integration: Integration,
+  document: InstanceDocument,
+): { flow: string; cloud: string } {
+  let params: ReturnType<typeof describableParams> | undefined;
   try {
-    return FLOW_NAMES[selectFlow(integration.manifest, describableParams(integration, document)).flow];
+    params = describableParams(integration, document);
   } catch {
-    return "(incomplete)";
+    params = undefined;
   }
-}
-
-/** The instance's cloud: Azure Cloud, or what the integration's own parameters choose (Defender's Endpoint Type). */
-function describeCloud(integration: Integration, document: InstanceDocument): string {
-  try {
-    return resolveEndpoints(integration.manifest, describableParams(integration, document)).cloud.displayName;
-  } catch {
-    const given = document.params["azure_cloud"];
-    return typeof given === "string" && given !== "" ? given : "Worldwide";
+  let flow = "(incomplete)";
+  let cloud: string | undefined;
+  if (params) {
+    try {
+      flow = FLOW_NAMES[selectFlow(integration.manifest, params).flow];
+    } catch {
+      // An unsupported or incomplete choice of flow.
+    }
+    try {
+      cloud = resolveEndpoints(integration.manifest, params).cloud.displayName;
+    } catch {
+      // A Custom cloud without its endpoints: shown as entered.
+    }
   }
+  const given = document.params["azure_cloud"];
+  return { flow, cloud: cloud ?? (typeof given === "string" && given !== "" ? given : "Worldwide") };
 }
 
 /** The instances as a table, and the store errors of those that could not be read (listed, marked so). */
@@ -247,13 +261,14 @@ export async function listInstances(store: ContextStore<InstanceDocument>): Prom
     }
     if (!document) continue;
     const integration = await loadIntegration(document.integration);
+    const described = integration
+      ? describeInstance(integration, document)
+      : { flow: "", cloud: document.params["azure_cloud"] ?? "" };
     rows.push({
       Name: name,
       Integration: integration?.manifest.displayName ?? document.integration,
-      Flow: integration ? describeFlow(integration, document) : "",
-      "Azure Cloud": integration
-        ? describeCloud(integration, document)
-        : (document.params["azure_cloud"] ?? ""),
+      Flow: described.flow,
+      "Azure Cloud": described.cloud,
     });
   }
   return {
@@ -283,7 +298,7 @@ export async function showInstance(store: ContextStore<InstanceDocument>, name: 
     `Cached tokens: ${Object.keys(context.tokens ?? {}).length}`,
     `Refresh token: ${context.refreshToken ? "stored" : "none"}`,
   ];
-  return `${tableToMarkdown(`${name} (${integration.manifest.displayName})`, rows, ["Parameter", "Key", "Value"])}\nFlow: ${describeFlow(integration, document)}\n${state.join("\n")}\n`;
+  return `${tableToMarkdown(`${name} (${integration.manifest.displayName})`, rows, ["Parameter", "Key", "Value"])}\nFlow: ${describeInstance(integration, document).flow}\n${state.join("\n")}\n`;
 }
 
 export async function removeInstance(store: ContextStore<InstanceDocument>, name: string): Promise<string> {
