@@ -8,12 +8,7 @@ import { createDecipheriv, scryptSync } from "node:crypto";
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import {
-  DEMO_CLIENT_ID,
-  demoSeed,
-  type RunningEmulator,
-  startEmulator,
-} from "@msint/entra-emulator";
+import { DEMO_CLIENT_ID, demoSeed, type RunningEmulator, startEmulator } from "@msint/entra-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, graphInstanceArgs } from "../helpers.js";
 import {
