@@ -7,7 +7,11 @@ export type StoreErrorCode =
   /** The file system refused an operation (permissions, missing directory, disk full, …). */
   | "io"
   /** The encryption key is unusable: wrong length, corrupt `store.key` / `store.salt`, empty passphrase. */
-  | "bad-key";
+  | "bad-key"
+  /** A database store cannot be reached or refused the connection (wrong URL, host, credentials, database). */
+  | "unavailable"
+  /** A database store has a schema this msint does not work with (not migrated, or made by a newer msint). */
+  | "schema";
 
 /**
  * The one error class the context store throws for store-level failures.

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   chmodSync,
   closeSync,
@@ -14,14 +14,16 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { errnoCode, ioError, StoreError } from "./errors.js";
 import { FileStore, markDirEnsured, syncDir } from "./file-store.js";
+import { parseStoreKey, rawStoreKey, scryptStoreKey } from "./key.js";
 
 /** Options of {@link openFileStore}. */
 export interface OpenFileStoreOptions {
   /** The msint home directory (the CLI passes `MSINT_HOME`, default `~/.msint`). */
   home: string;
   /**
-   * Derive the encryption key from this passphrase (usually `MSINT_STORE_KEY`, see {@link storeKeyFromEnv})
-   * instead of using the random key in `home/store.key`.
+   * The store key setting (usually `MSINT_STORE_KEY`, see {@link storeKeyFromEnv}) instead of the random key in
+   * `home/store.key`: a raw 256-bit key (`base64:…` or 64 hex digits, used through HKDF) or a passphrase
+   * (stretched with scrypt and the salt in `home/store.salt`).
    */
   passphrase?: string;
   /** See {@link FileStoreOptions.lockTimeoutMs}. */
@@ -29,9 +31,6 @@ export interface OpenFileStoreOptions {
   /** See {@link FileStoreOptions.staleLockMs}. */
   staleLockMs?: number;
 }
-
-/** scrypt cost: N = 2^15, r = 8, p = 1 (needs 32 MiB; maxmem leaves headroom). */
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 
 const checkedDirs = new Set<string>();
 const keyCache = new Map<string, Promise<Buffer>>();
@@ -98,25 +97,29 @@ function ensurePrivateDir(dir: string, tightenExisting: boolean): void {
   }
 }
 
+/**
+ * The random key of an msint home (`home/store.key`, created 0600 on first use; the home made 0700), as the file
+ * store uses it. Other stores (PostgreSQL) use it when no `MSINT_STORE_KEY` is set.
+ */
+export async function homeStoreKey(home: string): Promise<Buffer> {
+  const dir = resolve(home);
+  privateDir(dir, dir !== resolve(homedir()));
+  return fileKey(dir);
+}
+
 async function fileKey(home: string): Promise<Buffer> {
   const file = join(home, "store.key");
   return cached(`file\0${file}`, () => loadOrCreate(file, 32, "store key"));
 }
 
-async function passphraseKey(home: string, passphrase: string): Promise<Buffer> {
-  if (passphrase.length === 0) {
-    throw new StoreError("bad-key", "The store passphrase (MSINT_STORE_KEY) must not be empty.");
-  }
+async function passphraseKey(home: string, setting: string): Promise<Buffer> {
+  const input = parseStoreKey(setting);
+  if (input.kind === "raw") return rawStoreKey(input.key);
+  const { passphrase } = input;
   const id = createHash("sha256").update(home).update("\0").update(passphrase).digest("hex");
   return cached(`scrypt\0${id}`, async () => {
     const salt = await loadOrCreate(join(home, "store.salt"), 16, "store salt");
-    return new Promise<Buffer>((resolvePromise, reject) => {
-      scrypt(passphrase, salt, 32, SCRYPT, (err, derived) => {
-        if (err)
-          reject(new StoreError("bad-key", `Cannot derive the store key: ${err.message}`, { cause: err }));
-        else resolvePromise(derived);
-      });
-    });
+    return scryptStoreKey(passphrase, salt);
   });
 }
 
