@@ -9,6 +9,8 @@ const THIRD_PARTY = [
   "@electric-sql/pglite",
   "commander",
   "node-forge",
+  // The PostgreSQL driver: required only when the store is a postgres:// URL (see src/store.ts).
+  "pg",
 ];
 
 /** The executable's CommonJS bundles: minified (less to read and hash), names kept for stack traces. */

@@ -1,5 +1,6 @@
 import { loadavg } from "node:os";
 import { type BenchContext, startBenchContext } from "./context.js";
+import { postgresStore } from "./postgres.js";
 import { type BenchResults, type MachineInfo, machineInfo, type Row, rows } from "./report.js";
 import {
   type BenchConfig,
@@ -70,6 +71,12 @@ export async function runBench(config: BenchConfig, options: RunBenchOptions = {
     if (wanted(6)) {
       log("6/6 emulator throughput …");
       results.throughput = await emulatorThroughput(context, config);
+    }
+    if (wanted(7)) {
+      log(
+        `7   PostgreSQL store: cold starts (${config.coldStart.runs} runs each), 4 hosts × ${config.processes} processes …`,
+      );
+      results.postgres = await postgresStore(context, config);
     }
   } finally {
     await context?.close();

@@ -15,7 +15,7 @@ import { FULL_CONFIG, QUICK_CONFIG } from "./scenarios.js";
 
 const USAGE = `usage: pnpm bench [-- options]   (or node packages/bench/dist/run.js [options])
   --quick        a few iterations of everything (checks the harness; numbers are not meaningful)
-  --only 1,4     run only these scenarios (1-6)
+  --only 1,4     run only these scenarios (1-7; 7 starts a PostgreSQL server)
   --breakdown    also time processes that each do one step more (where a cold start goes)
   --out FILE     where to write the JSON results (default: bench/results.json at the repository root)
 `;

@@ -5,6 +5,8 @@ export interface FastRun {
   words: string[];
   options: RunOptions;
   debug: boolean;
+  /** `--store URL`, when given. */
+  store?: string;
 }
 
 /**
@@ -15,9 +17,18 @@ export interface FastRun {
 export function parseFastRun(argv: readonly string[]): FastRun | undefined {
   let index = 2;
   let debug = false;
-  if (argv[index] === "--debug") {
-    debug = true;
-    index++;
+  let store: string | undefined;
+  for (;;) {
+    if (argv[index] === "--debug") {
+      debug = true;
+      index++;
+    } else if (argv[index] === "--store" && argv[index + 1] !== undefined) {
+      store = argv[index + 1];
+      index += 2;
+    } else if (argv[index]?.startsWith("--store=")) {
+      store = argv[index]!.slice("--store=".length);
+      index++;
+    } else break;
   }
   if (argv[index] !== "run") return undefined;
   const positional: string[] = [];
@@ -35,6 +46,12 @@ export function parseFastRun(argv: readonly string[]): FastRun | undefined {
       json = true;
     } else if (arg === "--debug") {
       debug = true;
+    } else if (arg === "--store") {
+      const value = argv[++i];
+      if (value === undefined) return undefined;
+      store = value;
+    } else if (arg.startsWith("--store=")) {
+      store = arg.slice("--store=".length);
     } else if (arg.startsWith("-")) {
       return undefined;
     } else {
@@ -43,5 +60,5 @@ export function parseFastRun(argv: readonly string[]): FastRun | undefined {
   }
   const [command, ...words] = positional;
   if (!command || !instance) return undefined;
-  return { command, words, options: { instance, json }, debug };
+  return { command, words, options: { instance, json }, debug, ...(store === undefined ? {} : { store }) };
 }

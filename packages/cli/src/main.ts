@@ -15,7 +15,7 @@ import { describeError, type Io, processIo } from "./output.js";
 import { loadAllIntegrations } from "./registry.js";
 import { runAction } from "./run-action.js";
 import { registerSecrets } from "./secrets.js";
-import { openStore } from "./store.js";
+import { openStore, setStoreOption } from "./store.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -33,6 +33,10 @@ export function buildProgram(io: Io): Command {
       "Authentication layer for Microsoft security integrations: configure instances, run their commands.",
     )
     .option("--debug", "log every request (secrets redacted) to stderr, like MSINT_LOG=debug")
+    .option(
+      "--store <url>",
+      "the store: postgres://USER:PASSWORD@HOST:PORT/DATABASE or file:DIRECTORY (default MSINT_STORE_URL, else MSINT_HOME)",
+    )
     .showHelpAfterError("(run msint --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
@@ -40,6 +44,7 @@ export function buildProgram(io: Io): Command {
   // Before any action: --debug works in any position and before anything creates a logger.
   program.hook("preAction", () => {
     if (program.opts<{ debug?: boolean }>().debug) process.env["MSINT_LOG"] = "debug";
+    setStoreOption(program.opts<{ store?: string }>().store);
     registerSecrets(undefined, undefined);
   });
 
@@ -116,6 +121,41 @@ export function buildProgram(io: Io): Command {
     .command("remove <name>")
     .description("Remove an instance and its stored tokens")
     .action(async (name: string) => io.out(await removeInstance(await openStore(), name)));
+
+  const store = program
+    .command("store")
+    .description("The store of instances and tokens: file store or PostgreSQL (MSINT_STORE_URL, --store)");
+  store
+    .command("status")
+    .description("Show which store this host uses, its schema version, how many instances and which key")
+    .action(async () => {
+      const { storeStatus } = await import("./store-commands.js");
+      io.out(await storeStatus());
+    });
+  store
+    .command("migrate")
+    .description("Create or migrate the schema of a PostgreSQL store (once, from any host)")
+    .action(async () => {
+      const { storeMigrate } = await import("./store-commands.js");
+      io.out(await storeMigrate());
+    });
+  store
+    .command("copy")
+    .description("Copy every instance with its state to another store (file store ⇄ PostgreSQL)")
+    .requiredOption("--to <url>", "destination: postgres://… or file:DIRECTORY (an msint home)")
+    .option("--from <url>", "source (default: the store of this run)")
+    .option(
+      "--from-key-env <variable>",
+      "environment variable with the source's store key (default MSINT_STORE_KEY)",
+    )
+    .option(
+      "--to-key-env <variable>",
+      "environment variable with the destination's store key (default MSINT_STORE_KEY)",
+    )
+    .action(async (options: { to: string; from?: string; fromKeyEnv?: string; toKeyEnv?: string }) => {
+      const { storeCopy } = await import("./store-commands.js");
+      io.out(await storeCopy(options));
+    });
 
   program
     .command("run <command> [args...]")

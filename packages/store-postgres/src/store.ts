@@ -80,6 +80,7 @@ const mutex = new KeyedMutex();
 class CallbackFailure {
   constructor(readonly error: unknown) {}
 }
+const ignore = () => undefined;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A 64-bit advisory-lock key for a document name (a collision only makes two names wait for each other). */
@@ -141,6 +142,9 @@ async function withRetry<R>(
     let broken: unknown;
     try {
       client = await pool.connect();
+      // The connection can die while we hold it (server restart): the query in flight fails, and the
+      // client's own 'error' event must not crash the process.
+      client.on("error", ignore);
       return await body(client);
     } catch (error) {
       if (error instanceof CallbackFailure) throw error.error;
@@ -150,6 +154,7 @@ async function withRetry<R>(
       if (waited >= retryForMs) throw connectionError(error, url, waited);
       await sleep(Math.min(1_000, 100 * 2 ** attempt, Math.max(0, retryForMs - waited)));
     } finally {
+      client?.off("error", ignore);
       // A connection that failed is not given back for reuse.
       client?.release(broken !== undefined && isTransient(broken) ? true : undefined);
     }

@@ -29,7 +29,11 @@ async function make(): Promise<Harness> {
   const url = await server.createDatabase();
   const home = await mkdtemp(join(tmpdir(), "msint-pg-contract-"));
   temps.push(home);
-  const store = await openPostgresStore<Doc>({ url, home, storeKey: `base64:${Buffer.alloc(32, 7).toString("base64")}` });
+  const store = await openPostgresStore<Doc>({
+    url,
+    home,
+    storeKey: `base64:${Buffer.alloc(32, 7).toString("base64")}`,
+  });
   stores.push(store);
   return {
     store,

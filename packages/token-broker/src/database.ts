@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
 import type { PermissionKind } from "./config.js";
 import { BrokerConfigError } from "./config.js";
 import {
@@ -15,6 +14,8 @@ import {
   seal,
   unseal,
 } from "./crypto.js";
+import { SHARED_LIMITS_SCHEMA } from "./shared-limits.js";
+import { openPglite, openPostgres, type SqlDatabase } from "./sql.js";
 
 /** Name of the environment variable holding the master key. */
 export const MASTER_KEY_VARIABLE = "MSINT_BROKER_MASTER_KEY";
@@ -37,6 +38,8 @@ export interface NewRegistration {
 }
 
 const SCHEMA = `
+begin;
+select pg_advisory_xact_lock(7886763295572323688);
 create table if not exists broker_meta (
   name text primary key,
   value text not null
@@ -53,6 +56,8 @@ create table if not exists registrations (
   last_used_at timestamptz
 );
 create index if not exists registrations_app_name on registrations (app_name);
+${SHARED_LIMITS_SCHEMA}
+commit;
 `;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -133,29 +138,41 @@ function masterKeyMaterial(
 }
 
 /**
- * The registrations, in an embedded PostgreSQL (PGlite, WebAssembly: the same files work on every Node version).
- * Registration keys are stored AES-256-GCM-encrypted under the master key; tokens only as salted HMACs.
+ * The registrations, in an embedded PostgreSQL (PGlite, WebAssembly: the same files work on every Node version)
+ * or in a PostgreSQL server shared by any number of broker replicas (`databaseUrl`). Registration keys are stored
+ * AES-256-GCM-encrypted under the master key; tokens only as salted HMACs.
  */
 export class RegistrationStore {
   private constructor(
-    private readonly db: PGlite,
+    private readonly db: SqlDatabase,
     private readonly keys: BrokerKeys,
     private readonly unlock: () => void,
   ) {}
 
-  /** Opens (creating when needed) the database in `dataDir`. */
+  /**
+   * Opens (creating when needed) the database: PGlite in `dataDir`, or PostgreSQL at `databaseUrl`. On
+   * PostgreSQL the master key must come from MSINT_BROKER_MASTER_KEY (every replica needs the same one).
+   */
   static async open(options: {
     dataDir: string;
+    databaseUrl?: string | undefined;
     env: Record<string, string | undefined>;
     warn: (message: string) => void;
   }): Promise<RegistrationStore> {
-    const { dataDir, env, warn } = options;
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const unlock = acquireLock(dataDir);
-    let db: PGlite | undefined;
+    const { dataDir, env, warn, databaseUrl } = options;
+    if (databaseUrl) {
+      const value = env[MASTER_KEY_VARIABLE];
+      if (value === undefined || value.trim() === "") {
+        throw new BrokerConfigError(
+          MASTER_KEY_VARIABLE,
+          "must be set when the broker runs on PostgreSQL: every replica needs the same master key (openssl rand -base64 32), from a secret store.",
+        );
+      }
+    } else mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const unlock = databaseUrl ? () => undefined : acquireLock(dataDir);
+    let db: SqlDatabase | undefined;
     try {
-      const { PGlite } = await import("@electric-sql/pglite");
-      db = await PGlite.create(join(dataDir, "pgdata"));
+      db = databaseUrl ? await openPostgres(databaseUrl) : await openPglite(join(dataDir, "pgdata"));
       await db.exec(SCHEMA);
       const salt = await RegistrationStore.meta(db, "kdf_salt", () => randomBytes(16).toString("base64"));
       const keys = deriveKeys(masterKeyMaterial(dataDir, env, Buffer.from(salt, "base64"), warn));
@@ -164,7 +181,7 @@ export class RegistrationStore {
       if (!safeEqual(stored, expected)) {
         throw new BrokerConfigError(
           MASTER_KEY_VARIABLE,
-          `does not match the key this database (${dataDir}) was created with: start with the original master key.`,
+          `does not match the key this database (${db.location}) was created with: start with the original master key.`,
         );
       }
       return new RegistrationStore(db, keys, unlock);
@@ -175,13 +192,18 @@ export class RegistrationStore {
     }
   }
 
-  private static async meta(db: PGlite, name: string, initial: () => string): Promise<string> {
+  private static async meta(db: SqlDatabase, name: string, initial: () => string): Promise<string> {
     await db.query("insert into broker_meta (name, value) values ($1, $2) on conflict (name) do nothing", [
       name,
       initial(),
     ]);
     const result = await db.query<{ value: string }>("select value from broker_meta where name = $1", [name]);
     return result.rows[0]!.value;
+  }
+
+  /** The database (rate limits and the replay cache live there too, see shared-limits.ts). */
+  get database(): SqlDatabase {
+    return this.db;
   }
 
   /** The keys derived from the master key (the OAuth state is sealed with one of them). */
@@ -245,7 +267,7 @@ export class RegistrationStore {
       "update registrations set token_salt = $2, token_hash = $3, updated_at = now(), last_used_at = now() where id = $1 and token_hash = $4",
       [registration.id, salt, hashToken(this.keys, salt, token), registration.tokenHash],
     );
-    return (result.affectedRows ?? 0) === 1;
+    return result.affectedRows === 1;
   }
 
   /** Records a successful use. */
@@ -257,7 +279,7 @@ export class RegistrationStore {
   async delete(id: string): Promise<boolean> {
     if (!UUID.test(id)) return false;
     const result = await this.db.query("delete from registrations where id = $1", [id.toLowerCase()]);
-    return (result.affectedRows ?? 0) === 1;
+    return result.affectedRows === 1;
   }
 
   /** Number of registrations per app. */

@@ -28,8 +28,8 @@ import {
 import { seal, unseal } from "./crypto.js";
 import { type Registration, RegistrationStore } from "./database.js";
 import { type EntraRefusal, isRefusal, requestToken } from "./entra.js";
-import { NonceCache, RateLimiter } from "./limits.js";
 import { appPage, credentialsPage, errorPage, homePage } from "./pages.js";
+import { SharedNonceCache, SharedRateLimiter } from "./shared-limits.js";
 
 /** Options of {@link startBroker}. */
 export interface BrokerOptions {
@@ -43,6 +43,12 @@ export interface BrokerOptions {
   env?: Record<string, string | undefined>;
   /** Database directory; default the configuration's `dataDir`, else `MSINT_BROKER_DATA`, else `~/.msint/broker`. */
   dataDir?: string;
+  /**
+   * A PostgreSQL URL (postgres://…) instead of the embedded database: registrations, rate limits and the replay
+   * cache live there, so that any number of replicas on it behave as one. Default `MSINT_BROKER_DATABASE_URL`.
+   * Needs MSINT_BROKER_MASTER_KEY (the same on every replica).
+   */
+  database?: string;
   /** Receives log lines (never a token, key or secret); default standard error. */
   log?: (line: string) => void;
   /** Default `info`: one line per request. */
@@ -63,6 +69,7 @@ export interface RunningBroker {
   obtainTokenUrl: string;
   /** The redirect URI to register on every app: `<publicUrl>/callback`. */
   redirectUri: string;
+  /** The data directory (embedded database), or the PostgreSQL URL without its password. */
   dataDir: string;
   /** The configured app names. */
   apps: string[];
@@ -172,20 +179,26 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   }
   const sink = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const logger: Logger = createLogger({ level: options.logLevel ?? "info", sink, redactor, scope: "broker" });
-  const store = await RegistrationStore.open({ dataDir, env, warn: (message) => logger.warn(message) });
+  const databaseUrl = options.database ?? env["MSINT_BROKER_DATABASE_URL"] ?? undefined;
+  const store = await RegistrationStore.open({
+    dataDir,
+    databaseUrl: databaseUrl || undefined,
+    env,
+    warn: (message) => logger.warn(message),
+  });
   const transport =
     options.transport ??
     createTransport({ logger: logger.child("transport"), redactor, proxy: config.proxy });
   const stateKey = store.derivedKeys.state;
 
-  const limiter = new RateLimiter(now);
-  const failures = new RateLimiter(now);
-  const nonces = new NonceCache(now, NONCE_TTL_MS);
-  const usedStates = new NonceCache(now, STATE_LIFETIME_MS, 50_000);
+  // In the database, so that every replica on one database shares them.
+  const limiter = new SharedRateLimiter(store.database, now, "registration");
+  const failures = new SharedRateLimiter(store.database, now, "failures");
+  const nonces = new SharedNonceCache(store.database, now, NONCE_TTL_MS, "token");
+  const usedStates = new SharedNonceCache(store.database, now, STATE_LIFETIME_MS, "state");
   const locks = new Map<string, Promise<unknown>>();
   const sweeper = setInterval(() => {
-    nonces.sweep();
-    usedStates.sweep();
+    nonces.sweep().catch(() => undefined);
   }, 60_000);
   sweeper.unref();
 
@@ -363,7 +376,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         app,
       );
     }
-    if (usedStates.remember(flow.s) !== true) {
+    if ((await usedStates.remember(flow.s)) !== true) {
       return fail(
         400,
         "This authorization response was already used",
@@ -533,7 +546,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     response: ServerResponse,
   ): Promise<{ status: number; outcome: string; registration?: string; app?: string }> => {
     const address = request.socket.remoteAddress ?? "unknown";
-    const blocked = failures.peek(address, FAILURES_PER_MINUTE);
+    const blocked = await failures.peek(address, FAILURES_PER_MINUTE);
     if (blocked) {
       throw new ProtocolError(
         429,
@@ -544,8 +557,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         },
       );
     }
-    const failed = (error: ProtocolError) => {
-      failures.take(address, FAILURES_PER_MINUTE);
+    const failed = async (error: ProtocolError) => {
+      await failures.take(address, FAILURES_PER_MINUTE);
       return error;
     };
     const text = await readBody(request);
@@ -576,7 +589,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     const registrationId = (body["registration_id"] as string).trim();
     const registration = await store.find(registrationId);
     if (!registration) {
-      throw failed(
+      throw await failed(
         new ProtocolError(
           404,
           "unknown_registration",
@@ -600,7 +613,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         `The broker no longer serves ${registration.appName}.`,
       );
     }
-    const rate = limiter.take(registration.id, app.rateLimitPerMinute);
+    const rate = await limiter.take(registration.id, app.rateLimitPerMinute);
     if (!rate.allowed) {
       throw new ProtocolError(
         429,
@@ -614,7 +627,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     try {
       ({ content, issuedAt } = decryptBrokerToken(body["encrypted_token"] as string, registration.key));
     } catch {
-      throw failed(
+      throw await failed(
         new ProtocolError(
           401,
           "decryption_failed",
@@ -624,7 +637,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     }
     const nowSeconds = Math.floor(now() / 1000);
     if (Math.abs(nowSeconds - issuedAt) > TIMESTAMP_WINDOW_SECONDS) {
-      throw failed(
+      throw await failed(
         new ProtocolError(
           401,
           "stale_token",
@@ -635,14 +648,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     const nonce = Buffer.from(body["encrypted_token"] as string, "base64")
       .subarray(0, 12)
       .toString("base64");
-    const fresh = nonces.remember(`${registration.id}:${nonce}`);
-    if (fresh === undefined) {
-      throw new ProtocolError(503, "busy", "The broker is handling too many requests; retry in a minute.", {
-        headers: { "Retry-After": "60" },
-      });
-    }
+    const fresh = await nonces.remember(`${registration.id}:${nonce}`);
     if (!fresh) {
-      throw failed(
+      throw await failed(
         new ProtocolError(
           401,
           "replayed_token",
@@ -658,7 +666,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       const current: Registration | undefined =
         app.permissions === "delegated" ? await store.find(registration.id) : registration;
       if (!current || !store.verifyToken(current, token)) {
-        throw failed(
+        throw await failed(
           new ProtocolError(
             401,
             "invalid_token",
@@ -803,7 +811,12 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${hostPart}:${address.port}`;
   if (!publicUrl) publicUrl = url;
-  logger.info("listening", { url, publicUrl, dataDir, apps: [...config.apps.keys()].join(",") });
+  logger.info("listening", {
+    url,
+    publicUrl,
+    dataDir: store.database.location,
+    apps: [...config.apps.keys()].join(","),
+  });
 
   let closed: Promise<void> | undefined;
   return {
@@ -811,7 +824,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     publicUrl,
     obtainTokenUrl: `${publicUrl}/obtain-token`,
     redirectUri: `${publicUrl}/callback`,
-    dataDir,
+    dataDir: store.database.location,
     apps: [...config.apps.keys()],
     async register(appName, token) {
       const app = config.apps.get(appName);

@@ -1,0 +1,121 @@
+/**
+ * One query interface over the broker's two databases: PGlite (embedded, the default: one broker process per
+ * data directory) and PostgreSQL through `pg` (any number of replicas on one database). The broker's SQL is
+ * written to run on both. Each driver is imported only when it is used.
+ */
+import { BrokerConfigError } from "./config.js";
+
+export interface SqlResult<R> {
+  rows: R[];
+  /** Rows changed by an insert, update or delete. */
+  affectedRows: number;
+}
+
+export interface SqlDatabase {
+  readonly kind: "pglite" | "postgres";
+  /** Where it is, for the banner and logs: the data directory, or the URL without its password. */
+  readonly location: string;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<SqlResult<R>>;
+  /** Runs statements without parameters (a schema). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The URL without its password. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return "(an unparsable URL)";
+  }
+}
+
+/** Opens the embedded PGlite database in `directory` (the optional dependency @electric-sql/pglite). */
+export async function openPglite(directory: string): Promise<SqlDatabase> {
+  let module: typeof import("@electric-sql/pglite");
+  try {
+    module = await import("@electric-sql/pglite");
+  } catch {
+    throw new BrokerConfigError(
+      "database",
+      "the embedded database needs the optional package @electric-sql/pglite, which is not installed: install it, or run the broker on PostgreSQL with --database postgres://… (MSINT_BROKER_DATABASE_URL).",
+    );
+  }
+  const db = await module.PGlite.create(directory);
+  return {
+    kind: "pglite",
+    location: directory,
+    async query<R>(sql: string, params: unknown[] = []) {
+      const result = await db.query<R>(sql, params);
+      return { rows: result.rows, affectedRows: result.affectedRows ?? 0 };
+    },
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    close: () => db.close(),
+  };
+}
+
+/**
+ * Connects to PostgreSQL at `url` (a pool; every replica has its own). Connection problems become one
+ * BrokerConfigError naming the URL without its password.
+ */
+export async function openPostgres(url: string): Promise<SqlDatabase> {
+  const location = redactDatabaseUrl(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = new URL("invalid:");
+  }
+  if (!/^postgres(ql)?:$/.test(parsed.protocol) || parsed.hostname === "") {
+    throw new BrokerConfigError(
+      "database",
+      "must be a PostgreSQL URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE (--database or MSINT_BROKER_DATABASE_URL).",
+    );
+  }
+  const { default: pg } = await import("pg");
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    application_name: "msint-broker",
+  });
+  pool.on("error", () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    const code = (error as { code?: string }).code;
+    const reason =
+      code === "28P01" || code === "28000"
+        ? "the server refused the user name or password"
+        : code === "3D000"
+          ? "the database does not exist"
+          : code === "ECONNREFUSED"
+            ? "connection refused"
+            : code === "ENOTFOUND"
+              ? "unknown host"
+              : "the server cannot be reached";
+    throw new BrokerConfigError(
+      "database",
+      `${location}: ${reason}. Check --database (MSINT_BROKER_DATABASE_URL).`,
+    );
+  }
+  return {
+    kind: "postgres",
+    location,
+    async query<R>(sql: string, params: unknown[] = []) {
+      const result = await pool.query(sql, params);
+      return { rows: result.rows as R[], affectedRows: result.rowCount ?? 0 };
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    close: () => pool.end(),
+  };
+}
