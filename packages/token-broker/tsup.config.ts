@@ -1,4 +1,6 @@
 import { defineConfig } from "tsup";
 import { baseConfig } from "../../tooling/tsup.base.js";
 
-export default defineConfig({ ...baseConfig, entry: ["src/index.ts"] });
+// PGlite is an optional dependency (tsup bundles those by default): it stays a separate package, loaded only
+// when the broker runs on its embedded database.
+export default defineConfig({ ...baseConfig, entry: ["src/index.ts"], external: ["@electric-sql/pglite"] });

@@ -8,6 +8,8 @@ export interface BrokerStartOptions {
   host: string;
   config?: string | undefined;
   dataDir?: string | undefined;
+  /** postgres://… : registrations, rate limits and the replay cache in PostgreSQL (replicas share it). */
+  database?: string | undefined;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function startBrokerCommand(io: Io, options: BrokerStartOptions): P
       host: options.host,
       config,
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.database ? { database: options.database } : {}),
       log: (line) => io.err(line),
     });
   } catch (error) {

@@ -246,10 +246,22 @@ export function buildProgram(io: Io): Command {
       "--data-dir <dir>",
       "database directory (default: the configuration's dataDir, else ~/.msint/broker)",
     )
-    .action(async (options: { port: string; host: string; config?: string; dataDir?: string }) => {
-      const { startBrokerCommand } = await import("./broker.js");
-      await startBrokerCommand(io, { ...options, port: parsePort(options.port) });
-    });
+    .option(
+      "--database <url>",
+      "PostgreSQL instead of the embedded database: postgres://USER:PASSWORD@HOST:PORT/DATABASE (default MSINT_BROKER_DATABASE_URL); replicas on one database behave as one",
+    )
+    .action(
+      async (options: {
+        port: string;
+        host: string;
+        config?: string;
+        dataDir?: string;
+        database?: string;
+      }) => {
+        const { startBrokerCommand } = await import("./broker.js");
+        await startBrokerCommand(io, { ...options, port: parsePort(options.port) });
+      },
+    );
 
   program
     .command("demo")

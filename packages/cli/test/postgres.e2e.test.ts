@@ -5,7 +5,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_CLIENT_SECRET, type RunningEmulator, startEmulator } from "@msint/entra-emulator";
+import {
+  DEMO_ADMIN_UPN,
+  DEMO_CLIENT_SECRET,
+  DEMO_PUBLIC_CLIENT_ID,
+  DEMO_TENANT_ID,
+  type RunningEmulator,
+  startEmulator,
+} from "@msint/entra-emulator";
 import { freePort, startTestPostgres, type TestPostgres } from "@msint/integration-testing/postgres";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -17,7 +24,10 @@ const homes: string[] = [];
 const RAW_KEY = `base64:${Buffer.alloc(32, 42).toString("base64")}`;
 
 beforeAll(async () => {
-  [server, emulator] = await Promise.all([startTestPostgres(), startEmulator({ port: 0 })]);
+  [server, emulator] = await Promise.all([
+    startTestPostgres(),
+    startEmulator({ port: 0, proxy: true, refreshTokenReuse: "reject" }),
+  ]);
 }, 120_000);
 afterAll(async () => {
   await emulator?.close();
@@ -27,6 +37,7 @@ afterAll(async () => {
 beforeEach(() => {
   emulator.clearRequests();
   emulator.faults.clear();
+  emulator.setTokenLifetime(3599);
 });
 afterEach(async () => {
   await server.start(); // a test that stopped the server leaves it running for the next
@@ -291,6 +302,54 @@ describe("msint on a PostgreSQL store", () => {
       { value: "99" },
     ]);
     expect(await documents(url)).toEqual({});
+  }, 120_000);
+
+  it("a device-code sign-in started on one host completes on another; refresh tokens rotate across hosts", async () => {
+    const url = await server.createDatabase();
+    const [a, b] = [await newHome(), await newHome()];
+    // Worldwide hosts through the emulator's proxy (the real login.microsoftonline.com / graph.microsoft.com).
+    const env = (home: string) =>
+      hostEnv(home, url, {
+        HTTPS_PROXY: emulator.proxyUrl!,
+        NO_PROXY: "127.0.0.1,localhost",
+        NODE_EXTRA_CA_CERTS: emulator.caCertFile!,
+      });
+    const params = {
+      self_deployed: "true",
+      auth_type: "Device Code",
+      auth_id: DEMO_PUBLIC_CLIENT_ID,
+      tenant_id: DEMO_TENANT_ID,
+      azure_cloud: "Worldwide",
+      proxy: "true",
+    };
+    const add = ["instance", "add", "graph", "--integration", "microsoft-graph-api"];
+    for (const [key, value] of Object.entries(params)) add.push("--param", `${key}=${value}`);
+    expect((await runCli(add, env(a))).code).toBe(0);
+    const started = await runCli(["run", "msgraph-api-auth-start", "--instance", "graph", "--json"], env(a));
+    expect(started.code).toBe(0);
+    const userCode = JSON.parse(started.stdout).outputs.DeviceCode.UserCode as string;
+    emulator.approveDeviceCode(userCode, DEMO_ADMIN_UPN);
+    // Host B redeems the device code that host A asked for: the pending state is in the shared document.
+    const completed = await runCli(["run", "msgraph-api-auth-complete", "--instance", "graph"], env(b));
+    expect(completed.stderr).toBe("");
+    expect(completed.stdout).toContain("✅ Authorization completed successfully.");
+    // Every command now refreshes; the emulator rejects a rotated refresh token, so each host must use the
+    // latest one the other stored.
+    emulator.setTokenLifetime(60);
+    for (const home of [a, b, a]) {
+      const me = await runCli(
+        ["run", "msgraph-api-request", "resource=/me", "--instance", "graph", "--json"],
+        env(home),
+      );
+      expect(me.stderr).toBe("");
+      expect(JSON.parse(me.stdout).raw.userPrincipalName).toBe(DEMO_ADMIN_UPN);
+    }
+    expect(emulator.tokenRequests().map((request) => request.grantType)).toEqual([
+      expect.stringContaining("device_code"),
+      "refresh_token",
+      "refresh_token",
+      "refresh_token",
+    ]);
   }, 120_000);
 
   it.skipIf(process.env["MSINT_TEST_DATABASE_URL"])(

@@ -262,6 +262,9 @@ export async function openPostgresStore<T = unknown>(
       if (input === undefined) derived = await homeStoreKey(options.home);
       else if (input.kind === "raw") derived = rawStoreKey(input.key);
       else {
+        // A store made with a raw key or a key file has no salt: no passphrase can open it, and a wrong host
+        // must not add one.
+        if (!meta.values.has("kdf_salt") && meta.values.has("key_check")) throw keyMismatch(url, false);
         const salt =
           meta.values.get("kdf_salt") ??
           (await metaValue(client, "kdf_salt", randomBytes(16).toString("base64")));

@@ -172,7 +172,7 @@ export class RegistrationStore {
     const unlock = databaseUrl ? () => undefined : acquireLock(dataDir);
     let db: SqlDatabase | undefined;
     try {
-      db = databaseUrl ? await openPostgres(databaseUrl) : await openPglite(join(dataDir, "pgdata"));
+      db = databaseUrl ? await openPostgres(databaseUrl) : await openPglite(join(dataDir, "pgdata"), dataDir);
       await db.exec(SCHEMA);
       const salt = await RegistrationStore.meta(db, "kdf_salt", () => randomBytes(16).toString("base64"));
       const keys = deriveKeys(masterKeyMaterial(dataDir, env, Buffer.from(salt, "base64"), warn));

@@ -485,7 +485,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
 
   const withLock = async <T>(key: string, run: () => Promise<T>): Promise<T> => {
     const previous = locks.get(key) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(run);
+    // In process first, then in the database: replicas on one PostgreSQL database take turns too.
+    const current = previous.catch(() => undefined).then(() => store.database.lock(key, run));
     locks.set(key, current);
     try {
       return await current;

@@ -18,6 +18,12 @@ export interface SqlDatabase {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<SqlResult<R>>;
   /** Runs statements without parameters (a schema). */
   exec(sql: string): Promise<void>;
+  /**
+   * Runs `fn` holding a lock named `name` for every process on this database: a transaction-scoped advisory
+   * lock on PostgreSQL (released by the server if this process dies); nothing more on PGlite, which one process
+   * owns.
+   */
+  lock<R>(name: string, fn: () => Promise<R>): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -33,7 +39,7 @@ export function redactDatabaseUrl(url: string): string {
 }
 
 /** Opens the embedded PGlite database in `directory` (the optional dependency @electric-sql/pglite). */
-export async function openPglite(directory: string): Promise<SqlDatabase> {
+export async function openPglite(directory: string, location = directory): Promise<SqlDatabase> {
   let module: typeof import("@electric-sql/pglite");
   try {
     module = await import("@electric-sql/pglite");
@@ -46,7 +52,7 @@ export async function openPglite(directory: string): Promise<SqlDatabase> {
   const db = await module.PGlite.create(directory);
   return {
     kind: "pglite",
-    location: directory,
+    location,
     async query<R>(sql: string, params: unknown[] = []) {
       const result = await db.query<R>(sql, params);
       return { rows: result.rows, affectedRows: result.affectedRows ?? 0 };
@@ -54,6 +60,7 @@ export async function openPglite(directory: string): Promise<SqlDatabase> {
     async exec(sql) {
       await db.exec(sql);
     },
+    lock: (_name, fn) => fn(),
     close: () => db.close(),
   };
 }
@@ -115,6 +122,23 @@ export async function openPostgres(url: string): Promise<SqlDatabase> {
     },
     async exec(sql) {
       await pool.query(sql);
+    },
+    async lock(name, fn) {
+      const client = await pool.connect();
+      client.on("error", () => undefined);
+      let failed = false;
+      try {
+        await client.query("begin");
+        await client.query("set local lock_timeout = 30000");
+        await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`msint-broker:${name}`]);
+        return await fn();
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        await client.query(failed ? "rollback" : "commit").catch(() => undefined);
+        client.release();
+      }
     },
     close: () => pool.end(),
   };

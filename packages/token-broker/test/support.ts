@@ -38,3 +38,9 @@ export function filesContaining(
   const bytes = typeof needle === "string" ? Buffer.from(needle, "utf8") : needle;
   return files.filter((file) => file.data.includes(bytes)).map((file) => file.path);
 }
+
+/**
+ * How protocol.test.ts runs its broker: one broker on its embedded database (default), or `replicas` brokers
+ * on one PostgreSQL database behind a round-robin load balancer (protocol-replicas.test.ts sets it).
+ */
+export const protocolMode: { replicas: number } = { replicas: 1 };
