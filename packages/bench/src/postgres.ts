@@ -38,6 +38,7 @@ export interface PostgresResult {
   };
   server: string;
   samples: Record<string, number[]>;
+  broker?: BrokerThroughput[];
 }
 
 async function putInstance(store: ContextStore<InstanceDocument>, context: BenchContext, name: string) {
@@ -144,7 +145,9 @@ export async function postgresStore(context: BenchContext, config: BenchConfig):
       wallMs: performance.now() - started,
     };
     await pgStore.close();
+    const broker = await brokerThroughput(config);
     return {
+      broker,
       runs: config.coldStart.runs,
       medianMs: { node, file: med("file"), fileRawKey: med("fileRawKey"), postgres: med("postgres") },
       ratioToNode: {
@@ -160,4 +163,92 @@ export async function postgresStore(context: BenchContext, config: BenchConfig):
   } finally {
     await server.stop();
   }
+}
+
+export interface BrokerThroughput {
+  replicas: number;
+  concurrency: number;
+  durationMs: number;
+  /** 200 answers per second. */
+  perSecond: number;
+  failed: number;
+}
+
+/**
+ * Broker obtain-token per second, application permissions, on one PostgreSQL database with 1 and then 2
+ * replicas (clients alternate between the replicas, as a round-robin balancer would). Every request is a fresh
+ * encrypted token (replay cache), takes the shared rate limit and asks the emulator for a token.
+ */
+export async function brokerThroughput(config: BenchConfig): Promise<BrokerThroughput[]> {
+  const { DEMO_BROKER_VENDOR_CLIENT_ID, DEMO_TENANT_ID, demoSeed, startEmulator } = await import(
+    "@msint/entra-emulator"
+  );
+  const { startBroker } = await import("@msint/token-broker");
+  const { encryptBrokerToken } = await import("@msint/auth-core");
+  const vendorSecret = "bench-vendor-secret-not-a-secret";
+  const seed = structuredClone(demoSeed);
+  for (const tenant of seed.tenants) {
+    for (const app of tenant.apps) {
+      if (app.clientId === DEMO_BROKER_VENDOR_CLIENT_ID)
+        app.secrets = [{ value: vendorSecret, expiresOn: "2099-12-31T00:00:00Z" }];
+    }
+  }
+  const emulator = await startEmulator({ port: 0, seed });
+  const server = await startTestPostgres();
+  const results: BrokerThroughput[] = [];
+  try {
+    const options = {
+      config: {
+        loginHost: emulator.url,
+        apps: {
+          "ms-graph-user": {
+            clientId: DEMO_BROKER_VENDOR_CLIENT_ID,
+            clientSecret: "env:VENDOR_SECRET",
+            permissions: "application" as const,
+            rateLimitPerMinute: 10_000_000,
+          },
+        },
+      },
+      env: { VENDOR_SECRET: vendorSecret, MSINT_BROKER_MASTER_KEY: Buffer.alloc(32, 3).toString("base64") },
+      database: server.url,
+      logLevel: "silent" as const,
+    };
+    const brokers = [await startBroker(options)];
+    const registration = await brokers[0]!.register("ms-graph-user", DEMO_TENANT_ID);
+    for (const replicas of [1, 2]) {
+      while (brokers.length < replicas) brokers.push(await startBroker(options));
+      const { concurrency, durationMs } = config.throughput;
+      let ok = 0;
+      let failed = 0;
+      let turn = 0;
+      const end = performance.now() + durationMs;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (performance.now() < end) {
+            const broker = brokers[turn++ % replicas]!;
+            const response = await fetch(broker.obtainTokenUrl, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({
+                app_name: "ms-graph-user",
+                registration_id: registration.registrationId,
+                encrypted_token: encryptBrokerToken(DEMO_TENANT_ID, registration.key),
+                scope: null,
+                resource: "",
+              }),
+            }).catch(() => undefined);
+            await response?.arrayBuffer().catch(() => undefined);
+            if (response?.status === 200) ok++;
+            else failed++;
+          }
+        }),
+      );
+      results.push({ replicas, concurrency, durationMs, perSecond: (ok * 1000) / durationMs, failed });
+    }
+    await Promise.all(brokers.map((broker) => broker.close()));
+  } finally {
+    await emulator.close();
+    await server.stop();
+  }
+  return results;
 }

@@ -257,6 +257,17 @@ export function rows(results: BenchResults): Row[] {
       target: "1",
       met: pg.hosts.tokenRequests === 1 && pg.hosts.exitCodes.every((code) => code === 0),
     });
+    for (const side of pg.broker ?? []) {
+      out.push({
+        scenario: 7,
+        metric: `Token broker on PostgreSQL: obtain-token per second, ${side.replicas} replica${side.replicas === 1 ? "" : "s"} (${side.concurrency} clients, ${round(side.durationMs / 1000, 1)} s, every request a fresh encrypted token and an emulator token request)`,
+        msint: `${Math.round(side.perSecond)}/s${side.failed ? ` (${side.failed} failed)` : ""}`,
+        identity: NONE,
+        msal: NONE,
+        target: "report",
+        met: null,
+      });
+    }
   }
   return out;
 }

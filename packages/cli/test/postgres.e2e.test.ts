@@ -329,13 +329,13 @@ describe("msint on a PostgreSQL store", () => {
     expect(started.code).toBe(0);
     const userCode = JSON.parse(started.stdout).outputs.DeviceCode.UserCode as string;
     emulator.approveDeviceCode(userCode, DEMO_ADMIN_UPN);
+    // Tokens that are never reusable (60 s, under the 2-minute skew): every later command refreshes, and the
+    // emulator rejects a rotated refresh token, so each host must use the latest one the other stored.
+    emulator.setTokenLifetime(60);
     // Host B redeems the device code that host A asked for: the pending state is in the shared document.
     const completed = await runCli(["run", "msgraph-api-auth-complete", "--instance", "graph"], env(b));
     expect(completed.stderr).toBe("");
     expect(completed.stdout).toContain("✅ Authorization completed successfully.");
-    // Every command now refreshes; the emulator rejects a rotated refresh token, so each host must use the
-    // latest one the other stored.
-    emulator.setTokenLifetime(60);
     for (const home of [a, b, a]) {
       const me = await runCli(
         ["run", "msgraph-api-request", "resource=/me", "--instance", "graph", "--json"],
