@@ -205,7 +205,7 @@ export async function brokerThroughput(config: BenchConfig): Promise<BrokerThrou
             clientId: DEMO_BROKER_VENDOR_CLIENT_ID,
             clientSecret: "env:VENDOR_SECRET",
             permissions: "application" as const,
-            rateLimitPerMinute: 10_000_000,
+            rateLimitPerMinute: 100_000,
           },
         },
       },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BenchContext, startBenchContext } from "../src/context.js";
+import { postgresStore } from "../src/postgres.js";
 import { markdownTable, rows } from "../src/report.js";
 import {
   type BenchConfig,
@@ -80,4 +81,17 @@ describe("pnpm bench harness (tiny runs, counts only)", () => {
     expect(result.graphUsers.ok).toBeGreaterThan(0);
     expect(result.graphUsers.failed + result.graphUsers.errors).toBe(0);
   });
+
+  it("7: a real PostgreSQL store: cached runs on every store, 4 hosts × 3 processes make 1 token request, brokers answer", async () => {
+    const result = await postgresStore(context, TINY);
+    for (const samples of Object.values(result.samples)) expect(samples).toHaveLength(1);
+    expect(result.hosts.exitCodes).toEqual(Array(12).fill(0));
+    expect(result.hosts.tokenRequests).toBe(1);
+    expect(result.broker?.map((side) => side.replicas)).toEqual([1, 2]);
+    for (const side of result.broker ?? []) {
+      expect(side.perSecond).toBeGreaterThan(0);
+      expect(side.failed).toBe(0);
+    }
+    expect(markdownTable(rows({ postgres: result }))).toContain("| 7 |");
+  }, 180_000);
 });

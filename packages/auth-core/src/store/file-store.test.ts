@@ -17,7 +17,14 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { seal } from "./codec.js";
-import { FileStore, openFileStore, StoreError, storeKeyFromEnv } from "./index.js";
+import {
+  FileStore,
+  openFileStore,
+  parseStoreKey,
+  StoreError,
+  storeKeyCheck,
+  storeKeyFromEnv,
+} from "./index.js";
 
 interface Doc {
   clientSecret?: string;
@@ -282,6 +289,40 @@ describe("FileStore encryption at rest", () => {
     expect((await storeError(keyFile.read("graph-prod"))).code).toBe("tampered");
 
     expect((await storeError(openFileStore({ home, passphrase: "" }))).code).toBe("bad-key");
+  });
+
+  it("takes a raw 256-bit key (base64: or 64 hex digits) through HKDF: no salt, no key file, same key both ways", async () => {
+    const raw = Buffer.alloc(32, 0x2a);
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home, passphrase: `base64:${raw.toString("base64")}` });
+    await store.update("graph-prod", () => ({ clientSecret: secret }));
+    // Nothing but the store: the key needs neither a salt (scrypt) nor a key file.
+    expect(await readdir(home)).toEqual(["store"]);
+    const hex = await openFileStore<Doc>({ home, passphrase: raw.toString("hex").toUpperCase() });
+    expect(await hex.read("graph-prod")).toEqual({ clientSecret: secret });
+    // The document key is HKDF-SHA256 of the raw key (RFC 5869), not the raw key itself.
+    const direct = new FileStore<Doc>({ dir: join(home, "store"), key: raw });
+    expect((await storeError(direct.read("graph-prod"))).code).toBe("tampered");
+    const other = await openFileStore<Doc>({
+      home,
+      passphrase: `base64:${Buffer.alloc(32, 1).toString("base64")}`,
+    });
+    expect((await storeError(other.read("graph-prod"))).code).toBe("tampered");
+    // A base64: value that is not 32 bytes names the variable and the fix, and never echoes the value.
+    const bad = await storeError(openFileStore({ home, passphrase: "base64:c2hvcnQ=" }));
+    expect(bad.code).toBe("bad-key");
+    expect(bad.message).toContain("MSINT_STORE_KEY");
+    expect(bad.message).toContain("openssl rand -base64 32");
+    expect(bad.message).not.toContain("c2hvcnQ=");
+  });
+
+  it("a key check value is stable per key, differs between keys and does not contain the key", () => {
+    const a = Buffer.alloc(32, 1);
+    expect(storeKeyCheck(a)).toBe(storeKeyCheck(Buffer.from(a)));
+    expect(storeKeyCheck(a)).not.toBe(storeKeyCheck(Buffer.alloc(32, 2)));
+    expect(storeKeyCheck(a)).not.toContain(a.toString("base64").slice(0, 8));
+    expect(parseStoreKey("a passphrase")).toEqual({ kind: "passphrase", passphrase: "a passphrase" });
+    expect(parseStoreKey("ab".repeat(32))).toEqual({ kind: "raw", key: Buffer.alloc(32, 0xab) });
   });
 
   it("reads MSINT_STORE_KEY", () => {
