@@ -9,8 +9,9 @@ const THIRD_PARTY = [
   "@electric-sql/pglite",
   "commander",
   "node-forge",
-  // The PostgreSQL driver: required only when the store is a postgres:// URL (see src/store.ts).
-  "pg",
+  // Optional parts of the PostgreSQL driver that msint never uses (libpq bindings, Cloudflare sockets).
+  "pg-native",
+  "pg-cloudflare",
 ];
 
 /** The executable's CommonJS bundles: minified (less to read and hash), names kept for stack traces. */
@@ -43,7 +44,9 @@ export default defineConfig([
   {
     ...executable,
     entry: { msint: "src/launcher.ts", cli: "src/bin.ts" },
-    noExternal: [/^@msint\//],
+    // The PostgreSQL driver (pg and its small pure-JS dependencies) is inlined too, so that on Node 20 it comes
+    // from the code cache with the rest; it only runs when the store is a postgres:// URL (src/store.ts).
+    noExternal: [/^@msint\//, /^pg(-[a-z]+)?$/, /^postgres-/, "xtend"],
     esbuildPlugins: [
       {
         name: "emulator-bundle",
