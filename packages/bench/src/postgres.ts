@@ -90,7 +90,14 @@ export async function postgresStore(context: BenchContext, config: BenchConfig):
       node: async () => expectSuccess(await runNode(["-e", "0"]), "node -e 0"),
       file: msint({ MSINT_HOME: fileHome }),
       fileRawKey: msint({ MSINT_HOME: rawHome, MSINT_STORE_KEY: RAW_KEY }),
-      postgres: msint({ MSINT_HOME: pgHome, MSINT_STORE_URL: url, MSINT_STORE_KEY: RAW_KEY }),
+      // A host on PostgreSQL has a code cache written by its own runs, which holds the driver's compiled code
+      // (the executable keeps one cache per command, written by the first run): a directory of its own here.
+      postgres: msint({
+        MSINT_HOME: pgHome,
+        MSINT_STORE_URL: url,
+        MSINT_STORE_KEY: RAW_KEY,
+        MSINT_CODE_CACHE: join(context.home, "code-cache-pg"),
+      }),
     };
     // The first run of each fetches its token (and writes the code cache).
     for (const name of ["file", "fileRawKey", "postgres"]) await contenders[name]!();
