@@ -27,7 +27,8 @@ interface GraphUserPage {
 
 /** Graph's camelCase fields as the context's PascalCase keys (`id` → `ID`). */
 export function toContextUser(user: GraphUser): Record<string, unknown> {
-  const entry: Record<string, unknown> = {};
+  // Field names come from the server: no prototype, so "__proto__" is a field like any other.
+  const entry: Record<string, unknown> = Object.create(null);
   for (const [field, value] of Object.entries(user)) {
     if (field.startsWith("@odata")) continue;
     const key = field === "id" ? "ID" : field.charAt(0).toUpperCase() + field.slice(1);

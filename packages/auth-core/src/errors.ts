@@ -1,3 +1,4 @@
+import { ownEntry } from "./own.js";
 import { getRedactor, type Redactor } from "./redact.js";
 
 /** Options shared by every error of the package. */
@@ -348,7 +349,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 };
 
 function describeStatus(status: number): string {
-  const text = STATUS_TEXT[status];
+  const text = ownEntry(STATUS_TEXT, status);
   return text ? `HTTP ${status} (${text})` : `HTTP ${status}`;
 }
 
@@ -439,14 +440,14 @@ export function translateEntraError(
 
   // A known AADSTS code says most; an unknown one is looked up rather than guessed from the coarse OAuth error.
   let chooseFix: Fix | undefined =
-    (primary !== undefined ? AADSTS_FIXES[primary] : undefined) ??
-    codes.map((code) => AADSTS_FIXES[code]).find((candidate) => candidate !== undefined);
+    (primary !== undefined ? ownEntry(AADSTS_FIXES, primary) : undefined) ??
+    codes.map((code) => ownEntry(AADSTS_FIXES, code)).find((candidate) => candidate !== undefined);
   if (chooseFix === undefined && primary !== undefined) {
     const generic = GENERIC_FIX(cmd);
     chooseFix = () =>
       `Look the code up at https://login.microsoftonline.com/error?code=${primary}, then ${generic.charAt(0).toLowerCase()}${generic.slice(1)}`;
   }
-  const fix = (chooseFix ?? (error ? OAUTH_ERROR_FIXES[error] : undefined) ?? GENERIC_FIX)(cmd);
+  const fix = (chooseFix ?? (error ? ownEntry(OAUTH_ERROR_FIXES, error) : undefined) ?? GENERIC_FIX)(cmd);
 
   const head = primary !== undefined ? `AADSTS${primary}` : (error ?? describeStatus(status));
   const description =

@@ -71,6 +71,7 @@ export {
   type XsoarAppOptions,
 } from "./flows/xsoar-app.js";
 export * from "./log.js";
+export { ownEntry, ownRecord } from "./own.js";
 export * from "./pkce.js";
 export * from "./redact.js";
 export * from "./store/index.js";

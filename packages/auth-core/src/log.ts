@@ -50,7 +50,7 @@ export function parseLogLevel(value: string | undefined): LogLevel | "silent" | 
   if (normalized === "off" || normalized === "none") return "silent";
   if (normalized === "warning") return "warn";
   if (normalized === "trace") return "debug";
-  return normalized in RANK ? (normalized as LogLevel | "silent") : undefined;
+  return Object.hasOwn(RANK, normalized) ? (normalized as LogLevel | "silent") : undefined;
 }
 
 const stderrSink: LogSink = (line) => {

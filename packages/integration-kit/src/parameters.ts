@@ -297,7 +297,7 @@ export function resolveParameterValues(
     let value = values[definition.key];
     if (typeof value === "string" && value.startsWith("env:")) {
       const variable = value.slice(4);
-      value = env[variable];
+      value = Object.hasOwn(env, variable) ? env[variable] : undefined;
       if (value === undefined) {
         fail(
           definition,

@@ -147,7 +147,7 @@ function resolveSecret(reference: unknown, field: string, context: ResolveContex
 function resolveReference(value: string, field: string, context: ResolveContext, secret: boolean): string {
   if (value.startsWith("env:")) {
     const name = value.slice(4).trim();
-    const resolved = context.env[name];
+    const resolved = Object.hasOwn(context.env, name) ? context.env[name] : undefined;
     if (!name) throw new BrokerConfigError(field, "names no environment variable after env:.");
     if (resolved === undefined || resolved.trim() === "") {
       throw new BrokerConfigError(field, `refers to the environment variable ${name}, which is not set.`);

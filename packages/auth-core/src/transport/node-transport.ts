@@ -712,6 +712,8 @@ function sendOnce(send: SendOptions): Promise<HttpResponse> {
         if (!incoming.complete) fail(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
       });
       incoming.on("end", () => {
+        // A plain object, not ownRecord(): MSAL calls headers.hasOwnProperty() on the responses it gets. Readers
+        // look headers up by fixed names only, and a header named "__proto__" is dropped by the assignment.
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(incoming.headers)) {
           if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;

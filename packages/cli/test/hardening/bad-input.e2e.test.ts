@@ -75,6 +75,8 @@ beforeAll(async () => {
   const instances: Record<string, Record<string, string>> = {
     graph: { ...selfDeployed, enc_key: "env:HARDENING_SECRET", ...custom },
     "env-missing": { ...selfDeployed, enc_key: "env:MSINT_HARDENING_NEVER_SET", ...custom },
+    // A variable name that is also a property of every JavaScript object.
+    "env-constructor": { ...selfDeployed, enc_key: "env:constructor", ...custom },
     "no-server-url": {
       ...selfDeployed,
       enc_key: "env:HARDENING_SECRET",
@@ -432,6 +434,39 @@ function cases(): Case[] {
       exit: [2],
       names: /no argument "colour"/,
     },
+    // Names that are properties of Object.prototype are names like any other: unknown, and refused.
+    ...["__proto__", "constructor", "toString", "hasOwnProperty"].flatMap((key): Case[] => [
+      {
+        label: `argument named ${key}`,
+        args: run("graph", "msgraph-user-list", `${key}=1`),
+        exit: [2],
+        names: new RegExp(`no argument "${key}"`),
+      },
+      {
+        label: `!command with an argument named ${key}`,
+        args: run("graph", `!msgraph-user-list ${key}=1`),
+        exit: [2],
+        names: new RegExp(`no argument "${key}"`),
+      },
+      {
+        label: `--param ${key}=x`,
+        args: addNew(...selfDeployedParams, `${key}=x`),
+        exit: [2],
+        names: new RegExp(`no parameter "${key}"`),
+      },
+      {
+        label: `--integration ${key}`,
+        args: ["instance", "add", "new-instance", "--integration", key],
+        exit: [2],
+        names: new RegExp(`Unknown integration "${key}"`),
+      },
+      {
+        label: `command named ${key}`,
+        args: run("graph", key),
+        exit: [2],
+        names: new RegExp(`no command "${key}"`),
+      },
+    ]),
     {
       label: "argument not name=value",
       args: run("graph", "msgraph-user-list", "limit"),
@@ -525,6 +560,12 @@ function cases(): Case[] {
       args: run("env-missing", "msgraph-user-auth-test"),
       exit: [1],
       names: /Client Secret.*MSINT_HARDENING_NEVER_SET/,
+    },
+    {
+      label: "env: reference to a variable named constructor (not set)",
+      args: run("env-constructor", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /Client Secret.*environment variable constructor, which is not set/,
     },
     {
       label: "Custom cloud without Server URL",

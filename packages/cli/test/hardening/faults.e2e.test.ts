@@ -396,6 +396,51 @@ const FAILED: Failed[] = [
     path: TOKEN_PATH,
     attempts: 1,
   },
+  // Error codes that name properties of Object.prototype: looked up as own entries only (a property-test
+  // counterexample, seed -734375022, once crashed the translation with "Unexpected error").
+  {
+    label: 'token endpoint: {"error":"__proto__"} → the error named, with a fix',
+    instance: "secret",
+    faults: [{ match: TOKEN, status: 400, body: '{"error":"__proto__"}' }],
+    message: /__proto__: sign-in failed with HTTP 400 \(Bad Request\)[\s\S]*How to fix: /,
+    path: TOKEN_PATH,
+    attempts: 1,
+  },
+  {
+    label: 'token endpoint, refresh grant: {"error":"constructor"} → the error named, with a fix',
+    instance: "code",
+    faults: [
+      { match: TOKEN, status: 400, body: '{"error":"constructor","error_description":"hasOwnProperty"}' },
+    ],
+    message: /constructor: hasOwnProperty[\s\S]*How to fix: /,
+    path: TOKEN_PATH,
+    attempts: 1,
+  },
+  {
+    label: 'token endpoint: {"error":"toString","error_codes":["valueOf"]} → the error named',
+    instance: "cert",
+    faults: [{ match: TOKEN, status: 401, body: '{"error":"toString","error_codes":["valueOf"]}' }],
+    message: /toString: sign-in failed with HTTP 401[\s\S]*How to fix: /,
+    path: TOKEN_PATH,
+    attempts: 1,
+  },
+  {
+    label: 'broker: {"error":"__proto__"} → one message',
+    instance: "broker",
+    faults: [{ match: BROKER, status: 400, body: '{"error":"__proto__"}' }],
+    message: /__proto__/,
+    path: BROKER_PATH,
+    attempts: 1,
+  },
+  {
+    label: 'Graph: 403 {"error":{"code":"__proto__"}} → one message naming the code',
+    instance: "secret",
+    command: "msgraph-user-list",
+    faults: [{ match: USERS, status: 403, body: '{"error":{"code":"__proto__","message":"constructor"}}' }],
+    message: /__proto__/,
+    path: USERS_PATH,
+    attempts: 1,
+  },
   {
     label: "Graph: 503 that never ends → 4 attempts",
     instance: "secret",
