@@ -54,7 +54,7 @@ async function start(dataDir: string, extra: Record<string, unknown> = {}, log?:
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, seed: brokerSeed() });
   root = await mkdtemp(join(tmpdir(), "msint-broker-abuse-"));
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await emulator?.close();
@@ -95,7 +95,7 @@ describe("behind a trusted proxy", () => {
       { trustedProxy: { header: "x-forwarded-for", hops: 1 } },
       log,
     );
-  }, 60_000);
+  }, 120_000);
   afterAll(() => broker?.close());
 
   const from = (address: string) => ({ "X-Forwarded-For": `10.9.9.9, ${address}` });
@@ -120,7 +120,7 @@ describe("behind a trusted proxy", () => {
     await obtain(broker, wrongKey(registration), from(ATTACKER));
     expect((await obtain(broker, wrongKey(registration), from(ATTACKER))).retryAfter).toBe("4");
     expect((await obtain(broker, registration, from(CUSTOMER))).status).toBe(200);
-  }, 60_000);
+  }, 120_000);
 
   it("failed requests do not use up the registration's rate limit", async () => {
     const registration = await broker.register("ms-graph-user", DEMO_TENANT_ID);
@@ -132,7 +132,7 @@ describe("behind a trusted proxy", () => {
     for (let i = 0; i < 3; i++) expect((await obtain(broker, registration, from(CUSTOMER))).status).toBe(200);
     expect((await obtain(broker, registration, from(CUSTOMER))).status).toBe(429);
     clock += 60_000;
-  }, 60_000);
+  }, 120_000);
 
   it("every failure line carries the client address from the header; a bad header falls back to the peer, said so", async () => {
     const registration = await broker.register("ms-graph-user", DEMO_TENANT_ID);
@@ -175,7 +175,27 @@ describe("without a trusted proxy", () => {
     } finally {
       await broker.close();
     }
-  }, 60_000);
+  }, 120_000);
+});
+
+describe("the flow cookie of an https broker", () => {
+  it("is Secure, besides HttpOnly and SameSite=Lax", async () => {
+    const broker = await start(join(root, "https"), { publicUrl: "https://broker.example.com" });
+    try {
+      const response = await fetch(`${broker.url}/ms-graph-user/start`, {
+        method: "POST",
+        redirect: "manual",
+      });
+      const cookie = response.headers.get("set-cookie")!;
+      expect(cookie).toMatch(/; HttpOnly; SameSite=Lax; Max-Age=900; Secure$/);
+      expect(response.headers.get("strict-transport-security")).toBe("max-age=31536000");
+      // The redirect URI comes from publicUrl, never from the request.
+      const location = new URL(response.headers.get("location")!);
+      expect(location.searchParams.get("redirect_uri")).toBe("https://broker.example.com/callback");
+    } finally {
+      await broker.close();
+    }
+  }, 120_000);
 });
 
 describe("the data directory", () => {
@@ -198,7 +218,7 @@ describe("the data directory", () => {
     }
     for (const file of await readTree(dataDir)) expect(mode(file.path), file.path).toBe(0o600);
     expect(mode(join(dataDir, "pgdata"))).toBe(0o700);
-  }, 60_000);
+  }, 120_000);
 
   it.runIf(process.getuid?.() === 0)(
     "a directory owned by another user is refused, naming the owner",

@@ -210,7 +210,7 @@ describe("the consent proof, in Chromium", () => {
     expect(answer.status).toBe(200);
     expect(await registrations()).toBe(before + 1);
     honest++;
-  }, 90_000);
+  }, 120_000);
 
   it("delegated: the sign-in's ID token is validated, the Token is the refresh token", async () => {
     const before = await registrations();
@@ -226,7 +226,7 @@ describe("the consent proof, in Chromium", () => {
     expect(shown.token.length).toBeGreaterThan(20);
     expect(await registrations()).toBe(before + 1);
     honest++;
-  }, 90_000);
+  }, 120_000);
 
   it("after a signing-key rollover the broker fetches the new key and still accepts the sign-in", async () => {
     const before = await registrations();
@@ -238,7 +238,7 @@ describe("the consent proof, in Chromium", () => {
     await context.close();
     expect(await registrations()).toBe(before + 1);
     honest++;
-  }, 90_000);
+  }, 120_000);
 });
 
 describe("forged callbacks: a refusal page, and no registration", () => {
@@ -272,14 +272,14 @@ describe("forged callbacks: a refusal page, and no registration", () => {
     expect(await page.locator("#username").count()).toBe(1);
     await context.close();
     expect(await registrations()).toBe(before);
-  }, 60_000);
+  }, 120_000);
 
   it("a callback without a code", async () => {
     await refused("Microsoft returned no authorization code", async (page) => {
       const authorize = await startAt(page, "ms-graph-mail-listener");
       await page.goto(`${broker.url}/callback?state=${authorize.searchParams.get("state")}`);
     });
-  }, 60_000);
+  }, 120_000);
 
   it("a code issued to another client", async () => {
     await refused("The sign-in could not be completed", async (page) => {
@@ -293,7 +293,7 @@ describe("forged callbacks: a refusal page, and no registration", () => {
     });
     const last = emulator.tokenRequests().at(-1)!;
     expect(last.clientId).toBe(DEMO_BROKER_VENDOR_CLIENT_ID);
-  }, 60_000);
+  }, 120_000);
 
   it("an ID token with another nonce (a sign-in the broker did not start)", async () => {
     await refused("The sign-in could not be verified", async (page) => {
@@ -304,7 +304,7 @@ describe("forged callbacks: a refusal page, and no registration", () => {
       await signInAndAccept(page, MEGAN_UPN);
       expect(await page.textContent("body")).toContain("nonce mismatch");
     });
-  }, 60_000);
+  }, 120_000);
 
   it("a callback without the browser's cookie, or with another browser's", async () => {
     const victim = await freshPage();
@@ -322,7 +322,7 @@ describe("forged callbacks: a refusal page, and no registration", () => {
     await credentials(victim.page);
     await victim.context.close();
     honest++;
-  }, 90_000);
+  }, 120_000);
 
   it("a replayed callback (the state was already answered)", async () => {
     const { context, page } = await freshPage();
@@ -336,7 +336,7 @@ describe("forged callbacks: a refusal page, and no registration", () => {
     expect(await heading(page)).toBe("This authorization response was already used");
     await context.close();
     expect(await registrations()).toBe(before);
-  }, 60_000);
+  }, 120_000);
 
   it("a sign-in answered after its state expired", async () => {
     await refused("The authorization process expired", async (page) => {
@@ -348,7 +348,7 @@ describe("forged callbacks: a refusal page, and no registration", () => {
         clockOffsetMs = 0;
       }
     });
-  }, 60_000);
+  }, 120_000);
 
   const tampered: Array<[string, (authorize: URL) => string, string]> = [
     [
@@ -424,7 +424,7 @@ describe("forged callbacks: a refusal page, and no registration", () => {
       expect(await page.textContent("body")).toContain("another tenant than the one that consented");
     });
     expect(emulator.faults.pending()).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it("every refusal is logged with the client address, and nothing secret", () => {
     const refusals = logs.filter((line) => line.includes("authorization failed"));
@@ -436,5 +436,5 @@ describe("forged callbacks: a refusal page, and no registration", () => {
   it("the database, read directly, holds exactly the honest registrations", async () => {
     await broker.close();
     expect(await countRegistrationRows(dataDir)).toBe(honest);
-  }, 60_000);
+  }, 120_000);
 });

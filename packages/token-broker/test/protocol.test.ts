@@ -404,7 +404,7 @@ describe("pages and the authorization redirect", () => {
     expect(cookie).toContain("; HttpOnly");
     expect(cookie).toContain("; SameSite=Lax");
     expect(cookie).toContain("; Max-Age=900");
-    // Plain http on loopback: not Secure (an https publicUrl adds it, see the Secure test).
+    // Plain http on loopback: not Secure (an https publicUrl adds it: abuse.test.ts).
     expect(cookie).not.toContain("Secure");
   });
 
