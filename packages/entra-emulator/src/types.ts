@@ -427,6 +427,14 @@ export interface RunningEmulator {
    * over the built-in Graph doubles. Returns a function that removes the route.
    */
   addRoute(method: string, pathPattern: string, spec: ProtectedRouteSpec, handler: RouteHandler): () => void;
+  /**
+   * Roll the token-signing key over, as Entra does: tokens issued from now on are signed with a new key (generated,
+   * or `signingKey`), whose `kid` is new; the previous keys stay in the JWKS and are still accepted. Returns the new
+   * `kid`.
+   */
+  rotateSigningKey(signingKey?: string | KeyObject): Promise<string>;
+  /** `kid` of the key tokens are signed with now. */
+  signingKeyId(): string;
   /** Mint an access token directly (for tests of resource doubles). */
   issueAccessToken(parameters: IssueTokenParameters): string;
   /**

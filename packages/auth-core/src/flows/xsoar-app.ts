@@ -109,8 +109,11 @@ export function decryptBrokerToken(
 }
 
 /**
- * Splits the ID parameter: `<registration id>@<broker URL>` names another broker (exactly one `@`), otherwise
- * the registration ID is the part before the first `@` and the broker is the default.
+ * Splits the ID parameter, which is exactly `<registration id>` (the default broker) or
+ * `<registration id>@<broker URL>` with an https URL (http only for a loopback broker). Anything else (two `@`,
+ * an empty part, a URL with a user name or password, plain http to another host) is refused naming ID: falling
+ * back to the default broker would send the Token to a broker the user did not choose.
+ * @throws ParameterError naming "ID".
  */
 export function parseBrokerId(
   authId: string,
@@ -120,18 +123,42 @@ export function parseBrokerId(
   brokerUrl: string;
 } {
   const value = String(authId ?? "").trim();
-  const parts = value.split("@");
-  const registrationId = parts[0]!.trim();
-  if (registrationId === "") {
+  if (value === "") {
     throw new ParameterError(
       `${BROKER_ID_PARAMETER} is empty: paste the ID the broker's page gave (Start Authorization Process).`,
       BROKER_ID_PARAMETER,
     );
   }
-  if (parts.length === 2) {
-    return { registrationId, brokerUrl: validateEndpointUrl(parts[1]!, BROKER_ID_PARAMETER) };
+  const form = `it must be the registration ID alone, or <registration ID>@<broker URL> with an https broker URL, exactly as the broker's page gave it.`;
+  const parts = value.split("@");
+  if (parts.length > 2) {
+    throw new ParameterError(
+      `${BROKER_ID_PARAMETER} contains ${parts.length - 1} '@' characters: ${form} (A user name or password in the broker URL is not accepted either.)`,
+      BROKER_ID_PARAMETER,
+    );
   }
-  return { registrationId, brokerUrl: defaultBrokerUrl };
+  const registrationId = parts[0]!.trim();
+  if (registrationId === "") {
+    throw new ParameterError(
+      `${BROKER_ID_PARAMETER} has no registration ID before '@': ${form}`,
+      BROKER_ID_PARAMETER,
+    );
+  }
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(registrationId)) {
+    throw new ParameterError(
+      `${BROKER_ID_PARAMETER}: the registration ID contains spaces or control characters: ${form}`,
+      BROKER_ID_PARAMETER,
+    );
+  }
+  if (parts.length === 1) return { registrationId, brokerUrl: defaultBrokerUrl };
+  const url = parts[1]!.trim();
+  if (url === "") {
+    throw new ParameterError(
+      `${BROKER_ID_PARAMETER} ends with '@' but names no broker URL: ${form}`,
+      BROKER_ID_PARAMETER,
+    );
+  }
+  return { registrationId, brokerUrl: validateEndpointUrl(url, BROKER_ID_PARAMETER) };
 }
 
 /** The context of this flow: the shared one plus the Token the stored refresh token descends from. */

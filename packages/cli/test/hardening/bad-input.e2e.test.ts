@@ -110,6 +110,17 @@ beforeAll(async () => {
       tenant_id: DEMO_TENANT_ID,
       enc_key: "bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=",
     },
+    // Issue 11.5: a broker ID is exactly `ID` or `ID@https-URL`; these are refused, never sent to the default broker.
+    ...Object.fromEntries(
+      Object.entries(BAD_BROKER_IDS).map(([name, authId]) => [
+        name,
+        {
+          auth_id: authId,
+          tenant_id: DEMO_TENANT_ID,
+          enc_key: "bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=",
+        },
+      ]),
+    ),
   };
   await inPool(
     4,
@@ -151,6 +162,18 @@ interface Case {
   /** What the message must contain: the parameter's display name, or the problem. */
   names: RegExp;
 }
+
+/** Broker IDs that are neither `ID` nor `ID@https-URL` (issue 11.5). */
+const BAD_BROKER_IDS: Record<string, string> = {
+  "broker-two-at":
+    "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@https://broker.example.com@evil.example/obtain-token",
+  "broker-credentials":
+    "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@https://user:pass@broker.example.com/obtain-token",
+  "broker-empty-id": "@https://broker.example.com/obtain-token",
+  "broker-empty-url": "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@",
+  "broker-http-private": "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@http://10.0.0.7:8480/obtain-token",
+  "broker-not-url": "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@broker.example.com/obtain-token",
+};
 
 const PEM_GARBAGE = "-----BEGIN PRIVATE KEY----- bm90IGEga2V5IGF0IGFsbA== -----END PRIVATE KEY-----";
 const ENCRYPTED_KEY =
@@ -626,6 +649,42 @@ function cases(): Case[] {
       args: run("broker-http", "msgraph-user-auth-test"),
       exit: [1],
       names: /ID: .*plain http/,
+    },
+    {
+      label: "broker ID with two @",
+      args: run("broker-two-at", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID contains 2 '@' characters/,
+    },
+    {
+      label: "broker ID whose URL carries a user name and password",
+      args: run("broker-credentials", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID contains 2 '@' characters.*user name or password/,
+    },
+    {
+      label: "broker ID with nothing before @",
+      args: run("broker-empty-id", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID has no registration ID before '@'/,
+    },
+    {
+      label: "broker ID with nothing after @",
+      args: run("broker-empty-url", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID ends with '@' but names no broker URL/,
+    },
+    {
+      label: "broker ID with plain http to a private address",
+      args: run("broker-http-private", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID: http:\/\/10\.0\.0\.7:8480 uses plain http/,
+    },
+    {
+      label: "broker ID whose URL is not a URL",
+      args: run("broker-not-url", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID: "broker\.example\.com\/obtain-token" is not an absolute URL/,
     },
   ];
 }
