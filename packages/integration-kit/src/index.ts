@@ -62,6 +62,7 @@ export {
   microsoft365Defender,
   office365Management,
   qualifyScope,
+  RESOURCE_MANAGER_URL_PARAMETER,
   resourceGroupParameter,
   resourceGroupPath,
   STORAGE_API_VERSION,

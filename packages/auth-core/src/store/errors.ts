@@ -6,8 +6,15 @@ export type StoreErrorCode =
   | "locked"
   /** The file system refused an operation (permissions, missing directory, disk full, …). */
   | "io"
-  /** The encryption key is unusable: wrong length, corrupt `store.key` / `store.salt`, empty passphrase. */
-  | "bad-key";
+  /** The encryption key is unusable: wrong length, corrupt `store.key` / `store.salt`, empty passphrase, or
+   * not the key the store was sealed with. */
+  | "bad-key"
+  /**
+   * The store's surroundings are not safe to use: a directory writable by others or owned by another user, a
+   * key file others can read, a store file that is not a regular file (FIFO, device, symbolic link) or is
+   * larger than msint writes.
+   */
+  | "unsafe";
 
 /**
  * The one error class the context store throws for store-level failures.
