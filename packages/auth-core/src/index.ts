@@ -82,6 +82,7 @@ export {
   TokenProvider,
   type TokenProviderOptions,
 } from "./strategy.js";
+export * from "./text-safety.js";
 export {
   EXPIRY_SKEW_MS,
   isDueForRefresh,
