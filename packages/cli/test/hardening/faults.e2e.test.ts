@@ -429,7 +429,8 @@ const FAILED: Failed[] = [
     instance: "secret",
     command: "msgraph-user-list",
     faults: [{ match: USERS, kind: "garbage" }],
-    message: /answered 200 with a body that is not JSON/,
+    message:
+      /Microsoft Graph answered 200 with text\/html .*, not the JSON list .* msgraph-user-list expects\./,
     path: USERS_PATH,
     attempts: 1,
   },
