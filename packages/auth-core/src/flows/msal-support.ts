@@ -3,7 +3,7 @@ import { authorityMetadata, cloudDiscoveryMetadata } from "../clouds.js";
 import { AuthenticationError, MsintError, summarizeText, translateEntraError } from "../errors.js";
 import type { Transport } from "../transport/index.js";
 import { adaptToMsalNetworkClient, type MsalNetworkRequestOptions } from "../transport/index.js";
-import { jsonObject, tokenAnswerProblem } from "./oauth-http.js";
+import { jsonObject, redirectError, tokenAnswerProblem } from "./oauth-http.js";
 
 /** Loads msal-node only when a token has to be fetched: the cached-token path never pays for it. */
 export function loadMsal(): Promise<typeof import("@azure/msal-node")> {
@@ -29,6 +29,8 @@ export function msalAuthorityOptions(loginHost: string, tenantId: string) {
 /** What the network client saw last: the raw token response, so errors and `refresh_in` are ours to read. */
 export interface CapturedExchange {
   status?: number;
+  /** The `location` header of the last response (a redirect's target). */
+  location?: string;
   /** The raw body text of the last response. */
   body?: string;
   /** The URL of the last response. */
@@ -43,6 +45,8 @@ export function capturingNetworkClient(transport: Transport, capture: CapturedEx
       capture.status = response.status;
       capture.body = response.body;
       capture.url = response.url;
+      if (response.headers["location"] !== undefined) capture.location = response.headers["location"];
+      else delete capture.location;
     },
   });
   const record = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -66,6 +70,7 @@ export function resetCapture(capture: CapturedExchange): void {
   delete capture.status;
   delete capture.body;
   delete capture.url;
+  delete capture.location;
   delete capture.thrown;
 }
 
@@ -82,6 +87,8 @@ export function toAuthenticationError(
   if (capture.status !== undefined && capture.status >= 400 && capture.body !== undefined) {
     return translateEntraError(capture.status, capture.body, { commandPrefix });
   }
+  const redirect = redirectError(capture.status, capture.location, capture.url);
+  if (redirect) return redirect;
   const problem = capturedTokenProblem(capture);
   if (problem !== undefined) {
     const record = jsonObject(capture.body ?? "");

@@ -61,7 +61,7 @@ export function tokenAnswerProblem(
   now: number = Date.now(),
   defaultLifetime?: number,
 ): string | undefined {
-  if (record === undefined) return "without an access token (the body is not a JSON object)";
+  if (record === undefined) return "without an access token";
   const accessToken = record["access_token"];
   if (accessToken === undefined || accessToken === null) return "without an access token";
   if (typeof accessToken !== "string") {
@@ -164,7 +164,33 @@ export function readTokenResponse(response: HttpResponse, commandPrefix: string 
       { status: response.status, code: "invalid_token_answer" },
     );
   }
+  const redirect = redirectError(response.status, response.headers["location"], response.url);
+  if (redirect) throw redirect;
   throw translateEntraError(response.status, response.body, { commandPrefix });
+}
+
+/**
+ * The error for a token endpoint that answered with a redirect (3xx), or undefined for any other status. A
+ * redirect is never followed: the client credential or the code would go to wherever it points.
+ */
+export function redirectError(
+  status: number | undefined,
+  location: string | undefined,
+  url: string | undefined,
+): AuthenticationError | undefined {
+  if (status === undefined || status < 300 || status >= 400) return undefined;
+  let target = "";
+  if (location) {
+    try {
+      target = ` to ${new URL(location, url).origin}`;
+    } catch {
+      target = " to an invalid location";
+    }
+  }
+  return new AuthenticationError(
+    `The token endpoint ${safeHost(url ?? "")} answered HTTP ${status} (a redirect${target}) instead of a token. msint does not follow redirects, so the credentials never go to another host: check Azure Cloud (or Azure AD endpoint) and the proxy settings.`,
+    { status, code: "unexpected_redirect" },
+  );
 }
 
 function safeHost(url: string): string {

@@ -204,6 +204,7 @@ export function createTransport(options: TransportOptions = {}): NodeTransport {
   const defaultLimit: ResponseLimit = {
     bytes: options.maxResponseBytes ?? TRANSPORT_DEFAULTS.maxResponseBytes,
     what: "an answer",
+    ...(options.maxResponseHint ? { hint: options.maxResponseHint } : {}),
   };
   const redactor: Redactor = options.redactor ?? getRedactor();
   const logger: Logger = options.logger ?? getLogger().child("transport");

@@ -97,6 +97,8 @@ export interface TransportOptions {
    * {@link HttpRequest.responseLimit}.
    */
   maxResponseBytes?: number;
+  /** The last sentence of the message when an answer passes `maxResponseBytes` (how to raise it). */
+  maxResponseHint?: string;
   /** Environment read for proxy variables; defaults to `process.env`. */
   env?: Record<string, string | undefined>;
 }

@@ -607,7 +607,7 @@ const FIXED_BUGS: Array<Failed & { bug: string }> = [
     label: "managed identity: a 200 that is not JSON says so",
     instance: "identity",
     faults: [{ match: IMDS, kind: "garbage" }],
-    message: /answered HTTP 200 without a token/,
+    message: /answered HTTP 200 without an access token \(/,
     path: IMDS_PATH,
     attempts: 1,
   },

@@ -389,6 +389,13 @@ const TOKEN_ANSWERS: AnswerCase[] = [
     faults: [token({ status: 200, body, headers: { "content-type": "application/json" } })],
     message: /The token endpoint 127\.0\.0\.1:\d+ answered HTTP 200 without an access token/,
   })),
+  ...(["secret", "code"] as const).map((instance) => ({
+    label: `token endpoint (${instance === "secret" ? "client credentials, MSAL" : "refresh grant"}): 302 to another host`,
+    instance,
+    faults: [token({ status: 302, body: "", headers: { location: "https://collector.invalid/token" } })],
+    message:
+      /The token endpoint 127\.0\.0\.1:\d+ answered HTTP 302 \(a redirect to https:\/\/collector\.invalid\) instead of a token\. msint does not follow redirects/,
+  })),
   {
     label: "token endpoint (client credentials): an answer over 256 KiB",
     instance: "secret",
