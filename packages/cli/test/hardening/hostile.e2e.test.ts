@@ -51,7 +51,7 @@ let home: string;
 beforeAll(async () => {
   const seed = structuredClone(demoSeed);
   const tenant = seed.tenants[0]!;
-  const adele = tenant.users.find((user) => user.id === HOSTILE_USER_ID)!;
+  const adele = tenant.users!.find((user) => user.id === HOSTILE_USER_ID)!;
   adele.displayName = HOSTILE;
   adele.jobTitle = HOSTILE_CELL;
   seed.brokerRegistrations = [
