@@ -83,6 +83,7 @@ export {
   type TokenProviderOptions,
 } from "./strategy.js";
 export * from "./text-safety.js";
+export { BROKER_DEFAULT_EXPIRES_IN_SECONDS, tokenAnswerProblem } from "./flows/oauth-http.js";
 export {
   EXPIRY_SKEW_MS,
   isDueForRefresh,
