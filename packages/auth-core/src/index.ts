@@ -50,6 +50,7 @@ export {
   SYSTEM_ASSIGNED,
   scopeToResource,
 } from "./flows/managed-identity.js";
+export { BROKER_DEFAULT_EXPIRES_IN_SECONDS, tokenAnswerProblem } from "./flows/oauth-http.js";
 export {
   contextToPersist,
   isStrategyFailure,
@@ -83,7 +84,6 @@ export {
   type TokenProviderOptions,
 } from "./strategy.js";
 export * from "./text-safety.js";
-export { BROKER_DEFAULT_EXPIRES_IN_SECONDS, tokenAnswerProblem } from "./flows/oauth-http.js";
 export {
   EXPIRY_SKEW_MS,
   isDueForRefresh,
