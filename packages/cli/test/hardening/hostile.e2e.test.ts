@@ -95,6 +95,19 @@ beforeAll(async () => {
       ],
     ],
     identity: ["msgraph-user", ["use_managed_identities=true"]],
+    // A redirected URL pasted as the code: its error_description is a callback's text (ESC ] 0 ; BEL, C1 CSI).
+    declined: [
+      "msgraph-user",
+      [
+        "self_deployed=true",
+        "auth_type=Authorization Code",
+        `tenant_id=${DEMO_TENANT_ID}`,
+        `auth_id=${DEMO_CLIENT_ID}`,
+        "enc_key=env:S",
+        "redirect_uri=http://localhost:8400/callback",
+        "auth_code=http://localhost:8400/callback?error=access_denied&error_description=AADSTS65004%3A+declined%1B%5D0%3Bpwned%07%C2%9B2J%E2%80%AE",
+      ],
+    ],
     device: [
       "microsoft-graph-api",
       [
@@ -591,6 +604,13 @@ describe("no terminal control from outside", { timeout: 60_000 }, () => {
     expect(result.stderr).toContain("Bad\\u001b[2J gateway\\u009b");
   });
 
+  it("a callback's error_description (a pasted redirect URL) is printed escaped", async () => {
+    const result = await run("declined", ["msgraph-user-auth-test"]);
+    const stderr = expectOneMessage(result, [1, 2]);
+    expectInert(result);
+    expect(stderr).toContain("declined\\u001b]0;pwned\\u0007\\u009b2J\\u202e");
+  });
+
   it("debug log lines with hostile server text stay single lines without controls", async () => {
     emulator.faults.inject(
       users({
@@ -630,6 +650,6 @@ describe("the counts docs/reliability.md reports", () => {
   it("covers the hostile-answer and terminal-control classes", async () => {
     await recordCount("hostile answers: API answers of the wrong shape", API_ANSWERS.length + 1);
     await recordCount("hostile answers: unusable token answers", TOKEN_ANSWERS.length);
-    await recordCount("terminal control: hostile text printed inert", 8);
+    await recordCount("terminal control: hostile text printed inert", 9);
   });
 });
