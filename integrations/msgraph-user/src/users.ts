@@ -62,12 +62,16 @@ export async function listUsers({ api, args }: CommandContext): Promise<CommandR
     throw new UsageError(`limit must be a whole number from 1 to 999 (got "${args["limit"]}").`);
   }
   const page = args["next_page"]
-    ? await api.get<GraphUserPage>(args["next_page"])
-    : await api.get<GraphUserPage>("/v1.0/users", {
-        $select: selectedProperties(args["properties"]),
-        $top: limit,
-        $filter: args["filter"],
-      });
+    ? await api.get<GraphUserPage>(args["next_page"], undefined, { expect: "collection" })
+    : await api.get<GraphUserPage>(
+        "/v1.0/users",
+        {
+          $select: selectedProperties(args["properties"]),
+          $top: limit,
+          $filter: args["filter"],
+        },
+        { expect: "collection" },
+      );
   const users = (page?.value ?? []).map(toContextUser);
   const nextLink = page?.["@odata.nextLink"];
   let readable = tableToMarkdown("All Graph Users", users, users.length ? headersFor(users) : undefined);

@@ -1,5 +1,6 @@
 import { ownEntry } from "./own.js";
 import { getRedactor, type Redactor } from "./redact.js";
+import { SERVER_TEXT_SHOWN_CHARS, truncateServerText } from "./text-safety.js";
 
 /** Options shared by every error of the package. */
 export interface MsintErrorOptions {
@@ -89,7 +90,8 @@ export type TransportErrorKind =
   | "network"
   | "aborted"
   | "throttled"
-  | "retries_exhausted";
+  | "retries_exhausted"
+  | "too_large";
 
 /** Details of a transport failure; never contains request bodies or credentials. */
 export interface TransportErrorDetails extends MsintErrorOptions {
@@ -175,7 +177,8 @@ export function cleanAadstsDescription(desc: unknown): CleanDescription {
   }
   const tail = TRACE_TAIL.exec(text);
   if (tail) text = text.slice(0, tail.index);
-  text = text.replace(/\s+/g, " ").trim();
+  // A description is the server's text: shown up to SERVER_TEXT_SHOWN_CHARS, the rest cut and counted.
+  text = truncateServerText(text.replace(/\s+/g, " ").trim(), SERVER_TEXT_SHOWN_CHARS);
   return code === undefined || !Number.isSafeInteger(code)
     ? { description: text }
     : { code, description: text };
@@ -353,7 +356,7 @@ function describeStatus(status: number): string {
   return text ? `HTTP ${status} (${text})` : `HTTP ${status}`;
 }
 
-/** Turns an HTML or plain-text body into at most 300 characters of readable text. */
+/** Turns an HTML or plain-text body into at most 300 characters of readable text, saying how much was cut. */
 export function summarizeText(text: string, limit = 300): string {
   const plain = text
     .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
@@ -366,7 +369,7 @@ export function summarizeText(text: string, limit = 300): string {
     .replace(/&#39;/gi, "'")
     .replace(/\s+/g, " ")
     .trim();
-  return plain.length > limit ? `${plain.slice(0, limit - 1)}…` : plain;
+  return truncateServerText(plain, limit);
 }
 
 function stringField(record: Record<string, unknown> | undefined, key: string): string | undefined {
@@ -575,7 +578,8 @@ export function translateApiError(
   const cmd = commandNamer(options.commandPrefix);
   const { json, text } = parseBody(body);
   const extracted = json ? extractApiError(json) : {};
-  const apiMessage = extracted.message ?? (json ? undefined : summarizeText(text));
+  const said = extracted.message ?? (json ? undefined : summarizeText(text));
+  const apiMessage = said === undefined ? undefined : truncateServerText(said, SERVER_TEXT_SHOWN_CHARS);
   const head = extracted.code ?? describeStatus(status);
   const message = apiMessage
     ? `${head}: ${apiMessage}`

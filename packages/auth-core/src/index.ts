@@ -50,6 +50,7 @@ export {
   SYSTEM_ASSIGNED,
   scopeToResource,
 } from "./flows/managed-identity.js";
+export { BROKER_DEFAULT_EXPIRES_IN_SECONDS, tokenAnswerProblem } from "./flows/oauth-http.js";
 export {
   contextToPersist,
   isStrategyFailure,
@@ -83,6 +84,7 @@ export {
   TokenProvider,
   type TokenProviderOptions,
 } from "./strategy.js";
+export * from "./text-safety.js";
 export {
   EXPIRY_SKEW_MS,
   isDueForRefresh,

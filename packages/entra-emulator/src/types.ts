@@ -245,6 +245,11 @@ export interface FaultSpec {
   delayMs?: number;
   /** Raw response body overriding the dialect's error body. */
   body?: string;
+  /**
+   * Headers of the faulty answer, over the emulator's own (`content-type` of a body, `location` of a redirect),
+   * e.g. `{ "content-type": "text/html" }` for JSON sent as a web page.
+   */
+  headers?: Record<string, string>;
 }
 
 /** Injects faults into the emulator's responses. */

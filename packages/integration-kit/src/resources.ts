@@ -151,7 +151,7 @@ export interface CollectionPage<T> {
 
 /**
  * Reads a collection page by page (ARM's `nextLink`, Graph's `@odata.nextLink`) until `limit` items or the last
- * page. Returns the items and the link to the rest, if any.
+ * page. Returns the items and the link to the rest, if any. Each page is checked to be a list of objects.
  */
 export async function collectPages<T>(
   api: ApiClient,
@@ -160,13 +160,15 @@ export async function collectPages<T>(
   limit = Number.POSITIVE_INFINITY,
 ): Promise<{ items: T[]; nextLink?: string }> {
   const items: T[] = [];
-  let page = await api.get<CollectionPage<T>>(path, query);
+  // Every page must be a list (`value`, an array of objects): `null`, `[]` or a portal's page is an error that
+  // names the status and content type, never "No entries.".
+  let page = await api.get<CollectionPage<T>>(path, query, { expect: "collection" });
   for (;;) {
-    items.push(...(page?.value ?? []));
-    const next = page?.nextLink ?? page?.["@odata.nextLink"];
+    items.push(...(page.value ?? []));
+    const next = page.nextLink ?? page["@odata.nextLink"];
     if (!next) return { items: items.slice(0, limit) };
     if (items.length >= limit) return { items: items.slice(0, limit), nextLink: next };
-    page = await api.get<CollectionPage<T>>(next);
+    page = await api.get<CollectionPage<T>>(next, undefined, { expect: "collection" });
   }
 }
 

@@ -11,9 +11,15 @@ import {
 } from "../errors.js";
 import { getRedactor } from "../redact.js";
 import type { FlowStrategy } from "../strategy.js";
-import type { HttpResponse, Transport } from "../transport/index.js";
+import { type HttpResponse, TOKEN_RESPONSE_LIMIT, type Transport } from "../transport/index.js";
 import { fingerprint } from "./msal-support.js";
-import { commandName, jsonObject, toFetchedToken } from "./oauth-http.js";
+import {
+  BROKER_DEFAULT_EXPIRES_IN_SECONDS,
+  commandName,
+  jsonObject,
+  toFetchedToken,
+  tokenAnswerProblem,
+} from "./oauth-http.js";
 import { withContextToPersist } from "./strategy-failure.js";
 
 // The "Cortex XSOAR application" flow: a multi-tenant app whose secret stays with a token broker. The instance
@@ -329,18 +335,27 @@ export function createXsoarAppStrategy(options: XsoarAppOptions): FlowStrategy {
             resource,
           }),
           retry: false,
+          responseLimit: TOKEN_RESPONSE_LIMIT,
         });
       } catch (error) {
         throw failed(error instanceof Error ? error : new MsintError(String(error)));
       }
       if (response.status < 200 || response.status >= 300) throw failed(brokerFailure(response, cmd));
-      const token: FetchedToken | undefined = toFetchedToken(jsonObject(response.body));
+      const record = jsonObject(response.body);
+      const token: FetchedToken | undefined = toFetchedToken(
+        record,
+        now(),
+        BROKER_DEFAULT_EXPIRES_IN_SECONDS,
+      );
       if (!token) {
-        const summary = summarizeText(response.body, 200);
+        const summary = record ? "" : summarizeText(response.body, 200);
+        const problem = record
+          ? `: it answered ${tokenAnswerProblem(record, now(), BROKER_DEFAULT_EXPIRES_IN_SECONDS)}`
+          : "";
         throw failed(
           new AuthenticationError(
             redactor.redact(
-              `The broker did not answer with a token (HTTP ${response.status}${summary ? `: ${summary}` : ", empty response"}). Check the broker URL (the part of ID after '@') and the proxy settings.`,
+              `The broker did not answer with a token (HTTP ${response.status}${summary ? `: ${summary}` : record ? "" : ", empty response"})${problem}. Check the broker URL (the part of ID after '@') and the proxy settings.`,
             ),
             { status: response.status, code: "broker_error" },
           ),

@@ -474,7 +474,8 @@ const FAILED: Failed[] = [
     instance: "secret",
     command: "msgraph-user-list",
     faults: [{ match: USERS, kind: "garbage" }],
-    message: /answered 200 with a body that is not JSON/,
+    message:
+      /Microsoft Graph answered 200 with text\/html .*, not the JSON list .* msgraph-user-list expects\./,
     path: USERS_PATH,
     attempts: 1,
   },
@@ -651,7 +652,7 @@ const FIXED_BUGS: Array<Failed & { bug: string }> = [
     label: "managed identity: a 200 that is not JSON says so",
     instance: "identity",
     faults: [{ match: IMDS, kind: "garbage" }],
-    message: /answered HTTP 200 without a token/,
+    message: /answered HTTP 200 without an access token \(/,
     path: IMDS_PATH,
     attempts: 1,
   },
