@@ -122,6 +122,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/v1.0/directoryRoles", { $select: "id" });
+    await api.get("/v1.0/directoryRoles", { $select: "id" }, { expect: "collection" });
   },
 });

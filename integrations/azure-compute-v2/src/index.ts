@@ -118,10 +118,14 @@ export default defineIntegration({
   },
   async test({ api, params }) {
     if (params["subscription_id"]) {
-      await api.get(`/subscriptions/${params["subscription_id"]}/resourcegroups`, {
-        "api-version": "2021-04-01",
-        $top: 1,
-      });
+      await api.get(
+        `/subscriptions/${params["subscription_id"]}/resourcegroups`,
+        {
+          "api-version": "2021-04-01",
+          $top: 1,
+        },
+        { expect: "collection" },
+      );
     }
   },
 });

@@ -83,6 +83,7 @@ export async function listInstances(context: CommandContext): Promise<CommandRes
   const page = await context.api.get<ArmList<VirtualMachine>>(
     `${path}/providers/Microsoft.Compute/virtualMachines`,
     { "api-version": COMPUTE_API_VERSION },
+    { expect: "collection" },
   );
   const vms = (page?.value ?? []).map((vm) => toContextVm(vm, resourceGroup));
   return {
@@ -157,7 +158,11 @@ export async function powerOffInstance(context: CommandContext): Promise<Command
 export async function listResourceGroups(context: CommandContext): Promise<CommandResult> {
   const page = await context.api.get<
     ArmList<{ name?: string; location?: string; properties?: { provisioningState?: string } }>
-  >(`${subscriptionPath(context)}/resourcegroups`, { "api-version": RESOURCE_GROUPS_API_VERSION });
+  >(
+    `${subscriptionPath(context)}/resourcegroups`,
+    { "api-version": RESOURCE_GROUPS_API_VERSION },
+    { expect: "collection" },
+  );
   const groups = (page?.value ?? []).map((group) => ({
     Name: group.name,
     Location: group.location,

@@ -113,6 +113,11 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.request({ method: "POST", path: "/v1/rest/mgmt", body: { db: "", csl: ".show version" } });
+    await api.request({
+      expect: "object",
+      method: "POST",
+      path: "/v1/rest/mgmt",
+      body: { db: "", csl: ".show version" },
+    });
   },
 });

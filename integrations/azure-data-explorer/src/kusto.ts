@@ -26,6 +26,7 @@ function timeoutOf(context: CommandContext): string {
 /** `.show` / `.cancel` management commands: POST /v1/rest/mgmt. */
 async function management(context: CommandContext, csl: string) {
   return context.api.request<{ Tables?: KustoTable[] }>({
+    expect: "object",
     method: "POST",
     path: "/v1/rest/mgmt",
     body: { db: context.args["database_name"], csl },
@@ -38,6 +39,7 @@ export async function executeQuery(context: CommandContext): Promise<CommandResu
   const database = context.args["database_name"]!;
   const activityId = context.args["client_activity_id"] || `XSOAR-DataExplorer;${randomUUID()}`;
   const response = await context.api.request<{ Tables?: KustoTable[] }>({
+    expect: "object",
     method: "POST",
     path: "/v1/rest/query",
     body: { db: database, csl: query, properties: { Options: { servertimeout: timeoutOf(context) } } },

@@ -25,10 +25,14 @@ function repositoryPath(context: CommandContext): string {
 
 /** `azure-devops-project-list`: GET /{organization}/_apis/projects. */
 export async function listProjects(context: CommandContext): Promise<CommandResult> {
-  const response = await context.api.get<DevOpsList<Record<string, unknown>>>("/_apis/projects", {
-    "api-version": DEVOPS_API_VERSION,
-    $top: limitArgument(context, 1000),
-  });
+  const response = await context.api.get<DevOpsList<Record<string, unknown>>>(
+    "/_apis/projects",
+    {
+      "api-version": DEVOPS_API_VERSION,
+      $top: limitArgument(context, 1000),
+    },
+    { expect: "collection" },
+  );
   const projects = response?.value ?? [];
   return {
     readable: tableToMarkdown("Project List", projects, [
@@ -49,11 +53,15 @@ export async function listProjects(context: CommandContext): Promise<CommandResu
 export async function listPullRequests(context: CommandContext): Promise<CommandResult> {
   const response = await context.api.get<
     DevOpsList<Record<string, unknown> & { createdBy?: { displayName?: string } }>
-  >(`${repositoryPath(context)}/pullrequests`, {
-    "api-version": DEVOPS_API_VERSION,
-    "searchCriteria.status": context.args["status"] ?? "active",
-    $top: limitArgument(context, 1000),
-  });
+  >(
+    `${repositoryPath(context)}/pullrequests`,
+    {
+      "api-version": DEVOPS_API_VERSION,
+      "searchCriteria.status": context.args["status"] ?? "active",
+      $top: limitArgument(context, 1000),
+    },
+    { expect: "collection" },
+  );
   const pullRequests = response?.value ?? [];
   const rows = pullRequests.map((pullRequest) => ({
     "Pull Request ID": pullRequest["pullRequestId"],
@@ -76,7 +84,11 @@ export async function listPullRequests(context: CommandContext): Promise<Command
 export async function listBranches(context: CommandContext): Promise<CommandResult> {
   const response = await context.api.get<
     DevOpsList<{ name?: string; objectId?: string; creator?: { displayName?: string } }>
-  >(`${repositoryPath(context)}/refs`, { "api-version": DEVOPS_API_VERSION, filter: "heads/" });
+  >(
+    `${repositoryPath(context)}/refs`,
+    { "api-version": DEVOPS_API_VERSION, filter: "heads/" },
+    { expect: "collection" },
+  );
   const branches = response?.value ?? [];
   return {
     readable: tableToMarkdown(

@@ -109,6 +109,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/_apis/projects", { "api-version": "7.1", $top: 1 });
+    await api.get("/_apis/projects", { "api-version": "7.1", $top: 1 }, { expect: "collection" });
   },
 });

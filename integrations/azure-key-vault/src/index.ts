@@ -132,6 +132,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/secrets", { "api-version": "7.4", maxresults: 1 });
+    await api.get("/secrets", { "api-version": "7.4", maxresults: 1 }, { expect: "collection" });
   },
 });

@@ -89,6 +89,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/subscriptions", { "api-version": "2020-01-01" });
+    await api.get("/subscriptions", { "api-version": "2020-01-01" }, { expect: "collection" });
   },
 });

@@ -96,6 +96,7 @@ export async function listSavedSearches(context: CommandContext): Promise<Comman
     .get<{ value?: SavedSearch[] }>(
       `${groupPath(context)}/providers/Microsoft.OperationalInsights/workspaces/${encodeURIComponent(workspace)}/savedSearches`,
       { "api-version": SAVED_SEARCHES_API_VERSION },
+      { expect: "collection" },
     );
   const searches = (response?.value ?? []).slice(0, limit).map((search) => ({
     id: search.id?.split("/").at(-1),

@@ -29,6 +29,7 @@ function toObjects(table: QueryTable): Record<string, unknown>[] {
 export async function executeQuery(context: CommandContext): Promise<CommandResult> {
   const query = context.args["query"]!;
   const response = await context.api.request<{ tables?: QueryTable[] }>({
+    expect: "object",
     method: "POST",
     path: `${workspacePath(context)}/query`,
     body: { query, ...(context.args["timespan"] ? { timespan: context.args["timespan"] } : {}) },

@@ -48,14 +48,18 @@ const DETECTION_HEADERS = [
 /** `azure-risky-users-list`: GET /v1.0/identityProtection/riskyUsers. */
 export async function listRiskyUsers(context: CommandContext): Promise<CommandResult> {
   const { args } = context;
-  const page = await context.api.get<Page<Entry>>("/v1.0/identityProtection/riskyUsers", {
-    $top: top(context),
-    $filter: filter([
-      args["risk_state"] && `riskState eq ${quote(args["risk_state"])}`,
-      args["risk_level"] && `riskLevel eq ${quote(args["risk_level"])}`,
-      args["updated_after"] && `riskLastUpdatedDateTime gt ${args["updated_after"]}`,
-    ]),
-  });
+  const page = await context.api.get<Page<Entry>>(
+    "/v1.0/identityProtection/riskyUsers",
+    {
+      $top: top(context),
+      $filter: filter([
+        args["risk_state"] && `riskState eq ${quote(args["risk_state"])}`,
+        args["risk_level"] && `riskLevel eq ${quote(args["risk_level"])}`,
+        args["updated_after"] && `riskLastUpdatedDateTime gt ${args["updated_after"]}`,
+      ]),
+    },
+    { expect: "collection" },
+  );
   const users = (page?.value ?? []).map(withoutOData);
   return {
     readable: tableToMarkdown("Risky Users List", users, USER_HEADERS),
@@ -69,15 +73,19 @@ export async function listRiskyUsers(context: CommandContext): Promise<CommandRe
 /** `azure-risky-users-risk-detections-list`: GET /v1.0/identityProtection/riskDetections. */
 export async function listRiskDetections(context: CommandContext): Promise<CommandResult> {
   const { args } = context;
-  const page = await context.api.get<Page<Entry>>("/v1.0/identityProtection/riskDetections", {
-    $top: top(context),
-    $orderby: "detectedDateTime desc",
-    $filter: filter([
-      args["user_id"] && `userId eq ${quote(args["user_id"])}`,
-      args["risk_state"] && `riskState eq ${quote(args["risk_state"])}`,
-      args["detected_after"] && `detectedDateTime gt ${args["detected_after"]}`,
-    ]),
-  });
+  const page = await context.api.get<Page<Entry>>(
+    "/v1.0/identityProtection/riskDetections",
+    {
+      $top: top(context),
+      $orderby: "detectedDateTime desc",
+      $filter: filter([
+        args["user_id"] && `userId eq ${quote(args["user_id"])}`,
+        args["risk_state"] && `riskState eq ${quote(args["risk_state"])}`,
+        args["detected_after"] && `detectedDateTime gt ${args["detected_after"]}`,
+      ]),
+    },
+    { expect: "collection" },
+  );
   const detections = (page?.value ?? []).map(withoutOData);
   return {
     readable: tableToMarkdown("Risk Detections List", detections, DETECTION_HEADERS),

@@ -131,6 +131,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/v1.0/identityProtection/riskyUsers", { $top: 1 });
+    await api.get("/v1.0/identityProtection/riskyUsers", { $top: 1 }, { expect: "collection" });
   },
 });

@@ -60,13 +60,19 @@ const HEADERS = ["ID", "IncidentNumber", "Title", "Severity", "Status", "Assigne
 /** `azure-sentinel-list-incidents`: GET …/Microsoft.SecurityInsights/incidents. */
 export async function listIncidents(context: CommandContext): Promise<CommandResult> {
   const page = context.args["next_link"]
-    ? await context.api.get<{ value?: Incident[]; nextLink?: string }>(context.args["next_link"])
-    : await context.api.get<{ value?: Incident[]; nextLink?: string }>(`${sentinelPath(context)}/incidents`, {
-        "api-version": SENTINEL_API_VERSION,
-        $top: limitArgument(context, 200),
-        $filter: context.args["filter"],
-        $orderby: "properties/createdTimeUtc desc",
-      });
+    ? await context.api.get<{ value?: Incident[]; nextLink?: string }>(context.args["next_link"], undefined, {
+        expect: "collection",
+      })
+    : await context.api.get<{ value?: Incident[]; nextLink?: string }>(
+        `${sentinelPath(context)}/incidents`,
+        {
+          "api-version": SENTINEL_API_VERSION,
+          $top: limitArgument(context, 200),
+          $filter: context.args["filter"],
+          $orderby: "properties/createdTimeUtc desc",
+        },
+        { expect: "collection" },
+      );
   const incidents = (page?.value ?? []).map(toContextIncident);
   let readable = tableToMarkdown("Incidents List", incidents, HEADERS);
   if (page?.nextLink) readable += `\nMore incidents: run again with next_link="${page.nextLink}"\n`;
@@ -103,6 +109,7 @@ export async function addIncidentComment(context: CommandContext): Promise<Comma
   const id = context.args["incident_id"]!;
   const commentId = randomUUID();
   const comment = await context.api.request<{ name?: string; properties?: { message?: string } }>({
+    expect: "object",
     method: "PUT",
     path: `${sentinelPath(context)}/incidents/${encodeURIComponent(id)}/comments/${commentId}`,
     query: { "api-version": SENTINEL_API_VERSION },
@@ -129,7 +136,11 @@ export async function listWatchlists(context: CommandContext): Promise<CommandRe
       name?: string;
       properties?: { displayName?: string; watchlistAlias?: string; description?: string };
     }>;
-  }>(`${sentinelPath(context)}/watchlists`, { "api-version": SENTINEL_API_VERSION });
+  }>(
+    `${sentinelPath(context)}/watchlists`,
+    { "api-version": SENTINEL_API_VERSION },
+    { expect: "collection" },
+  );
   const watchlists = (page?.value ?? []).map((watchlist) => ({
     Name: watchlist.properties?.displayName,
     Alias: watchlist.properties?.watchlistAlias,

@@ -92,6 +92,7 @@ export default defineIntegration({
   },
   async test({ api }) {
     await api.request({
+      expect: "collection",
       path: "/Tables",
       query: { $top: 1 },
       headers: { accept: "application/json;odata=nometadata" },

@@ -42,6 +42,7 @@ function entityRows(entities: Entity[]): Record<string, unknown>[] {
 export async function createTable(context: CommandContext): Promise<CommandResult> {
   const name = tableName(context);
   const created = await context.api.request<{ TableName?: string }>({
+    expect: "object",
     method: "POST",
     path: "/Tables",
     body: { TableName: name },
@@ -71,6 +72,7 @@ export async function deleteTable(context: CommandContext): Promise<CommandResul
 /** `azure-storage-table-query`: GET /Tables. */
 export async function queryTables(context: CommandContext): Promise<CommandResult> {
   const page = await context.api.request<{ value?: Array<{ TableName?: string }> }>({
+    expect: "collection",
     path: "/Tables",
     query: { $filter: context.args["filter"], $top: limitOf(context) },
     headers: JSON_HEADERS,
@@ -111,6 +113,7 @@ export async function insertEntity(context: CommandContext): Promise<CommandResu
     RowKey: context.args["row_key"],
   };
   const inserted = await context.api.request<Entity>({
+    expect: "object",
     method: "POST",
     path: `/${name}`,
     body: entity,
@@ -135,6 +138,7 @@ export async function queryEntities(context: CommandContext): Promise<CommandRes
     .filter(Boolean)
     .join(",");
   const page = await context.api.request<{ value?: Entity[] }>({
+    expect: "collection",
     path: `/${name}()`,
     query: { $filter: context.args["filter"], $select: select, $top: limitOf(context) },
     headers: JSON_HEADERS,

@@ -25,12 +25,16 @@ export async function getEvents(context: CommandContext): Promise<CommandResult>
       `first_fetch must be an ISO 8601 time such as 2024-05-01T00:00:00Z (got "${after}").`,
     );
   }
-  const response = await context.api.get<{ value?: Alert[] }>("/api/alerts", {
-    $expand: "evidence",
-    $filter: `alertCreationTime gt ${new Date(after).toISOString()}`,
-    $orderby: "alertCreationTime asc",
-    $top: limitArgument(context, 10000),
-  });
+  const response = await context.api.get<{ value?: Alert[] }>(
+    "/api/alerts",
+    {
+      $expand: "evidence",
+      $filter: `alertCreationTime gt ${new Date(after).toISOString()}`,
+      $orderby: "alertCreationTime asc",
+      $top: limitArgument(context, 10000),
+    },
+    { expect: "collection" },
+  );
   const events = response?.value ?? [];
   return {
     readable: tableToMarkdown("Microsoft 365 Defender Alerts", events.map(row)),

@@ -44,6 +44,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/api/alerts", { $top: 1 });
+    await api.get("/api/alerts", { $top: 1 }, { expect: "collection" });
   },
 });

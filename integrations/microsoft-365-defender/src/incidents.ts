@@ -33,12 +33,16 @@ export async function listIncidents(context: CommandContext): Promise<CommandRes
     args["status"] && `status eq '${args["status"]}'`,
     args["assigned_to"] && `assignedTo eq '${args["assigned_to"].replace(/'/g, "''")}'`,
   ].filter(Boolean);
-  const response = await context.api.get<{ value?: Incident[] }>("/api/incidents", {
-    $top: limitArgument(context, 100),
-    $skip: offset || undefined,
-    $filter: conditions.length ? conditions.join(" and ") : undefined,
-    $orderby: "createdTime desc",
-  });
+  const response = await context.api.get<{ value?: Incident[] }>(
+    "/api/incidents",
+    {
+      $top: limitArgument(context, 100),
+      $skip: offset || undefined,
+      $filter: conditions.length ? conditions.join(" and ") : undefined,
+      $orderby: "createdTime desc",
+    },
+    { expect: "collection" },
+  );
   const incidents = response?.value ?? [];
   return {
     readable: tableToMarkdown("Incidents:", incidents.map(withAlertCount), [...HEADERS, "alertCount"]),
@@ -109,11 +113,7 @@ export async function advancedHunting(context: CommandContext): Promise<CommandR
   const response = await context.api.request<{
     Schema?: Array<{ Name?: string }>;
     Results?: Record<string, unknown>[];
-  }>({
-    method: "POST",
-    path: "/api/advancedhunting/run",
-    body: { Query: query },
-  });
+  }>({ expect: "object", method: "POST", path: "/api/advancedhunting/run", body: { Query: query } });
   const results = response?.Results ?? [];
   const headers = response?.Schema?.map((column) => column.Name ?? "").filter(Boolean);
   return {

@@ -96,6 +96,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/api/incidents", { $top: 1 });
+    await api.get("/api/incidents", { $top: 1 }, { expect: "collection" });
   },
 });

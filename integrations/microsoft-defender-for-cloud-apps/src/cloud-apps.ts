@@ -21,6 +21,7 @@ function skipOf(context: CommandContext): number {
 /** The list endpoints take a POST body: filters, skip, limit, sort. */
 async function list(context: CommandContext, path: string, filters: Record<string, unknown>) {
   return context.api.request<{ data?: Entry[]; total?: number; hasNext?: boolean }>({
+    expect: "object",
     method: "POST",
     path,
     body: {
@@ -113,6 +114,7 @@ export async function closeAlertTruePositive(context: CommandContext): Promise<C
     .map((id) => id.trim())
     .filter(Boolean);
   const response = await context.api.request<{ closed_true_positive?: number }>({
+    expect: "object",
     method: "POST",
     path: "/api/v1/alerts/close_true_positive/",
     body: { filters: { id: { eq: ids } }, comment: context.args["comment"] },

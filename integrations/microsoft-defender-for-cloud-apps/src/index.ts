@@ -110,6 +110,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.request({ method: "POST", path: "/api/v1/alerts/", body: { limit: 1 } });
+    await api.request({ expect: "object", method: "POST", path: "/api/v1/alerts/", body: { limit: 1 } });
   },
 });

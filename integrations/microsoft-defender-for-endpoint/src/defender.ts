@@ -32,14 +32,18 @@ export function toContextMachine(machine: Entry): Entry {
 /** `microsoft-atp-get-machines`: GET /api/machines?$filter=…. */
 export async function getMachines(context: CommandContext): Promise<CommandResult> {
   const { args } = context;
-  const response = await context.api.get<{ value?: Entry[] }>("/api/machines", {
-    $filter: filter([
-      args["hostname"] && `startswith(computerDnsName,${quote(args["hostname"])})`,
-      args["ip"] && `lastIpAddress eq ${quote(args["ip"])}`,
-      args["risk_score"] && `riskScore eq ${quote(args["risk_score"])}`,
-    ]),
-    $top: limitArgument(context, 10000),
-  });
+  const response = await context.api.get<{ value?: Entry[] }>(
+    "/api/machines",
+    {
+      $filter: filter([
+        args["hostname"] && `startswith(computerDnsName,${quote(args["hostname"])})`,
+        args["ip"] && `lastIpAddress eq ${quote(args["ip"])}`,
+        args["risk_score"] && `riskScore eq ${quote(args["risk_score"])}`,
+      ]),
+      $top: limitArgument(context, 10000),
+    },
+    { expect: "collection" },
+  );
   const machines = (response?.value ?? []).map(toContextMachine);
   return {
     readable: tableToMarkdown("Microsoft Defender ATP Machines:", machines, [
@@ -62,14 +66,18 @@ export async function getMachines(context: CommandContext): Promise<CommandResul
 /** `microsoft-atp-list-alerts`: GET /api/alerts. */
 export async function listAlerts(context: CommandContext): Promise<CommandResult> {
   const { args } = context;
-  const response = await context.api.get<{ value?: Entry[] }>("/api/alerts", {
-    $filter: filter([
-      args["severity"] && `severity eq ${quote(args["severity"])}`,
-      args["status"] && `status eq ${quote(args["status"])}`,
-    ]),
-    $orderby: "alertCreationTime desc",
-    $top: limitArgument(context, 10000),
-  });
+  const response = await context.api.get<{ value?: Entry[] }>(
+    "/api/alerts",
+    {
+      $filter: filter([
+        args["severity"] && `severity eq ${quote(args["severity"])}`,
+        args["status"] && `status eq ${quote(args["status"])}`,
+      ]),
+      $orderby: "alertCreationTime desc",
+      $top: limitArgument(context, 10000),
+    },
+    { expect: "collection" },
+  );
   const alerts = (response?.value ?? []).map((alert) => ({
     ID: alert["id"],
     Title: alert["title"],
@@ -93,6 +101,7 @@ export async function listAlerts(context: CommandContext): Promise<CommandResult
 export async function isolateMachine(context: CommandContext): Promise<CommandResult> {
   const machineId = context.args["machine_id"]!;
   const action = await context.api.request<Entry>({
+    expect: "object",
     method: "POST",
     path: `/api/machines/${encodeURIComponent(machineId)}/isolate`,
     body: { Comment: context.args["comment"], IsolationType: context.args["isolation_type"] ?? "Full" },
@@ -119,6 +128,7 @@ export async function isolateMachine(context: CommandContext): Promise<CommandRe
 export async function advancedHunting(context: CommandContext): Promise<CommandResult> {
   const query = context.args["query"]!;
   const response = await context.api.request<{ Schema?: Array<{ Name?: string }>; Results?: Entry[] }>({
+    expect: "object",
     method: "POST",
     path: "/api/advancedqueries/run",
     body: { Query: query },

@@ -78,6 +78,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/v1.0/organization", { $select: "id" });
+    await api.get("/v1.0/organization", { $select: "id" }, { expect: "collection" });
   },
 });

@@ -51,9 +51,13 @@ export async function graphRequest(context: CommandContext): Promise<CommandResu
 
 /** `msgraph-api-organization-get`: GET /v1.0/organization. */
 export async function getOrganization(context: CommandContext): Promise<CommandResult> {
-  const response = await context.api.get<{ value?: Array<Record<string, unknown>> }>("/v1.0/organization", {
-    $select: "id,displayName,verifiedDomains,countryLetterCode",
-  });
+  const response = await context.api.get<{ value?: Array<Record<string, unknown>> }>(
+    "/v1.0/organization",
+    {
+      $select: "id,displayName,verifiedDomains,countryLetterCode",
+    },
+    { expect: "collection" },
+  );
   const organization = response?.value?.[0] ?? {};
   const domains =
     (organization["verifiedDomains"] as Array<{ name?: string; isDefault?: boolean }> | undefined) ?? [];

@@ -87,6 +87,10 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/v1.0/deviceManagement/managedDevices", { $top: 1, $select: "id" });
+    await api.get(
+      "/v1.0/deviceManagement/managedDevices",
+      { $top: 1, $select: "id" },
+      { expect: "collection" },
+    );
   },
 });

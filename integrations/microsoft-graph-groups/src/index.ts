@@ -89,6 +89,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/v1.0/groups", { $top: 1, $select: "id" });
+    await api.get("/v1.0/groups", { $top: 1, $select: "id" }, { expect: "collection" });
   },
 });

@@ -110,6 +110,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/v1.0/security/alerts_v2", { $top: 1 });
+    await api.get("/v1.0/security/alerts_v2", { $top: 1 }, { expect: "collection" });
   },
 });

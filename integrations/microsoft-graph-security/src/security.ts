@@ -114,6 +114,7 @@ export async function listIncidents(context: CommandContext): Promise<CommandRes
 export async function advancedHunting(context: CommandContext): Promise<CommandResult> {
   const query = context.args["query"]!;
   const response = await context.api.request<{ schema?: Array<{ name?: string }>; results?: Entry[] }>({
+    expect: "object",
     method: "POST",
     path: "/v1.0/security/runHuntingQuery",
     body: { Query: query },

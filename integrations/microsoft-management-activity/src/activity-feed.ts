@@ -23,9 +23,13 @@ function publisher(context: CommandContext): string | undefined {
 export async function listSubscriptions(context: CommandContext): Promise<CommandResult> {
   const subscriptions = await context.api.get<
     Array<{ contentType?: string; status?: string; webhook?: unknown }>
-  >(`${feedPath(context)}/list`, {
-    PublisherIdentifier: publisher(context),
-  });
+  >(
+    `${feedPath(context)}/list`,
+    {
+      PublisherIdentifier: publisher(context),
+    },
+    { expect: "array" },
+  );
   const entries = (subscriptions ?? []).map((subscription) => ({
     ContentType: subscription.contentType,
     Enabled: subscription.status === "enabled",
@@ -72,12 +76,16 @@ export async function listContent(context: CommandContext): Promise<CommandResul
   if (end.getTime() - start.getTime() > 24 * 3600_000 || end <= start) {
     throw new UsageError("The window from start_time to end_time must be positive and at most 24 hours.");
   }
-  const content = await context.api.get<Array<Record<string, unknown>>>(`${feedPath(context)}/content`, {
-    contentType: context.args["content_type"],
-    startTime: apiTime(start),
-    endTime: apiTime(end),
-    PublisherIdentifier: publisher(context),
-  });
+  const content = await context.api.get<Array<Record<string, unknown>>>(
+    `${feedPath(context)}/content`,
+    {
+      contentType: context.args["content_type"],
+      startTime: apiTime(start),
+      endTime: apiTime(end),
+      PublisherIdentifier: publisher(context),
+    },
+    { expect: "array" },
+  );
   const entries = content ?? [];
   return {
     readable: tableToMarkdown(`Content for ${context.args["content_type"]}`, entries, [

@@ -88,6 +88,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/v1.0/teams", { $top: 1 });
+    await api.get("/v1.0/teams", { $top: 1 }, { expect: "collection" });
   },
 });

@@ -45,6 +45,7 @@ export async function getTeam(context: CommandContext): Promise<CommandResult> {
 export async function addMember(context: CommandContext): Promise<CommandResult> {
   const userId = context.args["user_id"]!;
   const member = await context.api.request<Team>({
+    expect: "object",
     method: "POST",
     path: `${teamPath(context)}/members`,
     body: {

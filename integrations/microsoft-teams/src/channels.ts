@@ -7,6 +7,7 @@ const channelPath = (context: CommandContext) =>
 /** `microsoft-teams-create-channel`: POST /v1.0/teams/{id}/channels. */
 export async function createChannel(context: CommandContext): Promise<CommandResult> {
   const channel = await context.api.request<{ id?: string; displayName?: string; webUrl?: string }>({
+    expect: "object",
     method: "POST",
     path: `${teamPath(context)}/channels`,
     body: {
@@ -29,6 +30,8 @@ export async function createChannel(context: CommandContext): Promise<CommandRes
 export async function listChannelUsers(context: CommandContext): Promise<CommandResult> {
   const response = await context.api.get<{ value?: Array<Record<string, unknown>> }>(
     `${channelPath(context)}/members`,
+    undefined,
+    { expect: "collection" },
   );
   const members = (response?.value ?? []).map((member) => ({
     displayName: member["displayName"],
@@ -81,6 +84,7 @@ export async function createMeeting(context: CommandContext): Promise<CommandRes
   const start = isoTime(context.args["start_time"], "start_time", new Date());
   const end = isoTime(context.args["end_time"], "end_time", new Date(Date.parse(start) + 30 * 60_000));
   const meeting = await context.api.request<Record<string, unknown>>({
+    expect: "object",
     method: "POST",
     path: `/v1.0/users/${encodeURIComponent(context.args["user"]!)}/onlineMeetings`,
     body: { subject: context.args["subject"], startDateTime: start, endDateTime: end },

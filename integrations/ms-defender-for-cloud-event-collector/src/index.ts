@@ -69,9 +69,13 @@ export default defineIntegration({
   },
   async test({ api, params }) {
     if (params["sub_id"]) {
-      await api.get(`/subscriptions/${params["sub_id"]}/providers/Microsoft.Security/alerts`, {
-        "api-version": "2022-01-01",
-      });
+      await api.get(
+        `/subscriptions/${params["sub_id"]}/providers/Microsoft.Security/alerts`,
+        {
+          "api-version": "2022-01-01",
+        },
+        { expect: "collection" },
+      );
     }
   },
 });

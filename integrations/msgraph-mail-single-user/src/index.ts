@@ -76,6 +76,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/v1.0/me/messages", { $top: 1, $select: "id" });
+    await api.get("/v1.0/me/messages", { $top: 1, $select: "id" }, { expect: "collection" });
   },
 });

@@ -92,6 +92,7 @@ export async function getEmail(context: CommandContext): Promise<CommandResult> 
 /** `msgraph-mail-create-draft`: POST /v1.0/me/messages. */
 export async function createDraft(context: CommandContext): Promise<CommandResult> {
   const draft = await context.api.request<Message>({
+    expect: "object",
     method: "POST",
     path: "/v1.0/me/messages",
     body: {

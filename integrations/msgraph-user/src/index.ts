@@ -50,7 +50,7 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/v1.0/users", { $top: 1, $select: "id" });
+    await api.get("/v1.0/users", { $top: 1, $select: "id" }, { expect: "collection" });
   },
 });
 

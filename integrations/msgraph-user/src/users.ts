@@ -27,7 +27,8 @@ interface GraphUserPage {
 
 /** Graph's camelCase fields as the context's PascalCase keys (`id` → `ID`). */
 export function toContextUser(user: GraphUser): Record<string, unknown> {
-  const entry: Record<string, unknown> = {};
+  // Field names come from the server: no prototype, so "__proto__" is a field like any other.
+  const entry: Record<string, unknown> = Object.create(null);
   for (const [field, value] of Object.entries(user)) {
     if (field.startsWith("@odata")) continue;
     const key = field === "id" ? "ID" : field.charAt(0).toUpperCase() + field.slice(1);
@@ -61,12 +62,16 @@ export async function listUsers({ api, args }: CommandContext): Promise<CommandR
     throw new UsageError(`limit must be a whole number from 1 to 999 (got "${args["limit"]}").`);
   }
   const page = args["next_page"]
-    ? await api.get<GraphUserPage>(args["next_page"])
-    : await api.get<GraphUserPage>("/v1.0/users", {
-        $select: selectedProperties(args["properties"]),
-        $top: limit,
-        $filter: args["filter"],
-      });
+    ? await api.get<GraphUserPage>(args["next_page"], undefined, { expect: "collection" })
+    : await api.get<GraphUserPage>(
+        "/v1.0/users",
+        {
+          $select: selectedProperties(args["properties"]),
+          $top: limit,
+          $filter: args["filter"],
+        },
+        { expect: "collection" },
+      );
   const users = (page?.value ?? []).map(toContextUser);
   const nextLink = page?.["@odata.nextLink"];
   let readable = tableToMarkdown("All Graph Users", users, users.length ? headersFor(users) : undefined);

@@ -9,7 +9,7 @@ import {
 } from "@msint/entra-emulator";
 import { type InstanceDocument, runCommand } from "@msint/integration-kit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import integration from "../src/index.js";
+import integration, { toContextUser } from "../src/index.js";
 
 let emulator: RunningEmulator;
 
@@ -164,5 +164,15 @@ describe("auth commands", () => {
     expect((await setup.store.read("graph"))!.context).toEqual({});
     await run(setup, "msgraph-user-auth-test");
     expect(emulator.tokenRequests()).toHaveLength(2);
+  });
+});
+
+describe("toContextUser with field names from the server", () => {
+  it("keeps a field named __proto__ as data and never changes the entry's prototype", () => {
+    const user = JSON.parse('{"id":"1","__proto__":{"polluted":true},"constructor":"x"}');
+    const entry = toContextUser(user);
+    expect(Object.keys(entry)).toEqual(["ID", "__proto__", "Constructor"]);
+    expect((entry as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(entry, "__proto__")?.value).toEqual({ polluted: true });
   });
 });

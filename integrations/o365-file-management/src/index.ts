@@ -91,6 +91,6 @@ export default defineIntegration({
     },
   },
   async test({ api }) {
-    await api.get("/v1.0/sites", { search: "*", $top: 1 });
+    await api.get("/v1.0/sites", { search: "*", $top: 1 }, { expect: "collection" });
   },
 });

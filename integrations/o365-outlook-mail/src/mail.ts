@@ -79,6 +79,7 @@ export async function getEmail(context: CommandContext): Promise<CommandResult> 
 export async function moveEmail(context: CommandContext): Promise<CommandResult> {
   const destination = context.args["destination_folder_id"]!;
   const moved = await context.api.request<Message>({
+    expect: "object",
     method: "POST",
     path: `${messagePath(context)}/move`,
     body: { destinationId: destination },

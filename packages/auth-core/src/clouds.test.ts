@@ -16,6 +16,7 @@ import {
   getCloudAppsEndpoint,
   getDefenderEndpoint,
   isLoopbackHost,
+  isLoopbackUrl,
   resourceScope,
   tokenEndpoint,
 } from "./clouds.js";
@@ -239,6 +240,100 @@ describe("custom cloud", () => {
     expect(isLoopbackHost("[::ffff:7f00:1]")).toBe(true);
     expect(isLoopbackHost("128.0.0.1")).toBe(false);
     expect(isLoopbackHost("localhost.example.com")).toBe(false);
+  });
+
+  // Issue 11.5: only literal loopback addresses and localhost itself count; what DNS, a hosts file or the URL
+  // parser's IPv4 number forms turn into 127.0.0.1 does not.
+  it("accepts only literal loopback hosts as loopback", () => {
+    for (const host of [
+      "localhost",
+      "LOCALHOST",
+      "127.0.0.1",
+      "127.255.255.254",
+      "[::1]",
+      "::1",
+      "[0:0:0:0:0:0:0:1]",
+      "[::ffff:127.0.0.1]",
+      "[::ffff:7f00:1]",
+      "[0:0:0:0:0:ffff:7f01:203]",
+    ]) {
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+    for (const host of [
+      "foo.localhost",
+      "localhost.",
+      "localhost.localdomain",
+      "127.0.0.1.nip.io",
+      "0.0.0.0",
+      "2130706433",
+      "0x7f.1",
+      "0x7f000001",
+      "127.1",
+      "0177.0.0.1",
+      "127.000.000.001",
+      "127.0.0.256",
+      "127.0.0.1.",
+      "[::]",
+      "[::2]",
+      "[::ffff:128.0.0.1]",
+      "[::ffff:8000:1]",
+      "[::127.0.0.1]",
+      "[::1%25eth0]",
+      "[1::1]",
+      "",
+    ]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
+  });
+
+  it("judges a URL by the host as written, before the URL parser rewrites it", () => {
+    expect(isLoopbackUrl("http://127.0.0.1:8080/x")).toBe(true);
+    expect(isLoopbackUrl("http://user@localhost:1/")).toBe(true);
+    expect(isLoopbackUrl("http://[::ffff:127.0.0.1]:9/")).toBe(true);
+    // Each of these parses to the host 127.0.0.1 or localhost, but is not written as a loopback address.
+    for (const url of [
+      "http://2130706433/",
+      "http://0x7f.1/",
+      "http://0x7f000001:8080/",
+      "http://127.1/",
+      "http://0177.0.0.1/",
+      "http://%31%32%37.0.0.1/",
+      "http://LOCALHOST./",
+      "http://foo.localhost/",
+      "http://127.0.0.1.nip.io/",
+      "http://0.0.0.0:8080/",
+      "http:127.0.0.1/",
+      "http:/\\127.0.0.1/",
+    ]) {
+      expect(isLoopbackUrl(url), url).toBe(false);
+    }
+  });
+
+  it("refuses http on every non-literal loopback spelling, naming the parameter and the host as written", () => {
+    for (const url of [
+      "http://foo.localhost:8080",
+      "http://localhost.:8080",
+      "http://127.0.0.1.nip.io",
+      "http://0.0.0.0:9000",
+      "http://2130706433:8080",
+      "http://0x7f.1",
+      "http://127.1",
+    ]) {
+      const error = parameterErrorOf(() => customCloud({ loginHost: url }));
+      expect(error.parameter, url).toBe("Azure AD endpoint");
+      const written = url
+        .replace(/^http:\/\//, "")
+        .replace(/:\d+$/, "")
+        .toLowerCase();
+      expect(error.message, url).toContain(`http://${written} uses plain http`);
+      expect(error.message, url).toContain("literal loopback address");
+      const server = parameterErrorOf(() => customCloud({ resourceUrl: `${url}/v1.0` }));
+      expect(server.parameter, url).toBe("Server URL");
+    }
+    // The same hosts over https are fine: TLS checks the name.
+    expect(customCloud({ loginHost: "https://foo.localhost:8443" }).loginHost).toBe(
+      "https://foo.localhost:8443",
+    );
   });
 
   it("refuses relative URLs, other schemes, credentials and queries", () => {

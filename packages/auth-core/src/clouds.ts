@@ -282,15 +282,94 @@ export function cloudIdFromGraphUrl(url: string): NamedCloudId | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // URL validation
 
-/** Whether a URL host is a loopback address: 127.0.0.0/8, ::1 or localhost (and *.localhost). */
+/**
+ * Whether a host, exactly as written, is a literal loopback address: `localhost` itself (any case), a dotted-quad
+ * address of 127.0.0.0/8 in plain decimal (`127.0.0.1`), or the IPv6 loopback `::1` / an IPv4-mapped
+ * `::ffff:127.x.y.z` (with or without brackets). Names that only resolve to loopback (`foo.localhost`,
+ * `localhost.`, `127.0.0.1.nip.io`), `0.0.0.0` and other spellings of an IPv4 address (`2130706433`, `0x7f.1`,
+ * `127.1`, `0177.0.0.1`) are not: DNS, a hosts file or a URL parser decides where those go, not the user.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
-  if (host === "::1" || host === "0:0:0:0:0:0:0:1") return true;
-  if (/^127(\.\d{1,3}){3}$/.test(host)) return true;
-  // IPv4-mapped loopback, as the URL parser normalizes it (::ffff:7f00:1).
-  return /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
+  const host = String(hostname ?? "").toLowerCase();
+  if (host === "localhost") return true;
+  const bracketed = /^\[([^\]]*)\]$/.exec(host);
+  if (bracketed || host.includes(":")) return isLoopbackIpv6(bracketed ? bracketed[1]! : host);
+  const octets = dottedQuad(host);
+  return octets !== undefined && octets[0] === 127;
 }
+
+/** The four octets of a canonical dotted-decimal IPv4 address (no leading zeros, each 0-255), else undefined. */
+function dottedQuad(text: string): number[] | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4 || !parts.every((part) => /^(?:0|[1-9][0-9]{0,2})$/.test(part))) return undefined;
+  const octets = parts.map(Number);
+  return octets.every((octet) => octet <= 255) ? octets : undefined;
+}
+
+/** `::1`, or an IPv4-mapped address of 127.0.0.0/8 (`::ffff:127.0.0.1`, `::ffff:7f00:1`); no zone index. */
+function isLoopbackIpv6(text: string): boolean {
+  let rest = text;
+  let tail: number[] = [];
+  const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(rest);
+  if (v4) {
+    const octets = dottedQuad(v4[2]!);
+    if (!octets) return false;
+    tail = [(octets[0]! << 8) | octets[1]!, (octets[2]! << 8) | octets[3]!];
+    rest = v4[1]!.endsWith("::") ? v4[1]! : v4[1]!.slice(0, -1);
+  }
+  const halves = rest.split("::");
+  if (halves.length > 2) return false;
+  const parse = (part: string) => (part === "" ? [] : part.split(":"));
+  const head = parse(halves[0]!);
+  const back = halves.length === 2 ? parse(halves[1]!) : [];
+  if (![...head, ...back].every((group) => /^[0-9a-f]{1,4}$/.test(group))) return false;
+  const written = head.length + back.length + tail.length;
+  if (halves.length === 1 ? written !== 8 : written > 7) return false;
+  const groups = [
+    ...head.map((group) => Number.parseInt(group, 16)),
+    ...new Array<number>(8 - written).fill(0),
+    ...back.map((group) => Number.parseInt(group, 16)),
+    ...tail,
+  ];
+  if (groups.slice(0, 5).some((group) => group !== 0)) return false;
+  if (groups[5] === 0 && groups[6] === 0 && groups[7] === 1) return true;
+  return groups[5] === 0xffff && groups[6]! >> 8 === 0x7f;
+}
+
+/**
+ * The host of an absolute URL exactly as it is written (user info and port removed, brackets kept, lower-cased),
+ * before the URL parser rewrites it (`http://2130706433` parses to the host 127.0.0.1). Undefined when the text
+ * has no `scheme://authority`.
+ */
+export function writtenUrlHost(raw: string): string | undefined {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/\\?#]*)/i.exec(String(raw ?? "").trim());
+  if (!match) return undefined;
+  let authority = match[1]!;
+  authority = authority.slice(authority.lastIndexOf("@") + 1);
+  if (authority.startsWith("[")) {
+    const end = authority.indexOf("]");
+    return end < 0 ? undefined : authority.slice(0, end + 1).toLowerCase();
+  }
+  return authority.replace(/:[0-9]*$/, "").toLowerCase();
+}
+
+/**
+ * Whether an absolute URL points at a literal loopback address as written (see {@link isLoopbackHost}): both
+ * the host as the user wrote it and the host the URL parser makes of it must be loopback.
+ */
+export function isLoopbackUrl(raw: string): boolean {
+  const written = writtenUrlHost(raw);
+  if (written === undefined || !isLoopbackHost(written)) return false;
+  try {
+    return isLoopbackHost(new URL(String(raw).trim()).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** What a refusal of plain http says about the loopback rule. */
+export const LOOPBACK_RULE =
+  "plain http is only accepted for a literal loopback address: 127.0.0.1 (any 127.x.y.z in dotted decimal), [::1] or localhost itself";
 
 /**
  * Checks an endpoint URL of the instance configuration and returns it normalized (lower-case host, no trailing
@@ -320,9 +399,10 @@ export function validateEndpointUrl(value: string, parameter: string): string {
       parameter,
     );
   }
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+  if (url.protocol === "http:" && !isLoopbackUrl(raw)) {
+    const written = writtenUrlHost(raw) ?? url.host;
     throw new ParameterError(
-      `${parameter}: ${url.origin} uses plain http, which would send credentials unencrypted. Use https://${url.host}${url.pathname === "/" ? "" : url.pathname} (http is only accepted for loopback addresses such as 127.0.0.1 or localhost).`,
+      `${parameter}: http://${written} uses plain http, which would send credentials unencrypted, and ${written} is not a literal loopback address. Use https://${written}${url.port ? `:${url.port}` : ""}${url.pathname === "/" ? "" : url.pathname} instead (${LOOPBACK_RULE}).`,
       parameter,
     );
   }

@@ -70,24 +70,42 @@ describe("AADSTS description cleaning (property)", () => {
   });
 });
 
+/** Names of Object.prototype's properties: a server may send any of them where a code is expected. */
+const prototypeName = fc.constantFrom(
+  "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+  "toLocaleString",
+);
 const errorBody = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.json({ maxDepth: 3 }),
   fc.anything({ maxDepth: 3 }).map((value) => JSON.stringify(value) ?? ""),
   fc.record(
     {
-      error: fc.oneof(fc.string(), fc.constant("invalid_grant"), fc.constant("invalid_client")),
+      error: fc.oneof(
+        fc.string(),
+        fc.constant("invalid_grant"),
+        fc.constant("invalid_client"),
+        prototypeName,
+      ),
       error_description: fc
         .tuple(description, uuid)
         .map(([text, id]) => `AADSTS50173: ${text}\r\nTrace ID: ${id}`),
-      error_codes: fc.array(fc.oneof(fc.integer(), fc.string(), fc.constant(50173)), { maxLength: 3 }),
+      error_codes: fc.array(fc.oneof(fc.integer(), fc.string(), fc.constant(50173), prototypeName), {
+        maxLength: 3,
+      }),
       trace_id: fc.oneof(uuid, fc.integer()),
     },
     { requiredKeys: [] },
   ),
   fc.record({
     error: fc.record(
-      { code: fc.string(), message: fc.oneof(fc.string(), fc.integer()) },
+      { code: fc.oneof(fc.string(), prototypeName), message: fc.oneof(fc.string(), fc.integer()) },
       { requiredKeys: [] },
     ),
   }),

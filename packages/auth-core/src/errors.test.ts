@@ -294,3 +294,28 @@ describe("translateApiError", () => {
     );
   });
 });
+
+// Keys that name properties of Object.prototype: a token endpoint may answer with any of them. The first is the
+// counterexample fast-check found in CI (seed -734375022, path "90:0:85:85:85"): [100, {"error":"__proto__"}].
+describe("error codes that are names of Object.prototype", () => {
+  const names = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf"];
+
+  it.each(names)('{"error":"%s"} is one AuthenticationError naming it, with the generic fix', (name) => {
+    const error = translateEntraError(100, { error: name }, { commandPrefix: "msgraph-user" });
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.message).toMatch(new RegExp(`^${name}: sign-in failed with HTTP 100\\nHow to fix: `));
+    expect(error.code).toBe(name);
+  });
+
+  it.each(names)("the same error sent as JSON text, with error_codes naming %s", (name) => {
+    const error = translateEntraError(400, JSON.stringify({ error: name, error_codes: [name] }));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.message).toContain("How to fix: ");
+  });
+
+  it.each(names)('a resource API error {"error":{"code":"%s"}} is one ApiError naming it', (name) => {
+    const error = translateApiError(403, { error: { code: name, message: "denied" } });
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toContain(name);
+  });
+});

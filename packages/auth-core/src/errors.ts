@@ -1,4 +1,6 @@
+import { ownEntry } from "./own.js";
 import { getRedactor, type Redactor } from "./redact.js";
+import { SERVER_TEXT_SHOWN_CHARS, truncateServerText } from "./text-safety.js";
 
 /** Options shared by every error of the package. */
 export interface MsintErrorOptions {
@@ -88,7 +90,8 @@ export type TransportErrorKind =
   | "network"
   | "aborted"
   | "throttled"
-  | "retries_exhausted";
+  | "retries_exhausted"
+  | "too_large";
 
 /** Details of a transport failure; never contains request bodies or credentials. */
 export interface TransportErrorDetails extends MsintErrorOptions {
@@ -174,7 +177,8 @@ export function cleanAadstsDescription(desc: unknown): CleanDescription {
   }
   const tail = TRACE_TAIL.exec(text);
   if (tail) text = text.slice(0, tail.index);
-  text = text.replace(/\s+/g, " ").trim();
+  // A description is the server's text: shown up to SERVER_TEXT_SHOWN_CHARS, the rest cut and counted.
+  text = truncateServerText(text.replace(/\s+/g, " ").trim(), SERVER_TEXT_SHOWN_CHARS);
   return code === undefined || !Number.isSafeInteger(code)
     ? { description: text }
     : { code, description: text };
@@ -348,11 +352,11 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 };
 
 function describeStatus(status: number): string {
-  const text = STATUS_TEXT[status];
+  const text = ownEntry(STATUS_TEXT, status);
   return text ? `HTTP ${status} (${text})` : `HTTP ${status}`;
 }
 
-/** Turns an HTML or plain-text body into at most 300 characters of readable text. */
+/** Turns an HTML or plain-text body into at most 300 characters of readable text, saying how much was cut. */
 export function summarizeText(text: string, limit = 300): string {
   const plain = text
     .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
@@ -365,7 +369,7 @@ export function summarizeText(text: string, limit = 300): string {
     .replace(/&#39;/gi, "'")
     .replace(/\s+/g, " ")
     .trim();
-  return plain.length > limit ? `${plain.slice(0, limit - 1)}…` : plain;
+  return truncateServerText(plain, limit);
 }
 
 function stringField(record: Record<string, unknown> | undefined, key: string): string | undefined {
@@ -439,14 +443,14 @@ export function translateEntraError(
 
   // A known AADSTS code says most; an unknown one is looked up rather than guessed from the coarse OAuth error.
   let chooseFix: Fix | undefined =
-    (primary !== undefined ? AADSTS_FIXES[primary] : undefined) ??
-    codes.map((code) => AADSTS_FIXES[code]).find((candidate) => candidate !== undefined);
+    (primary !== undefined ? ownEntry(AADSTS_FIXES, primary) : undefined) ??
+    codes.map((code) => ownEntry(AADSTS_FIXES, code)).find((candidate) => candidate !== undefined);
   if (chooseFix === undefined && primary !== undefined) {
     const generic = GENERIC_FIX(cmd);
     chooseFix = () =>
       `Look the code up at https://login.microsoftonline.com/error?code=${primary}, then ${generic.charAt(0).toLowerCase()}${generic.slice(1)}`;
   }
-  const fix = (chooseFix ?? (error ? OAUTH_ERROR_FIXES[error] : undefined) ?? GENERIC_FIX)(cmd);
+  const fix = (chooseFix ?? (error ? ownEntry(OAUTH_ERROR_FIXES, error) : undefined) ?? GENERIC_FIX)(cmd);
 
   const head = primary !== undefined ? `AADSTS${primary}` : (error ?? describeStatus(status));
   const description =
@@ -574,7 +578,8 @@ export function translateApiError(
   const cmd = commandNamer(options.commandPrefix);
   const { json, text } = parseBody(body);
   const extracted = json ? extractApiError(json) : {};
-  const apiMessage = extracted.message ?? (json ? undefined : summarizeText(text));
+  const said = extracted.message ?? (json ? undefined : summarizeText(text));
+  const apiMessage = said === undefined ? undefined : truncateServerText(said, SERVER_TEXT_SHOWN_CHARS);
   const head = extracted.code ?? describeStatus(status);
   const message = apiMessage
     ? `${head}: ${apiMessage}`

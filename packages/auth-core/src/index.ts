@@ -50,6 +50,7 @@ export {
   SYSTEM_ASSIGNED,
   scopeToResource,
 } from "./flows/managed-identity.js";
+export { BROKER_DEFAULT_EXPIRES_IN_SECONDS, tokenAnswerProblem } from "./flows/oauth-http.js";
 export {
   contextToPersist,
   isStrategyFailure,
@@ -71,6 +72,7 @@ export {
   type XsoarAppOptions,
 } from "./flows/xsoar-app.js";
 export * from "./log.js";
+export { ownEntry, ownRecord } from "./own.js";
 export * from "./pkce.js";
 export * from "./redact.js";
 export * from "./store/index.js";
@@ -82,6 +84,7 @@ export {
   TokenProvider,
   type TokenProviderOptions,
 } from "./strategy.js";
+export * from "./text-safety.js";
 export {
   EXPIRY_SKEW_MS,
   isDueForRefresh,

@@ -1,4 +1,5 @@
 import { getRedactor, type Redactor } from "./redact.js";
+import { neutralizeControls } from "./text-safety.js";
 
 /** Severity of a log line; `silent` as a threshold turns logging off. */
 export type LogLevel = "error" | "warn" | "info" | "debug";
@@ -50,7 +51,7 @@ export function parseLogLevel(value: string | undefined): LogLevel | "silent" | 
   if (normalized === "off" || normalized === "none") return "silent";
   if (normalized === "warning") return "warn";
   if (normalized === "trace") return "debug";
-  return normalized in RANK ? (normalized as LogLevel | "silent") : undefined;
+  return Object.hasOwn(RANK, normalized) ? (normalized as LogLevel | "silent") : undefined;
 }
 
 const stderrSink: LogSink = (line) => {
@@ -86,7 +87,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       }
     }
     try {
-      sink(redactor.redact(line));
+      // One line per entry, and nothing a server said (in a message or a field) can steer the terminal or forge
+      // a line of its own.
+      sink(neutralizeControls(redactor.redact(line), { newlines: false }));
     } catch {
       // Logging must never break the command it describes.
     }

@@ -145,6 +145,9 @@ describe("logger", () => {
     expect(parseLogLevel("warning")).toBe("warn");
     expect(parseLogLevel("off")).toBe("silent");
     expect(parseLogLevel("loud")).toBeUndefined();
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      expect(parseLogLevel(name)).toBeUndefined();
+    }
     expect(parseLogLevel(undefined)).toBeUndefined();
   });
 

@@ -1,3 +1,5 @@
+import { ownRecord } from "./own.js";
+
 /** What every secret is replaced with in logs, error messages and outputs. */
 export const REDACTED = "[REDACTED]";
 
@@ -151,7 +153,7 @@ function isSensitiveHeader(name: string): boolean {
 export function redactHeaders(
   headers: Record<string, string | number | readonly string[] | undefined> | undefined,
 ): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result = ownRecord<string>(); // header names come from servers
   if (!headers) return result;
   for (const [rawName, rawValue] of Object.entries(headers)) {
     if (rawValue === undefined) continue;

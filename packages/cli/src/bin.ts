@@ -16,7 +16,12 @@ exitCode.then(
     setTimeout(() => process.exit(), LINGER_MS).unref();
   },
   (error: unknown) => {
-    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Not output.ts's processIo (this path must not load it): the same neutralising of terminal controls.
+    const message = (error instanceof Error ? error.message : String(error)).replace(
+      /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    process.stderr.write(`Error: ${message}\n`);
     process.exitCode = 1;
     setTimeout(() => process.exit(), LINGER_MS).unref();
   },

@@ -23,6 +23,8 @@ export async function startBrokerCommand(io: Io, options: BrokerStartOptions): P
       "msint broker start needs --config FILE (or MSINT_BROKER_CONFIG): a JSON file naming each app's client ID, its secret as env:VARIABLE, its permissions and scopes (see docs/token-broker.md).",
     );
   }
+  // The broker process creates only private files: the database writes new files as it runs.
+  process.umask(0o077);
   const { startBroker, BrokerConfigError } = await import("@msint/token-broker");
   let broker: Awaited<ReturnType<typeof startBroker>>;
   try {

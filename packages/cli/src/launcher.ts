@@ -14,6 +14,7 @@ import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import {
   closeSync,
+  constants,
   fstatSync,
   mkdirSync,
   openSync,
@@ -53,11 +54,32 @@ function cacheDirectory(): string | undefined {
   }
 }
 
-/** Which code a run compiles depends on its command: `run`, `instance`, `login`… each keep a cache of their own. */
+/**
+ * The cache files, one per command family: which code a run compiles depends on its command (`run`, `instance`,
+ * `login`…). The names are this fixed list, never text from the command line: whatever argv holds, the cache
+ * directory holds at most these few files per build.
+ */
+const CACHE_FAMILIES = {
+  run: "run",
+  instance: "instance",
+  integrations: "integrations",
+  login: "login",
+  cert: "cert",
+  emulator: "emulator",
+  broker: "broker",
+  demo: "demo",
+} as const;
+
+/** The family of a command line: one of {@link CACHE_FAMILIES}' names, else "other". */
 function commandFamily(argv: readonly string[]): string {
   const word = argv.slice(2).find((arg) => !arg.startsWith("-"));
-  return word && /^[a-z][a-z-]{0,19}$/.test(word) ? word : "other";
+  return word !== undefined && Object.hasOwn(CACHE_FAMILIES, word)
+    ? CACHE_FAMILIES[word as keyof typeof CACHE_FAMILIES]
+    : "other";
 }
+
+/** A code cache is a few MiB; anything larger is not one msint wrote. */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** Node 20: compile cli.cjs as a CommonJS module would be, with the V8 code cache of an earlier run. */
 function loadWithCachedData(directory: string): void {
@@ -74,10 +96,18 @@ function loadWithCachedData(directory: string): void {
   const cacheFile = join(directory, `cli-${digest.slice(0, 32)}-${commandFamily(process.argv)}.v8`);
   let cachedData: Buffer | undefined;
   try {
-    const fd = openSync(cacheFile, "r");
+    // Never blocks in open (a FIFO in its place) and never follows a symbolic link; only a regular file of ours.
+    const fd = openSync(
+      cacheFile,
+      constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0),
+    );
     try {
       const stats = fstatSync(fd);
-      if (typeof process.getuid !== "function" || stats.uid === process.getuid())
+      if (
+        stats.isFile() &&
+        stats.size <= MAX_CACHE_BYTES &&
+        (typeof process.getuid !== "function" || stats.uid === process.getuid())
+      )
         cachedData = readFileSync(fd);
     } finally {
       closeSync(fd);

@@ -30,6 +30,21 @@ export interface Limits {
   deadlineMs: number;
   /** Whether MSINT_DEADLINE_MS was given (it then also bounds interactive waits). */
   explicitDeadline: boolean;
+  /** The most bytes of one API answer read (MSINT_MAX_RESPONSE_BYTES); the transport's 64 MiB when undefined. */
+  maxResponseBytes?: number | undefined;
+}
+
+/** The environment variable that raises (or lowers) the cap on one API answer. */
+export const MAX_RESPONSE_BYTES_VARIABLE = "MSINT_MAX_RESPONSE_BYTES";
+
+function bytes(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1024) {
+    throw new UsageError(`${name} takes a number of bytes (1024 or more), not "${raw.slice(0, 40)}".`);
+  }
+  return value;
 }
 
 function milliseconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -42,7 +57,10 @@ function milliseconds(env: NodeJS.ProcessEnv, name: string): number | undefined 
   return value;
 }
 
-/** Reads MSINT_HTTP_TIMEOUT_MS and MSINT_DEADLINE_MS. @throws UsageError for malformed values. */
+/**
+ * Reads MSINT_HTTP_TIMEOUT_MS, MSINT_DEADLINE_MS and MSINT_MAX_RESPONSE_BYTES.
+ * @throws UsageError for malformed values.
+ */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
   const timeoutMs = milliseconds(env, "MSINT_HTTP_TIMEOUT_MS");
   const deadline = milliseconds(env, "MSINT_DEADLINE_MS");
@@ -50,6 +68,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     timeoutMs,
     deadlineMs: deadline ?? DEFAULT_COMMAND_DEADLINE_MS,
     explicitDeadline: deadline !== undefined,
+    maxResponseBytes: bytes(env, MAX_RESPONSE_BYTES_VARIABLE),
   };
 }
 
@@ -76,6 +95,8 @@ export function transportFor(
     proxy: toBoolean(params["proxy"]),
     ...(limits.timeoutMs === undefined ? {} : { timeoutMs: limits.timeoutMs }),
     deadlineMs: Math.min(TRANSPORT_DEFAULTS.deadlineMs, limits.deadlineMs),
+    ...(limits.maxResponseBytes === undefined ? {} : { maxResponseBytes: limits.maxResponseBytes }),
+    maxResponseHint: `If the answer is expected, set ${MAX_RESPONSE_BYTES_VARIABLE} (bytes) to read more.`,
     logger: createLogger({ level, scope: "transport" }),
   });
 }

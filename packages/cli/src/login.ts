@@ -1,9 +1,7 @@
 import { createServer } from "node:http";
-import type { ContextStore, Transport } from "@msint/auth-core";
+import { type ContextStore, isLoopbackUrl, type Transport } from "@msint/auth-core";
 import { type InstanceDocument, type Integration, runCommand, UsageError } from "@msint/integration-kit";
 import type { Io } from "./output.js";
-
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${body}</p></body></html>`;
@@ -37,7 +35,9 @@ export async function login(
   } catch {
     redirectUrl = undefined;
   }
-  if (redirectUrl?.protocol !== "http:" || !LOOPBACK.has(redirectUrl.hostname) || !redirectUrl.port) {
+  // Only a literal loopback address (or localhost itself) as written: a name such as app.localhost or
+  // 127.0.0.1.nip.io is whatever DNS says it is.
+  if (redirectUrl?.protocol !== "http:" || !isLoopbackUrl(redirect) || !redirectUrl.port) {
     throw new UsageError(
       `msint login listens on the Application redirect URI, so it must be a loopback address with a port, such as http://localhost:8400/callback (registered under Authentication > Web in the app registration). It is "${redirect || "(not set)"}".`,
     );
@@ -50,6 +50,9 @@ export async function login(
     { store, document, ...transport },
   );
   const loginUrl = (urlResult.outputs as { LoginUrl: string }).LoginUrl;
+  // The state this login sent; a redirect with another state (an older login's, or one somebody else crafted)
+  // is not the answer to it: msint says so on the page and keeps waiting.
+  const expectedState = new URL(loginUrl).searchParams.get("state") ?? undefined;
 
   const redirected = await new Promise<string>((resolve, reject) => {
     const server = createServer((request, response) => {
@@ -62,6 +65,20 @@ export async function login(
         "content-type": "text/html; charset=utf-8",
         "content-security-policy": "default-src 'none'",
       };
+      if (expectedState !== undefined && url.searchParams.get("state") !== expectedState) {
+        response
+          .writeHead(400, headers)
+          .end(
+            page(
+              "Not this sign-in",
+              "This redirect does not belong to the sign-in msint is waiting for (its state does not match), so msint ignored it and is still waiting. Sign in with the URL that msint login printed.",
+            ),
+          );
+        io.err(
+          "Ignored a redirect whose state does not match this sign-in (an older or foreign login); still waiting.",
+        );
+        return;
+      }
       const error = url.searchParams.get("error");
       if (error) {
         const description = url.searchParams.get("error_description") ?? error;

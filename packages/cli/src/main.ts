@@ -1,4 +1,4 @@
-import { StoreError } from "@msint/auth-core";
+import { MsintError, StoreError } from "@msint/auth-core";
 import { flowTableWords, tableToMarkdown, UsageError } from "@msint/integration-kit";
 import { Command, CommanderError } from "commander";
 import {
@@ -24,6 +24,18 @@ function parsePort(value: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port takes a number from 0 to 65535, not "${value}".`);
   return port;
+}
+
+/** A plain message for a port that cannot be listened on (in use, or privileged); undefined for other errors. */
+function listenError(error: unknown, port: number): MsintError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EADDRINUSE")
+    return new MsintError(`port ${port} is in use: choose another with --port (0 picks a free one).`);
+  if (code === "EACCES")
+    return new MsintError(
+      `port ${port} needs privileges this user does not have: choose a port above 1023 with --port.`,
+    );
+  return undefined;
 }
 
 /** Builds the `msint` program. Actions resolve to what they print; errors carry their exit code. */
@@ -219,7 +231,10 @@ export function buildProgram(io: Io): Command {
     .option("--seed <file>", "JSON seed of tenants, apps, secrets and users")
     .action(async (options: { port: string; seed?: string }) => {
       const { startEmulator, formatEmulatorBanner } = await import("@msint/entra-emulator");
-      const emulator = await startEmulator({ port: parsePort(options.port), seed: options.seed });
+      const port = parsePort(options.port);
+      const emulator = await startEmulator({ port, seed: options.seed }).catch((error: unknown) => {
+        throw listenError(error, port) ?? error;
+      });
       io.out(formatEmulatorBanner(emulator));
       await new Promise<void>((resolve) => {
         const stop = () => {

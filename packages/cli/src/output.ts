@@ -1,3 +1,4 @@
+import { neutralizeControls } from "@msint/auth-core";
 import type { CommandResult } from "@msint/integration-kit";
 import { redactMessage } from "./secrets.js";
 
@@ -6,9 +7,20 @@ export interface Io {
   err: (text: string) => void;
 }
 
+/**
+ * The one place text leaves `msint` for a terminal: whatever it holds (a server's answer, API data, a callback's
+ * parameters, a file), control characters are printed as `\uXXXX` escapes. ESC/CSI/OSC, BEL, CR, DEL, C1 and
+ * bidi overrides never reach the terminal; tab and newline pass. Inside `--json` output the escapes are JSON's
+ * own, so the printed JSON parses to the same values.
+ */
+function line(text: string): string {
+  const safe = neutralizeControls(text);
+  return safe.endsWith("\n") ? safe : `${safe}\n`;
+}
+
 export const processIo: Io = {
-  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+  out: (text) => process.stdout.write(line(text)),
+  err: (text) => process.stderr.write(line(text)),
 };
 
 /** Prints a command result: its markdown, or with --json the markdown, outputs and raw response. */

@@ -104,7 +104,7 @@ beforeAll(async () => {
   // Rotated refresh tokens may not be reused: a command that sent an old one would fail.
   emulator = await startEmulator({ port: 0, seed: seed(), refreshTokenReuse: "reject" });
   browser = await launchChromium();
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await emulator?.close();
@@ -191,7 +191,7 @@ const obtainTokenLines = (broker: BrokerProcess) =>
     .split("\n")
     .filter((line) => line.includes("obtain-token"));
 
-describe("Cortex XSOAR application through msint's token broker, in Chromium", () => {
+describe("Cortex XSOAR application through msint's token broker, in Chromium", { timeout: 180_000 }, () => {
   it("application permissions: admin consent → ID, Token and Key → auth-test and user list through the broker", async () => {
     const broker = await startBrokerProcess({
       loginHost: emulator.url,

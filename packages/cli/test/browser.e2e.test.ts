@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { type AddressInfo, createServer } from "node:net";
 import {
   DEMO_ADMIN_UPN,
   DEMO_CLIENT_ID,
@@ -13,8 +14,19 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchChromium } from "./browser.js";
 import { BIN, type CliRun, runCli, tempHome } from "./helpers.js";
 
-// The demo app registers this redirect URI; `msint login` listens on it.
+// The demo app registers this redirect URI. For loopback redirect URIs Entra ignores the port (Microsoft identity
+// platform, "Redirect URI restrictions": localhost exceptions; RFC 8252 §7.3), and so does the emulator: `msint
+// login` runs on a free port of each run, never on a fixed one another service may hold.
 const REDIRECT_URI = "http://localhost:8400/callback";
+
+/** A port nobody listens on right now (the kernel's pick). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 let emulator: RunningEmulator;
 let browser: Browser;
@@ -25,7 +37,7 @@ beforeAll(async () => {
   // Rotated refresh tokens may not be reused: a command that sent an old one would fail.
   emulator = await startEmulator({ port: 0, refreshTokenReuse: "reject", proxy: true });
   browser = await launchChromium();
-});
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await emulator?.close();
@@ -54,7 +66,7 @@ function ok(result: CliRun): CliRun {
   return result;
 }
 
-async function addAuthCodeInstance(name: string, cloud?: string) {
+async function addAuthCodeInstance(name: string, cloud?: string, redirectUri = REDIRECT_URI) {
   const cloudParams = cloud
     ? ["--param", `azure_cloud=${cloud}`, "--param", "proxy=true"]
     : [
@@ -83,7 +95,7 @@ async function addAuthCodeInstance(name: string, cloud?: string) {
       "--param",
       "enc_key=env:DEMO_SECRET",
       "--param",
-      `redirect_uri=${REDIRECT_URI}`,
+      `redirect_uri=${redirectUri}`,
       ...cloudParams,
     ]),
   );
@@ -101,7 +113,7 @@ async function signInAndConsent(page: Page) {
 const tokenGrants = () => emulator.tokenRequests().map((request) => request.grantType);
 
 // Several CLI processes and a browser per case: generous on a loaded two-core machine.
-describe("authorization code in Chromium", { timeout: 90_000 }, () => {
+describe("authorization code in Chromium", { timeout: 180_000 }, () => {
   it("generate-login-url → sign-in → consent → redirect → the redirected URL pasted → auth-test, with refresh tokens rotating", async () => {
     await addAuthCodeInstance("graph");
     const generated = ok(
@@ -146,8 +158,9 @@ describe("authorization code in Chromium", { timeout: 90_000 }, () => {
   });
 
   it("msint login completes the flow on the loopback redirect URI without copy-paste", async () => {
-    await addAuthCodeInstance("graph");
-    const child = spawn(process.execPath, [BIN, "login", "graph", "--timeout", "60"], {
+    const redirectUri = `http://localhost:${await freePort()}/callback`;
+    await addAuthCodeInstance("graph", undefined, redirectUri);
+    const child = spawn(process.execPath, [BIN, "login", "graph", "--timeout", "90"], {
       env: { ...process.env, ...env() },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -165,6 +178,7 @@ describe("authorization code in Chromium", { timeout: 90_000 }, () => {
       child.on("exit", () => reject(new Error(`msint login exited early: ${stderr}`)));
     });
     const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+    expect(new URL(loginUrl).searchParams.get("redirect_uri")).toBe(redirectUri);
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(loginUrl);

@@ -19,7 +19,7 @@ let cleanup: () => Promise<void>;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, proxy: true, refreshTokenReuse: "reject" });
   browser = await launchChromium();
-});
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await emulator?.close();
@@ -75,7 +75,7 @@ async function authStart(): Promise<{ userCode: string; verificationUri: string;
 const deviceTokenRequests = () =>
   emulator.tokenRequests().filter((request) => request.grantType?.includes("device_code"));
 
-describe("device code", { timeout: 90_000 }, () => {
+describe("device code", { timeout: 180_000 }, () => {
   it.each([
     ["Worldwide", "login.microsoftonline.com", "graph.microsoft.com"],
     ["US GCC-High", "login.microsoftonline.us", "graph.microsoft.us"],

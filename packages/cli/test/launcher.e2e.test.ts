@@ -1,4 +1,5 @@
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, runCli, tempHome } from "./helpers.js";
@@ -63,6 +64,34 @@ describe("the msint executable's code cache", () => {
     const run = await listIntegrations(cache);
     expect(run).toEqual(clean);
     expect((await readFile(file!)).length).toBeGreaterThan(1000);
+  });
+
+  // Issue 11.6: cache file names come from a fixed list, never from the command line, and a FIFO in place of a
+  // cache file is not waited on.
+  it.runIf(OWN_CACHE)("names its files from a fixed list of command families, never from argv", async () => {
+    const cache = join(home, "cache-argv");
+    const words = ["zzzz-planted-name", "aaaa", "..", "run-but-longer", "INSTANCE", "cache-bomb-1"];
+    for (const word of words) {
+      const run = await runCli([word], { MSINT_HOME: join(home, "msint"), MSINT_CODE_CACHE: cache });
+      expect(run.code, word).toBe(2);
+    }
+    await listIntegrations(cache);
+    const names = (await filesUnder(cache)).map((file) => file.slice(cache.length + 1)).sort();
+    expect(names).toEqual([
+      expect.stringMatching(/^cli-[0-9a-f]{32}-integrations\.v8$/),
+      expect.stringMatching(/^cli-[0-9a-f]{32}-other\.v8$/),
+    ]);
+  });
+
+  it.runIf(OWN_CACHE)("does not wait on a FIFO in place of its cache file", async () => {
+    const cache = join(home, "cache-fifo");
+    await listIntegrations(cache);
+    const [file] = await filesUnder(cache);
+    await rm(file!);
+    expect(spawnSync("mkfifo", [file!]).status).toBe(0);
+    const run = await listIntegrations(cache);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveLength(37);
   });
 
   it("is not used from a directory that others can write, nor when MSINT_CODE_CACHE=off", async () => {

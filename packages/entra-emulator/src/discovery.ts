@@ -88,5 +88,6 @@ export function handleJwks(state: EmulatorState, request: EmulatorRequest, segme
     return entraError(aadsts.tenantNotFound(segment, "invalid_tenant"), request.correlation);
   }
   const issuer = `${request.origin}/${tenant ? tenant.id : "{tenantid}"}/v2.0`;
-  return jsonReply(200, { keys: [{ ...state.key.jwk, issuer }] }, cacheHeaders());
+  const keys = [state.key, ...state.previousKeys].map((key) => ({ ...key.jwk, issuer }));
+  return jsonReply(200, { keys }, cacheHeaders());
 }

@@ -131,6 +131,8 @@ export class Dispatcher {
     const headers: Record<string, string> = {};
     const retryAfter = retryAfterHeader(fault.retryAfter);
     if (retryAfter !== undefined) headers["retry-after"] = retryAfter;
+    // Lower-case names, so that a fault's `content-type` replaces the emulator's rather than doubling it.
+    for (const [name, value] of Object.entries(fault.headers ?? {})) headers[name.toLowerCase()] = value;
     if (fault.kind === "garbage") {
       return {
         status: fault.status ?? 200,

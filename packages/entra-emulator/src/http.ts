@@ -53,7 +53,8 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** Lower-cased single-valued headers. */
 export function flattenHeaders(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
+  // Header names come from the client: no prototype, so "__proto__" is a header like any other.
+  const headers: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     headers[name] = Array.isArray(value) ? value.join(", ") : value;

@@ -27,7 +27,7 @@ export const REDACTED = "<redacted>";
 
 /** Headers with secret values replaced; the auth scheme survives (`Bearer <redacted>`). */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  const safe: Record<string, string> = {};
+  const safe: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(headers)) {
     if (!SECRET_HEADER.test(name)) {
       safe[name] = value;
@@ -42,7 +42,7 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
 }
 
 export function redactParameters(parameters: URLSearchParams): Record<string, string> {
-  const safe: Record<string, string> = {};
+  const safe: Record<string, string> = Object.create(null);
   for (const [name, value] of parameters) {
     safe[name] = SECRET_PARAMETERS.has(name.toLowerCase()) ? REDACTED : value;
   }

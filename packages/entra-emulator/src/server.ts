@@ -84,6 +84,7 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
   const state: EmulatorState = {
     seed,
     key: await createSigningKey(options.signingKey),
+    previousKeys: [],
     resources,
     now,
     tokenLifetimeSeconds: validateLifetime(options.tokenLifetimeSeconds ?? 3599),
@@ -193,6 +194,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       state.resources.register(key, audiences, resourceOptions),
     addRoute: addRouteTo(state, customRoutes),
     issueAccessToken: (parameters) => issueAccessToken(state, parameters),
+    rotateSigningKey: async (signingKey) => {
+      const next = await createSigningKey(signingKey);
+      state.previousKeys.unshift(state.key);
+      state.key = next;
+      return next.kid;
+    },
+    signingKeyId: () => state.key.kid,
     get demoCertificate() {
       return state.demoCertificate();
     },

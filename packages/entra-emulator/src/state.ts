@@ -30,6 +30,8 @@ export interface FlowSettings {
 export interface EmulatorState {
   seed: EmulatorSeed;
   key: SigningKey;
+  /** Keys signed with before a {@link RunningEmulator.rotateSigningKey}: still published and accepted. */
+  previousKeys: SigningKey[];
   resources: ResourceTable;
   now: () => number;
   tokenLifetimeSeconds: number;

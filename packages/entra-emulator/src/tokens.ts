@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { allV1Issuers, audienceFitsHost, v1IssuerFor } from "./clouds.js";
-import { decodeAndVerifyJwt, signJwt, signJwtAsync } from "./jwt.js";
+import { decodeAndVerifyJwt, type SigningKey, signJwt, signJwtAsync } from "./jwt.js";
 import type { Resource } from "./resources.js";
 import { type EmulatorState, findTenant, servicePrincipalId } from "./state.js";
 import type { AccessTokenClaims, SeedApp, SeedTenant } from "./types.js";
@@ -116,6 +116,18 @@ export interface ApiAddress {
   origin: string;
 }
 
+/** The key whose `kid` the token's header names (the current one, or one a rollover kept), else the current one. */
+function keyOfToken(state: EmulatorState, token: string): SigningKey {
+  if (state.previousKeys.length === 0) return state.key;
+  let kid: unknown;
+  try {
+    kid = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8"))?.kid;
+  } catch {
+    return state.key;
+  }
+  return [state.key, ...state.previousKeys].find((key) => key.kid === kid) ?? state.key;
+}
+
 /**
  * Validate a bearer token the way Microsoft's resource APIs do: signature, lifetime (with skew), audience (of the
  * cloud the API was addressed in, when it is a cloud host), issuer.
@@ -127,7 +139,7 @@ export function checkAccessToken(
   address?: ApiAddress,
 ): TokenCheck {
   if (token.length === 0) return fail("empty");
-  const decoded = decodeAndVerifyJwt(state.key, token);
+  const decoded = decodeAndVerifyJwt(keyOfToken(state, token), token);
   if (!decoded.ok) return fail(decoded.problem);
   const claims = decoded.claims;
   const now = state.now() / 1000;

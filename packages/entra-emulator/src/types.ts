@@ -245,6 +245,11 @@ export interface FaultSpec {
   delayMs?: number;
   /** Raw response body overriding the dialect's error body. */
   body?: string;
+  /**
+   * Headers of the faulty answer, over the emulator's own (`content-type` of a body, `location` of a redirect),
+   * e.g. `{ "content-type": "text/html" }` for JSON sent as a web page.
+   */
+  headers?: Record<string, string>;
 }
 
 /** Injects faults into the emulator's responses. */
@@ -427,6 +432,14 @@ export interface RunningEmulator {
    * over the built-in Graph doubles. Returns a function that removes the route.
    */
   addRoute(method: string, pathPattern: string, spec: ProtectedRouteSpec, handler: RouteHandler): () => void;
+  /**
+   * Roll the token-signing key over, as Entra does: tokens issued from now on are signed with a new key (generated,
+   * or `signingKey`), whose `kid` is new; the previous keys stay in the JWKS and are still accepted. Returns the new
+   * `kid`.
+   */
+  rotateSigningKey(signingKey?: string | KeyObject): Promise<string>;
+  /** `kid` of the key tokens are signed with now. */
+  signingKeyId(): string;
   /** Mint an access token directly (for tests of resource doubles). */
   issueAccessToken(parameters: IssueTokenParameters): string;
   /**

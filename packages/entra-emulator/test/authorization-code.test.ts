@@ -336,4 +336,29 @@ describe("authorization code + PKCE", () => {
     expect(ok.body["id_token"]).toBeUndefined(); // no openid requested
     expect(decodeJwt(ok.body["access_token"] as string).claims["appidacr"]).toBe("0");
   });
+
+  it("answers a sign-in that asked for openid with an ID token, even when the redemption's scope omits it", async () => {
+    const browser = new TestBrowser(emulator.url);
+    const pkce = pkcePair();
+    const page = await browser.get(
+      authorizeUrl({ code_challenge: pkce.challenge, code_challenge_method: "S256", nonce: "n-0815" }),
+    );
+    const done = await signIn(browser, page, ALEX);
+    const code = redirectParams(done.location).get("code")!;
+    const { status, body } = await redeem(emulator, code, pkce.verifier, { scope: "User.Read" });
+    expect(status).toBe(200);
+    const id = decodeJwt(body["id_token"] as string);
+    expect(id.header).toMatchObject({ alg: "RS256", kid: emulator.signingKeyId() });
+    // The claims an OpenID Connect relying party checks (Microsoft identity platform ID token reference).
+    expect(id.claims).toMatchObject({
+      aud: DEMO_CLIENT_ID,
+      iss: `${emulator.url}/${DEMO_TENANT_ID}/v2.0`,
+      nonce: "n-0815",
+      tid: DEMO_TENANT_ID,
+      oid: "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+      preferred_username: ALEX,
+    });
+    expect(id.claims["exp"]).toBeGreaterThan(id.claims["iat"] as number);
+    expect(await verifyWithJwks(emulator, body["id_token"] as string)).toBe(true);
+  });
 });

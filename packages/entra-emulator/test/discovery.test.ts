@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_TENANT_DOMAIN, DEMO_TENANT_ID, type RunningEmulator, startEmulator } from "../src/index.js";
+import {
+  DEMO_CLIENT_ID,
+  DEMO_TENANT_DOMAIN,
+  DEMO_TENANT_ID,
+  type RunningEmulator,
+  startEmulator,
+} from "../src/index.js";
+import { decodeJwt, graphGet, verifyWithJwks } from "./helpers.js";
 
 describe("discovery", () => {
   let emulator: RunningEmulator;
@@ -50,5 +57,33 @@ describe("discovery", () => {
     expect(keys[0]).toMatchObject({ kty: "RSA", use: "sig", e: "AQAB" });
     expect(keys[0]!["kid"]).toBe(keys[0]!["x5t"]);
     expect(Buffer.from(keys[0]!["n"]!, "base64url").length).toBe(256);
+  });
+
+  it("rolls the signing key over: new tokens carry a new kid, both keys are published, old tokens still work", async () => {
+    const before = emulator.issueAccessToken({
+      tenantId: DEMO_TENANT_ID,
+      clientId: DEMO_CLIENT_ID,
+      resource: "graph",
+      roles: ["User.Read.All"],
+    });
+    const oldKid = emulator.signingKeyId();
+    const newKid = await emulator.rotateSigningKey();
+    expect(newKid).not.toBe(oldKid);
+    expect(emulator.signingKeyId()).toBe(newKid);
+    const { keys } = (await (
+      await fetch(`${emulator.url}/${DEMO_TENANT_ID}/discovery/v2.0/keys`)
+    ).json()) as { keys: Array<Record<string, string>> };
+    expect(keys.map((key) => key["kid"])).toEqual([newKid, oldKid]);
+    const after = emulator.issueAccessToken({
+      tenantId: DEMO_TENANT_ID,
+      clientId: DEMO_CLIENT_ID,
+      resource: "graph",
+      roles: ["User.Read.All"],
+    });
+    expect(decodeJwt(after).header["kid"]).toBe(newKid);
+    expect(await verifyWithJwks(emulator, after)).toBe(true);
+    // Graph accepts tokens of both keys, as Entra's resources do during a rollover.
+    expect((await graphGet(emulator, "/v1.0/users?$top=1", before)).status).toBe(200);
+    expect((await graphGet(emulator, "/v1.0/users?$top=1", after)).status).toBe(200);
   });
 });

@@ -166,6 +166,23 @@ describe("fault injection", () => {
     expect(await raw.text()).toBe("\u0000\u0001 not json");
   });
 
+  it("headers: a redirect's location, and a body's content-type replacing the emulator's", async () => {
+    emulator.faults.inject({
+      match: "/v1.0/users",
+      status: 302,
+      body: "",
+      headers: { Location: "https://x.invalid/" },
+    });
+    const redirect = await fetch(`${emulator.url}/v1.0/users`, { redirect: "manual" });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get("location")).toBe("https://x.invalid/");
+
+    emulator.faults.inject({ status: 200, body: '{"value":[]}', headers: { "Content-Type": "text/html" } });
+    const page = await fetch(`${emulator.url}/v1.0/users`);
+    expect(page.headers.get("content-type")).toBe("text/html");
+    expect(await page.text()).toBe('{"value":[]}');
+  });
+
   it("retryAfter as a Date is sent as an HTTP date", async () => {
     const when = new Date(Date.UTC(2031, 0, 2, 3, 4, 5));
     emulator.faults.inject({ match: "/oauth2/v2.0/token", status: 503, retryAfter: when });

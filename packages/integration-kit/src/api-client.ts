@@ -1,4 +1,22 @@
-import { ApiError, type HttpRequest, type Transport, translateApiError } from "@msint/auth-core";
+import {
+  ApiError,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+  translateApiError,
+} from "@msint/auth-core";
+
+/**
+ * The shape of a successful answer a command relies on; anything else is one clear error naming the status and
+ * the content type, never an empty table or a crash:
+ * - `object`: a JSON object (an entity; the default of GET);
+ * - `array`: a JSON array of objects;
+ * - `collection`: a JSON object whose `value` is an array of objects (an OData / ARM list page), with a string
+ *   `nextLink` / `@odata.nextLink` if any;
+ * - `optional-object`: nothing (204, an empty body) or a JSON object (the default of POST, PUT, PATCH, DELETE);
+ * - `none`: any successful answer; its body is not read.
+ */
+export type Expectation = "object" | "array" | "collection" | "optional-object" | "none";
 
 export interface ApiRequest {
   method?: HttpRequest["method"];
@@ -12,6 +30,14 @@ export interface ApiRequest {
    * such as Azure Storage, file contents).
    */
   responseType?: "json" | "text";
+  /** The shape of the JSON answer; see {@link Expectation}. Default `object` for GET, else `optional-object`. */
+  expect?: Expectation;
+}
+
+/** Options of {@link ApiClient.get}. */
+export interface GetOptions {
+  expect?: Expectation;
+  headers?: Record<string, string>;
 }
 
 /** How one request is authorized. */
@@ -31,7 +57,8 @@ export function bearer(result: { token: string; fromCache: boolean }): Authoriza
 export interface ApiClient {
   readonly baseUrl: string;
   request<T = unknown>(request: ApiRequest): Promise<T>;
-  get<T = unknown>(path: string, query?: ApiRequest["query"]): Promise<T>;
+  /** GET of a JSON answer, checked against `options.expect` (default: a JSON object). */
+  get<T = unknown>(path: string, query?: ApiRequest["query"], options?: GetOptions): Promise<T>;
   /** GET whose answer is returned as text (`responseType: "text"`); "" for an empty answer. */
   getText(path: string, query?: ApiRequest["query"], headers?: Record<string, string>): Promise<string>;
 }
@@ -47,6 +74,10 @@ export interface ApiClientOptions {
   /** Headers every request carries (e.g. `x-ms-version`). */
   headers?: Readonly<Record<string, string>>;
   commandPrefix: string;
+  /** The service as messages name it ("Microsoft Graph"); default "The API". */
+  serviceName?: string;
+  /** The command whose requests these are ("msgraph-user-list"), for "not the JSON object … expects". */
+  commandName?: string;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -98,24 +129,151 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       ({ response } = await send(true));
     }
     if (response.status >= 400) {
-      throw translateApiError(response.status, response.body, { commandPrefix: options.commandPrefix });
+      throw translateApiError(response.status, response.body, {
+        commandPrefix: options.commandPrefix,
+        headers: response.headers,
+      });
     }
+    const expected: Expectation =
+      apiRequest.expect ?? ((apiRequest.method ?? "GET") === "GET" ? "object" : "optional-object");
+    if (response.status < 200 || response.status >= 300) throw notSuccess(response, expected);
     if (apiRequest.responseType === "text") return response.body as T;
-    if (response.status === 204 || response.body.trim() === "") return undefined as T;
-    try {
-      return JSON.parse(response.body) as T;
-    } catch {
-      throw new ApiError(
-        `The API answered ${response.status} with a body that is not JSON (${response.body.slice(0, 80).replace(/\s+/g, " ")}…).`,
+    return readJson(response, expected) as T;
+  };
+
+  const service = options.serviceName ?? "The API";
+  const command = options.commandName ?? "the command";
+
+  const wanted = (expected: Expectation): string =>
+    expected === "array"
+      ? `the JSON array ${command} expects`
+      : expected === "collection"
+        ? `the JSON list (an object with a "value" array) ${command} expects`
+        : `the JSON object ${command} expects`;
+
+  const contentType = (response: HttpResponse): string =>
+    (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+
+  const answered = (response: HttpResponse, what: string, expected: Expectation): ApiError =>
+    new ApiError(`${service} answered ${response.status} with ${what}, not ${wanted(expected)}.`, {
+      status: response.status,
+      code: "unexpected_answer",
+    });
+
+  /** A 1xx or 3xx: never followed (a redirect could take the token to another host). */
+  const notSuccess = (response: HttpResponse, expected: Expectation): ApiError => {
+    const location = response.headers["location"];
+    if (response.status >= 300 && response.status < 400) {
+      let target = "";
+      if (location) {
+        try {
+          target = ` to ${new URL(location, base).origin}`;
+        } catch {
+          target = " to an invalid location";
+        }
+      }
+      return new ApiError(
+        `${service} answered ${response.status} (a redirect${target}) instead of ${wanted(expected)}. msint does not follow redirects, so the instance's token never goes to another host: check Server URL (or Azure Cloud) and the proxy settings.`,
+        { status: response.status, code: "unexpected_redirect" },
       );
     }
+    return answered(response, `no final answer`, expected);
+  };
+
+  const readJson = (response: HttpResponse, expected: Expectation): unknown => {
+    if (expected === "none") return undefined;
+    const type = contentType(response);
+    const empty = response.status === 204 || response.body.trim() === "";
+    if (empty) {
+      if (expected === "optional-object") return undefined;
+      throw answered(
+        response,
+        response.status === 204 ? "no content (204)" : `an empty body${type ? ` (${type})` : ""}`,
+        expected,
+      );
+    }
+    if (type !== "" && !/[/+]json$/.test(type) && type !== "text/json") {
+      throw answered(response, `${type}${bodyTaste(response.body)}`, expected);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.body);
+    } catch {
+      throw answered(
+        response,
+        `a body that is not JSON (${type || "no content type"})${bodyTaste(response.body)}`,
+        expected,
+      );
+    }
+    const problem = shapeProblem(parsed, expected);
+    if (problem !== undefined)
+      throw answered(response, `${problem} (${type || "no content type"})`, expected);
+    return parsed;
   };
 
   return {
     baseUrl: base.toString().replace(/\/$/, ""),
     request,
-    get: (path, query) => request({ path, query }),
+    get: (path, query, getOptions) =>
+      request({
+        path,
+        query,
+        ...(getOptions?.expect ? { expect: getOptions.expect } : {}),
+        ...(getOptions?.headers ? { headers: getOptions.headers } : {}),
+      }),
     getText: (path, query, headers) =>
       request<string>({ path, query, responseType: "text", ...(headers ? { headers } : {}) }),
   };
+}
+
+/** A few words of a body that was not what was expected: enough to recognise a portal's page, never a dump. */
+function bodyTaste(body: string): string {
+  const text = body
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (text === "") return "";
+  return ` (${text.length > 80 ? `${text.slice(0, 80)}…` : text})`;
+}
+
+/** "null", "an empty array", "a string"… for a JSON value that is not the expected shape. */
+function describeJson(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return value.length === 0 ? "an empty JSON array" : "a JSON array";
+  if (typeof value === "object") return "a JSON object";
+  return `a JSON ${typeof value}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** What is wrong with `value` for `expected`, or undefined when it fits. */
+function shapeProblem(value: unknown, expected: Expectation): string | undefined {
+  if (expected === "object" || expected === "optional-object") {
+    return isRecord(value) ? undefined : describeJson(value);
+  }
+  if (expected === "array") {
+    if (!Array.isArray(value)) return describeJson(value);
+    const index = value.findIndex((item) => !isRecord(item));
+    return index < 0 ? undefined : `a JSON array whose item ${index + 1} is ${describeJson(value[index])}`;
+  }
+  if (expected === "collection") {
+    if (!isRecord(value)) return describeJson(value);
+    const items = value["value"];
+    if (!Array.isArray(items)) {
+      return items === undefined
+        ? 'a JSON object without a "value" array'
+        : `a JSON object whose "value" is ${describeJson(items)}`;
+    }
+    const index = items.findIndex((item) => !isRecord(item));
+    if (index >= 0) return `a "value" array whose item ${index + 1} is ${describeJson(items[index])}`;
+    for (const link of ["nextLink", "@odata.nextLink"]) {
+      const next = value[link];
+      if (next !== undefined && next !== null && typeof next !== "string") {
+        return `a "${link}" that is ${describeJson(next)}, not a URL`;
+      }
+    }
+  }
+  return undefined;
 }

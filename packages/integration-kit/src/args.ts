@@ -19,7 +19,8 @@ export function parseCommandLine(line: string): { command: string; args: Record<
       `"${text.split(/\s/)[0]}" is not a command name; write it as !<command> name=value …`,
     );
   const command = match[1]!;
-  const args: Record<string, string> = {};
+  // No prototype: an argument named __proto__ or constructor is an argument like any other (and then refused).
+  const args: Record<string, string> = Object.create(null);
   let index = match[0].length;
   while (index < text.length) {
     while (index < text.length && /\s/.test(text[index]!)) index++;
@@ -75,7 +76,7 @@ export function parseCommandLine(line: string): { command: string; args: Record<
 
 /** Parses `name=value` words of the shell form (`msint run cmd a=1 b="x y"`, the shell already unquoted). */
 export function parseArgumentWords(words: readonly string[]): Record<string, string> {
-  const args: Record<string, string> = {};
+  const args: Record<string, string> = Object.create(null);
   for (const word of words) {
     const equals = word.indexOf("=");
     if (equals <= 0 || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(word.slice(0, equals))) {

@@ -16,6 +16,7 @@ import {
   parseCertificateCredential,
   TokenProvider,
   type Transport,
+  validateEndpointUrl,
 } from "@msint/auth-core";
 import type { IntegrationManifest, ResourceDefinition, SupportedFlows } from "./manifest.js";
 import {
@@ -85,9 +86,12 @@ export function resolveEndpoints(
       resourceUrl: String(params["server_url"]),
       resourceKey: manifest.resource.cloudKey,
     });
-    // Server URL is the main resource's endpoint; the others come from the custom cloud's catalog.
+    // Server URL is the main resource's endpoint; an additional resource has a parameter of its own. Nothing
+    // falls back to the Worldwide catalog that customCloud() starts from.
     const apiBase = trimSlash(
-      resource === manifest.resource ? String(params["server_url"]) : resource.endpoint(cloud, params),
+      resource === manifest.resource
+        ? String(params["server_url"])
+        : customResourceEndpoint(manifest, resource, params),
     );
     return {
       cloud,
@@ -104,6 +108,29 @@ export function resolveEndpoints(
     apiBase,
     audience: audienceOf(resource, cloud, params, apiBase),
   };
+}
+
+/** An additional resource's endpoint with Azure Cloud = Custom: its own parameter, validated, else refused. */
+function customResourceEndpoint(
+  manifest: IntegrationManifest,
+  resource: ResourceDefinition,
+  params: Params,
+): string {
+  const definition = resource.customEndpoint;
+  if (!definition) {
+    throw new ParameterError(
+      `Azure Cloud is Custom, but ${manifest.displayName} also calls ${resource.displayName}, which has no endpoint parameter for a Custom cloud. Choose a named Azure Cloud.`,
+      AUTH_PARAMETERS.azure_cloud.displayName,
+    );
+  }
+  const value = params[definition.key];
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new ParameterError(
+      `Azure Cloud is Custom, so ${definition.displayName} must be set: ${manifest.displayName} also calls ${resource.displayName}, and a Custom cloud has no Worldwide fallback. Set it with --param ${definition.key}=https://… (the ${resource.displayName} endpoint of your cloud), or choose a named Azure Cloud.`,
+      definition.displayName,
+    );
+  }
+  return validateEndpointUrl(value, definition.displayName);
 }
 
 function trimSlash(url: string): string {

@@ -116,6 +116,11 @@ export function defineIntegration(manifest: IntegrationManifest): Integration {
       if (!fromResources.has(parameter.key)) fromResources.set(parameter.key, parameter);
     }
   }
+  // An additional resource's endpoint for Azure Cloud = Custom (Server URL is the main resource's).
+  for (const resource of Object.values(manifest.additionalResources ?? {})) {
+    const parameter = resource.customEndpoint;
+    if (parameter && !fromResources.has(parameter.key)) fromResources.set(parameter.key, parameter);
+  }
   const own = [...fromResources.values(), ...(manifest.parameters ?? [])];
   const parameters = [...authParametersFor(manifest), ...own];
   const keys = new Set<string>();

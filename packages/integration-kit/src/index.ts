@@ -1,4 +1,11 @@
-export { type ApiClient, type ApiClientOptions, type ApiRequest, createApiClient } from "./api-client.js";
+export {
+  type ApiClient,
+  type ApiClientOptions,
+  type ApiRequest,
+  createApiClient,
+  type Expectation,
+  type GetOptions,
+} from "./api-client.js";
 export { parseArgumentWords, parseCommandLine, UsageError } from "./args.js";
 export {
   consentScopesFor,
@@ -62,6 +69,7 @@ export {
   microsoft365Defender,
   office365Management,
   qualifyScope,
+  RESOURCE_MANAGER_URL_PARAMETER,
   resourceGroupParameter,
   resourceGroupPath,
   STORAGE_API_VERSION,

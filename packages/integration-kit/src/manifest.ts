@@ -30,6 +30,12 @@ export interface ResourceDefinition {
   audience?(cloud: CloudEndpoints, params: ResolvedParams): string;
   /** Which catalog endpoint the Server URL replaces when Azure Cloud is Custom. */
   cloudKey?: CloudServiceKey;
+  /**
+   * As an additional resource with Azure Cloud = Custom: the parameter holding its endpoint (Server URL holds
+   * the main resource's). Without it, or with it empty, a Custom instance is refused rather than sent to a
+   * Worldwide host.
+   */
+  customEndpoint?: ParameterDefinition;
   /** Scopes for application permissions (client credentials, broker); relative ones are joined to the audience. */
   applicationScopes: readonly string[];
   /** Scopes for delegated permissions (authorization code, device code). */
@@ -111,7 +117,8 @@ export interface IntegrationManifest {
    * Further APIs that some commands call with the same credentials, by key: Log Analytics and Key Vault also
    * manage their workspaces and vaults through Azure Resource Manager. Commands reach them with
    * `context.apiFor(key)`; each has its own tokens, and a delegated sign-in asks consent for all of them. With
-   * Azure Cloud = Custom, Server URL replaces the main resource's endpoint only.
+   * Azure Cloud = Custom, Server URL is the main resource's endpoint and each additional resource takes its own
+   * from its `customEndpoint` parameter.
    */
   additionalResources?: Readonly<Record<string, ResourceDefinition>>;
   /** Permissions the app registration needs, shown by `-auth-test` when access is denied. */

@@ -1,9 +1,12 @@
 import {
   CERTIFICATE_THUMBPRINT_PARAMETER,
+  isLoopbackUrl,
+  LOOPBACK_RULE,
   normalizeThumbprint,
   ParameterError,
   parseCertificateCredential,
   validateEndpointUrl,
+  writtenUrlHost,
 } from "@msint/auth-core";
 
 /** The kinds of values an instance parameter holds. Secrets are never echoed back. */
@@ -100,6 +103,20 @@ export const validators = {
       fail(definition, `uses the unsupported scheme ${url.protocol}`, "Use an https:// URL.");
     }
   },
+  /**
+   * A redirect URI: absolute, https, or http on a literal loopback address only (as Entra ID allows http only
+   * for localhost); a loopback name DNS resolves (`app.localhost`, `127.0.0.1.nip.io`) is not loopback.
+   */
+  redirectUri(value: string, definition: ParameterDefinition) {
+    validators.absoluteUrl(value, definition);
+    if (new URL(value).protocol === "http:" && !isLoopbackUrl(value)) {
+      fail(
+        definition,
+        `"${value}" uses plain http on ${writtenUrlHost(value) ?? "a host"}, which is not a literal loopback address.`,
+        `Use an https:// redirect URI, or http://localhost:<port>/… for a local listener (${LOOPBACK_RULE}).`,
+      );
+    }
+  },
 } as const;
 
 function selectValidator(value: string, definition: ParameterDefinition) {
@@ -177,7 +194,7 @@ export const AUTH_PARAMETERS = {
     displayName: "Application redirect URI",
     type: "url",
     help: "Authorization Code flow: the redirect URI registered under Authentication > Web (for example https://localhost).",
-    validate: validators.absoluteUrl,
+    validate: validators.redirectUri,
   },
   auth_code: {
     key: "auth_code",
@@ -297,12 +314,20 @@ export function resolveParameterValues(
     let value = values[definition.key];
     if (typeof value === "string" && value.startsWith("env:")) {
       const variable = value.slice(4);
-      value = env[variable];
+      value = Object.hasOwn(env, variable) ? env[variable] : undefined;
       if (value === undefined) {
         fail(
           definition,
           `refers to the environment variable ${variable}, which is not set.`,
           `Set ${variable} or store the value itself.`,
+        );
+      }
+      // Set but empty (or only white space) is a different mistake from not set: an export that lost its value.
+      if (value.trim() === "") {
+        fail(
+          definition,
+          `refers to the environment variable ${variable}, which is set but empty.`,
+          `Give ${variable} a value (check the export that sets it), or store the value itself.`,
         );
       }
     }

@@ -37,10 +37,6 @@ function required(params: ResolvedParams, definition: ParameterDefinition): stri
   return value;
 }
 
-function httpsUrl(value: string, definition: ParameterDefinition): void {
-  validators.absoluteUrl(value, definition);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Parameters Azure integrations share. The help texts follow the seed document's "How to find Azure Integrations
 // Parameters": both values are on the Overview tab of the resource in the Azure Portal.
@@ -155,7 +151,7 @@ export interface CollectionPage<T> {
 
 /**
  * Reads a collection page by page (ARM's `nextLink`, Graph's `@odata.nextLink`) until `limit` items or the last
- * page. Returns the items and the link to the rest, if any.
+ * page. Returns the items and the link to the rest, if any. Each page is checked to be a list of objects.
  */
 export async function collectPages<T>(
   api: ApiClient,
@@ -164,13 +160,15 @@ export async function collectPages<T>(
   limit = Number.POSITIVE_INFINITY,
 ): Promise<{ items: T[]; nextLink?: string }> {
   const items: T[] = [];
-  let page = await api.get<CollectionPage<T>>(path, query);
+  // Every page must be a list (`value`, an array of objects): `null`, `[]` or a portal's page is an error that
+  // names the status and content type, never "No entries.".
+  let page = await api.get<CollectionPage<T>>(path, query, { expect: "collection" });
   for (;;) {
-    items.push(...(page?.value ?? []));
-    const next = page?.nextLink ?? page?.["@odata.nextLink"];
+    items.push(...(page.value ?? []));
+    const next = page.nextLink ?? page["@odata.nextLink"];
     if (!next) return { items: items.slice(0, limit) };
     if (items.length >= limit) return { items: items.slice(0, limit), nextLink: next };
-    page = await api.get<CollectionPage<T>>(next);
+    page = await api.get<CollectionPage<T>>(next, undefined, { expect: "collection" });
   }
 }
 
@@ -199,6 +197,18 @@ export function graph(scopes: ScopeOptions = {}): ResourceDefinition {
   };
 }
 
+/**
+ * Parameter "Resource Manager URL": with Azure Cloud = Custom, the Azure Resource Manager endpoint of an
+ * integration whose main API is another one (Key Vault, Log Analytics manage their vaults and workspaces there).
+ */
+export const RESOURCE_MANAGER_URL_PARAMETER: ParameterDefinition = {
+  key: "resource_manager_url",
+  displayName: "Resource Manager URL",
+  type: "url",
+  help: "With Azure Cloud = Custom: the Azure Resource Manager endpoint of your cloud (e.g. https://management.azure.com on Worldwide), for the commands that manage vaults or workspaces. Not used with a named Azure Cloud.",
+  validate: validators.endpointUrl,
+};
+
 /** Azure Resource Manager in the instance's cloud. */
 export function azureResourceManager(scopes: ScopeOptions = {}): ResourceDefinition {
   return {
@@ -206,6 +216,7 @@ export function azureResourceManager(scopes: ScopeOptions = {}): ResourceDefinit
     displayName: "Azure Resource Manager",
     endpoint: (cloud: CloudEndpoints) => cloud.arm,
     cloudKey: "arm",
+    customEndpoint: RESOURCE_MANAGER_URL_PARAMETER,
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["user_impersonation"],
   };
@@ -260,11 +271,22 @@ export function keyVault(scopes: ScopeOptions = {}): ResourceDefinition {
     displayName: "Azure Key Vault",
     endpoint: (cloud: CloudEndpoints, params: ResolvedParams) =>
       `https://${required(params, KEY_VAULT_NAME_PARAMETER)}${cloud.keyVaultDnsSuffix}`,
-    audience: (cloud: CloudEndpoints) => cloud.keyVault,
+    // A vault's audience is its DNS suffix as a host (https://vault.azure.net for <name>.vault.azure.net): in a
+    // Custom cloud it comes from the vault URL in Server URL, never from the Worldwide catalog.
+    audience: (cloud: CloudEndpoints) =>
+      cloud.id === "custom" && cloud.resourceUrl ? vaultAudience(cloud.resourceUrl) : cloud.keyVault,
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["user_impersonation"],
     parameters: [KEY_VAULT_NAME_PARAMETER],
   };
+}
+
+/** `https://<name>.vault.example` → `https://vault.example` (a vault URL's host without its first label). */
+function vaultAudience(vaultUrl: string): string {
+  const url = new URL(vaultUrl);
+  const labels = url.hostname.split(".");
+  const host = labels.length > 2 ? labels.slice(1).join(".") : url.hostname;
+  return `${url.protocol}//${host}${url.port ? `:${url.port}` : ""}`;
 }
 
 /** The four Azure Storage data-plane services. */
@@ -388,15 +410,8 @@ export const KUSTO_CLUSTER_URL_PARAMETER: ParameterDefinition = {
   type: "url",
   defaultValue: "https://help.kusto.windows.net",
   help: "The URI of your Azure Data Explorer cluster, e.g. https://<cluster>.<region>.kusto.windows.net (Azure Portal > Azure Data Explorer Clusters > Overview: URI).",
-  validate: (value, definition) => {
-    httpsUrl(value, definition);
-    if (!/^https:\/\//i.test(value) && !/^http:\/\/(127\.|localhost|\[::1\])/i.test(value)) {
-      throw new ParameterError(
-        `${definition.displayName} must start with https:// (got "${value}").`,
-        definition.displayName,
-      );
-    }
-  },
+  // Tokens go there: https, or http on a literal loopback address only (see validateEndpointUrl).
+  validate: validators.endpointUrl,
 };
 
 /** An Azure Data Explorer (Kusto) cluster: the per-instance Cluster URL is both the API root and the audience. */
@@ -520,7 +535,7 @@ export const CLOUD_APPS_URL_PARAMETER: ParameterDefinition = {
   displayName: "Defender for Cloud Apps API URL",
   type: "url",
   help: "The API URL of your tenant, e.g. https://contoso.us3.portal.cloudappsecurity.com (Microsoft Defender portal > Settings > Cloud Apps > About, or System > API tokens).",
-  validate: validators.absoluteUrl,
+  validate: validators.endpointUrl,
 };
 
 /** Microsoft Defender for Cloud Apps: the tenant's API URL, tokens for the Cloud Apps API application. */
@@ -551,7 +566,7 @@ export const MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER: ParameterDefinition = {
   type: "url",
   defaultValue: MICROSOFT_365_DEFENDER_AUDIENCE,
   help: "The Microsoft 365 Defender API: https://api.security.microsoft.com, or the one closest to your tenant's data: https://api-us.security.microsoft.com, https://api-eu.security.microsoft.com, https://api-uk.security.microsoft.com.",
-  validate: validators.absoluteUrl,
+  validate: validators.endpointUrl,
 };
 
 /** The Microsoft 365 Defender API (incidents, advanced hunting), tokens for `https://api.security.microsoft.com`. */

@@ -22,7 +22,15 @@ function cellText(value: Cell | unknown): string {
 }
 
 function escapeCell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+  // A pipe would start a new cell and a line break (CR, LF, CRLF, U+2028/9) a new row: neither may come from data.
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, "<br>");
+}
+
+function isRow(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**
@@ -34,8 +42,12 @@ export function tableToMarkdown(
   rows: readonly Record<string, unknown>[] | Record<string, unknown>,
   headers?: readonly string[],
 ): string {
-  const list = Array.isArray(rows) ? rows : [rows as Record<string, unknown>];
-  const lines = [`### ${title}`];
+  // A row that is not an object (a string from a misbehaving API) is one "Value" cell, never a column per
+  // character; a title stays one line.
+  const list = (Array.isArray(rows) ? rows : [rows]).map((row: unknown) =>
+    isRow(row) ? row : { Value: row },
+  );
+  const lines = [`### ${title.replace(/\r\n|[\r\n\u2028\u2029]/g, " ")}`];
   if (list.length === 0) {
     lines.push("**No entries.**");
     return `${lines.join("\n")}\n`;

@@ -267,6 +267,8 @@ export async function runCommand(
     authorize,
     headers: manifest.resource.headers,
     commandPrefix: prefix,
+    serviceName: manifest.resource.displayName,
+    commandName,
   });
   const additional = new Map<string, ApiClient>();
   const apiFor = (key: string): ApiClient => {
@@ -287,6 +289,8 @@ export async function runCommand(
         authorize: authorizeFor(resource, resourceEndpoints),
         headers: resource.headers,
         commandPrefix: prefix,
+        serviceName: resource.displayName,
+        commandName,
       });
       additional.set(key, client);
     }

@@ -31,7 +31,7 @@ function decodeEntities(text: string, at: number): string {
         throw new XmlError(`The character reference ${match} near character ${at} is not a character.`);
       return String.fromCodePoint(code);
     }
-    const named = NAMED_ENTITIES[entity];
+    const named = Object.hasOwn(NAMED_ENTITIES, entity) ? NAMED_ENTITIES[entity] : undefined;
     if (named === undefined) throw new XmlError(`The entity ${match} near character ${at} is not defined.`);
     return named;
   });
@@ -89,7 +89,8 @@ export function parseXml(source: string): XmlElement {
       const name = NAME.exec(source)?.[0];
       if (!name) fail("A tag without a name");
       at = NAME.lastIndex;
-      const element: XmlElement = { name: name!, attributes: {}, children: [], text: "" };
+      // Attribute names come from the server: no prototype, so "__proto__" is an attribute like any other.
+      const element: XmlElement = { name: name!, attributes: Object.create(null), children: [], text: "" };
       for (;;) {
         ATTRIBUTE.lastIndex = at;
         const attribute = ATTRIBUTE.exec(source);

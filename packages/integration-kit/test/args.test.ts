@@ -41,3 +41,18 @@ describe("parseArgumentWords (the shell form)", () => {
     expect(() => parseArgumentWords(["plain"])).toThrow("name=value");
   });
 });
+
+describe("argument names that are properties of Object.prototype", () => {
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty"])(
+    "%s=1 is kept as an argument",
+    (name) => {
+      const shell = parseArgumentWords([`${name}=1`]);
+      expect(Object.keys(shell)).toEqual([name]);
+      expect(Object.hasOwn(shell, name)).toBe(true);
+      const warRoom = parseCommandLine(`!msgraph-user-list ${name}=1`).args;
+      expect(Object.keys(warRoom)).toEqual([name]);
+      // Given twice, it is refused like any other argument.
+      expect(() => parseArgumentWords([`${name}=1`, `${name}=2`])).toThrow(UsageError);
+    },
+  );
+});

@@ -70,3 +70,18 @@ describe("xmlEscape", () => {
     }
   });
 });
+
+describe("names of Object.prototype in server XML", () => {
+  it("an entity named after a prototype property is undefined, not a function's text", () => {
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expect(() => parseXml(`<a>&${name};</a>`)).toThrow(XmlError);
+    }
+  });
+
+  it("an attribute named __proto__ is an attribute like any other", () => {
+    const root = parseXml('<a __proto__="x" constructor="y"/>');
+    expect(Object.hasOwn(root.attributes, "__proto__")).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(root.attributes, "__proto__")?.value).toBe("x");
+    expect(root.attributes["constructor"]).toBe("y");
+  });
+});

@@ -88,8 +88,11 @@ const TOKEN_PATH = /\/oauth2\/(v2\.0\/)?(token|devicecode|authorize)$/;
 /** Records what the integration sends; token requests are left out of `calls`. */
 class CallLog {
   readonly calls: ApiCall[] = [];
+  /** Every request, token requests included. */
+  readonly all: ApiCall[] = [];
   record(request: HttpRequest): void {
     const call = toCall(request);
+    this.all.push(call);
     if (!TOKEN_PATH.test(call.path)) this.calls.push(call);
   }
 }
@@ -127,6 +130,8 @@ export interface HarnessOptions {
 /** A running emulator plus an instance of the integration that talks to it. */
 export interface Harness extends CommandRunner {
   readonly emulator: RunningEmulator;
+  /** Every request the integration sent so far, token requests included, as it sent them (host asked for). */
+  readonly requests: readonly ApiCall[];
   /**
    * Runs one of the integration's own commands with an access token the emulator mints for the instance's
    * audience: delegated when `scp` is given (a signed-in user), app-only with `roles` otherwise. For rows of the
@@ -246,6 +251,7 @@ function commandRunner(
     },
     clear() {
       log.calls.length = 0;
+      log.all.length = 0;
     },
   };
 }
@@ -286,6 +292,9 @@ export async function startHarness(integration: Integration, options: HarnessOpt
     ...runner,
     get calls() {
       return log.calls;
+    },
+    get requests() {
+      return log.all;
     },
     emulator,
     async runWithToken(command, args, token) {

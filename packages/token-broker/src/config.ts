@@ -54,8 +54,28 @@ export interface BrokerConfigInput {
   rateLimit?: { perMinute?: number };
   /** Reach Microsoft through HTTPS_PROXY / HTTP_PROXY (honouring NO_PROXY); default false. */
   proxy?: boolean;
+  /**
+   * The reverse proxy in front of the broker, whose header names the client's address (for the failure limits and
+   * the log). Off by default: without it the client is the TCP peer and no forwarded header is read.
+   */
+  trustedProxy?: TrustedProxyInput;
   /** App name (as integrations send it, e.g. `ms-graph-user`) → its multi-tenant app. */
   apps: Record<string, BrokerAppConfigInput>;
+}
+
+/** The `trustedProxy` setting as written: which header the proxy sets, and how many proxies append to it. */
+export interface TrustedProxyInput {
+  /** A header holding a comma-separated list of addresses, each proxy appending its peer: `x-forwarded-for`. */
+  header: string;
+  /** How many trusted proxies stand in front of the broker (the client is that many entries from the right). */
+  hops?: number;
+}
+
+/** The validated `trustedProxy`. */
+export interface TrustedProxy {
+  /** Lower-case header name. */
+  header: string;
+  hops: number;
 }
 
 /** How the broker proves the identity of an app to Microsoft Entra ID. */
@@ -83,6 +103,8 @@ export interface BrokerConfig {
   dataDir?: string;
   rateLimitPerMinute: number;
   proxy: boolean;
+  /** Undefined: the client address is the TCP peer. */
+  trustedProxy?: TrustedProxy;
   apps: ReadonlyMap<string, BrokerApp>;
 }
 
@@ -147,7 +169,7 @@ function resolveSecret(reference: unknown, field: string, context: ResolveContex
 function resolveReference(value: string, field: string, context: ResolveContext, secret: boolean): string {
   if (value.startsWith("env:")) {
     const name = value.slice(4).trim();
-    const resolved = context.env[name];
+    const resolved = Object.hasOwn(context.env, name) ? context.env[name] : undefined;
     if (!name) throw new BrokerConfigError(field, "names no environment variable after env:.");
     if (resolved === undefined || resolved.trim() === "") {
       throw new BrokerConfigError(field, `refers to the environment variable ${name}, which is not set.`);
@@ -332,6 +354,7 @@ export function parseBrokerConfig(input: unknown, context: ResolveContext): Brok
     "dataDir",
     "rateLimit",
     "proxy",
+    "trustedProxy",
     "apps",
     "$schema",
   ]);
@@ -398,7 +421,47 @@ export function parseBrokerConfig(input: unknown, context: ResolveContext): Brok
   const config: BrokerConfig = { cloud, loginHost, tenant, rateLimitPerMinute, proxy, apps };
   if (publicUrl) config.publicUrl = publicUrl;
   if (dataDirInput) config.dataDir = resolve(context.baseDir, dataDirInput);
+  const trustedProxy = parseTrustedProxy(input["trustedProxy"]);
+  if (trustedProxy) config.trustedProxy = trustedProxy;
   return config;
+}
+
+/** Headers that never carry a client address a proxy appended. */
+const NOT_ADDRESS_HEADERS = new Set(["host", "cookie", "authorization", "content-type", "content-length"]);
+
+function parseTrustedProxy(value: unknown): TrustedProxy | undefined {
+  if (value === undefined || value === null || value === false) return undefined;
+  const example = 'e.g. { "header": "x-forwarded-for", "hops": 1 }';
+  if (!isRecord(value)) {
+    throw new BrokerConfigError("trustedProxy", `must be an object { header, hops }, ${example}.`);
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== "header" && key !== "hops") {
+      throw new BrokerConfigError(`trustedProxy.${key}`, "is not a known setting (known: header, hops).");
+    }
+  }
+  const header = value["header"];
+  if (typeof header !== "string" || !/^[A-Za-z0-9-]{1,64}$/.test(header.trim())) {
+    throw new BrokerConfigError(
+      "trustedProxy.header",
+      `must be the name of the header your proxy sets to the client address, ${example}.`,
+    );
+  }
+  const name = header.trim().toLowerCase();
+  if (NOT_ADDRESS_HEADERS.has(name)) {
+    throw new BrokerConfigError(
+      "trustedProxy.header",
+      `cannot be ${name}: it does not carry the client address.`,
+    );
+  }
+  const hops = value["hops"] ?? 1;
+  if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 1 || hops > 10) {
+    throw new BrokerConfigError(
+      "trustedProxy.hops",
+      `must be the number of trusted proxies in front of the broker, a whole number from 1 to 10, not ${JSON.stringify(hops)}.`,
+    );
+  }
+  return { header: name, hops };
 }
 
 /**

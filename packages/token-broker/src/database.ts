@@ -1,5 +1,16 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { PermissionKind } from "./config.js";
 import { BrokerConfigError } from "./config.js";
@@ -56,9 +67,53 @@ create table if not exists registrations (
   last_used_at timestamptz
 );
 create index if not exists registrations_app_name on registrations (app_name);
+create table if not exists pending_signins (
+  state_hash text primary key,
+  app_name text not null,
+  step text not null check (step in ('consent', 'signin')),
+  binding_hash text not null,
+  sealed bytea not null,
+  expires_at bigint not null,
+  consumed_at bigint
+);
+create index if not exists pending_signins_expires_at on pending_signins (expires_at);
 ${SHARED_LIMITS_SCHEMA}
 commit;
 `;
+
+/** A sign-in the broker started and waits for at `/callback`, stored until it is answered or expires. */
+export interface PendingSignIn {
+  /** The `state` sent to Microsoft: random, stored only as its hash. */
+  state: string;
+  appName: string;
+  /** `consent`: the admin-consent redirect (application apps); `signin`: the OpenID Connect sign-in. */
+  step: "consent" | "signin";
+  /** The browser-binding cookie's value: stored only as its hash. */
+  binding: string;
+  /** PKCE verifier of the sign-in (sealed at rest). */
+  codeVerifier?: string;
+  /** The OpenID Connect nonce (sealed at rest). */
+  nonce?: string;
+  /** The tenant the sign-in must happen in (a GUID), when known. */
+  tenantId?: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** Outcome of {@link RegistrationStore.takePendingSignIn}. */
+export type PendingOutcome =
+  | { status: "ok"; pending: PendingSignIn }
+  | { status: "unknown" }
+  | { status: "used"; appName: string }
+  | { status: "expired"; appName: string }
+  | { status: "browser"; appName: string };
+
+/** Answered sign-ins are kept this long past their expiry, so a replay is named as one. */
+const PENDING_RETENTION_MS = 60 * 60_000;
+
+function digest(value: string): string {
+  return createHash("sha256").update(value, "utf8").digest("base64url");
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -77,6 +132,44 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The data directory holds the database and perhaps the master key: it must be private. It is created 0700; an
+ * existing one is made 0700 when it is the broker user's, and refused when another user owns it (that user could
+ * read or replace the database whatever its mode).
+ */
+function privateDirectory(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dataDir);
+  if (!stat.isDirectory()) {
+    throw new BrokerConfigError(
+      "dataDir",
+      `${dataDir} is not a directory (a symbolic link is not accepted).`,
+    );
+  }
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) {
+    throw new BrokerConfigError(
+      "dataDir",
+      `${dataDir} is owned by user ${stat.uid}, not by the user running the broker (${uid}): its owner could read or replace the database. Give the broker a directory of its own (chown it to the broker's user).`,
+    );
+  }
+  if ((stat.mode & 0o777) !== 0o700) chmodSync(dataDir, 0o700);
+}
+
+/** Makes every directory under `dataDir` 0700 and every file 0600 (what the database wrote with the umask). */
+export function restrictTree(dataDir: string): void {
+  for (const entry of readdirSync(dataDir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
+    const wanted = entry.isDirectory() ? 0o700 : entry.isFile() ? 0o600 : undefined;
+    if (wanted === undefined) continue;
+    try {
+      if ((lstatSync(path).mode & 0o777) !== wanted) chmodSync(path, wanted);
+    } catch {
+      // A file the database removed meanwhile.
+    }
   }
 }
 
@@ -147,6 +240,8 @@ export class RegistrationStore {
     private readonly db: SqlDatabase,
     private readonly keys: BrokerKeys,
     private readonly unlock: () => void,
+    /** The PGlite data directory; undefined on PostgreSQL. */
+    private readonly dataDir: string | undefined,
   ) {}
 
   /**
@@ -168,7 +263,7 @@ export class RegistrationStore {
           "must be set when the broker runs on PostgreSQL: every replica needs the same master key (openssl rand -base64 32), from a secret store.",
         );
       }
-    } else mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    } else privateDirectory(dataDir);
     const unlock = databaseUrl ? () => undefined : acquireLock(dataDir);
     let db: SqlDatabase | undefined;
     try {
@@ -184,7 +279,10 @@ export class RegistrationStore {
           `does not match the key this database (${db.location}) was created with: start with the original master key.`,
         );
       }
-      return new RegistrationStore(db, keys, unlock);
+      // File modes concern the embedded database only; PostgreSQL keeps its files itself.
+      const localDir = databaseUrl ? undefined : dataDir;
+      if (localDir !== undefined) restrictTree(localDir);
+      return new RegistrationStore(db, keys, unlock, localDir);
     } catch (error) {
       await db?.close().catch(() => undefined);
       unlock();
@@ -290,12 +388,113 @@ export class RegistrationStore {
     return Object.fromEntries(result.rows.map((row) => [row.app_name, row.n]));
   }
 
+  // --- pending sign-ins: the only functions that touch them, so another database can take their place -----------
+
+  /** Stores a sign-in the broker started (its secrets sealed under the state key, bound to the row). */
+  async savePendingSignIn(pending: PendingSignIn): Promise<void> {
+    const stateHash = digest(pending.state);
+    const secrets = JSON.stringify({
+      v: pending.codeVerifier,
+      n: pending.nonce,
+      t: pending.tenantId,
+    });
+    await this.db.query(
+      "insert into pending_signins (state_hash, app_name, step, binding_hash, sealed, expires_at) values ($1, $2, $3, $4, $5, $6)",
+      [
+        stateHash,
+        pending.appName,
+        pending.step,
+        digest(pending.binding),
+        seal(
+          this.keys.state,
+          Buffer.from(secrets, "utf8"),
+          `pending:${stateHash}:${pending.appName}:${pending.step}`,
+        ),
+        pending.expiresAt,
+      ],
+    );
+  }
+
+  /**
+   * Answers a callback: the pending sign-in of `state`, marked used, when `binding` is its browser's cookie and it
+   * has not expired. A wrong or missing cookie does not use it up (the real browser may still come).
+   */
+  async takePendingSignIn(state: string, binding: string | undefined, now: number): Promise<PendingOutcome> {
+    if (!state || state.length > 256) return { status: "unknown" };
+    const stateHash = digest(state);
+    const result = await this.db.query<{
+      app_name: string;
+      step: "consent" | "signin";
+      binding_hash: string;
+      sealed: Uint8Array;
+      expires_at: string | number;
+      consumed_at: string | number | null;
+    }>(
+      "select app_name, step, binding_hash, sealed, expires_at, consumed_at from pending_signins where state_hash = $1",
+      [stateHash],
+    );
+    const row = result.rows[0];
+    if (!row) return { status: "unknown" };
+    const appName = row.app_name;
+    if (row.consumed_at !== null) return { status: "used", appName };
+    if (Number(row.expires_at) < now) return { status: "expired", appName };
+    if (!binding || !safeEqual(digest(binding), row.binding_hash)) return { status: "browser", appName };
+    const claimed = await this.db.query(
+      "update pending_signins set consumed_at = $2 where state_hash = $1 and consumed_at is null",
+      [stateHash, now],
+    );
+    if ((claimed.affectedRows ?? 0) !== 1) return { status: "used", appName };
+    const plain = unseal(this.keys.state, row.sealed, `pending:${stateHash}:${appName}:${row.step}`);
+    if (!plain) return { status: "unknown" };
+    const secrets = JSON.parse(plain.toString("utf8")) as { v?: string; n?: string; t?: string };
+    return {
+      status: "ok",
+      pending: {
+        state,
+        appName,
+        step: row.step,
+        binding,
+        ...(secrets.v ? { codeVerifier: secrets.v } : {}),
+        ...(secrets.n ? { nonce: secrets.n } : {}),
+        ...(secrets.t ? { tenantId: secrets.t } : {}),
+        expiresAt: Number(row.expires_at),
+      },
+    };
+  }
+
+  /** Forgets sign-ins an hour past their expiry (until then a replay or a late answer is named as such). */
+  async sweepPendingSignIns(now: number): Promise<number> {
+    const result = await this.db.query("delete from pending_signins where expires_at < $1", [
+      now - PENDING_RETENTION_MS,
+    ]);
+    return result.affectedRows ?? 0;
+  }
+
+  /** Number of sign-ins waiting for their callback. */
+  async countPendingSignIns(now: number): Promise<number> {
+    const result = await this.db.query<{ n: number }>(
+      "select count(*)::int as n from pending_signins where consumed_at is null and expires_at >= $1",
+      [now],
+    );
+    return result.rows[0]?.n ?? 0;
+  }
+
+  /** Makes the files the database wrote since the last call private again (see {@link restrictTree}). */
+  restrictFiles(): void {
+    if (this.dataDir !== undefined) restrictTree(this.dataDir);
+  }
+
   /** Flushes and closes the database and releases the data directory. */
   async close(): Promise<void> {
     try {
       await this.db.close();
     } finally {
       this.unlock();
+      try {
+        if (this.dataDir !== undefined) restrictTree(this.dataDir);
+      } catch {
+        // Closing must not fail over a mode.
+      }
     }
   }
 }

@@ -13,6 +13,8 @@ export interface EntraTokens {
   accessToken: string;
   expiresIn: number;
   refreshToken?: string;
+  /** The OpenID Connect ID token of a code redemption (not yet validated). */
+  idToken?: string;
 }
 
 /** Why Microsoft Entra ID did not issue a token, in words safe to show. */
@@ -94,6 +96,7 @@ export async function requestToken(
       if (typeof json["refresh_token"] === "string" && json["refresh_token"] !== "") {
         tokens.refreshToken = json["refresh_token"];
       }
+      if (typeof json["id_token"] === "string" && json["id_token"] !== "") tokens.idToken = json["id_token"];
       return tokens;
     }
     return {

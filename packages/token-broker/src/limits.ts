@@ -109,3 +109,85 @@ export class NonceCache {
     this.evictExpired(this.now());
   }
 }
+
+interface Strikes {
+  /** Failures since the last success or quiet period. */
+  failures: number;
+  /** Epoch ms of the last failure. */
+  lastFailure: number;
+  /** Epoch ms before which requests are refused. */
+  blockedUntil: number;
+}
+
+/**
+ * Failures per key (a registration and a client address), with exponential backoff: the first `free` failures
+ * pass, each further one blocks the key for twice as long as the one before (1 s, 2 s, 4 s … up to `maxBlockMs`).
+ * A success, or `quietMs` without failures, starts over. Keyed per address, so a stranger's guesses never
+ * lock the registration's real client out. Memory is bounded: the least recently failed keys are dropped first.
+ */
+export class FailureBackoff {
+  private readonly strikes = new Map<string, Strikes>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly options: { free?: number; maxBlockMs?: number; quietMs?: number; maxKeys?: number } = {},
+  ) {}
+
+  private get free() {
+    return this.options.free ?? 5;
+  }
+
+  /** Seconds the key must still wait, or undefined when it may try. */
+  blocked(key: string): number | undefined {
+    const entry = this.current(key);
+    if (!entry) return undefined;
+    const wait = entry.blockedUntil - this.now();
+    return wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : undefined;
+  }
+
+  /** Records a failure; returns the seconds the key is now blocked for (undefined while still free). */
+  fail(key: string): number | undefined {
+    const now = this.now();
+    const entry = this.current(key) ?? { failures: 0, lastFailure: now, blockedUntil: 0 };
+    entry.failures += 1;
+    entry.lastFailure = now;
+    this.strikes.delete(key);
+    const maxKeys = this.options.maxKeys ?? 100_000;
+    if (this.strikes.size >= maxKeys) {
+      const oldest = this.strikes.keys().next().value;
+      if (oldest !== undefined) this.strikes.delete(oldest);
+    }
+    this.strikes.set(key, entry);
+    if (entry.failures <= this.free) return undefined;
+    const exponent = Math.min(entry.failures - this.free - 1, 30);
+    const blockMs = Math.min(1000 * 2 ** exponent, this.options.maxBlockMs ?? 15 * 60_000);
+    entry.blockedUntil = now + blockMs;
+    return Math.ceil(blockMs / 1000);
+  }
+
+  /** A success: the key starts over. */
+  succeed(key: string): void {
+    this.strikes.delete(key);
+  }
+
+  get size(): number {
+    return this.strikes.size;
+  }
+
+  /** Drops keys that have been quiet long enough; called periodically. */
+  sweep(): void {
+    for (const key of [...this.strikes.keys()]) this.current(key);
+  }
+
+  private current(key: string): Strikes | undefined {
+    const entry = this.strikes.get(key);
+    if (!entry) return undefined;
+    const quietMs = this.options.quietMs ?? 15 * 60_000;
+    const now = this.now();
+    if (entry.blockedUntil <= now && now - entry.lastFailure >= quietMs) {
+      this.strikes.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+}

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
@@ -17,6 +17,7 @@ import {
   resourceScope,
   type Transport,
 } from "@msint/auth-core";
+import { type ClientAddress, clientAddress } from "./client-address.js";
 import {
   type BrokerApp,
   type BrokerConfig,
@@ -25,11 +26,11 @@ import {
   loadBrokerConfigFile,
   parseBrokerConfig,
 } from "./config.js";
-import { seal, unseal } from "./crypto.js";
-import { type Registration, RegistrationStore } from "./database.js";
+import { type PendingSignIn, type Registration, RegistrationStore } from "./database.js";
 import { type EntraRefusal, isRefusal, requestToken } from "./entra.js";
+import { type IdTokenProblem, JwksCache, validateIdToken } from "./oidc.js";
 import { appPage, credentialsPage, errorPage, homePage } from "./pages.js";
-import { SharedNonceCache, SharedRateLimiter } from "./shared-limits.js";
+import { SharedFailureBackoff, SharedNonceCache, SharedRateLimiter } from "./shared-limits.js";
 
 /** Options of {@link startBroker}. */
 export interface BrokerOptions {
@@ -81,6 +82,8 @@ export interface RunningBroker {
     appName: string,
     token: string,
   ): Promise<{ id: string; token: string; key: string; registrationId: string }>;
+  /** Registrations per app, and sign-ins waiting for their callback (what the database holds now). */
+  stats(): Promise<{ registrations: Record<string, number>; pendingSignIns: number }>;
   /** Stops listening, closes connections and the database. */
   close(): Promise<void>;
 }
@@ -96,19 +99,6 @@ const MAX_BODY_BYTES = 64 * 1024;
 const FLOW_COOKIE = "msint_broker_flow";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface FlowState {
-  /** One-time ID of the flow. */
-  s: string;
-  /** App name. */
-  a: string;
-  /** SHA-256 of the browser-binding cookie. */
-  b: string;
-  /** Expiry, epoch ms. */
-  e: number;
-  /** PKCE verifier (delegated). */
-  v?: string;
-}
-
 /** An error answer of `/obtain-token`: `{ error, message }`, never with a secret in it. */
 class ProtocolError extends Error {
   constructor(
@@ -121,8 +111,32 @@ class ProtocolError extends Error {
   }
 }
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("base64url");
+/** The scopes of the broker's sign-in: OpenID Connect's, plus the delegated scopes and offline_access. */
+function signInScopes(app: BrokerApp): string {
+  const scopes = ["openid", "profile"];
+  if (app.permissions === "delegated") scopes.push(...app.scopes, "offline_access");
+  return scopes.join(" ");
+}
+
+/** What the person signing in reads when the ID token is refused. */
+function idTokenRefusal(problem: IdTokenProblem): { title: string; message: string } {
+  const title = "The sign-in could not be verified";
+  const messages: Record<IdTokenProblem, string> = {
+    missing: "Microsoft Entra ID did not return an ID token for the sign-in.",
+    malformed: "The ID token of the sign-in is not a well-formed JWT.",
+    algorithm: "The ID token is not signed with RS256, the only algorithm the broker accepts.",
+    unknown_key: "The ID token is signed with a key the tenant does not publish.",
+    keys_unavailable:
+      "The tenant's signing keys could not be fetched from Microsoft Entra ID; try again shortly.",
+    signature: "The ID token's signature does not verify with the tenant's published key.",
+    issuer: "The ID token was not issued by the tenant it names.",
+    audience: "The ID token was issued to another application.",
+    nonce: "The ID token does not answer the sign-in this browser started (nonce mismatch).",
+    expired: "The ID token has expired; check the broker's clock if this repeats.",
+    not_yet_valid: "The ID token is not valid yet; check the broker's clock.",
+    tenant: "The sign-in happened in another tenant than the one that consented.",
+  };
+  return { title, message: messages[problem] };
 }
 
 function resolveConfig(options: BrokerOptions, env: Record<string, string | undefined>): BrokerConfig {
@@ -189,16 +203,26 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const transport =
     options.transport ??
     createTransport({ logger: logger.child("transport"), redactor, proxy: config.proxy });
-  const stateKey = store.derivedKeys.state;
+  const jwks = new JwksCache(transport, now);
+  /** The configured tenant when it is one tenant (a GUID): delegated sign-ins must then happen in it. */
+  const configuredTenantId = GUID.test(config.tenant) ? config.tenant.toLowerCase() : undefined;
 
   // In the database, so that every replica on one database shares them.
   const limiter = new SharedRateLimiter(store.database, now, "registration");
   const failures = new SharedRateLimiter(store.database, now, "failures");
+  /** Failures naming a registration, per registration and client address. */
+  const strikes = new SharedFailureBackoff(store.database, now);
   const nonces = new SharedNonceCache(store.database, now, NONCE_TTL_MS, "token");
-  const usedStates = new SharedNonceCache(store.database, now, STATE_LIFETIME_MS, "state");
   const locks = new Map<string, Promise<unknown>>();
   const sweeper = setInterval(() => {
     nonces.sweep().catch(() => undefined);
+    strikes.sweep().catch(() => undefined);
+    store.sweepPendingSignIns(now()).catch(() => undefined);
+    try {
+      store.restrictFiles();
+    } catch {
+      // Reported at close if it persists.
+    }
   }, 60_000);
   sweeper.unref();
 
@@ -263,53 +287,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     response.end(html);
   };
 
-  // --- OAuth state ---------------------------------------------------------------------------------------------
+  // --- sign-in state ---------------------------------------------------------------------------------------------
 
-  const sealState = (state: FlowState) =>
-    seal(stateKey, Buffer.from(JSON.stringify(state), "utf8"), "oauth-state").toString("base64url");
-
-  const openState = (value: string | null): FlowState | undefined => {
-    if (!value || value.length > 2048) return undefined;
-    const plain = unseal(stateKey, Buffer.from(value, "base64url"), "oauth-state");
-    if (!plain) return undefined;
-    try {
-      return JSON.parse(plain.toString("utf8")) as FlowState;
-    } catch {
-      return undefined;
-    }
-  };
-
-  // --- pages ---------------------------------------------------------------------------------------------------
-
-  const start = (response: ServerResponse, app: BrokerApp) => {
-    const binding = randomBytes(32).toString("base64url");
-    const redirectUri = `${publicUrl}/callback`;
-    const flow: FlowState = {
-      s: randomBytes(16).toString("base64url"),
-      a: app.name,
-      b: sha256(binding),
-      e: now() + STATE_LIFETIME_MS,
-    };
-    let location: URL;
-    if (app.permissions === "application") {
-      location = new URL(`${config.loginHost}/${encodeURIComponent(config.tenant)}/adminconsent`);
-      location.searchParams.set("client_id", app.clientId);
-      location.searchParams.set("redirect_uri", redirectUri);
-      location.searchParams.set("state", sealState(flow));
-    } else {
-      const pkce = createPkcePair();
-      flow.v = pkce.codeVerifier;
-      location = new URL(authorizeEndpoint(config.loginHost, config.tenant));
-      location.searchParams.set("client_id", app.clientId);
-      location.searchParams.set("response_type", "code");
-      location.searchParams.set("redirect_uri", redirectUri);
-      location.searchParams.set("response_mode", "query");
-      location.searchParams.set("scope", [...app.scopes, "offline_access"].join(" "));
-      location.searchParams.set("code_challenge", pkce.codeChallenge);
-      location.searchParams.set("code_challenge_method", "S256");
-      location.searchParams.set("state", sealState(flow));
-    }
-    const cookie = [
+  /** The cookie that binds a pending sign-in to the browser that started it: HttpOnly, Lax, one-time, expiring. */
+  const flowCookie = (binding: string) =>
+    [
       `${FLOW_COOKIE}=${binding}`,
       "Path=/callback",
       "HttpOnly",
@@ -317,22 +299,113 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       `Max-Age=${STATE_LIFETIME_MS / 1000}`,
       ...(secureCookies() ? ["Secure"] : []),
     ].join("; ");
+  const clearFlowCookie = () =>
+    [
+      `${FLOW_COOKIE}=`,
+      "Path=/callback",
+      "HttpOnly",
+      "SameSite=Lax",
+      "Max-Age=0",
+      ...(secureCookies() ? ["Secure"] : []),
+    ].join("; ");
+
+  /**
+   * Stores a pending step and answers the browser with a redirect to Microsoft, setting the cookie that binds the
+   * step to this browser.
+   */
+  const redirectTo = async (
+    response: ServerResponse,
+    app: BrokerApp,
+    step: PendingSignIn["step"],
+    build: (state: string) => URL,
+    extra: Pick<PendingSignIn, "codeVerifier" | "nonce" | "tenantId"> = {},
+  ) => {
+    const state = randomBytes(32).toString("base64url");
+    const binding = randomBytes(32).toString("base64url");
+    await store.savePendingSignIn({
+      state,
+      appName: app.name,
+      step,
+      binding,
+      ...extra,
+      expiresAt: now() + STATE_LIFETIME_MS,
+    });
     response.writeHead(303, {
       ...commonHeaders(),
-      Location: location.toString(),
-      "Set-Cookie": cookie,
+      Location: build(state).toString(),
+      "Set-Cookie": flowCookie(binding),
       "Cache-Control": "no-store",
     });
     response.end();
+  };
+
+  /**
+   * The OpenID Connect sign-in that proves who consents: authorization code with PKCE (S256) and a nonce, scope
+   * `openid profile` plus what the app needs. For an application app it happens in the tenant the admin consent
+   * named (`tenantId`), and only the ID token's `tid` counts.
+   */
+  const startSignIn = async (response: ServerResponse, app: BrokerApp, tenantId?: string) => {
+    const pkce = createPkcePair();
+    const nonce = randomBytes(24).toString("base64url");
+    const scopes = signInScopes(app);
+    await redirectTo(
+      response,
+      app,
+      "signin",
+      (state) => {
+        const location = new URL(authorizeEndpoint(config.loginHost, tenantId ?? config.tenant));
+        location.searchParams.set("client_id", app.clientId);
+        location.searchParams.set("response_type", "code");
+        location.searchParams.set("redirect_uri", `${publicUrl}/callback`);
+        location.searchParams.set("response_mode", "query");
+        location.searchParams.set("scope", scopes);
+        location.searchParams.set("nonce", nonce);
+        location.searchParams.set("code_challenge", pkce.codeChallenge);
+        location.searchParams.set("code_challenge_method", "S256");
+        location.searchParams.set("state", state);
+        return location;
+      },
+      { codeVerifier: pkce.codeVerifier, nonce, ...(tenantId ? { tenantId } : {}) },
+    );
+    logger.info("sign-in started", { app: app.name, permissions: app.permissions });
+  };
+
+  // --- pages ---------------------------------------------------------------------------------------------------
+
+  const start = async (response: ServerResponse, app: BrokerApp) => {
+    if (app.permissions === "delegated") return startSignIn(response, app, configuredTenantId);
+    // Application permissions: the administrator consents first; the sign-in that proves it follows.
+    await redirectTo(response, app, "consent", (state) => {
+      const location = new URL(`${config.loginHost}/${encodeURIComponent(config.tenant)}/adminconsent`);
+      location.searchParams.set("client_id", app.clientId);
+      location.searchParams.set("redirect_uri", `${publicUrl}/callback`);
+      location.searchParams.set("state", state);
+      return location;
+    });
     logger.info("authorization started", { app: app.name, permissions: app.permissions });
   };
 
-  const callback = async (request: IncomingMessage, response: ServerResponse, query: URLSearchParams) => {
-    const clearCookie = {
-      "Set-Cookie": `${FLOW_COOKIE}=; Path=/callback; HttpOnly; SameSite=Lax; Max-Age=0`,
-    };
-    const fail = (status: number, title: string, message: string, app?: BrokerApp, detail?: string) => {
-      logger.info("authorization failed", { app: app?.name, status, reason: title });
+  const callback = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    query: URLSearchParams,
+    client: ClientAddress,
+  ) => {
+    const fail = (
+      status: number,
+      title: string,
+      message: string,
+      app?: BrokerApp,
+      detail?: string,
+      reason?: string,
+    ) => {
+      logger.info("authorization failed", {
+        client: client.address,
+        ...(client.problem ? { clientProblem: client.problem } : {}),
+        app: app?.name,
+        status,
+        reason: reason ?? title,
+      });
       sendPage(
         response,
         status,
@@ -341,49 +414,58 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
             ...(detail ? { detail } : {}),
             ...(app ? { retryHref: `/${app.name}` } : {}),
           }),
-        clearCookie,
+        { "Set-Cookie": clearFlowCookie() },
       );
     };
-    const flow = openState(query.get("state"));
-    if (!flow) {
+    const startAgain = "Start the authorization process again from the broker's page.";
+    const taken = await store.takePendingSignIn(
+      query.get("state") ?? "",
+      cookieValue(request.headers.cookie, FLOW_COOKIE),
+      now(),
+    );
+    if (taken.status === "unknown") {
       return fail(
         400,
         "This authorization response is not valid",
-        "It does not belong to an authorization process started on this broker, or it was altered. Start the authorization process again from the broker's page.",
+        `It does not belong to an authorization process started on this broker, or it was altered. ${startAgain}`,
+        undefined,
+        undefined,
+        "unknown state",
       );
     }
-    const app = config.apps.get(flow.a);
-    if (!app)
-      return fail(
-        400,
-        "Unknown integration",
-        `The integration ${flow.a} is no longer served by this broker.`,
-      );
-    if (flow.e < now()) {
-      return fail(
-        400,
-        "The authorization process expired",
-        "More than 15 minutes passed since it started. Start it again.",
-        app,
-      );
-    }
-    const binding = cookieValue(request.headers.cookie, FLOW_COOKIE);
-    if (!binding || sha256(binding) !== flow.b) {
-      return fail(
-        400,
-        "The authorization process was started in another browser",
-        `Finish it in the browser window where you clicked Start Authorization Process (with cookies allowed for ${publicUrl}), or start again here.`,
-        app,
-      );
-    }
-    if ((await usedStates.remember(flow.s)) !== true) {
+    const app = config.apps.get(taken.status === "ok" ? taken.pending.appName : taken.appName);
+    if (!app) return fail(400, "Unknown integration", "This integration is no longer served by this broker.");
+    if (taken.status === "used") {
       return fail(
         400,
         "This authorization response was already used",
         "Each authorization process gives one ID, Token and Key. Start again to get new ones.",
         app,
+        undefined,
+        "replayed state",
       );
     }
+    if (taken.status === "expired") {
+      return fail(
+        400,
+        "The authorization process expired",
+        "More than 15 minutes passed since it started. Start it again.",
+        app,
+        undefined,
+        "expired state",
+      );
+    }
+    if (taken.status === "browser") {
+      return fail(
+        400,
+        "The authorization process was started in another browser",
+        `Finish it in the browser window where you clicked Start Authorization Process (with cookies allowed for ${publicUrl}), or start again here.`,
+        app,
+        undefined,
+        "missing or wrong browser cookie",
+      );
+    }
+    const pending = taken.pending;
 
     const error = query.get("error");
     if (error) {
@@ -397,12 +479,13 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           ? `The permissions were not granted, so no credentials were created. ${app.permissions === "application" ? "An administrator of the tenant must accept the permissions for the organization." : "Accept the requested permissions to continue."}`
           : "Microsoft Entra ID ended the sign-in with an error; nothing was created.",
         app,
-        `${error}: ${text}`,
+        `${error}: ${text.slice(0, 300)}`,
       );
     }
 
-    let token: string;
-    if (app.permissions === "application") {
+    if (pending.step === "consent") {
+      // The admin-consent redirect comes through the browser: it is not proof of anything. Its tenant only says
+      // where the sign-in that proves the consent happens.
       const tenant = query.get("tenant") ?? "";
       if ((query.get("admin_consent") ?? "").toLowerCase() !== "true" || !GUID.test(tenant)) {
         return fail(
@@ -412,8 +495,59 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           app,
         );
       }
-      // The redirect is front-channel: confirm with Microsoft that the app can really get tokens in that tenant.
-      const check = await requestToken(transport, config.loginHost, tenant, app, {
+      return startSignIn(response, app, tenant.toLowerCase());
+    }
+
+    const code = query.get("code");
+    if (!code) {
+      return fail(400, "Microsoft returned no authorization code", startAgain, app, undefined, "no code");
+    }
+    const redeemed = await requestToken(transport, config.loginHost, pending.tenantId ?? config.tenant, app, {
+      grant_type: "authorization_code",
+      code: code.slice(0, 4096),
+      redirect_uri: `${publicUrl}/callback`,
+      code_verifier: pending.codeVerifier ?? "",
+      scope: signInScopes(app),
+    });
+    if (isRefusal(redeemed)) {
+      return fail(
+        502,
+        "The sign-in could not be completed",
+        `Microsoft Entra ID refused to redeem the authorization code, so nothing was created. ${startAgain}`,
+        app,
+        redeemed.message,
+        "code redemption refused",
+      );
+    }
+    const checked = await validateIdToken(
+      redeemed.idToken,
+      {
+        loginHost: config.loginHost,
+        clientId: app.clientId,
+        nonce: pending.nonce ?? "",
+        ...(pending.tenantId ? { tenantId: pending.tenantId } : {}),
+        keysTenant: config.tenant,
+        now: now(),
+      },
+      jwks,
+    );
+    if (!checked.ok) {
+      const { title, message } = idTokenRefusal(checked.problem);
+      return fail(
+        400,
+        title,
+        `${message} Nothing was created. ${startAgain}`,
+        app,
+        undefined,
+        `id token: ${checked.problem}`,
+      );
+    }
+    const tenantId = checked.token.tenantId;
+
+    let token: string;
+    if (app.permissions === "application") {
+      // A user of the tenant signed in; confirm with Microsoft that the app really can get tokens there.
+      const check = await requestToken(transport, config.loginHost, tenantId, app, {
         grant_type: "client_credentials",
         scope: app.scopes[0]!,
       });
@@ -421,37 +555,13 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         return fail(
           502,
           "The consent could not be confirmed",
-          `Microsoft Entra ID refused a token for tenant ${tenant}: check that you consented in the right tenant and cloud, then start again.`,
+          `Microsoft Entra ID refused a token for tenant ${tenantId}: check that an administrator consented in this tenant and cloud, then start again.`,
           app,
           check.message,
         );
       }
-      token = tenant.toLowerCase();
+      token = tenantId;
     } else {
-      const code = query.get("code");
-      if (!code)
-        return fail(
-          400,
-          "Microsoft returned no authorization code",
-          "Start the authorization process again.",
-          app,
-        );
-      const redeemed = await requestToken(transport, config.loginHost, config.tenant, app, {
-        grant_type: "authorization_code",
-        code,
-        redirect_uri: `${publicUrl}/callback`,
-        code_verifier: flow.v ?? "",
-        scope: [...app.scopes, "offline_access"].join(" "),
-      });
-      if (isRefusal(redeemed)) {
-        return fail(
-          502,
-          "The sign-in could not be completed",
-          "Microsoft Entra ID refused to redeem the authorization code. Start again.",
-          app,
-          redeemed.message,
-        );
-      }
       if (!redeemed.refreshToken) {
         return fail(
           502,
@@ -464,6 +574,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     }
     const created = await store.create(app.name, app.permissions, token);
     logger.info("registration created", {
+      client: client.address,
       app: app.name,
       permissions: app.permissions,
       registration: shortId(created.id),
@@ -477,7 +588,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           { id: `${created.id}@${publicUrl}/obtain-token`, token, key: created.key },
           nonce,
         ),
-      clearCookie,
+      { "Set-Cookie": clearFlowCookie() },
     );
   };
 
@@ -545,8 +656,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const obtainToken = async (
     request: IncomingMessage,
     response: ServerResponse,
-  ): Promise<{ status: number; outcome: string; registration?: string; app?: string }> => {
-    const address = request.socket.remoteAddress ?? "unknown";
+    client: ClientAddress,
+    context: { registration?: string; app?: string },
+  ): Promise<{ status: number; outcome: string }> => {
+    const address = client.address;
     const blocked = await failures.peek(address, FAILURES_PER_MINUTE);
     if (blocked) {
       throw new ProtocolError(
@@ -598,12 +711,31 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         ),
       );
     }
-    const context = { registration: shortId(registration.id), app: registration.appName };
-    if (registration.appName !== appName) {
+    context.registration = shortId(registration.id);
+    context.app = registration.appName;
+    // Failures naming a registration slow down that registration from that address only: a stranger's guesses
+    // never lock out the registration's real client, which calls from elsewhere.
+    const strikeKey = `${registration.id}|${address}`;
+    const backoff = await strikes.blocked(strikeKey);
+    if (backoff) {
       throw new ProtocolError(
-        400,
-        "app_mismatch",
-        `This registration was created for another integration than ${appName.slice(0, 100)}: use the ID, Token and Key from the page of this integration.`,
+        429,
+        "rate_limited",
+        `Too many failed requests for this registration from this address; retry in ${backoff} s.`,
+        { headers: { "Retry-After": String(backoff) } },
+      );
+    }
+    const failedFor = async (error: ProtocolError) => {
+      await strikes.fail(strikeKey);
+      return failed(error);
+    };
+    if (registration.appName !== appName) {
+      throw await failedFor(
+        new ProtocolError(
+          400,
+          "app_mismatch",
+          `This registration was created for another integration than ${appName.slice(0, 100)}: use the ID, Token and Key from the page of this integration.`,
+        ),
       );
     }
     const app = config.apps.get(registration.appName);
@@ -614,21 +746,12 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         `The broker no longer serves ${registration.appName}.`,
       );
     }
-    const rate = await limiter.take(registration.id, app.rateLimitPerMinute);
-    if (!rate.allowed) {
-      throw new ProtocolError(
-        429,
-        "rate_limited",
-        `Too many token requests for this registration (at most ${app.rateLimitPerMinute} a minute); retry in ${rate.retryAfterSeconds} s.`,
-        { headers: { "Retry-After": String(rate.retryAfterSeconds) } },
-      );
-    }
     let content: string;
     let issuedAt: number;
     try {
       ({ content, issuedAt } = decryptBrokerToken(body["encrypted_token"] as string, registration.key));
     } catch {
-      throw await failed(
+      throw await failedFor(
         new ProtocolError(
           401,
           "decryption_failed",
@@ -638,7 +761,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     }
     const nowSeconds = Math.floor(now() / 1000);
     if (Math.abs(nowSeconds - issuedAt) > TIMESTAMP_WINDOW_SECONDS) {
-      throw await failed(
+      throw await failedFor(
         new ProtocolError(
           401,
           "stale_token",
@@ -651,12 +774,22 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       .toString("base64");
     const fresh = await nonces.remember(`${registration.id}:${nonce}`);
     if (!fresh) {
-      throw await failed(
+      throw await failedFor(
         new ProtocolError(
           401,
           "replayed_token",
           "This encrypted token was already used: every request must be encrypted anew.",
         ),
+      );
+    }
+    // Only requests made with the registration's Key count against its rate: others cannot use it up.
+    const rate = await limiter.take(registration.id, app.rateLimitPerMinute);
+    if (!rate.allowed) {
+      throw new ProtocolError(
+        429,
+        "rate_limited",
+        `Too many token requests for this registration (at most ${app.rateLimitPerMinute} a minute); retry in ${rate.retryAfterSeconds} s.`,
+        { headers: { "Retry-After": String(rate.retryAfterSeconds) } },
       );
     }
     const token = app.permissions === "application" ? content.trim().toLowerCase() : content;
@@ -667,7 +800,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       const current: Registration | undefined =
         app.permissions === "delegated" ? await store.find(registration.id) : registration;
       if (!current || !store.verifyToken(current, token)) {
-        throw await failed(
+        throw await failedFor(
           new ProtocolError(
             401,
             "invalid_token",
@@ -703,6 +836,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       return result;
     };
     const result = app.permissions === "delegated" ? await withLock(registration.id, issue) : await issue();
+    await strikes.succeed(strikeKey);
     sendJson(response, 200, {
       access_token: result.accessToken,
       expires_in: result.expiresIn,
@@ -710,7 +844,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         ? { refresh_token: result.refreshToken }
         : {}),
     });
-    return { status: 200, outcome: "issued", ...context };
+    return { status: 200, outcome: "issued" };
   };
 
   // --- routing -------------------------------------------------------------------------------------------------
@@ -730,11 +864,14 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       response.end("Method Not Allowed");
     };
 
+    const client = clientAddress(request, config.trustedProxy);
+    const from = { client: client.address, ...(client.problem ? { clientProblem: client.problem } : {}) };
     if (path === "/obtain-token") {
       if (method !== "POST") return notAllowed("POST");
+      const context: { registration?: string; app?: string } = {};
       try {
-        const done = await obtainToken(request, response);
-        logger.info("obtain-token", { ...done, ms: now() - started });
+        const done = await obtainToken(request, response, client, context);
+        logger.info("obtain-token", { ...done, ...context, ...from, ms: now() - started });
       } catch (error) {
         if (!(error instanceof ProtocolError)) throw error;
         sendJson(
@@ -747,7 +884,13 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           },
           error.extra.headers,
         );
-        logger.info("obtain-token", { status: error.status, outcome: error.error, ms: now() - started });
+        logger.info("obtain-token", {
+          status: error.status,
+          outcome: error.error,
+          ...context,
+          ...from,
+          ms: now() - started,
+        });
       }
       return;
     }
@@ -761,7 +904,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     }
     if (path === "/callback") {
       if (!readable) return notAllowed("GET");
-      return callback(request, response, url.searchParams);
+      return callback(request, response, url.searchParams, client);
     }
     const match = /^\/([a-z0-9-]+)(\/start)?\/?$/.exec(path);
     const app = match ? config.apps.get(match[1]!) : undefined;
@@ -779,6 +922,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     handle(request, response).catch((error: unknown) => {
       // Only the error's class reaches the log: messages of unexpected errors are not known to be free of secrets.
       logger.error("request failed", {
+        client: clientAddress(request, config.trustedProxy).address,
         path: request.url?.split("?")[0],
         error: (error as Error)?.name ?? "unknown",
       });
@@ -837,6 +981,12 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         registrationId: created.id,
         token: normalized,
         key: created.key,
+      };
+    },
+    async stats() {
+      return {
+        registrations: await store.countByApp(),
+        pendingSignIns: await store.countPendingSignIns(now()),
       };
     },
     close() {

@@ -144,6 +144,34 @@ describe("broker configuration", () => {
     expect(() => loadBrokerConfigFile(file, env)).toThrow(/Broker configuration: file .* is not valid JSON/);
   });
 
+  it("trustedProxy is off by default; set, it names a header and a number of hops", () => {
+    expect(parse({ apps: { a: app() } }).trustedProxy).toBeUndefined();
+    expect(parse({ apps: { a: app() }, trustedProxy: { header: "X-Forwarded-For" } }).trustedProxy).toEqual({
+      header: "x-forwarded-for",
+      hops: 1,
+    });
+    expect(
+      parse({ apps: { a: app() }, trustedProxy: { header: "x-real-ip", hops: 2 } }).trustedProxy,
+    ).toEqual({
+      header: "x-real-ip",
+      hops: 2,
+    });
+    const cases: Array<[unknown, string, RegExp]> = [
+      ["x-forwarded-for", "trustedProxy", /must be an object \{ header, hops \}/],
+      [{ hops: 1 }, "trustedProxy.header", /must be the name of the header/],
+      [{ header: "x forwarded" }, "trustedProxy.header", /must be the name of the header/],
+      [{ header: "host" }, "trustedProxy.header", /cannot be host/],
+      [{ header: "x-forwarded-for", hops: 0 }, "trustedProxy.hops", /whole number from 1 to 10, not 0/],
+      [{ header: "x-forwarded-for", hops: 1.5 }, "trustedProxy.hops", /not 1\.5/],
+      [{ header: "x-forwarded-for", trust: "all" }, "trustedProxy.trust", /is not a known setting/],
+    ];
+    for (const [value, field, message] of cases) {
+      const problem = fieldOf(() => parse({ apps: { a: app() }, trustedProxy: value }));
+      expect(problem.field).toBe(field);
+      expect(problem.message).toMatch(message);
+    }
+  });
+
   it("requires publicUrl to listen beyond loopback (it never guesses from forwarded headers)", async () => {
     await expect(
       startBroker({ host: "0.0.0.0", config: { apps: { a: app() } }, env, dataDir: join(dir, "never") }),

@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DEMO_BROKER_VENDOR_CLIENT_ID, demoSeed, type EmulatorSeed } from "@msint/entra-emulator";
+import { type Browser, chromium } from "playwright-core";
 
 /** The vendor app's secret in the test seed (the demo seed gives the vendor app none). */
 export const VENDOR_SECRET = "vendor-secret-for-broker-tests";
@@ -44,3 +46,41 @@ export function filesContaining(
  * on one PostgreSQL database behind a round-robin load balancer (protocol-replicas.test.ts sets it).
  */
 export const protocolMode: { replicas: number } = { replicas: 1 };
+
+/** Debian's Chromium (installed by .ci/run), or CHROMIUM_PATH. */
+export const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+
+/** Launches headless Chromium with the flags this machine's closed network needs. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: run apt-get install -y chromium (as .ci/run does) or set CHROMIUM_PATH.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-quic",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Rows of the registrations table, read from a stopped broker's data directory with PGlite itself. */
+export async function countRegistrationRows(dataDir: string): Promise<number> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const db = await PGlite.create(join(dataDir, "pgdata"));
+  try {
+    const result = await db.query<{ n: number }>("select count(*)::int as n from registrations");
+    return result.rows[0]!.n;
+  } finally {
+    await db.close();
+  }
+}

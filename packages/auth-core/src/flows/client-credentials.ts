@@ -4,6 +4,7 @@ import type { FlowStrategy } from "../strategy.js";
 import type { Transport } from "../transport/index.js";
 import {
   type CapturedExchange,
+  capturedTokenProblem,
   capturingNetworkClient,
   fingerprint,
   lifetimeOf,
@@ -90,7 +91,9 @@ export function createMsalClientCredentialsStrategy(options: MsalClientCredentia
       try {
         const app = await getApplication();
         const result = await app.acquireTokenByClientCredential({ scopes: [...scopes], skipCache: true });
-        if (!result?.accessToken) throw new Error("the token endpoint returned no access token");
+        if (!result?.accessToken || capturedTokenProblem(capture) !== undefined) {
+          throw new Error("the token endpoint returned no usable access token");
+        }
         const { expiresIn, refreshIn } = lifetimeOf(capture.body);
         const token: FetchedToken = {
           accessToken: result.accessToken,

@@ -9,9 +9,14 @@ import {
   TransportError,
 } from "../errors.js";
 import type { FlowStrategy } from "../strategy.js";
-import { createTransport, type HttpMethod, type Transport } from "../transport/index.js";
+import {
+  createTransport,
+  type HttpMethod,
+  TOKEN_RESPONSE_LIMIT,
+  type Transport,
+} from "../transport/index.js";
 import { fingerprint } from "./msal-support.js";
-import { jsonObject } from "./oauth-http.js";
+import { jsonObject, tokenAnswerProblem } from "./oauth-http.js";
 
 /** Display name of the parameter holding a user-assigned identity's client ID. */
 export const MANAGED_IDENTITY_CLIENT_ID_PARAMETER = "Azure Managed Identities Client ID";
@@ -126,6 +131,7 @@ function identityHttpClient(own: CallScope): IdentityHttpClient {
           ...(request.timeout > 0 ? { timeoutMs: request.timeout } : {}),
           ...(request.abortSignal ? { signal: request.abortSignal as AbortSignal } : {}),
           retry: false,
+          responseLimit: TOKEN_RESPONSE_LIMIT,
         });
       try {
         let response: Awaited<ReturnType<Transport["request"]>> | undefined;
@@ -187,13 +193,15 @@ function describeFailure(
       cause: exchange.thrown,
     });
   }
-  if (
-    exchange.status !== undefined &&
-    exchange.status < 300 &&
-    !jsonObject(exchange.body ?? "")?.["access_token"]
-  ) {
+  const problem =
+    exchange.status !== undefined && exchange.status < 300
+      ? tokenAnswerProblem(jsonObject(exchange.body ?? ""))
+      : undefined;
+  if (problem !== undefined) {
+    const json = jsonObject(exchange.body ?? "") !== undefined;
+    const summary = json ? "" : ` (${summarizeText(exchange.body ?? "", 120) || "an empty body"})`;
     return new MsintError(
-      `Azure Managed Identities could not get a token: the managed identity endpoint answered HTTP ${exchange.status} without a token (${summarizeText(exchange.body ?? "", 120) || "an empty body"}). Something other than the managed identity endpoint may be answering at its address (a proxy or a local service).`,
+      `Azure Managed Identities could not get a token: the managed identity endpoint answered HTTP ${exchange.status} ${problem}${summary}. Something other than the managed identity endpoint may be answering at its address (a proxy or a local service).`,
       { code: "managed_identity_failed" },
     );
   }
@@ -300,7 +308,10 @@ export function createManagedIdentityStrategy(options: ManagedIdentityOptions = 
         const app = await getCredential();
         const scope: CallScope = { transport: getTransport(), exchange };
         const result = await currentCall.run(scope, () => app.getToken(resource!));
-        if (!result?.token) throw new Error("the managed identity endpoint returned no access token");
+        // @azure/identity fills in a lifetime of its own when the answer has none: the raw answer is checked.
+        if (!result?.token || tokenAnswerProblem(jsonObject(exchange.body ?? "")) !== undefined) {
+          throw new Error("the managed identity endpoint returned no usable access token");
+        }
         const now = Date.now();
         const token: FetchedToken = {
           accessToken: result.token,

@@ -3,6 +3,7 @@ import { authorityMetadata, cloudDiscoveryMetadata } from "../clouds.js";
 import { AuthenticationError, MsintError, summarizeText, translateEntraError } from "../errors.js";
 import type { Transport } from "../transport/index.js";
 import { adaptToMsalNetworkClient, type MsalNetworkRequestOptions } from "../transport/index.js";
+import { jsonObject, redirectError, tokenAnswerProblem } from "./oauth-http.js";
 
 /** Loads msal-node only when a token has to be fetched: the cached-token path never pays for it. */
 export function loadMsal(): Promise<typeof import("@azure/msal-node")> {
@@ -28,8 +29,12 @@ export function msalAuthorityOptions(loginHost: string, tenantId: string) {
 /** What the network client saw last: the raw token response, so errors and `refresh_in` are ours to read. */
 export interface CapturedExchange {
   status?: number;
+  /** The `location` header of the last response (a redirect's target). */
+  location?: string;
   /** The raw body text of the last response. */
   body?: string;
+  /** The URL of the last response. */
+  url?: string;
   thrown?: unknown;
 }
 
@@ -39,6 +44,9 @@ export function capturingNetworkClient(transport: Transport, capture: CapturedEx
     onResponse: (response) => {
       capture.status = response.status;
       capture.body = response.body;
+      capture.url = response.url;
+      if (response.headers["location"] !== undefined) capture.location = response.headers["location"];
+      else delete capture.location;
     },
   });
   const record = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -61,6 +69,8 @@ export function capturingNetworkClient(transport: Transport, capture: CapturedEx
 export function resetCapture(capture: CapturedExchange): void {
   delete capture.status;
   delete capture.body;
+  delete capture.url;
+  delete capture.location;
   delete capture.thrown;
 }
 
@@ -77,16 +87,38 @@ export function toAuthenticationError(
   if (capture.status !== undefined && capture.status >= 400 && capture.body !== undefined) {
     return translateEntraError(capture.status, capture.body, { commandPrefix });
   }
-  if (capture.status !== undefined && capture.status < 300 && !/"access_token"/.test(capture.body ?? "")) {
-    const summary = summarizeText(capture.body ?? "", 120);
+  const redirect = redirectError(capture.status, capture.location, capture.url);
+  if (redirect) return redirect;
+  const problem = capturedTokenProblem(capture);
+  if (problem !== undefined) {
+    const record = jsonObject(capture.body ?? "");
+    const summary = record ? "" : ` (${summarizeText(capture.body ?? "", 120) || "an empty body"})`;
     return new AuthenticationError(
-      `The token endpoint answered HTTP ${capture.status} without an access token (${summary || "an empty body"}). Check Azure Cloud (or Azure AD endpoint) and the proxy settings: something other than Microsoft Entra ID may be answering.`,
-      { status: capture.status },
+      `The token endpoint${hostOf(capture.url)} answered HTTP ${capture.status} ${problem}${summary}. Check Azure Cloud (or Azure AD endpoint) and the proxy settings: something other than Microsoft Entra ID may be answering.`,
+      { status: capture.status, code: "invalid_token_answer" },
     );
   }
   if (error instanceof MsintError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new AuthenticationError(`Microsoft authentication failed: ${firstLine(message)}`);
+}
+
+/**
+ * What is wrong with the successful token answer MSAL saw last (no access token, no positive lifetime), or
+ * undefined when it is usable or was no success. MSAL itself accepts `expires_in: 0` and a missing token type.
+ */
+export function capturedTokenProblem(capture: CapturedExchange): string | undefined {
+  if (capture.status === undefined || capture.status < 200 || capture.status >= 300) return undefined;
+  return tokenAnswerProblem(jsonObject(capture.body ?? ""));
+}
+
+function hostOf(url: string | undefined): string {
+  if (!url) return "";
+  try {
+    return ` ${new URL(url).host}`;
+  } catch {
+    return "";
+  }
 }
 
 function firstLine(text: string): string {

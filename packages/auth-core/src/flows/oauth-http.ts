@@ -1,7 +1,7 @@
 import type { FetchedToken } from "../context.js";
 import { AuthenticationError, type AuthenticationErrorDetails, translateEntraError } from "../errors.js";
 import { getRedactor } from "../redact.js";
-import type { HttpResponse, Transport } from "../transport/index.js";
+import { type HttpResponse, TOKEN_RESPONSE_LIMIT, type Transport } from "../transport/index.js";
 
 // The flows that talk to the token endpoint themselves (authorization code, refresh token, device code, the
 // broker) share these helpers: one form POST per grant, the response read as Entra writes it.
@@ -26,6 +26,7 @@ export function postForm(transport: Transport, url: string, fields: FormFields):
       Accept: "application/json",
     },
     body: encodeForm(fields),
+    responseLimit: TOKEN_RESPONSE_LIMIT,
   });
 }
 
@@ -49,22 +50,84 @@ export function numeric(value: unknown): number | undefined {
   return typeof parsed === "number" && Number.isFinite(parsed) ? parsed : undefined;
 }
 
-/** Lifetime assumed when a token response has no `expires_in` (the value XSOAR uses). */
-export const DEFAULT_EXPIRES_IN_SECONDS = 3595;
+/**
+ * What is wrong with a successful token answer, as the end of a sentence "… answered HTTP 200 <problem>", or
+ * undefined when it is usable: a non-empty string `access_token` and a positive lifetime (`expires_in` seconds,
+ * a number or a numeric string; else `expires_on`, epoch seconds, in the future). A token without a lifetime
+ * would be cached for a guessed time or used after it expired.
+ */
+export function tokenAnswerProblem(
+  record: Record<string, unknown> | undefined,
+  now: number = Date.now(),
+  defaultLifetime?: number,
+): string | undefined {
+  if (record === undefined) return "without an access token";
+  const accessToken = record["access_token"];
+  if (accessToken === undefined || accessToken === null) return "without an access token";
+  if (typeof accessToken !== "string") {
+    return `without an access token (access_token is ${Array.isArray(accessToken) ? "an array" : `a ${typeof accessToken}`}, not a string)`;
+  }
+  if (accessToken.trim() === "") return "without an access token (access_token is empty)";
+  const lifetime = lifetimeSeconds(record, now, defaultLifetime);
+  return typeof lifetime === "string" ? lifetime : undefined;
+}
 
-/** Reads a successful token response; undefined when it holds no access token. */
-export function toFetchedToken(record: Record<string, unknown> | undefined): FetchedToken | undefined {
-  const accessToken = record?.["access_token"];
-  if (typeof accessToken !== "string" || accessToken === "") return undefined;
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** Seconds the token lives, or the problem with its lifetime fields. */
+function lifetimeSeconds(
+  record: Record<string, unknown>,
+  now: number,
+  defaultLifetime: number | undefined,
+): number | string {
+  const expiresIn = record["expires_in"];
+  if (expiresIn !== undefined && expiresIn !== null) {
+    const seconds = numeric(expiresIn);
+    if (seconds === undefined) return `with expires_in ${shown(expiresIn)}, not a number of seconds`;
+    if (seconds <= 0)
+      return `with expires_in ${shown(expiresIn)}: a token must live a positive number of seconds`;
+    return seconds;
+  }
+  const expiresOn = record["expires_on"];
+  if (expiresOn !== undefined && expiresOn !== null) {
+    const epoch = numeric(expiresOn);
+    if (epoch === undefined) return `with expires_on ${shown(expiresOn)}, not a time in epoch seconds`;
+    const seconds = Math.floor(epoch - now / 1000);
+    if (seconds <= 0) return `with expires_on ${shown(expiresOn)}, which has passed`;
+    return seconds;
+  }
+  return defaultLifetime ?? "with an access token but no lifetime (neither expires_in nor expires_on)";
+}
+
+/**
+ * Lifetime the Cortex XSOAR broker's answers get when they carry none (the value XSOAR itself assumes). Entra ID
+ * always sends `expires_in`: its answers get no default.
+ */
+export const BROKER_DEFAULT_EXPIRES_IN_SECONDS = 3595;
+
+/**
+ * Reads a successful token response; undefined when it is not usable (see {@link tokenAnswerProblem}).
+ * `defaultLifetime` stands in for a missing (never for a zero, negative or malformed) lifetime.
+ */
+export function toFetchedToken(
+  record: Record<string, unknown> | undefined,
+  now: number = Date.now(),
+  defaultLifetime?: number,
+): FetchedToken | undefined {
+  if (record === undefined || tokenAnswerProblem(record, now, defaultLifetime) !== undefined)
+    return undefined;
   const token: FetchedToken = {
-    accessToken,
-    expiresInSeconds: numeric(record?.["expires_in"]) ?? DEFAULT_EXPIRES_IN_SECONDS,
+    accessToken: record["access_token"] as string,
+    expiresInSeconds: lifetimeSeconds(record, now, defaultLifetime) as number,
   };
-  const refreshIn = numeric(record?.["refresh_in"]);
-  if (refreshIn !== undefined) token.refreshInSeconds = refreshIn;
-  const tokenType = record?.["token_type"];
+  const refreshIn = numeric(record["refresh_in"]);
+  if (refreshIn !== undefined && refreshIn > 0) token.refreshInSeconds = refreshIn;
+  const tokenType = record["token_type"];
   if (typeof tokenType === "string" && tokenType !== "") token.tokenType = tokenType;
-  const refreshToken = record?.["refresh_token"];
+  const refreshToken = record["refresh_token"];
   if (typeof refreshToken === "string" && refreshToken !== "") token.refreshToken = refreshToken;
   return token;
 }
@@ -90,17 +153,44 @@ export function oauthErrorOf(response: HttpResponse): { error?: string; codes: n
  */
 export function readTokenResponse(response: HttpResponse, commandPrefix: string | undefined): FetchedToken {
   if (response.status >= 200 && response.status < 300) {
-    const token = toFetchedToken(jsonObject(response.body));
+    const record = jsonObject(response.body);
+    const token = toFetchedToken(record);
     if (token) {
       getRedactor().add(token.refreshToken);
       return token;
     }
     throw new AuthenticationError(
-      `The token endpoint ${safeHost(response.url)} answered HTTP ${response.status} without an access token. Check Azure Cloud (or Azure AD endpoint): something other than Microsoft Entra ID may be answering.`,
-      { status: response.status },
+      `The token endpoint ${safeHost(response.url)} answered HTTP ${response.status} ${tokenAnswerProblem(record)}. Check Azure Cloud (or Azure AD endpoint): something other than Microsoft Entra ID may be answering.`,
+      { status: response.status, code: "invalid_token_answer" },
     );
   }
+  const redirect = redirectError(response.status, response.headers["location"], response.url);
+  if (redirect) throw redirect;
   throw translateEntraError(response.status, response.body, { commandPrefix });
+}
+
+/**
+ * The error for a token endpoint that answered with a redirect (3xx), or undefined for any other status. A
+ * redirect is never followed: the client credential or the code would go to wherever it points.
+ */
+export function redirectError(
+  status: number | undefined,
+  location: string | undefined,
+  url: string | undefined,
+): AuthenticationError | undefined {
+  if (status === undefined || status < 300 || status >= 400) return undefined;
+  let target = "";
+  if (location) {
+    try {
+      target = ` to ${new URL(location, url).origin}`;
+    } catch {
+      target = " to an invalid location";
+    }
+  }
+  return new AuthenticationError(
+    `The token endpoint ${safeHost(url ?? "")} answered HTTP ${status} (a redirect${target}) instead of a token. msint does not follow redirects, so the credentials never go to another host: check Azure Cloud (or Azure AD endpoint) and the proxy settings.`,
+    { status, code: "unexpected_redirect" },
+  );
 }
 
 function safeHost(url: string): string {

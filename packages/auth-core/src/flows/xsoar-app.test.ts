@@ -109,9 +109,51 @@ describe("parseBrokerId", () => {
       registrationId: "abc",
       brokerUrl: "https://broker.example.com/obtain-token",
     });
-    expect(parseBrokerId("abc@x@y")).toEqual({ registrationId: "abc", brokerUrl: DEFAULT_BROKER_URL });
-    expect(() => parseBrokerId("abc@http://broker.example.com/")).toThrow(ParameterError);
+    expect(parseBrokerId("abc@http://127.0.0.1:8480/obtain-token")).toEqual({
+      registrationId: "abc",
+      brokerUrl: "http://127.0.0.1:8480/obtain-token",
+    });
     expect(() => parseBrokerId("  ")).toThrow(/^ID is empty/);
+  });
+
+  // Issue 11.5: an ID that is not exactly `ID` or `ID@https-URL` is refused naming ID, never sent to the
+  // default broker (which would receive the customer's Token).
+  it.each([
+    ["two @", "abc@x@y", /^ID contains 2 '@' characters/],
+    ["credentials in the URL", "abc@https://user:pass@broker.example.com/obtain-token", /'@' characters/],
+    ["a user name in the URL", "abc@https://user@broker.example.com/", /'@' characters/],
+    [
+      "plain http to another host",
+      "abc@http://broker.example.com/",
+      /^ID: http:\/\/broker\.example\.com uses plain http/,
+    ],
+    ["no ID before @", "@https://broker.example.com/obtain-token", /^ID has no registration ID before '@'/],
+    ["blank ID before @", "  @https://broker.example.com/", /^ID has no registration ID before '@'/],
+    ["no URL after @", "abc@", /^ID ends with '@' but names no broker URL/],
+    ["blank URL after @", "abc@   ", /^ID ends with '@' but names no broker URL/],
+    ["not a URL", "abc@broker.example.com", /^ID: "broker\.example\.com" is not an absolute URL/],
+    ["another scheme", "abc@ftp://broker.example.com/", /^ID: the scheme ftp: is not supported/],
+    ["a query in the URL", "abc@https://broker.example.com/?x=1", /^ID must not contain a query/],
+    ["a space inside the ID", "ab c@https://broker.example.com/", /^ID: the registration ID contains spaces/],
+    ["a control character", "ab\u001b[2Jc", /^ID: the registration ID contains spaces or control characters/],
+  ])("refuses %s", (_case, value, message) => {
+    let thrown: unknown;
+    try {
+      parseBrokerId(value);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ParameterError);
+    expect((thrown as ParameterError).message).toMatch(message);
+    expect((thrown as ParameterError).parameter).toBe("ID");
+  });
+
+  it("refuses a malformed ID before any request is sent", async () => {
+    server = await broker(() => ({ json: { access_token: "at-1", expires_in: 3600 } }));
+    expect(() =>
+      strategyFor(server!.url, { now: Date.now() }, { authId: `abc@${server!.url}@evil.example` }),
+    ).toThrow(/^ID contains 2 '@'/);
+    expect(server.requests).toHaveLength(0);
   });
 });
 

@@ -11,9 +11,15 @@ import {
 } from "../errors.js";
 import { getRedactor } from "../redact.js";
 import type { FlowStrategy } from "../strategy.js";
-import type { HttpResponse, Transport } from "../transport/index.js";
+import { type HttpResponse, TOKEN_RESPONSE_LIMIT, type Transport } from "../transport/index.js";
 import { fingerprint } from "./msal-support.js";
-import { commandName, jsonObject, toFetchedToken } from "./oauth-http.js";
+import {
+  BROKER_DEFAULT_EXPIRES_IN_SECONDS,
+  commandName,
+  jsonObject,
+  toFetchedToken,
+  tokenAnswerProblem,
+} from "./oauth-http.js";
 import { withContextToPersist } from "./strategy-failure.js";
 
 // The "Cortex XSOAR application" flow: a multi-tenant app whose secret stays with a token broker. The instance
@@ -109,8 +115,11 @@ export function decryptBrokerToken(
 }
 
 /**
- * Splits the ID parameter: `<registration id>@<broker URL>` names another broker (exactly one `@`), otherwise
- * the registration ID is the part before the first `@` and the broker is the default.
+ * Splits the ID parameter, which is exactly `<registration id>` (the default broker) or
+ * `<registration id>@<broker URL>` with an https URL (http only for a loopback broker). Anything else (two `@`,
+ * an empty part, a URL with a user name or password, plain http to another host) is refused naming ID: falling
+ * back to the default broker would send the Token to a broker the user did not choose.
+ * @throws ParameterError naming "ID".
  */
 export function parseBrokerId(
   authId: string,
@@ -120,18 +129,42 @@ export function parseBrokerId(
   brokerUrl: string;
 } {
   const value = String(authId ?? "").trim();
-  const parts = value.split("@");
-  const registrationId = parts[0]!.trim();
-  if (registrationId === "") {
+  if (value === "") {
     throw new ParameterError(
       `${BROKER_ID_PARAMETER} is empty: paste the ID the broker's page gave (Start Authorization Process).`,
       BROKER_ID_PARAMETER,
     );
   }
-  if (parts.length === 2) {
-    return { registrationId, brokerUrl: validateEndpointUrl(parts[1]!, BROKER_ID_PARAMETER) };
+  const form = `it must be the registration ID alone, or <registration ID>@<broker URL> with an https broker URL, exactly as the broker's page gave it.`;
+  const parts = value.split("@");
+  if (parts.length > 2) {
+    throw new ParameterError(
+      `${BROKER_ID_PARAMETER} contains ${parts.length - 1} '@' characters: ${form} (A user name or password in the broker URL is not accepted either.)`,
+      BROKER_ID_PARAMETER,
+    );
   }
-  return { registrationId, brokerUrl: defaultBrokerUrl };
+  const registrationId = parts[0]!.trim();
+  if (registrationId === "") {
+    throw new ParameterError(
+      `${BROKER_ID_PARAMETER} has no registration ID before '@': ${form}`,
+      BROKER_ID_PARAMETER,
+    );
+  }
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(registrationId)) {
+    throw new ParameterError(
+      `${BROKER_ID_PARAMETER}: the registration ID contains spaces or control characters: ${form}`,
+      BROKER_ID_PARAMETER,
+    );
+  }
+  if (parts.length === 1) return { registrationId, brokerUrl: defaultBrokerUrl };
+  const url = parts[1]!.trim();
+  if (url === "") {
+    throw new ParameterError(
+      `${BROKER_ID_PARAMETER} ends with '@' but names no broker URL: ${form}`,
+      BROKER_ID_PARAMETER,
+    );
+  }
+  return { registrationId, brokerUrl: validateEndpointUrl(url, BROKER_ID_PARAMETER) };
 }
 
 /** The context of this flow: the shared one plus the Token the stored refresh token descends from. */
@@ -302,18 +335,27 @@ export function createXsoarAppStrategy(options: XsoarAppOptions): FlowStrategy {
             resource,
           }),
           retry: false,
+          responseLimit: TOKEN_RESPONSE_LIMIT,
         });
       } catch (error) {
         throw failed(error instanceof Error ? error : new MsintError(String(error)));
       }
       if (response.status < 200 || response.status >= 300) throw failed(brokerFailure(response, cmd));
-      const token: FetchedToken | undefined = toFetchedToken(jsonObject(response.body));
+      const record = jsonObject(response.body);
+      const token: FetchedToken | undefined = toFetchedToken(
+        record,
+        now(),
+        BROKER_DEFAULT_EXPIRES_IN_SECONDS,
+      );
       if (!token) {
-        const summary = summarizeText(response.body, 200);
+        const summary = record ? "" : summarizeText(response.body, 200);
+        const problem = record
+          ? `: it answered ${tokenAnswerProblem(record, now(), BROKER_DEFAULT_EXPIRES_IN_SECONDS)}`
+          : "";
         throw failed(
           new AuthenticationError(
             redactor.redact(
-              `The broker did not answer with a token (HTTP ${response.status}${summary ? `: ${summary}` : ", empty response"}). Check the broker URL (the part of ID after '@') and the proxy settings.`,
+              `The broker did not answer with a token (HTTP ${response.status}${summary ? `: ${summary}` : record ? "" : ", empty response"})${problem}. Check the broker URL (the part of ID after '@') and the proxy settings.`,
             ),
             { status: response.status, code: "broker_error" },
           ),

@@ -169,7 +169,9 @@ describe("FileStore across processes", () => {
           run({ mode: "put", home, passphrase, key: `k${i}`, value: i, startAt }),
         ),
       );
-      expect((await readdir(home)).sort()).toEqual(["store", passphrase ? "store.salt" : "store.key"]);
+      expect((await readdir(home)).sort()).toEqual(
+        passphrase ? ["store", "store.meta", "store.salt"] : ["store", "store.key", "store.meta"],
+      );
       const store = await openFileStore<{ value: number }>(passphrase ? { home, passphrase } : { home });
       expect(await store.list()).toEqual(["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"]);
       for (let i = 0; i < 8; i++) expect(await store.read(`k${i}`)).toEqual({ value: i });

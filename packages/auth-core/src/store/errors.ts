@@ -6,8 +6,15 @@ export type StoreErrorCode =
   | "locked"
   /** The file system refused an operation (permissions, missing directory, disk full, …). */
   | "io"
-  /** The encryption key is unusable: wrong length, corrupt `store.key` / `store.salt`, empty passphrase. */
+  /** The encryption key is unusable: wrong length, corrupt `store.key` / `store.salt`, empty passphrase, or
+   * not the key the store was sealed with. */
   | "bad-key"
+  /**
+   * The store's surroundings are not safe to use: a directory writable by others or owned by another user, a
+   * key file others can read, a store file that is not a regular file (FIFO, device, symbolic link) or is
+   * larger than msint writes.
+   */
+  | "unsafe"
   /** A database store cannot be reached or refused the connection (wrong URL, host, credentials, database). */
   | "unavailable"
   /** A database store has a schema this msint does not work with (not migrated, or made by a newer msint). */

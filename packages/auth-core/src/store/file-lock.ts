@@ -4,6 +4,13 @@ import type { FileHandle } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { errnoCode, ioError, StoreError } from "./errors.js";
+import {
+  fileKind,
+  MAX_SMALL_FILE_BYTES,
+  notRegularError,
+  SAFE_READ_FLAGS,
+  tooLargeError,
+} from "./safe-read.js";
 
 /** Options of {@link acquireLock}. @internal */
 export interface LockOptions {
@@ -180,16 +187,23 @@ function hold(lockPath: string, handle: FileHandle, token: string, staleMs: numb
 async function inspect(lockPath: string): Promise<Observation | undefined> {
   let handle: FileHandle;
   try {
-    handle = await fsp.open(lockPath, "r");
+    // Never blocks in open (a FIFO planted as a lock file) and never follows a symbolic link.
+    handle = await fsp.open(lockPath, SAFE_READ_FLAGS);
   } catch (err) {
-    if (errnoCode(err) === "ENOENT") return undefined;
+    const code = errnoCode(err);
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") throw notRegularError("lock file", lockPath, "a symbolic link");
     throw ioError("Cannot read the lock file", lockPath, err);
   }
   try {
     const st = await handle.stat();
+    if (!st.isFile()) throw notRegularError("lock file", lockPath, fileKind(st));
+    if (st.size > MAX_SMALL_FILE_BYTES)
+      throw tooLargeError("lock file", lockPath, st.size, MAX_SMALL_FILE_BYTES);
     const text = await handle.readFile("utf8");
     return { dev: st.dev, ino: st.ino, raw: text, mtimeMs: st.mtimeMs, info: parseInfo(text) };
   } catch (err) {
+    if (err instanceof StoreError) throw err;
     throw ioError("Cannot read the lock file", lockPath, err);
   } finally {
     await handle.close().catch(() => undefined);

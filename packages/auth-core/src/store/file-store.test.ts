@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { createSecretKey, randomBytes } from "node:crypto";
 import {
   chmod,
+  chown,
   mkdir,
   mkdtemp,
   readdir,
@@ -21,6 +22,7 @@ import {
   FileStore,
   openFileStore,
   parseStoreKey,
+  rawStoreKey,
   StoreError,
   storeKeyCheck,
   storeKeyFromEnv,
@@ -43,6 +45,12 @@ async function tempHome(): Promise<string> {
 }
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
+
+/** Creates a FIFO (named pipe) with the system's mkfifo. */
+function spawnSyncMkfifo(path: string): void {
+  const made = spawnSync("mkfifo", [path]);
+  if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr}`);
+}
 
 async function storeError(promise: Promise<unknown>): Promise<StoreError> {
   try {
@@ -73,13 +81,12 @@ describe("FileStore layout and permissions", () => {
     expect(Buffer.from((await readFile(join(home, "store.key"), "utf8")).trim(), "base64")).toHaveLength(32);
   });
 
-  it.runIf(posix)("tightens an existing home, store dir and key file", async () => {
+  it.runIf(posix)("tightens an existing home and store dir that others can only read", async () => {
     const home = await tempHome();
     const first = await openFileStore<Doc>({ home });
     await first.update("k", () => ({ n: 1 }));
     await chmod(home, 0o755);
     await chmod(join(home, "store"), 0o755);
-    await chmod(join(home, "store.key"), 0o644);
     // A fresh process re-checks; the per-process cache is keyed by path, so reach the same home via a symlink.
     const alias = `${home}-alias`;
     await symlink(home, alias);
@@ -87,7 +94,168 @@ describe("FileStore layout and permissions", () => {
     expect(await again.read("k")).toEqual({ n: 1 });
     expect(await mode(home)).toBe(0o700);
     expect(await mode(join(home, "store"))).toBe(0o700);
-    expect(await mode(join(home, "store.key"))).toBe(0o600);
+  });
+
+  // Issue 11.6: like ssh, surroundings others could change are refused with the command that fixes them.
+  it.runIf(posix)(
+    "refuses a home or store dir writable by group or others, and a key file that is not private",
+    async () => {
+      const cases: Array<[string, (home: string) => Promise<unknown>, RegExp]> = [
+        [
+          "home 0775",
+          (home) => chmod(home, 0o775),
+          /directory .* can be written by its group \(mode 0775\).*chmod 700 /,
+        ],
+        ["home 0757", (home) => chmod(home, 0o757), /can be written by all other users \(mode 0757\)/],
+        [
+          "store 0777",
+          (home) => chmod(join(home, "store"), 0o777),
+          /store can be written by its group and all other users.*chmod 700 .*store$/,
+        ],
+        [
+          "key 0644",
+          (home) => chmod(join(home, "store.key"), 0o644),
+          /store key file .*store\.key is not private \(mode 0644\): others can read it\. Fix it with: chmod 600 /,
+        ],
+        [
+          "key 0620",
+          (home) => chmod(join(home, "store.key"), 0o620),
+          /not private \(mode 0620\): others can change it/,
+        ],
+      ];
+      for (const [label, loosen, expected] of cases) {
+        const base = await tempHome();
+        await (await openFileStore<Doc>({ home: base })).update("k", () => ({ n: 1 }));
+        await loosen(base);
+        const alias = `${base}-${label.replace(/\W/g, "")}`;
+        await symlink(base, alias);
+        const err = await storeError(openFileStore<Doc>({ home: alias }));
+        expect(err.code, label).toBe("unsafe");
+        expect(err.message, label).toMatch(expected);
+      }
+    },
+  );
+
+  it.runIf(posix && process.getuid?.() === 0)(
+    "refuses a home and a key file owned by another user",
+    async () => {
+      const home = await tempHome();
+      await (await openFileStore<Doc>({ home })).update("k", () => ({ n: 1 }));
+      await chown(join(home, "store.key"), 4242, 4242);
+      const keyAlias = `${home}-key`;
+      await symlink(home, keyAlias);
+      const key = await storeError(openFileStore<Doc>({ home: keyAlias }));
+      expect(key.code).toBe("unsafe");
+      expect(key.message).toMatch(/store key file .* belongs to another user \(uid 4242\).*chown 0 /);
+      await chown(home, 4242, 4242);
+      const dirAlias = `${home}-dir`;
+      await symlink(home, dirAlias);
+      const dir = await storeError(openFileStore<Doc>({ home: dirAlias }));
+      expect(dir.message).toMatch(/msint directory .* belongs to another user \(uid 4242\)/);
+    },
+  );
+
+  it.runIf(posix)(
+    "reads only regular files: a FIFO, a symbolic link or a huge file is refused, never waited on",
+    async () => {
+      const home = await tempHome();
+      const store = await openFileStore<Doc>({ home });
+      await store.update("real", () => ({ n: 1 }));
+      const dir = join(home, "store");
+      spawnSyncMkfifo(join(dir, "fifo.msint"));
+      await symlink(join(dir, "real.msint"), join(dir, "link.msint"));
+      await symlink("/etc/passwd", join(dir, "outside.msint"));
+      await writeFile(join(dir, "huge.msint"), Buffer.alloc(16 * 1024 * 1024 + 1));
+      const fifo = await storeError(store.read("fifo"));
+      expect(fifo.code).toBe("unsafe");
+      expect(fifo.message).toMatch(/"fifo" .*fifo\.msint is a FIFO \(named pipe\), not a regular file.*rm /);
+      for (const name of ["link", "outside"]) {
+        expect((await storeError(store.read(name))).message).toMatch(
+          /is a symbolic link, not a regular file/,
+        );
+      }
+      expect((await storeError(store.read("huge"))).message).toMatch(
+        /is 16777217 bytes, more than the 16777216/,
+      );
+      // The lock file too: a FIFO in its place makes update fail at once instead of hanging.
+      spawnSyncMkfifo(join(dir, "real.msint.lock"));
+      const lock = await storeError(store.update("real", () => ({ n: 2 })));
+      expect(lock.message).toMatch(/lock file .*real\.msint\.lock is a FIFO/);
+    },
+  );
+
+  it("records which key sealed the store and names a different one instead of 'cannot decrypt'", async () => {
+    const home = await tempHome();
+    const store = await openFileStore<Doc>({ home, passphrase: "first passphrase" });
+    await store.update("k", () => ({ n: 1 }));
+    const meta = JSON.parse(await readFile(join(home, "store.meta"), "utf8"));
+    expect(meta).toEqual({
+      format: 1,
+      key: "passphrase",
+      check: expect.stringMatching(/^kcv1:[A-Za-z0-9_-]{32}$/),
+    });
+    if (posix) expect(await mode(join(home, "store.meta"))).toBe(0o600);
+    const other = await storeError(openFileStore<Doc>({ home, passphrase: "second passphrase" }));
+    expect(other.code).toBe("bad-key");
+    expect(other.message).toContain(
+      "was sealed with another key: set MSINT_STORE_KEY as when the store was created",
+    );
+    const forgotten = await storeError(openFileStore<Doc>({ home }));
+    expect(forgotten.message).toContain("was sealed with a passphrase, but MSINT_STORE_KEY is not set");
+    // Refused before anything was written: no key file appeared next to the salt.
+    expect((await readdir(home)).sort()).toEqual(["store", "store.meta", "store.salt"]);
+
+    const fileHome = await tempHome();
+    await (await openFileStore<Doc>({ home: fileHome })).update("k", () => ({ n: 1 }));
+    const set = await storeError(openFileStore<Doc>({ home: fileHome, passphrase: "p" }));
+    expect(set.message).toContain("was sealed with its key file");
+    expect(set.message).toContain("unset MSINT_STORE_KEY");
+  });
+
+  it("a store.meta of the earlier check format is recorded anew once a document decrypts with the key", async () => {
+    const home = await tempHome();
+    await (await openFileStore<Doc>({ home, passphrase: "earlier meta" })).update("k", () => ({ n: 1 }));
+    const file = join(home, "store.meta");
+    // The unreleased first format: 22 base64url characters, no "kcv1:" prefix.
+    await writeFile(file, `${JSON.stringify({ format: 1, key: "passphrase", check: "A".repeat(22) })}\n`, {
+      mode: 0o600,
+    });
+    // A wrong passphrase proves nothing and changes nothing (an alias path escapes the per-process cache).
+    const wrongAlias = `${home}-wrong`;
+    await symlink(home, wrongAlias);
+    const wrong = await openFileStore<Doc>({ home: wrongAlias, passphrase: "not it" });
+    expect((await storeError(wrong.read("k"))).code).toBe("tampered");
+    expect(JSON.parse(await readFile(file, "utf8")).check).toBe("A".repeat(22));
+    // The key file instead of the passphrase recorded there is still named as such.
+    const fileAlias = `${home}-file`;
+    await symlink(home, fileAlias);
+    expect((await storeError(openFileStore<Doc>({ home: fileAlias }))).message).toContain(
+      "was sealed with a passphrase, but MSINT_STORE_KEY is not set",
+    );
+    const rightAlias = `${home}-right`;
+    await symlink(home, rightAlias);
+    const right = await openFileStore<Doc>({ home: rightAlias, passphrase: "earlier meta" });
+    expect(await right.read("k")).toEqual({ n: 1 });
+    expect(JSON.parse(await readFile(file, "utf8")).check).toMatch(/^kcv1:[A-Za-z0-9_-]{32}$/);
+    if (posix) expect(await mode(file)).toBe(0o600);
+  });
+
+  it("a store from before store.meta gets it once a document decrypts with the key in use", async () => {
+    const home = await tempHome();
+    await (await openFileStore<Doc>({ home, passphrase: "old store" })).update("k", () => ({ n: 1 }));
+    await rm(join(home, "store.meta"));
+    // Opened again in a "new process" (an alias path escapes the per-process cache) with a wrong passphrase:
+    // nothing can be said for sure, so no metadata is written and the document speaks for itself.
+    const wrongAlias = `${home}-wrong`;
+    await symlink(home, wrongAlias);
+    const wrong = await openFileStore<Doc>({ home: wrongAlias, passphrase: "not it" });
+    expect((await storeError(wrong.read("k"))).code).toBe("tampered");
+    expect(await readdir(home)).not.toContain("store.meta");
+    const rightAlias = `${home}-right`;
+    await symlink(home, rightAlias);
+    const right = await openFileStore<Doc>({ home: rightAlias, passphrase: "old store" });
+    expect(await right.read("k")).toEqual({ n: 1 });
+    expect(await readdir(home)).toContain("store.meta");
   });
 
   it("encodes any key into a safe file name and lists it back", async () => {
@@ -116,7 +284,7 @@ describe("FileStore layout and permissions", () => {
     expect(names).toContain("%2E.msint");
     expect(await store.list()).toEqual([...keys].sort());
     for (const [i, key] of keys.entries()) expect(await store.read(key)).toEqual({ n: i });
-    expect(await readdir(home)).toEqual(["store", "store.key"]); // nothing escaped the store dir
+    expect(await readdir(home)).toEqual(["store", "store.key", "store.meta"]); // nothing escaped the store dir
     await expect(store.read("x".repeat(250))).rejects.toThrow(RangeError);
   });
 
@@ -268,25 +436,24 @@ describe("FileStore encryption at rest", () => {
     expect((await storeError(store.read("graph-dev"))).code).toBe("tampered");
   });
 
-  it("derives the key from a passphrase (salt file 0600, no key file); a wrong passphrase reads as tampered", async () => {
+  it("derives the key from a passphrase (salt file 0600, no key file); a wrong passphrase is refused at open", async () => {
     const home = await tempHome();
     const store = await openFileStore<Doc>({ home, passphrase: "correct horse battery staple" });
     await store.update("graph-prod", () => ({ clientSecret: secret }));
-    expect((await readdir(home)).sort()).toEqual(["store", "store.salt"]);
+    expect((await readdir(home)).sort()).toEqual(["store", "store.meta", "store.salt"]);
     if (posix) expect(await mode(join(home, "store.salt"))).toBe(0o600);
     expect(Buffer.from((await readFile(join(home, "store.salt"), "utf8")).trim(), "base64")).toHaveLength(16);
 
     const same = await openFileStore<Doc>({ home, passphrase: "correct horse battery staple" });
     expect(await same.read("graph-prod")).toEqual({ clientSecret: secret });
 
-    const wrong = await openFileStore<Doc>({ home, passphrase: "Correct horse battery staple" });
-    const err = await storeError(wrong.read("graph-prod"));
-    expect(err.code).toBe("tampered");
-    expect(err.message).toContain("MSINT_STORE_KEY / store.key changed");
+    // A wrong passphrase is caught when the store is opened (store.meta), before any document is read.
+    const err = await storeError(openFileStore<Doc>({ home, passphrase: "Correct horse battery staple" }));
+    expect(err.code).toBe("bad-key");
+    expect(err.message).toContain("sealed with another key");
 
     // Switching to the key-file mode is a key change too.
-    const keyFile = await openFileStore<Doc>({ home });
-    expect((await storeError(keyFile.read("graph-prod"))).code).toBe("tampered");
+    expect((await storeError(openFileStore<Doc>({ home }))).code).toBe("bad-key");
 
     expect((await storeError(openFileStore({ home, passphrase: "" }))).code).toBe("bad-key");
   });
@@ -296,18 +463,27 @@ describe("FileStore encryption at rest", () => {
     const home = await tempHome();
     const store = await openFileStore<Doc>({ home, passphrase: `base64:${raw.toString("base64")}` });
     await store.update("graph-prod", () => ({ clientSecret: secret }));
-    // Nothing but the store: the key needs neither a salt (scrypt) nor a key file.
-    expect(await readdir(home)).toEqual(["store"]);
+    // Nothing but the store and its key check: the key needs neither a salt (scrypt) nor a key file.
+    expect((await readdir(home)).sort()).toEqual(["store", "store.meta"]);
+    // store.meta holds the same check value the PostgreSQL store keeps (storeKeyCheck of the document key).
+    expect(JSON.parse(await readFile(join(home, "store.meta"), "utf8"))).toEqual({
+      format: 1,
+      key: "passphrase",
+      check: storeKeyCheck(rawStoreKey(raw)),
+    });
     const hex = await openFileStore<Doc>({ home, passphrase: raw.toString("hex").toUpperCase() });
     expect(await hex.read("graph-prod")).toEqual({ clientSecret: secret });
     // The document key is HKDF-SHA256 of the raw key (RFC 5869), not the raw key itself.
     const direct = new FileStore<Doc>({ dir: join(home, "store"), key: raw });
     expect((await storeError(direct.read("graph-prod"))).code).toBe("tampered");
-    const other = await openFileStore<Doc>({
-      home,
-      passphrase: `base64:${Buffer.alloc(32, 1).toString("base64")}`,
-    });
-    expect((await storeError(other.read("graph-prod"))).code).toBe("tampered");
+    // Another raw key is refused when the store is opened (store.meta), before any document is read.
+    const other = await storeError(
+      openFileStore<Doc>({ home, passphrase: `base64:${Buffer.alloc(32, 1).toString("base64")}` }),
+    );
+    expect(other.code).toBe("bad-key");
+    expect(other.message).toContain(
+      "was sealed with another key: set MSINT_STORE_KEY as when the store was created",
+    );
     // A base64: value that is not 32 bytes names the variable and the fix, and never echoes the value.
     const bad = await storeError(openFileStore({ home, passphrase: "base64:c2hvcnQ=" }));
     expect(bad.code).toBe("bad-key");

@@ -1,11 +1,12 @@
 import { createSecretKey, type KeyObject, randomBytes } from "node:crypto";
-import { promises as fsp, readFileSync } from "node:fs";
+import { promises as fsp } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DOC_EXT, decodeFileName, encodeKeyName, seal, unseal } from "./codec.js";
 import { errnoCode, ioError, StoreError } from "./errors.js";
 import { acquireLock } from "./file-lock.js";
 import { KeyedMutex } from "./mutex.js";
+import { MAX_DOCUMENT_BYTES, readRegularFileSync } from "./safe-read.js";
 import { assertValidKey, type ContextStore, compareKeys } from "./types.js";
 
 /** Options of {@link FileStore}. */
@@ -73,14 +74,11 @@ export class FileStore<T = unknown> implements ContextStore<T> {
   /** @inheritDoc */
   async read(key: string): Promise<T | undefined> {
     const file = this.fileFor(key);
-    let data: Buffer;
-    try {
-      // A small local file: a synchronous read costs microseconds, a trip through the thread pool far more.
-      data = readFileSync(file);
-    } catch (err) {
-      if (errnoCode(err) === "ENOENT") return undefined;
-      throw ioError(`Cannot read the stored state of "${key}"`, file, err);
-    }
+    // A small local file: a synchronous read costs microseconds, a trip through the thread pool far more. Only a
+    // regular file is read (never a FIFO, device or symbolic link, which could hang msint or point anywhere),
+    // and only up to MAX_DOCUMENT_BYTES.
+    const data = readRegularFileSync(file, MAX_DOCUMENT_BYTES, `stored state of "${key}"`);
+    if (data === undefined) return undefined;
     return this.#decode(key, file, data);
   }
 

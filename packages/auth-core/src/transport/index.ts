@@ -9,7 +9,21 @@ export {
   type MsalNetworkRequestOptions,
   type MsalNetworkResponse,
 } from "./msal-network-client.js";
-export { createTransport, type NodeTransport, TRANSPORT_DEFAULTS } from "./node-transport.js";
+export {
+  createTransport,
+  ERROR_BODY_MAX_BYTES,
+  formatBytes,
+  type NodeTransport,
+  TOKEN_RESPONSE_LIMIT,
+  TRANSPORT_DEFAULTS,
+} from "./node-transport.js";
 export { isProxyBypassed, proxyForUrl } from "./proxy.js";
 export { backoffMs, isRetryable, parseRetryAfter, retryAfterMs } from "./retry.js";
-export type { HttpMethod, HttpRequest, HttpResponse, Transport, TransportOptions } from "./types.js";
+export type {
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  ResponseLimit,
+  Transport,
+  TransportOptions,
+} from "./types.js";

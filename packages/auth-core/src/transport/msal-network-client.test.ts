@@ -47,6 +47,8 @@ describe("adaptToMsalNetworkClient", () => {
       url: "https://x/meta",
       headers: { a: "b" },
       timeoutMs: 2000,
+      // MSAL asks token endpoints and their metadata only: their answers are capped at 256 KiB.
+      responseLimit: { bytes: 262144, what: "a token endpoint's answer" },
     });
   });
 
@@ -65,6 +67,7 @@ describe("adaptToMsalNetworkClient", () => {
       url: "https://x/token",
       headers: { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" },
       body: "grant_type=client_credentials",
+      responseLimit: { bytes: 262144, what: "a token endpoint's answer" },
     });
   });
 

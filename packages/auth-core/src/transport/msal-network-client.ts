@@ -1,3 +1,4 @@
+import { TOKEN_RESPONSE_LIMIT } from "./node-transport.js";
 import type { HttpMethod, HttpResponse, Transport } from "./types.js";
 
 /** The request options MSAL passes to its network client (structurally `NetworkRequestOptions`). */
@@ -62,6 +63,8 @@ export function adaptToMsalNetworkClient(
       ...(request?.headers ? { headers: { ...request.headers } } : {}),
       ...(method === "POST" ? { body: request?.body ?? "" } : {}),
       ...(typeof timeout === "number" && timeout > 0 ? { timeoutMs: timeout } : {}),
+      // MSAL asks only token endpoints and their metadata.
+      responseLimit: TOKEN_RESPONSE_LIMIT,
     });
     options.onResponse?.(response);
     return { status: response.status, headers: response.headers, body: parseJsonBody(response.body) as T };

@@ -14,7 +14,7 @@ import { getLogger, type Logger } from "../log.js";
 import { getRedactor, type Redactor, redactUrl } from "../redact.js";
 import { defaultPort, hostAndPort, proxyAuthorization, proxyForUrl } from "./proxy.js";
 import { backoffMs, formatDuration, isRetryable, retryAfterMs } from "./retry.js";
-import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "./types.js";
+import type { HttpRequest, HttpResponse, ResponseLimit, Transport, TransportOptions } from "./types.js";
 
 /** A transport with pooled connections; `close()` releases them. */
 export interface NodeTransport extends Transport {
@@ -32,7 +32,38 @@ export const TRANSPORT_DEFAULTS = Object.freeze({
   retryStatuses: Object.freeze([408, 429, 500, 502, 503, 504]) as readonly number[],
   maxRetryAfterMs: 60_000,
   userAgent: "msint-auth-core",
+  // The largest answer read by default: far above any page of Graph or ARM (a few MiB at most), far below what
+  // would exhaust the memory of the machine a playbook runs on.
+  maxResponseBytes: 64 * 1024 * 1024,
 });
+
+/**
+ * The cap on a token endpoint's answer (Entra ID, the broker, a managed identity endpoint): real ones are a few
+ * KiB, so 256 KiB leaves room for any token while a misbehaving host cannot make msint buffer megabytes.
+ */
+export const TOKEN_RESPONSE_LIMIT: Readonly<ResponseLimit> = Object.freeze({
+  bytes: 256 * 1024,
+  what: "a token endpoint's answer",
+});
+
+/**
+ * The most bytes of an error answer (status 400 or more) kept: more than any real error document; messages show
+ * at most 2 KiB of it. The rest is not read (the response is marked `bodyTruncated`).
+ */
+export const ERROR_BODY_MAX_BYTES = 64 * 1024;
+
+/** "256 KiB", "64 MiB", "1.5 MiB", "900 bytes". */
+export function formatBytes(bytes: number): string {
+  const units: Array<[number, string]> = [
+    [1024 * 1024 * 1024, "GiB"],
+    [1024 * 1024, "MiB"],
+    [1024, "KiB"],
+  ];
+  for (const [size, unit] of units) {
+    if (bytes >= size) return `${Math.round((bytes / size) * 10) / 10} ${unit}`;
+  }
+  return `${bytes} byte${bytes === 1 ? "" : "s"}`;
+}
 
 // Node's HTTP stack (and zlib) is loaded on the first request, not when the package is imported: the cached-token
 // path never sends anything.
@@ -78,6 +109,13 @@ class Aborted extends Error {
 class ProxyConnectFailed extends Error {
   constructor(readonly statusCode: number | undefined) {
     super(`proxy CONNECT answered ${statusCode}`);
+  }
+}
+
+/** An answer longer than its {@link ResponseLimit}: reading stopped. */
+class TooLarge extends Error {
+  constructor(readonly limit: ResponseLimit) {
+    super(`answer larger than ${limit.bytes} bytes`);
   }
 }
 
@@ -163,6 +201,11 @@ export function createTransport(options: TransportOptions = {}): NodeTransport {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const userAgent = options.userAgent ?? TRANSPORT_DEFAULTS.userAgent;
+  const defaultLimit: ResponseLimit = {
+    bytes: options.maxResponseBytes ?? TRANSPORT_DEFAULTS.maxResponseBytes,
+    what: "an answer",
+    ...(options.maxResponseHint ? { hint: options.maxResponseHint } : {}),
+  };
   const redactor: Redactor = options.redactor ?? getRedactor();
   const logger: Logger = options.logger ?? getLogger().child("transport");
   const safeUrl = (url: string) => redactor.redact(redactUrl(url));
@@ -221,6 +264,15 @@ export function createTransport(options: TransportOptions = {}): NodeTransport {
         kind: "proxy",
         retryable: status !== undefined && status >= 502 && status <= 504,
         message: () => `The proxy ${proxyName} refused to open a tunnel to ${hostAndPort(url)}: ${why}.`,
+      };
+    }
+    if (error instanceof TooLarge) {
+      const { limit } = error;
+      return {
+        kind: "too_large",
+        retryable: false,
+        message: () =>
+          `The answer of ${host} is larger than ${formatBytes(limit.bytes)}, the most msint reads of ${limit.what}: it stopped reading.${limit.hint ? ` ${limit.hint}` : " Something other than the expected service may be answering: check the instance's URLs and the proxy."}`,
       };
     }
     if (error instanceof DecodeFailed) {
@@ -358,6 +410,7 @@ export function createTransport(options: TransportOptions = {}): NodeTransport {
     const retryable = isRetryable(req);
     const body = req.body === undefined ? undefined : toBuffer(req.body);
     const headers = buildHeaders(req, body, userAgent);
+    const responseLimit = req.responseLimit ?? defaultLimit;
     const attemptLimit = req.timeoutMs ?? timeoutMs;
     const started = now();
     const deadline = started + deadlineMs;
@@ -402,6 +455,7 @@ export function createTransport(options: TransportOptions = {}): NodeTransport {
           timeoutMs: attemptTimeout,
           signal: req.signal,
           originalUrl: req.url,
+          limit: responseLimit,
         });
       } catch (error) {
         const failure = classify(error, url, proxy);
@@ -625,6 +679,7 @@ interface SendOptions {
   timeoutMs: number;
   signal: AbortSignal | undefined;
   originalUrl: string;
+  limit: ResponseLimit;
 }
 
 function sendOnce(send: SendOptions): Promise<HttpResponse> {
@@ -705,51 +760,117 @@ function sendOnce(send: SendOptions): Promise<HttpResponse> {
     send.signal?.addEventListener("abort", onAbort, { once: true });
     outgoing.on("error", fail);
     outgoing.on("response", (incoming) => {
+      const status = incoming.statusCode ?? 0;
+      // An error answer is kept up to ERROR_BODY_MAX_BYTES (a message shows 2 KiB of it); a successful one is
+      // read up to the request's limit, and one byte more fails it: a host cannot make msint buffer without end.
+      const keepsPrefix = status >= 400;
+      const cap = keepsPrefix ? Math.min(send.limit.bytes, ERROR_BODY_MAX_BYTES) : send.limit.bytes;
+      // A plain object, not ownRecord(): MSAL calls headers.hasOwnProperty() on the responses it gets. Readers
+      // look headers up by fixed names only, and a header named "__proto__" is dropped by the assignment.
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(incoming.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+      }
+      const finish = (raw: Buffer, truncated: boolean) => {
+        decodeBody(raw, headers["content-encoding"], cap, truncated).then(
+          (decoded) => {
+            const response: HttpResponse = { status, headers, body: decoded.text, url: send.originalUrl };
+            if (truncated || decoded.cut) response.bodyTruncated = true;
+            succeed(response);
+          },
+          (error) => {
+            if (error instanceof TooLarge && keepsPrefix) {
+              succeed({ status, headers, body: "", url: send.originalUrl, bodyTruncated: true });
+            } else fail(error instanceof TooLarge ? new TooLarge(send.limit) : error);
+          },
+        );
+      };
+      const declared = Number(headers["content-length"]);
+      if (!keepsPrefix && Number.isFinite(declared) && declared > cap) {
+        fail(new TooLarge(send.limit));
+        return;
+      }
       const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.on("error", fail);
+      let received = 0;
+      let stopped = false;
+      incoming.on("data", (chunk: Buffer) => {
+        if (stopped) return;
+        received += chunk.length;
+        if (received <= cap) {
+          chunks.push(chunk);
+          return;
+        }
+        stopped = true;
+        if (!keepsPrefix) {
+          fail(new TooLarge(send.limit));
+          return;
+        }
+        chunks.push(chunk.subarray(0, chunk.length - (received - cap)));
+        incoming.destroy();
+        finish(Buffer.concat(chunks), true);
+      });
+      incoming.on("error", (error) => {
+        if (!stopped) fail(error);
+      });
       incoming.on("close", () => {
-        if (!incoming.complete) fail(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+        if (!incoming.complete && !stopped) fail(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
       });
       incoming.on("end", () => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(incoming.headers)) {
-          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-        }
-        decodeBody(Buffer.concat(chunks), headers["content-encoding"]).then(
-          (text) => succeed({ status: incoming.statusCode ?? 0, headers, body: text, url: send.originalUrl }),
-          fail,
-        );
+        if (!stopped) finish(Buffer.concat(chunks), false);
       });
     });
     outgoing.end(send.body);
   });
 }
 
-async function decodeBody(raw: Buffer, contentEncoding: string | undefined): Promise<string> {
+/**
+ * Undoes the Content-Encoding of a body, producing at most `maxBytes` (a small compressed body must not expand
+ * into gigabytes). `partial` is the beginning of a body whose reading stopped: decoded as far as it goes.
+ */
+async function decodeBody(
+  raw: Buffer,
+  contentEncoding: string | undefined,
+  maxBytes: number,
+  partial: boolean,
+): Promise<{ text: string; cut: boolean }> {
   const encodings = (contentEncoding ?? "")
     .split(",")
     .map((value) => value.trim().toLowerCase())
     .filter((value) => value !== "" && value !== "identity");
-  if (encodings.length === 0 || raw.length === 0) return raw.toString("utf8");
+  if (encodings.length === 0 || raw.length === 0) return { text: raw.toString("utf8"), cut: false };
   const zlib = await import("node:zlib");
+  const limits = {
+    maxOutputLength: maxBytes,
+    ...(partial ? { finishFlush: zlib.constants.Z_SYNC_FLUSH } : {}),
+  };
+  const brotliLimits = {
+    maxOutputLength: maxBytes,
+    ...(partial ? { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH } : {}),
+  };
   let data = raw;
   // Encodings are listed in the order they were applied: undo them from the last.
   for (const encoding of encodings.reverse()) {
     try {
-      if (encoding === "gzip" || encoding === "x-gzip") data = zlib.gunzipSync(data);
-      else if (encoding === "br") data = zlib.brotliDecompressSync(data);
+      if (encoding === "gzip" || encoding === "x-gzip") data = zlib.gunzipSync(data, limits);
+      else if (encoding === "br") data = zlib.brotliDecompressSync(data, brotliLimits);
       else if (encoding === "deflate") {
         // Some servers send raw deflate without the zlib wrapper.
         try {
-          data = zlib.inflateSync(data);
-        } catch {
-          data = zlib.inflateRawSync(data);
+          data = zlib.inflateSync(data, limits);
+        } catch (error) {
+          if (isOutputTooLarge(error)) throw error;
+          data = zlib.inflateRawSync(data, limits);
         }
       } else throw new Error(`unsupported encoding ${encoding}`);
-    } catch {
+    } catch (error) {
+      if (isOutputTooLarge(error)) throw new TooLarge({ bytes: maxBytes, what: "an answer" });
+      if (partial) return { text: "", cut: true };
       throw new DecodeFailed(encoding);
     }
   }
-  return data.toString("utf8");
+  return { text: data.toString("utf8"), cut: false };
+}
+
+function isOutputTooLarge(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === "ERR_BUFFER_TOO_LARGE";
 }

@@ -20,6 +20,21 @@ export interface HttpRequest {
    */
   retry?: boolean;
   signal?: AbortSignal;
+  /**
+   * The most bytes of a successful answer read (after decompression); more stops the reading and fails with one
+   * message naming the limit and the host. Defaults to the transport's `maxResponseBytes`. `what` names the
+   * limit in that message ("a token endpoint's answer").
+   */
+  responseLimit?: ResponseLimit;
+}
+
+/** A cap on the body of a response; see {@link HttpRequest.responseLimit}. */
+export interface ResponseLimit {
+  bytes: number;
+  /** What is capped, for the message: "a token endpoint's answer", "an API answer". */
+  what: string;
+  /** A sentence the message ends with, e.g. how to raise the limit. */
+  hint?: string;
 }
 
 /** The final response of a request. */
@@ -31,6 +46,11 @@ export interface HttpResponse {
   body: string;
   /** The URL that was requested. */
   url: string;
+  /**
+   * Set when the body of an error answer (status 400 or more) was longer than the transport keeps of one
+   * (`ERROR_BODY_MAX_BYTES`): `body` then holds its beginning only.
+   */
+  bodyTruncated?: boolean;
 }
 
 /** Sends HTTP requests; the only way the product talks to the network. */
@@ -72,6 +92,13 @@ export interface TransportOptions {
   /** Random number in [0, 1) for backoff jitter; injectable for tests. */
   random?: () => number;
   userAgent?: string;
+  /**
+   * The most bytes of an answer read by default (after decompression), 64 MiB; see
+   * {@link HttpRequest.responseLimit}.
+   */
+  maxResponseBytes?: number;
+  /** The last sentence of the message when an answer passes `maxResponseBytes` (how to raise it). */
+  maxResponseHint?: string;
   /** Environment read for proxy variables; defaults to `process.env`. */
   env?: Record<string, string | undefined>;
 }

@@ -4,7 +4,9 @@
  * by its display name (where there is a parameter), without a stack trace, leaving every file under MSINT_HOME
  * byte-for-byte unchanged.
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { type AddressInfo, createServer } from "node:net";
 import {
   createSelfSignedCertificate,
   getDefenderEndpoint,
@@ -23,6 +25,7 @@ import {
 } from "@msint/entra-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAllIntegrations } from "../../src/registry.js";
+import { BIN } from "../helpers.js";
 import {
   copyHome,
   expectOk,
@@ -62,6 +65,7 @@ beforeAll(async () => {
     createSelfSignedCertificate({ commonName: "hardening-other", now: Date.now() - 86_400_000 }),
   ]);
   template = await temporaryDir();
+  KEY_VAULT_CUSTOM_ARGS.push(...keyVaultCustomArgs(emulator.url));
   const custom = { azure_cloud: "Custom", azure_ad_endpoint: emulator.url, server_url: emulator.url };
   const selfDeployed = { self_deployed: "true", tenant_id: DEMO_TENANT_ID, auth_id: DEMO_CLIENT_ID };
   const code = {
@@ -75,6 +79,15 @@ beforeAll(async () => {
   const instances: Record<string, Record<string, string>> = {
     graph: { ...selfDeployed, enc_key: "env:HARDENING_SECRET", ...custom },
     "env-missing": { ...selfDeployed, enc_key: "env:MSINT_HARDENING_NEVER_SET", ...custom },
+    // A variable name that is also a property of every JavaScript object.
+    "env-constructor": { ...selfDeployed, enc_key: "env:constructor", ...custom },
+    "env-empty": { ...selfDeployed, enc_key: "env:MSINT_HARDENING_EMPTY", ...custom },
+    "env-empty-server": {
+      ...selfDeployed,
+      enc_key: "env:HARDENING_SECRET",
+      ...custom,
+      server_url: "env:MSINT_HARDENING_EMPTY",
+    },
     "no-server-url": {
       ...selfDeployed,
       enc_key: "env:HARDENING_SECRET",
@@ -108,6 +121,17 @@ beforeAll(async () => {
       tenant_id: DEMO_TENANT_ID,
       enc_key: "bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=",
     },
+    // Issue 11.5: a broker ID is exactly `ID` or `ID@https-URL`; these are refused, never sent to the default broker.
+    ...Object.fromEntries(
+      Object.entries(BAD_BROKER_IDS).map(([name, authId]) => [
+        name,
+        {
+          auth_id: authId,
+          tenant_id: DEMO_TENANT_ID,
+          enc_key: "bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=",
+        },
+      ]),
+    ),
   };
   await inPool(
     4,
@@ -116,6 +140,14 @@ beforeAll(async () => {
         () =>
           add(template, name, params),
     ),
+  );
+  // Issue 11.7: a Key Vault instance in a Custom cloud without the Resource Manager URL its vault commands need.
+  expectOk(
+    await msint(
+      ["instance", "add", "kv-custom", "--integration", "azure-key-vault", ...KEY_VAULT_CUSTOM_ARGS],
+      env(template),
+    ),
+    "template: add kv-custom",
   );
   // A pending sign-in, and a pasted redirect of another one.
   expectOk(
@@ -150,6 +182,18 @@ interface Case {
   names: RegExp;
 }
 
+/** Broker IDs that are neither `ID` nor `ID@https-URL` (issue 11.5). */
+const BAD_BROKER_IDS: Record<string, string> = {
+  "broker-two-at":
+    "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@https://broker.example.com@evil.example/obtain-token",
+  "broker-credentials":
+    "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@https://user:pass@broker.example.com/obtain-token",
+  "broker-empty-id": "@https://broker.example.com/obtain-token",
+  "broker-empty-url": "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@",
+  "broker-http-private": "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@http://10.0.0.7:8480/obtain-token",
+  "broker-not-url": "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@broker.example.com/obtain-token",
+};
+
 const PEM_GARBAGE = "-----BEGIN PRIVATE KEY----- bm90IGEga2V5IGF0IGFsbA== -----END PRIVATE KEY-----";
 const ENCRYPTED_KEY =
   "-----BEGIN ENCRYPTED PRIVATE KEY----- MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI -----END ENCRYPTED PRIVATE KEY-----";
@@ -166,6 +210,20 @@ const selfDeployedParams = [
   "enc_key=env:HARDENING_SECRET",
 ];
 const run = (instance: string, ...words: string[]) => ["run", ...words, "--instance", instance];
+/** `--param` arguments of a Key Vault instance with client credentials in a Custom cloud (the emulator). */
+const KEY_VAULT_CUSTOM_ARGS: string[] = [];
+const keyVaultCustomArgs = (emulatorUrl: string) =>
+  [
+    `tenant_id=${DEMO_TENANT_ID}`,
+    `auth_id=${DEMO_CLIENT_ID}`,
+    "enc_key=env:HARDENING_SECRET",
+    "azure_cloud=Custom",
+    `azure_ad_endpoint=${emulatorUrl}`,
+    `server_url=${emulatorUrl}`,
+    "vault_name=soc-vault",
+    "subscription_id=0f3c1d2e-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    "resource_group_name=soc-rg",
+  ].flatMap((param) => ["--param", param]);
 
 function cases(): Case[] {
   return [
@@ -279,6 +337,38 @@ function cases(): Case[] {
       exit: [1, 2],
       names: /Server URL/,
     },
+    // Issue 11.5: plain http only on a literal loopback address or localhost itself.
+    ...(
+      [
+        ["Azure AD endpoint", "azure_ad_endpoint", "http://foo.localhost:8080"],
+        ["Azure AD endpoint", "azure_ad_endpoint", "http://localhost.:8080"],
+        ["Server URL", "server_url", "http://127.0.0.1.nip.io"],
+        ["Server URL", "server_url", "http://0.0.0.0:9000"],
+        ["Server URL", "server_url", "http://2130706433:8080"],
+        ["Azure AD endpoint", "azure_ad_endpoint", "http://0x7f.1"],
+        ["Azure AD endpoint", "azure_ad_endpoint", "http://127.1:8080"],
+        ["Server URL", "server_url", "http://[::2]:8080"],
+      ] as const
+    ).map(
+      ([name, key, url]): Case => ({
+        label: `${name} over http on ${url}, which only resolves to loopback`,
+        args: addNew(...selfDeployedParams, "azure_cloud=Custom", `${key}=${url}`),
+        exit: [1, 2],
+        names: new RegExp(`${name}: .* is not a literal loopback address`),
+      }),
+    ),
+    ...[
+      "http://app.localhost:8400/callback",
+      "http://2130706433:8400/callback",
+      "http://0.0.0.0:8400/cb",
+    ].map(
+      (url): Case => ({
+        label: `Application redirect URI ${url} over http, not on a literal loopback address`,
+        args: addNew(...selfDeployedParams, `redirect_uri=${url}`),
+        exit: [1, 2],
+        names: /Application redirect URI: .* is not a literal loopback address/,
+      }),
+    ),
     {
       label: "Server URL not absolute",
       args: addNew(...selfDeployedParams, "azure_cloud=Custom", "server_url=graph.microsoft.us"),
@@ -432,6 +522,39 @@ function cases(): Case[] {
       exit: [2],
       names: /no argument "colour"/,
     },
+    // Names that are properties of Object.prototype are names like any other: unknown, and refused.
+    ...["__proto__", "constructor", "toString", "hasOwnProperty"].flatMap((key): Case[] => [
+      {
+        label: `argument named ${key}`,
+        args: run("graph", "msgraph-user-list", `${key}=1`),
+        exit: [2],
+        names: new RegExp(`no argument "${key}"`),
+      },
+      {
+        label: `!command with an argument named ${key}`,
+        args: run("graph", `!msgraph-user-list ${key}=1`),
+        exit: [2],
+        names: new RegExp(`no argument "${key}"`),
+      },
+      {
+        label: `--param ${key}=x`,
+        args: addNew(...selfDeployedParams, `${key}=x`),
+        exit: [2],
+        names: new RegExp(`no parameter "${key}"`),
+      },
+      {
+        label: `--integration ${key}`,
+        args: ["instance", "add", "new-instance", "--integration", key],
+        exit: [2],
+        names: new RegExp(`Unknown integration "${key}"`),
+      },
+      {
+        label: `command named ${key}`,
+        args: run("graph", key),
+        exit: [2],
+        names: new RegExp(`no command "${key}"`),
+      },
+    ]),
     {
       label: "argument not name=value",
       args: run("graph", "msgraph-user-list", "limit"),
@@ -526,6 +649,57 @@ function cases(): Case[] {
       exit: [1],
       names: /Client Secret.*MSINT_HARDENING_NEVER_SET/,
     },
+    // Issue 11.8: a variable that is set but empty is named as empty, not as "not set".
+    {
+      label: "env: reference to a variable that is set but empty",
+      args: run("env-empty", "msgraph-user-auth-test"),
+      env: { MSINT_HARDENING_EMPTY: "" },
+      exit: [1],
+      names:
+        /Client Secret: refers to the environment variable MSINT_HARDENING_EMPTY, which is set but empty/,
+    },
+    {
+      label: "env: reference to a variable that holds only white space",
+      args: run("env-empty", "msgraph-user-auth-test"),
+      env: { MSINT_HARDENING_EMPTY: " \t " },
+      exit: [1],
+      names: /MSINT_HARDENING_EMPTY, which is set but empty/,
+    },
+    {
+      label: "env: Server URL set but empty",
+      args: run("env-empty-server", "msgraph-user-list"),
+      env: { MSINT_HARDENING_EMPTY: "" },
+      exit: [1],
+      names: /Server URL: refers to the environment variable MSINT_HARDENING_EMPTY, which is set but empty/,
+    },
+    // Issue 11.7: a Custom cloud never falls back to a Worldwide host.
+    {
+      label: "Key Vault in a Custom cloud without Resource Manager URL (vault management commands)",
+      args: run("kv-custom", "azure-key-vault-list"),
+      exit: [1],
+      names: /Azure Cloud is Custom, so Resource Manager URL must be set/,
+    },
+    {
+      label: "Resource Manager URL over plain http on a non-loopback host",
+      args: [
+        "instance",
+        "add",
+        "kv-new",
+        "--integration",
+        "azure-key-vault",
+        ...KEY_VAULT_CUSTOM_ARGS,
+        "--param",
+        "resource_manager_url=http://management.sovereign.example",
+      ],
+      exit: [1, 2],
+      names: /Resource Manager URL: http:\/\/management\.sovereign\.example uses plain http/,
+    },
+    {
+      label: "env: reference to a variable named constructor (not set)",
+      args: run("env-constructor", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /Client Secret.*environment variable constructor, which is not set/,
+    },
     {
       label: "Custom cloud without Server URL",
       args: run("no-server-url", "msgraph-user-auth-test"),
@@ -585,6 +759,42 @@ function cases(): Case[] {
       args: run("broker-http", "msgraph-user-auth-test"),
       exit: [1],
       names: /ID: .*plain http/,
+    },
+    {
+      label: "broker ID with two @",
+      args: run("broker-two-at", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID contains 2 '@' characters/,
+    },
+    {
+      label: "broker ID whose URL carries a user name and password",
+      args: run("broker-credentials", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID contains 2 '@' characters.*user name or password/,
+    },
+    {
+      label: "broker ID with nothing before @",
+      args: run("broker-empty-id", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID has no registration ID before '@'/,
+    },
+    {
+      label: "broker ID with nothing after @",
+      args: run("broker-empty-url", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID ends with '@' but names no broker URL/,
+    },
+    {
+      label: "broker ID with plain http to a private address",
+      args: run("broker-http-private", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID: http:\/\/10\.0\.0\.7:8480 uses plain http/,
+    },
+    {
+      label: "broker ID whose URL is not a URL",
+      args: run("broker-not-url", "msgraph-user-auth-test"),
+      exit: [1],
+      names: /ID: "broker\.example\.com\/obtain-token" is not an absolute URL/,
     },
   ];
 }
@@ -678,6 +888,82 @@ describe("bad input", () => {
     expect(expectOneMessage(test, [1, 2])).toMatch(/Server URL/);
     expect(await fingerprintTree(home)).toEqual(stored);
   });
+});
+
+// Issue 11.8: messages say the real cause.
+describe("messages that say the real cause", () => {
+  it("msint emulator on a port in use says so plainly, exit 1, no stack trace", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const result = await msint(["emulator", "--port", String(port)], env(await temporaryDir()));
+      const message = expectOneMessage(result, [1]);
+      expect(message).toBe(
+        `Error: port ${port} is in use: choose another with --port (0 picks a free one).\n`,
+      );
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it("msint login ignores a redirect with another state, says so on the page, and keeps waiting", async () => {
+    // A free port for the redirect URI: listen on 0, note it, close.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const home = await copyHome(template);
+    const redirect = `http://127.0.0.1:${port}/callback`;
+    expectOk(
+      await msint(["instance", "set", "code-other-login", "--param", `redirect_uri=${redirect}`], env(home)),
+    );
+    const child = spawn(process.execPath, [BIN, "login", "code-other-login", "--timeout", "60"], {
+      env: { ...process.env, MSINT_LOG: undefined, ...env(home) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+    try {
+      const loginUrl = await new Promise<URL>((resolve, reject) => {
+        child.stdout.on("data", (chunk) => {
+          stdout += chunk;
+          const match = /(http:\/\/127\.0\.0\.1:\d+\/\S+\/oauth2\/v2\.0\/authorize\?\S+)/.exec(stdout);
+          if (match) resolve(new URL(match[1]!));
+        });
+        child.on("exit", () => reject(new Error(`msint login exited early: ${stderr}`)));
+      });
+      const state = loginUrl.searchParams.get("state")!;
+      expect(state.length).toBeGreaterThan(20);
+      // An old or forged redirect: another state (with a code, or with an error) changes nothing.
+      for (const query of [
+        "code=0.AXoA-forged&state=not-this-login",
+        "error=access_denied&error_description=forged&state=not-this-login",
+        "code=0.AXoA-without-state",
+      ]) {
+        const answer = await fetch(`${redirect}?${query}`);
+        expect(answer.status).toBe(400);
+        const page = await answer.text();
+        expect(page).toContain("Not this sign-in");
+        expect(page).toContain("still waiting");
+      }
+      expect(child.exitCode).toBeNull();
+      expect(stderr).toContain("Ignored a redirect whose state does not match this sign-in");
+      // The real sign-in's answer (here: the user declined) still reaches msint, which was waiting for it.
+      const declined = await fetch(
+        `${redirect}?error=access_denied&error_description=AADSTS65004%3A+User+declined+to+consent.&state=${encodeURIComponent(state)}`,
+      );
+      expect(declined.status).toBe(400);
+      expect(await exited).toBe(2);
+      expect(stderr).toMatch(/^Error: The sign-in failed: AADSTS65004: User declined to consent\.$/m);
+    } finally {
+      child.kill();
+    }
+  }, 90_000);
 });
 
 describe("input that looks wrong but is accepted", () => {

@@ -4,8 +4,8 @@
  * tampering that ends in a clear error naming the instance, never in a silent reset.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createDecipheriv, scryptSync } from "node:crypto";
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { createDecipheriv, randomBytes, scryptSync } from "node:crypto";
+import { chmod, chown, mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { DEMO_CLIENT_ID, demoSeed, type RunningEmulator, startEmulator } from "@msint/entra-emulator";
@@ -111,7 +111,7 @@ describe("encrypted at rest", () => {
   it("with MSINT_STORE_KEY: a scrypt key from the passphrase and store.salt, and no key file", async () => {
     const home = await temporaryDir();
     expectOk(await msint(addArgs("graph"), env(home, { MSINT_STORE_KEY: PASSPHRASE })));
-    expect((await readdir(home)).sort()).toEqual(["store", "store.salt"]);
+    expect((await readdir(home)).sort()).toEqual(["store", "store.meta", "store.salt"]);
     expect(await mode(join(home, "store.salt"))).toBe("600");
     const salt = Buffer.from((await readFile(join(home, "store.salt"), "utf8")).trim(), "base64");
     const key = scryptSync(PASSPHRASE, salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
@@ -124,9 +124,9 @@ describe("encrypted at rest", () => {
       ["instance", "show", "graph"],
       env(home, { MSINT_STORE_KEY: `${PASSPHRASE}!` }),
     );
+    // The store knows which key sealed it (store.meta): the cause is named, not "cannot be decrypted".
     const text = expectOneMessage(wrong, [1]);
-    expect(text).toContain('"graph"');
-    expect(text).toMatch(/cannot be decrypted.*MSINT_STORE_KEY/);
+    expect(text).toContain("was sealed with another key: set MSINT_STORE_KEY as when the store was created");
   });
 });
 
@@ -143,20 +143,166 @@ describe("file modes", () => {
       expect(`${path} ${entry.split(" ")[0]}`).toBe(`${path} ${expected}`);
     }
     expect(await mode(home)).toBe("700");
-    expect(Object.keys(tree).sort()).toEqual(["store.key", "store/", "store/graph.msint"]);
+    expect(Object.keys(tree).sort()).toEqual(["store.key", "store.meta", "store/", "store/graph.msint"]);
   });
 
-  it("a home and key file readable by others are tightened", async () => {
+  it("a home and store directory that others can only read are tightened", async () => {
     const home = await copyHome(template);
     await chmod(home, 0o755);
     await chmod(join(home, "store"), 0o755);
-    await chmod(join(home, "store.key"), 0o644);
     expectOk(await msint(["instance", "show", "graph"], env(home)));
-    expect([await mode(home), await mode(join(home, "store")), await mode(join(home, "store.key"))]).toEqual([
-      "700",
-      "700",
-      "600",
-    ]);
+    expect([await mode(home), await mode(join(home, "store"))]).toEqual(["700", "700"]);
+  });
+});
+
+// Issue 11.6: like ssh, msint refuses surroundings that someone else could have changed (one message naming
+// the path and the chmod/chown that fixes it, nothing changed), reads only regular files, and names a store key
+// that is not the one the store was sealed with.
+describe("the store's surroundings", () => {
+  const everyCommand = (name = "graph") => [
+    ["instance", "show", name],
+    ["instance", "list"],
+    ["run", "msgraph-user-auth-test", "--instance", name],
+    ["instance", "set", name, "--param", "proxy=true"],
+    addArgs("newcomer"),
+  ];
+
+  it.each([
+    [
+      "MSINT_HOME writable by its group",
+      (home: string) => chmod(home, 0o770),
+      "",
+      /can be written by its group \(mode 0770\)/,
+      "chmod 700",
+    ],
+    [
+      "MSINT_HOME writable by everybody",
+      (home: string) => chmod(home, 0o777),
+      "",
+      /can be written by its group and all other users \(mode 0777\)/,
+      "chmod 700",
+    ],
+    [
+      "the store directory writable by others",
+      (home: string) => chmod(join(home, "store"), 0o703),
+      "/store",
+      /can be written by all other users \(mode 0703\)/,
+      "chmod 700",
+    ],
+    [
+      "store.key readable by others",
+      (home: string) => chmod(join(home, "store.key"), 0o644),
+      "/store.key",
+      /is not private \(mode 0644\): others can read it/,
+      "chmod 600",
+    ],
+    [
+      "store.key writable by its group",
+      (home: string) => chmod(join(home, "store.key"), 0o660),
+      "/store.key",
+      /is not private \(mode 0660\): others can change it/,
+      "chmod 600",
+    ],
+  ] as const)(
+    "%s is refused with the fix, and nothing changes",
+    async (_label, loosen, suffix, problem, fix) => {
+      const home = await copyHome(template);
+      await loosen(home);
+      const before = await fingerprintTree(home);
+      for (const args of everyCommand()) {
+        const text = expectOneMessage(await msint(args, env(home)), [1], args.slice(0, 2).join(" "));
+        expect(text).toMatch(problem);
+        expect(text).toContain(`${fix} ${home}${suffix}`);
+        expect(text).not.toContain(SECRET);
+        expect(await fingerprintTree(home)).toEqual(before);
+      }
+    },
+  );
+
+  it.runIf(process.getuid?.() === 0)("a home or key file owned by another user is refused", async () => {
+    const keyHome = await copyHome(template);
+    await chown(join(keyHome, "store.key"), 4242, 4242);
+    const key = expectOneMessage(await msint(["instance", "show", "graph"], env(keyHome)), [1]);
+    expect(key).toMatch(/store key file .*store\.key belongs to another user \(uid 4242\)/);
+    const home = await copyHome(template);
+    await chown(home, 4242, 4242);
+    const before = await fingerprintTree(home);
+    const dir = expectOneMessage(await msint(["instance", "list"], env(home)), [1]);
+    expect(dir).toContain(`The msint directory ${home} belongs to another user (uid 4242)`);
+    expect(dir).toContain("Point MSINT_HOME at a directory of your own");
+    expect(await fingerprintTree(home)).toEqual(before);
+  });
+
+  it("a FIFO, a device or a symbolic link in place of an instance file is refused at once, never waited on", async () => {
+    const home = await copyHome(template);
+    const store = join(home, "store");
+    expect(spawnSync("mkfifo", [join(store, "fifo.msint")]).status).toBe(0);
+    await symlink("/dev/zero", join(store, "device.msint"));
+    await symlink(join(store, "graph.msint"), join(store, "alias.msint"));
+    await symlink("/etc/hostname", join(store, "outside.msint"));
+    for (const [name, kind] of [
+      ["fifo", "a FIFO (named pipe)"],
+      ["device", "a symbolic link"],
+      ["alias", "a symbolic link"],
+      ["outside", "a symbolic link"],
+    ] as const) {
+      for (const args of [
+        ["instance", "show", name],
+        ["run", "msgraph-user-auth-test", "--instance", name],
+        ["instance", "set", name, "--param", "proxy=true"],
+      ]) {
+        // A FIFO opened for reading would wait for a writer forever: the 20 s kill would show as code -1.
+        const text = expectOneMessage(await msint(args, env(home)), [1], `${name} ${args[1]}`);
+        expect(text).toContain(`${join(store, `${name}.msint`)} is ${kind}, not a regular file`);
+        expect(text).toContain(`rm ${join(store, `${name}.msint`)}`);
+      }
+    }
+    // The list names the four and still shows the real instance.
+    const list = await msint(["instance", "list"], env(home));
+    expect(list.code).toBe(1);
+    expect(list.stdout).toMatch(/\|graph\|Microsoft Graph User\|/);
+    expect(list.stderr).toMatch(/^Error: 4 instances cannot be read/);
+  });
+
+  it("an instance file larger than msint writes is refused without being read", async () => {
+    const home = await copyHome(template);
+    await writeFile(join(home, "store", "huge.msint"), Buffer.alloc(16 * 1024 * 1024 + 1, 0x41));
+    const text = expectOneMessage(await msint(["instance", "show", "huge"], env(home)), [1]);
+    expect(text).toMatch(/huge\.msint is 16777217 bytes, more than the 16777216 bytes msint reads/);
+  });
+
+  it("a forgotten MSINT_STORE_KEY is named as such, and no key file is made next to the salt", async () => {
+    const home = await temporaryDir();
+    expectOk(await msint(addArgs("graph"), env(home, { MSINT_STORE_KEY: PASSPHRASE })));
+    const before = await fingerprintTree(home);
+    for (const args of everyCommand()) {
+      const text = expectOneMessage(await msint(args, env(home)), [1], args.slice(0, 2).join(" "));
+      expect(text).toBe(
+        `Error: The msint store in ${home} was sealed with a passphrase, but MSINT_STORE_KEY is not set: set MSINT_STORE_KEY as when the store was created.\n`,
+      );
+      const other = expectOneMessage(await msint(args, env(home, { MSINT_STORE_KEY: "another one" })), [1]);
+      expect(other).toContain(
+        "was sealed with another key: set MSINT_STORE_KEY as when the store was created",
+      );
+      expect(await fingerprintTree(home)).toEqual(before);
+    }
+    // The other way round: a key-file store opened with MSINT_STORE_KEY set.
+    const fileHome = await copyHome(template);
+    const set = expectOneMessage(
+      await msint(["instance", "list"], env(fileHome, { MSINT_STORE_KEY: PASSPHRASE })),
+      [1],
+    );
+    expect(set).toContain("was sealed with its key file");
+    expect(set).toContain("unset MSINT_STORE_KEY");
+    expect(await readdir(fileHome)).not.toContain("store.salt");
+  });
+
+  it("a replaced store.key is named, not reported instance by instance", async () => {
+    const home = await copyHome(template);
+    await writeFile(join(home, "store.key"), `${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
+    const text = expectOneMessage(await msint(["instance", "list"], env(home)), [1]);
+    expect(text).toContain("was sealed with another key");
+    expect(text).toContain("is not the key file the store was created with");
   });
 });
 

@@ -68,6 +68,8 @@ export const authorizationCodeGrant: TokenGrant = async (context) => {
     scopes: requested.length > 0 ? requested : record.scopes,
     credential: client.credential,
     ...(record.nonce !== undefined ? { nonce: record.nonce } : {}),
+    // The ID token answers the sign-in: `openid` in the /authorize request is enough.
+    openid: record.scopes.some((scope) => scope.toLowerCase() === "openid"),
     refresh: hasOfflineAccess(record.scopes),
     refreshScopes: record.scopes,
   });

@@ -23,6 +23,8 @@ export interface UserGrant {
   credential: ClientCredentialKind;
   /** Echoed in the ID token (`nonce` of the /authorize request). */
   nonce?: string;
+  /** Issue an ID token even when this request's scopes omit `openid` (the /authorize request asked for it). */
+  openid?: boolean;
   /** Issue a refresh token (the grant included `offline_access`). */
   refresh: boolean;
   /** Scopes the new refresh token remembers (used when a refresh request sends none). */
@@ -155,7 +157,7 @@ export async function userTokenFields(
     );
     fields["refresh_token"] = record.token;
   }
-  if (parsed.oidc.includes("openid"))
+  if (parsed.oidc.includes("openid") || grant.openid)
     fields["id_token"] = await idToken(context, grant, parsed.oidc.includes("email"));
   fields["client_info"] = clientInfo(grant.user, grant.tenant);
   return fields;
