@@ -14,8 +14,9 @@ import {
 } from "@msint/entra-emulator";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningBroker, startBroker } from "../src/index.js";
-import { brokerSeed, countRegistrationRows, launchChromium, VENDOR_SECRET } from "./support.js";
+import { type BrokerOptions, type RunningBroker, startBroker } from "../src/index.js";
+import { type Replicas, startReplicas } from "./replicas.js";
+import { brokerSeed, countRegistrationRows, launchChromium, protocolMode, VENDOR_SECRET } from "./support.js";
 
 // Issue 11.1 end to end in Chromium: a registration is created only from an ID token the broker validated itself,
 // from an OpenID Connect sign-in it started. Every forged callback gets a refusal page and leaves the database
@@ -28,6 +29,8 @@ const strangerKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateK
 
 let emulator: RunningEmulator;
 let broker: RunningBroker;
+/** Set when the suite runs on replicas behind a round-robin balancer (consent-replicas.e2e.test.ts). */
+let replicas: Replicas | undefined;
 let browser: Browser;
 let dataDir: string;
 /** Added to the broker's clock (to let a sign-in expire). */
@@ -45,7 +48,7 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, seed, signingKey: emulatorKey });
   emulatorKid = emulator.signingKeyId();
   dataDir = await mkdtemp(join(tmpdir(), "msint-broker-consent-"));
-  broker = await startBroker({
+  const options: Omit<BrokerOptions, "dataDir" | "database"> = {
     config: {
       loginHost: emulator.url,
       apps: {
@@ -65,16 +68,22 @@ beforeAll(async () => {
       },
     },
     env: { VENDOR_SECRET, MSINT_BROKER_MASTER_KEY: randomBytes(32).toString("base64") },
-    dataDir,
     log: (line) => logs.push(line),
     now: () => Date.now() + clockOffsetMs,
-  });
+  };
+  if (protocolMode.replicas > 1) {
+    // Every request goes to the next replica: a sign-in starts on one and its callback lands on another.
+    replicas = await startReplicas(options, protocolMode.replicas);
+    broker = replicas.broker;
+  } else {
+    broker = await startBroker({ ...options, dataDir });
+  }
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await broker?.close();
+  await (replicas ? replicas.stop() : broker?.close());
   await emulator?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
@@ -234,14 +243,11 @@ describe("the consent proof, in Chromium", () => {
     const { context, page } = await freshPage();
     await startAt(page, "ms-graph-mail-listener");
     // The broker refetches the signing keys for an unknown kid at most every 10 s (oidc.ts JWKS_REFETCH_MS); the
-    // earlier sign-ins fetched them moments ago on a fast machine, so its clock is moved past that throttle.
+    // earlier sign-ins fetched them moments ago on a fast machine, so its clock is moved past that throttle, for
+    // the rest of the suite: on replicas, the one that did not answer this sign-in meets the new key later.
     clockOffsetMs = 11_000;
-    try {
-      await signInAndAccept(page, MEGAN_UPN);
-      await credentials(page);
-    } finally {
-      clockOffsetMs = 0;
-    }
+    await signInAndAccept(page, MEGAN_UPN);
+    await credentials(page);
     await context.close();
     expect(await registrations()).toBe(before + 1);
     honest++;
@@ -348,11 +354,12 @@ describe("forged callbacks: a refusal page, and no registration", () => {
   it("a sign-in answered after its state expired", async () => {
     await refused("The authorization process expired", async (page) => {
       await startAt(page, "ms-graph-mail-listener");
-      clockOffsetMs = 16 * 60_000;
+      const offset = clockOffsetMs;
+      clockOffsetMs = offset + 16 * 60_000;
       try {
         await signInAndAccept(page, MEGAN_UPN);
       } finally {
-        clockOffsetMs = 0;
+        clockOffsetMs = offset;
       }
     });
   }, 120_000);
@@ -441,6 +448,13 @@ describe("forged callbacks: a refusal page, and no registration", () => {
   });
 
   it("the database, read directly, holds exactly the honest registrations", async () => {
+    if (replicas) {
+      // Both replicas served the flows, and every pending sign-in is a row of the shared database.
+      expect(replicas.served.every((count) => count > 10)).toBe(true);
+      expect(await replicas.count("registrations")).toBe(honest);
+      expect(await replicas.count("pending_signins")).toBeGreaterThan(honest);
+      return;
+    }
     await broker.close();
     expect(await countRegistrationRows(dataDir)).toBe(honest);
   }, 120_000);

@@ -18,6 +18,8 @@ export interface Replicas {
   served: number[];
   /** Every value of every row of every broker table, as raw bytes (what a database dump would hold). */
   dump(): Promise<Array<{ path: string; data: Buffer }>>;
+  /** Rows of a broker table, read with pg itself. */
+  count(table: "registrations" | "pending_signins" | "broker_strikes"): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -89,7 +91,14 @@ export async function startReplicas(
       await client.connect();
       try {
         const rows: Array<{ path: string; data: Buffer }> = [];
-        for (const table of ["broker_meta", "registrations", "broker_rate", "broker_nonces"]) {
+        for (const table of [
+          "broker_meta",
+          "registrations",
+          "pending_signins",
+          "broker_rate",
+          "broker_strikes",
+          "broker_nonces",
+        ]) {
           const result = await client.query({ text: `select * from ${table}`, rowMode: "array" });
           result.rows.forEach((row: unknown[], index) => {
             const parts = row.map((value) =>
@@ -104,6 +113,16 @@ export async function startReplicas(
           });
         }
         return rows;
+      } finally {
+        await client.end();
+      }
+    },
+    async count(table) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const result = await client.query<{ n: number }>(`select count(*)::int as n from ${table}`);
+        return result.rows[0]!.n;
       } finally {
         await client.end();
       }
