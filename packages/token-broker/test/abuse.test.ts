@@ -12,6 +12,7 @@ import {
 } from "@msint/entra-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningBroker, startBroker } from "../src/index.js";
+import { type Replicas, startReplicas } from "./replicas.js";
 import { brokerSeed, readTree, VENDOR_SECRET } from "./support.js";
 
 // Issue 11.2: failures naming a registration slow down that registration from that address only; behind a
@@ -152,6 +153,52 @@ describe("behind a trusted proxy", () => {
       failures.some((line) => line.includes("client=127.0.0.1") && line.includes("not an IP address")),
     ).toBe(true);
   });
+});
+
+describe("two replicas on one PostgreSQL database, behind a trusted proxy", () => {
+  // The balancer sends each request to the next replica: failures, backoff and rate counted on one replica must
+  // hold on the other, or an attacker would get twice the guesses (and the customer half the rate).
+  let replicas: Replicas;
+  beforeAll(async () => {
+    replicas = await startReplicas(
+      {
+        config: config({ trustedProxy: { header: "x-forwarded-for", hops: 1 } }),
+        env: { VENDOR_SECRET, MSINT_BROKER_MASTER_KEY: MASTER_KEY },
+        log: () => undefined,
+        now: () => clock,
+      },
+      2,
+    );
+  }, 180_000);
+  afterAll(() => replicas?.stop());
+
+  const from = (address: string) => ({ "X-Forwarded-For": `10.9.9.9, ${address}` });
+
+  it("the backoff of a (registration, address) pair and the registration's rate hold across replicas", async () => {
+    const broker = replicas.broker;
+    const registration = await broker.register("ms-graph-user", DEMO_TENANT_ID);
+    const served = [...replicas.served];
+    for (let i = 0; i < 6; i++) {
+      expect((await obtain(broker, wrongKey(registration), from(ATTACKER))).error).toBe("decryption_failed");
+    }
+    // Both replicas took failures: three each.
+    expect(replicas.served.map((count, index) => count - (served[index] ?? 0))).toEqual([3, 3]);
+    expect(await replicas.count("broker_strikes")).toBe(1);
+    // Whichever replica answers next, the pair is blocked, even with the right Key.
+    expect(await obtain(broker, wrongKey(registration), from(ATTACKER))).toMatchObject({
+      status: 429,
+      error: "rate_limited",
+      retryAfter: "1",
+    });
+    expect((await obtain(broker, registration, from(ATTACKER))).status).toBe(429);
+    // The customer is served meanwhile; rateLimitPerMinute 3 counts on both replicas together.
+    for (let i = 0; i < 3; i++) expect((await obtain(broker, registration, from(CUSTOMER))).status).toBe(200);
+    expect((await obtain(broker, registration, from(CUSTOMER))).status).toBe(429);
+    clock += 60_000;
+    // After the block, a success of the attacker's address with the right Key starts the pair over.
+    expect((await obtain(broker, registration, from(ATTACKER))).status).toBe(200);
+    expect(await replicas.count("broker_strikes")).toBe(0);
+  }, 180_000);
 });
 
 describe("without a trusted proxy", () => {
