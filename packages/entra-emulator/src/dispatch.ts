@@ -131,6 +131,7 @@ export class Dispatcher {
     const headers: Record<string, string> = {};
     const retryAfter = retryAfterHeader(fault.retryAfter);
     if (retryAfter !== undefined) headers["retry-after"] = retryAfter;
+    for (const [name, value] of Object.entries(fault.headers ?? {})) headers[name.toLowerCase()] = value;
     if (fault.kind === "garbage") {
       return {
         status: fault.status ?? 200,
@@ -238,6 +239,10 @@ export class Dispatcher {
     if (grantType) request.record.grantType = grantType;
     if (clientId) request.record.clientId = clientId;
     if (scope) request.record.scope = scope;
+    const claims = form.get("claims");
+    if (claims) request.record.claims = claims;
+    const assertionType = form.get("client_assertion_type");
+    if (assertionType) request.record.clientAssertionType = assertionType;
     request.correlation.clientRequestId ??= form.get("client-request-id") || undefined;
   }
 
