@@ -1,4 +1,6 @@
-import { ApiError, type HttpRequest, type Transport, translateApiError } from "@msint/auth-core";
+import { randomUUID } from "node:crypto";
+import { ApiError, type HttpRequest, type Transport, translateApiError, withSpan } from "@msint/auth-core";
+import { KIT_VERSION } from "./version.js";
 
 export interface ApiRequest {
   method?: HttpRequest["method"];
@@ -47,10 +49,22 @@ export interface ApiClientOptions {
   /** Headers every request carries (e.g. `x-ms-version`). */
   headers?: Readonly<Record<string, string>>;
   commandPrefix: string;
+  /**
+   * The integration, for the User-Agent `msint/<kit version> <id>/<version>` (Microsoft's service logs show it);
+   * the User-Agent is `msint/<kit version>` alone without it.
+   */
+  integration?: { id: string; version?: string | undefined } | undefined;
+}
+
+/** The User-Agent of msint's API requests: `msint/<version> <integration>/<version>`. */
+export function userAgent(integration?: { id: string; version?: string | undefined }): string {
+  if (!integration) return `msint/${KIT_VERSION}`;
+  return `msint/${KIT_VERSION} ${integration.id}${integration.version ? `/${integration.version}` : ""}`;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = new URL(options.baseUrl.replace(/\/*$/, "/"));
+  const agent = userAgent(options.integration);
 
   const urlFor = (path: string, query: ApiRequest["query"], extra?: Record<string, string>): string => {
     const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(path.replace(/^\/+/, ""), base);
@@ -69,36 +83,55 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   const request = async <T>(apiRequest: ApiRequest): Promise<T> => {
     urlFor(apiRequest.path, apiRequest.query); // refuse foreign hosts before any credential is obtained
+    const method = apiRequest.method ?? "GET";
     const send = async (forceRefresh: boolean) => {
       const authorization = await options.authorize(forceRefresh);
       const { fromCache } = authorization;
       const url = urlFor(apiRequest.path, apiRequest.query, authorization.query);
+      // A fresh id per request, so a user can quote the one of a failed call to Microsoft support.
+      const clientRequestId = randomUUID();
       const headers: Record<string, string> = {
         accept: apiRequest.responseType === "text" ? "*/*" : "application/json",
+        "user-agent": agent,
         ...options.headers,
         ...apiRequest.headers,
         ...authorization.headers,
+        "x-ms-client-request-id": clientRequestId,
       };
       let body: string | undefined;
       if (apiRequest.body !== undefined) {
         headers["content-type"] ??= "application/json";
         body = typeof apiRequest.body === "string" ? apiRequest.body : JSON.stringify(apiRequest.body);
       }
-      const response = await options.transport.request({
-        method: apiRequest.method ?? "GET",
-        url,
-        headers,
-        body,
-      });
-      return { response, fromCache };
+      const target = new URL(url);
+      // Span attributes: method, host, path and ids only; the query (a SAS signature) and headers stay out.
+      const response = await withSpan(
+        `msint.api ${method}`,
+        {
+          "http.request.method": method,
+          "server.address": target.hostname,
+          "url.path": target.pathname,
+          "msint.client_request_id": clientRequestId,
+        },
+        async (span) => {
+          const answer = await options.transport.request({ method, url, headers, body });
+          span.setAttribute("http.response.status_code", answer.status);
+          return answer;
+        },
+      );
+      return { response, fromCache, clientRequestId };
     };
-    let { response, fromCache } = await send(false);
+    let { response, fromCache, clientRequestId } = await send(false);
     if (response.status === 401 && fromCache) {
       // The API no longer accepts the cached token (revoked, or the app's permissions changed): get a new one once.
-      ({ response } = await send(true));
+      ({ response, clientRequestId } = await send(true));
     }
     if (response.status >= 400) {
-      throw translateApiError(response.status, response.body, { commandPrefix: options.commandPrefix });
+      throw translateApiError(response.status, response.body, {
+        commandPrefix: options.commandPrefix,
+        headers: response.headers,
+        clientRequestId,
+      });
     }
     if (apiRequest.responseType === "text") return response.body as T;
     if (response.status === 204 || response.body.trim() === "") return undefined as T;

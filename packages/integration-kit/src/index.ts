@@ -1,9 +1,16 @@
-export { type ApiClient, type ApiClientOptions, type ApiRequest, createApiClient } from "./api-client.js";
+export {
+  type ApiClient,
+  type ApiClientOptions,
+  type ApiRequest,
+  createApiClient,
+  userAgent,
+} from "./api-client.js";
 export { parseArgumentWords, parseCommandLine, UsageError } from "./args.js";
 export {
   consentScopesFor,
   createStrategy,
   declaredFlows,
+  extensionFlows,
   FLOW_NAMES,
   type FlowSelection,
   flowTableWords,
@@ -12,6 +19,14 @@ export {
   scopesFor,
   selectFlow,
 } from "./auth.js";
+export {
+  type CommandArgs,
+  type CommandName,
+  type Connection,
+  type ConnectOptions,
+  connect,
+  type ResourceKey,
+} from "./connect.js";
 export { defineIntegration, type Integration, ManifestError } from "./define.js";
 export type {
   ArgumentDefinition,
@@ -27,9 +42,12 @@ export {
   AUTH_PARAMETERS,
   AUTH_TYPES,
   type AuthType,
+  isParameterReference,
+  MAX_SECRET_FILE_BYTES,
   type ParameterDefinition,
   type ParameterType,
   type ParameterValues,
+  readSecretFile,
   resolveParameterValues,
   toBoolean,
   validateParameterValue,
@@ -78,4 +96,5 @@ export {
 } from "./resources.js";
 export { type CommandResult, moreEntriesNote, tableToMarkdown, textContentMarkdown } from "./results.js";
 export { contextAccess, type InstanceDocument, type RunCommandOptions, runCommand } from "./runtime.js";
+export { KIT_VERSION } from "./version.js";
 export { parseXml, type XmlElement, XmlError, xmlChildren, xmlEscape, xmlFind, xmlText } from "./xml.js";

@@ -247,6 +247,7 @@ export async function runCommand(
         endpoints: resourceEndpoints,
         transport,
         deviceCodeWait,
+        env,
       });
       const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(
         document.context,
@@ -267,6 +268,7 @@ export async function runCommand(
     authorize,
     headers: manifest.resource.headers,
     commandPrefix: prefix,
+    integration: manifest,
   });
   const additional = new Map<string, ApiClient>();
   const apiFor = (key: string): ApiClient => {
@@ -287,6 +289,7 @@ export async function runCommand(
         authorize: authorizeFor(resource, resourceEndpoints),
         headers: resource.headers,
         commandPrefix: prefix,
+        integration: manifest,
       });
       additional.set(key, client);
     }
