@@ -23,9 +23,14 @@ describe("CommonJS", () => {
     expect(answer.type).toBe("function");
   });
 
-  it("resolves the same package to its ES module build from import", () => {
+  it("resolves the same package to its ES module build from import", async () => {
     const require = createRequire(import.meta.url);
     expect(require.resolve("@msint/auth-core")).toMatch(/index\.cjs$/);
-    expect(import.meta.resolve("@msint/auth-core")).toMatch(/index\.js$/);
+    const { stdout } = await run(
+      process.execPath,
+      ["--input-type=module", "-e", 'console.log(import.meta.resolve("@msint/auth-core"))'],
+      { cwd: here },
+    );
+    expect(stdout.trim()).toMatch(/dist\/index\.js$/);
   });
 });
