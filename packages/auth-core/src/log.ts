@@ -89,15 +89,21 @@ function renderValue(value: unknown): string {
   }
 }
 
-function jsonValue(value: unknown, redactor: Redactor): unknown {
+/** A field value for a JSON line: strings redacted wherever they are nested (before JSON escapes them). */
+function jsonValue(value: unknown, redactor: Redactor, depth = 0): unknown {
   if (typeof value === "string") return redactor.redact(value);
   if (typeof value === "number" || typeof value === "boolean" || value === null) return value;
   if (value instanceof Error) return redactor.redact(value.message);
-  try {
-    return JSON.parse(redactor.redact(JSON.stringify(value) ?? "null"));
-  } catch {
-    return redactor.redact(String(value));
+  if (depth > 8) return "[…]";
+  if (Array.isArray(value)) return value.map((item) => jsonValue(item, redactor, depth + 1));
+  if (typeof value === "object") {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      copy[redactor.redact(key)] = jsonValue(item, redactor, depth + 1);
+    }
+    return copy;
   }
+  return redactor.redact(String(value));
 }
 
 /** Creates a logger. Cheap: no I/O until a line is written. */

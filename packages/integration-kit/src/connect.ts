@@ -221,7 +221,10 @@ export function connect<M extends IntegrationManifest>(
           `${manifest.displayName} authenticates with an account SAS token, which gives no OAuth tokens to a TokenCredential.`,
         );
       }
-      const endpoints = { ...resolveEndpoints(manifest, resolved), audience: scopeToResource(first) };
+      const base = resolveEndpoints(manifest, resolved);
+      const endpoints = first.trim().endsWith("/.default")
+        ? { ...base, audience: scopeToResource(first) }
+        : base;
       return toTokenCredential(providerFor(endpoints)).getToken(list, tokenOptions);
     },
   };
@@ -283,5 +286,88 @@ export function connect<M extends IntegrationManifest>(
         ...(options.transport ? { transport: options.transport } : {}),
       });
     },
+  };
+}
+
+/** What {@link getInstanceToken} hands out (the fields of `az account get-access-token`). */
+export interface InstanceToken {
+  accessToken: string;
+  /** Epoch milliseconds. */
+  expiresOn: number;
+  tokenType: "Bearer";
+  /** The token's tenant (its `tid`), else the instance's Tenant ID; undefined when neither is known. */
+  tenant: string | undefined;
+  /** The scopes it was issued for. */
+  scopes: string[];
+  /** True when it came from the cache (memory or store) rather than the network. */
+  fromCache: boolean;
+}
+
+/** Options of {@link getInstanceToken}. */
+export interface InstanceTokenOptions {
+  store: ContextStore<InstanceDocument>;
+  document: InstanceDocument;
+  /** A resource (audience) such as `https://management.azure.com`: the token is for `<resource>/.default`. */
+  resource?: string | undefined;
+  /** Explicit scopes; exclusive with `resource`. Default: the integration's own scopes for its flow. */
+  scopes?: readonly string[] | undefined;
+  env?: NodeJS.ProcessEnv;
+  transport?: Transport | undefined;
+}
+
+function tenantOf(token: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as {
+      tid?: unknown;
+    };
+    return typeof claims.tid === "string" ? claims.tid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An access token of a stored instance, through the same flow, persisted cache and single-flight as its
+ * commands: what `msint token` prints. The token is registered with nothing and logged nowhere; the caller
+ * decides where it goes.
+ * @throws ParameterError for bad parameters, MsintError for an instance that gives no OAuth token (SAS).
+ */
+export async function getInstanceToken(
+  integration: Integration,
+  options: InstanceTokenOptions,
+): Promise<InstanceToken> {
+  const { manifest } = integration;
+  const { store, document } = options;
+  const env = options.env ?? process.env;
+  const params = resolveParameterValues(integration.parameters, document.params, env);
+  const { flow } = selectFlow(manifest, params);
+  if (flow === "shared-access-signature") {
+    throw new MsintError(
+      `${manifest.displayName} authenticates with an account SAS token: there is no access token to print.`,
+    );
+  }
+  let endpoints = resolveEndpoints(manifest, params);
+  let scopes: string[];
+  if (options.scopes?.length) scopes = [...options.scopes];
+  else if (options.resource) scopes = [`${options.resource.replace(/\/+$/, "")}/.default`];
+  else scopes = scopesFor(manifest, flow, endpoints);
+  // A `<resource>/.default` scope names the audience (managed identity and the broker ask by resource).
+  if (scopes[0]!.trim().endsWith("/.default"))
+    endpoints = { ...endpoints, audience: scopeToResource(scopes[0]!) };
+  const transport =
+    options.transport ??
+    createTransport({ insecure: toBoolean(params["insecure"]), proxy: toBoolean(params["proxy"]) });
+  const strategy = createStrategy({ manifest, params, endpoints, transport, env });
+  const provider = new TokenProvider(strategy, contextAccess(store, document.name)).useSnapshot(
+    document.context,
+  );
+  const result = await provider.getToken(scopes);
+  return {
+    accessToken: result.token,
+    expiresOn: result.expiresOn,
+    tokenType: "Bearer",
+    tenant: tenantOf(result.token) ?? strategy.tenantId,
+    scopes,
+    fromCache: result.fromCache,
   };
 }

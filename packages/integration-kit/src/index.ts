@@ -25,6 +25,9 @@ export {
   type Connection,
   type ConnectOptions,
   connect,
+  getInstanceToken,
+  type InstanceToken,
+  type InstanceTokenOptions,
   type ResourceKey,
 } from "./connect.js";
 export { defineIntegration, type Integration, ManifestError } from "./define.js";

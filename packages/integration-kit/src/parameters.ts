@@ -327,6 +327,13 @@ export const MAX_SECRET_FILE_BYTES = 64 * 1024;
  * them), readable by its owner only, at most {@link MAX_SECRET_FILE_BYTES}; one trailing line break removed.
  */
 export function readSecretFile(path: string, definition: ParameterDefinition): string {
+  if (!isAbsolute(path)) {
+    fail(
+      definition,
+      `refers to "file:${path}", which is not an absolute path.`,
+      "Use file:/full/path/to/the/secret (read when a command runs).",
+    );
+  }
   let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(path);
