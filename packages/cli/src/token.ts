@@ -65,12 +65,14 @@ export async function tokenAction(io: Io, options: TokenOptions): Promise<void> 
     io.out(token.accessToken);
     return;
   }
+  // Whole seconds, as az prints them; both fields name the same instant.
+  const expiresOnSeconds = Math.floor(token.expiresOn / 1000);
   io.out(
     JSON.stringify(
       {
         accessToken: token.accessToken,
-        expiresOn: new Date(token.expiresOn).toISOString(),
-        expires_on: Math.floor(token.expiresOn / 1000),
+        expiresOn: new Date(expiresOnSeconds * 1000).toISOString(),
+        expires_on: expiresOnSeconds,
         tenant: token.tenant ?? null,
         tokenType: token.tokenType,
       },
