@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+// Synchronous fs: node:fs/promises would be loaded on every start of the CLI (the hot path does not need it).
+import { readFileSync } from "node:fs";
 import { ParameterError } from "../errors.js";
 import type { FlowStrategy } from "../strategy.js";
 import type { Transport } from "../transport/index.js";
@@ -30,7 +31,7 @@ export interface WorkloadIdentityOptions {
 export async function readFederatedToken(path: string): Promise<string> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ParameterError(
