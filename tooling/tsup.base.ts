@@ -13,5 +13,8 @@ export const baseConfig: Options = {
   sourcemap: true,
   clean: true,
   splitting: true,
-  treeshake: true,
+  // esbuild's own tree shaking only: tsup's `treeshake` runs rollup, whose CommonJS output turns a package whose
+  // only export is `export default` into `module.exports = x` while its .d.cts says `export default` (attw
+  // FalseExportDefault; `require(pkg).default` would be undefined).
+  treeshake: false,
 };
