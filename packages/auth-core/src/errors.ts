@@ -129,6 +129,8 @@ export interface ApiErrorDetails extends MsintErrorOptions {
   apiMessage?: string;
   /** `request-id` of Graph, `x-ms-request-id` and the like, to quote to Microsoft support. */
   requestId?: string;
+  /** The `x-ms-client-request-id` msint sent with the request (a UUID of ours, safe to print). */
+  clientRequestId?: string;
 }
 
 /** A resource API answered with an error. `code` is the service's error code (e.g. `Authorization_RequestDenied`). */
@@ -136,14 +138,16 @@ export class ApiError extends MsintError {
   readonly status?: number;
   readonly apiMessage?: string;
   readonly requestId?: string;
+  readonly clientRequestId?: string;
 
   constructor(message: string, details: ApiErrorDetails = {}) {
-    const { status, apiMessage, requestId, ...options } = details;
+    const { status, apiMessage, requestId, clientRequestId, ...options } = details;
     super(message, { code: status === undefined ? "api_error" : `http_${status}`, ...options });
     this.name = "ApiError";
     if (status !== undefined) this.status = status;
     if (apiMessage !== undefined) this.apiMessage = apiMessage;
     if (requestId !== undefined) this.requestId = requestId;
+    if (clientRequestId !== undefined) this.clientRequestId = clientRequestId;
   }
 }
 
@@ -195,6 +199,11 @@ export interface TranslateOptions {
   redactor?: Redactor | undefined;
   /** Response headers (lower-case keys), e.g. for `Retry-After`. */
   headers?: Record<string, string> | undefined;
+  /**
+   * The `x-ms-client-request-id` of the failed request: the message then ends with the request IDs to quote to
+   * Microsoft support (ours, and the service's `request-id` / `x-ms-request-id` when it sent one).
+   */
+  clientRequestId?: string | undefined;
 }
 
 /** Codes XSOAR treats as "the stored grant is gone: reset and authenticate again". Kept for compatibility. */
@@ -596,5 +605,13 @@ export function translateApiError(
   if (apiMessage !== undefined) details.apiMessage = redactor.redact(apiMessage);
   if (hint !== undefined) details.hint = hint;
   if (requestId !== undefined) details.requestId = requestId;
-  return new ApiError(redactor.redact(hint ? `${message}\nHow to fix: ${hint}` : message), details);
+  let full = hint ? `${message}\nHow to fix: ${hint}` : message;
+  if (options.clientRequestId !== undefined) {
+    details.clientRequestId = options.clientRequestId;
+    // The service's id is server text: printed only when it looks like an id.
+    const serverId =
+      requestId && /^[A-Za-z0-9._:-]{1,128}$/.test(requestId) ? `, request-id ${requestId}` : "";
+    full += `\nFor Microsoft support: client-request-id ${options.clientRequestId}${serverId}.`;
+  }
+  return new ApiError(redactor.redact(full), details);
 }

@@ -44,6 +44,11 @@ export {
   toPendingDeviceCode,
 } from "./flows/device-code.js";
 export {
+  createEnvironmentStrategy,
+  ENVIRONMENT_VARIABLES,
+  type EnvironmentOptions,
+} from "./flows/environment.js";
+export {
   createManagedIdentityStrategy,
   MANAGED_IDENTITY_CLIENT_ID_PARAMETER,
   type ManagedIdentityOptions,
@@ -57,6 +62,12 @@ export {
   type StrategyFailure,
   withContextToPersist,
 } from "./flows/strategy-failure.js";
+export {
+  createWorkloadIdentityStrategy,
+  FEDERATED_TOKEN_FILE_PARAMETER,
+  readFederatedToken,
+  type WorkloadIdentityOptions,
+} from "./flows/workload-identity.js";
 export {
   BROKER_ID_PARAMETER,
   BROKER_KEY_PARAMETER,
@@ -78,12 +89,15 @@ export * from "./redact.js";
 export * from "./store/index.js";
 export {
   type ContextAccess,
+  type FetchOptions,
   type FlowId,
   type FlowStrategy,
   type GetTokenOptions,
   TokenProvider,
   type TokenProviderOptions,
+  TokenRequestAbortedError,
 } from "./strategy.js";
+export { TRACER_NAME, withSpan } from "./telemetry.js";
 export * from "./text-safety.js";
 export {
   EXPIRY_SKEW_MS,

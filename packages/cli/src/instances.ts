@@ -4,6 +4,7 @@ import {
   FLOW_NAMES,
   type InstanceDocument,
   type Integration,
+  isParameterReference,
   type ParameterValues,
   resolveEndpoints,
   resolveParameterValues,
@@ -62,13 +63,13 @@ export function parseParams(integration: Integration, pairs: readonly string[]):
       continue;
     }
     let value: string | boolean = raw;
-    if (definition.type === "boolean" && !raw.startsWith("env:")) {
+    if (definition.type === "boolean" && !isParameterReference(raw)) {
       if (!/^(true|false|yes|no|1|0)$/i.test(raw)) {
         throw new UsageError(`${definition.displayName} (${key}) takes true or false, not "${raw}".`);
       }
       value = /^(true|yes|1)$/i.test(raw);
     }
-    if (definition.type === "select" && typeof value === "string" && !value.startsWith("env:")) {
+    if (definition.type === "select" && !isParameterReference(value)) {
       const option = definition.options?.find(
         (candidate) => candidate.toLowerCase() === value.toString().toLowerCase(),
       );
@@ -80,10 +81,10 @@ export function parseParams(integration: Integration, pairs: readonly string[]):
   return values;
 }
 
-/** A stored value that is known now (not empty, not an env: reference read at run time). */
+/** A stored value that is known now (not empty, not an env: or file: reference read at run time). */
 function literal(params: ParameterValues, key: string): string | undefined {
   const value = params[key];
-  return typeof value === "string" && value !== "" && !value.startsWith("env:") ? value : undefined;
+  return typeof value === "string" && value !== "" && !isParameterReference(value) ? value : undefined;
 }
 
 /**
@@ -197,9 +198,7 @@ function describableParams(integration: Integration, document: InstanceDocument)
   try {
     return resolveParameterValues(integration.parameters, document.params, process.env);
   } catch {
-    const stored = Object.entries(document.params).filter(
-      ([, value]) => !(typeof value === "string" && value.startsWith("env:")),
-    );
+    const stored = Object.entries(document.params).filter(([, value]) => !isParameterReference(value));
     return resolveParameterValues(integration.parameters, Object.fromEntries(stored), {});
   }
 }
@@ -285,12 +284,11 @@ export async function showInstance(store: ContextStore<InstanceDocument>, name: 
     .filter((definition) => document.params[definition.key] !== undefined)
     .map((definition) => {
       const value = document.params[definition.key];
-      const shown =
-        typeof value === "string" && value.startsWith("env:")
-          ? value
-          : definition.type === "secret"
-            ? "******** (set)"
-            : String(value);
+      const shown = isParameterReference(value)
+        ? value
+        : definition.type === "secret"
+          ? "******** (set)"
+          : String(value);
       return { Parameter: definition.displayName, Key: definition.key, Value: shown };
     });
   const context = document.context ?? {};

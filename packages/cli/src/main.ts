@@ -92,7 +92,7 @@ export function buildProgram(io: Io): Command {
   const instance = program.command("instance").description("Configure instances of integrations");
   instance
     .command("add <name>")
-    .description("Add an instance (VALUE env:VAR is read from the environment at run time)")
+    .description("Add an instance (VALUE env:VAR or file:/PATH is read at run time, never stored)")
     .requiredOption("--integration <id>", "integration id (see msint integrations)")
     .option("--param <KEY=VALUE>", "instance parameter, repeatable", collect, [])
     .action(async (name: string, options: { integration: string; param: string[] }) => {
@@ -139,6 +139,20 @@ export function buildProgram(io: Io): Command {
     .action((command: string, words: string[], options: { instance: string; json?: boolean }) =>
       runAction(io, command, words, options),
     );
+
+  program
+    .command("token")
+    .description(
+      "Print an access token of an instance, like az account get-access-token (from the cache when one is usable)",
+    )
+    .requiredOption("--instance <name>", "the instance whose credentials sign in")
+    .option("--resource <url>", "the resource to get a token for, e.g. https://management.azure.com")
+    .option("--scope <scope>", "a scope to get a token for (repeatable), instead of --resource", collect, [])
+    .option("--json", "print accessToken, expiresOn, expires_on, tenant and tokenType as JSON")
+    .action(async (options: { instance: string; resource?: string; scope: string[]; json?: boolean }) => {
+      const { tokenAction } = await import("./token.js");
+      await tokenAction(io, options);
+    });
 
   program
     .command("login <instance>")

@@ -103,6 +103,8 @@ export interface IntegrationManifest {
   id: string;
   /** Exactly the name of the seed table's row. */
   displayName: string;
+  /** The integration package's version, for the User-Agent (`msint/<kit> <id>/<version>`). */
+  version?: string;
   /** Prefix of every command, e.g. `msgraph-user`. May repeat across integrations. */
   commandPrefix: string;
   description?: string;

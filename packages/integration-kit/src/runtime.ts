@@ -247,6 +247,7 @@ export async function runCommand(
         endpoints: resourceEndpoints,
         transport,
         deviceCodeWait,
+        env,
       });
       const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(
         document.context,
@@ -269,6 +270,7 @@ export async function runCommand(
     commandPrefix: prefix,
     serviceName: manifest.resource.displayName,
     commandName,
+    integration: manifest,
   });
   const additional = new Map<string, ApiClient>();
   const apiFor = (key: string): ApiClient => {
@@ -291,6 +293,7 @@ export async function runCommand(
         commandPrefix: prefix,
         serviceName: resource.displayName,
         commandName,
+        integration: manifest,
       });
       additional.set(key, client);
     }
