@@ -8,6 +8,7 @@ import {
   createManagedIdentityStrategy,
   createXsoarAppStrategy,
   customCloud,
+  type DeviceCodeWait,
   type FlowId,
   type FlowStrategy,
   getCloud,
@@ -215,7 +216,7 @@ export interface StrategyInput {
   endpoints: ResolvedEndpoints;
   transport: Transport;
   /** Device code: poll until the sign-in finishes instead of trying once. */
-  deviceCodeWait?: { onProgress?: ((secondsLeft: number) => void) | undefined };
+  deviceCodeWait?: { onProgress?: DeviceCodeWait["onProgress"] | undefined };
 }
 
 /** The flow's credential parameters, by display name, checked before anything is sent. */
