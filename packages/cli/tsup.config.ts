@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { defineConfig, type Options } from "tsup";
 import { baseConfig } from "../../tooling/tsup.base.js";
 
@@ -11,6 +12,10 @@ const THIRD_PARTY = [
   "node-forge",
 ];
 
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
 /** The executable's CommonJS bundles: minified (less to read and hash), names kept for stack traces. */
 const executable: Options = {
   ...baseConfig,
@@ -22,6 +27,7 @@ const executable: Options = {
   // esbuild's own tree shaking: rollup's would hoist the lazy require() calls to the top of the file.
   treeshake: false,
   external: THIRD_PARTY,
+  define: { __MSINT_VERSION__: JSON.stringify(version) },
   esbuildOptions(options) {
     // import() becomes require(): Node 20 cannot run an import() expression compiled from a code cache
     // ("A dynamic import callback was not specified"), and every package required here has a CommonJS build.
@@ -33,7 +39,12 @@ const executable: Options = {
 
 export default defineConfig([
   // The library (`import { main } from "@msint/cli"`): ES modules over the other @msint packages.
-  { ...baseConfig, entry: ["src/index.ts"], clean: false },
+  {
+    ...baseConfig,
+    entry: ["src/index.ts"],
+    clean: false,
+    define: { __MSINT_VERSION__: JSON.stringify(version) },
+  },
   // The executable: the launcher, and the whole CLI as one CommonJS file with every @msint package inlined:
   // one file to read and compile (from a V8 code cache, see src/launcher.ts), no ES-module loader, no module
   // resolution on the hot path. The emulator, which only `msint emulator` and `msint demo` start and which
