@@ -6,6 +6,7 @@ import {
   type Integration,
   type ParameterDefinition,
   UsageError,
+  validators,
 } from "@msint/integration-kit";
 import { type FlowPlan, flowPlans, isCloudParameter, nameIn, otherParameters } from "./flow-plans.js";
 import { parseParams } from "./instances.js";
@@ -88,9 +89,12 @@ async function askParameter(
   definition: ParameterDefinition,
   name: string,
   required: boolean,
+  plan?: FlowPlan,
 ): Promise<string | undefined> {
   const privateKey = definition.key === AUTH_PARAMETERS.private_key.key;
-  const secret = definition.type === "secret" && !privateKey;
+  // Tenant ID holds the broker's Token only for the Cortex XSOAR application; a tenant is no secret.
+  const tenant = definition.key === AUTH_PARAMETERS.tenant_id.key && plan?.selfDeployed === true;
+  const secret = definition.type === "secret" && !privateKey && !tenant;
   const suffix = [
     privateKey ? "path of the PEM file" : "",
     secret ? "hidden" : "",
@@ -118,9 +122,16 @@ async function askParameter(
     }
     try {
       parseParams(integration, [`${definition.key}=${value}`]);
+      // What the flow needs of the value (the same parameters hold the broker's ID and Token otherwise).
+      if (plan?.selfDeployed && !value.startsWith("env:")) {
+        if (definition.key === "tenant_id") validators.tenant(value, definition);
+        if (definition.key === "auth_id") validators.guid(value, definition);
+      }
       return value;
     } catch (error) {
-      terminal.say(`  ${error instanceof Error ? error.message : String(error)}`);
+      // A value the parameter refuses is explained and asked again; anything else is a failure of its own.
+      if (!(error instanceof Error && /^(ParameterError|UsageError)$/.test(error.name))) throw error;
+      terminal.say(`  ${error.message}`);
     }
   }
 }
@@ -158,7 +169,7 @@ export async function promptForParameters(integration: Integration): Promise<str
     for (const definition of plan.required) {
       put(
         definition.key,
-        await askParameter(terminal, integration, definition, nameIn(plan, definition), true),
+        await askParameter(terminal, integration, definition, nameIn(plan, definition), true, plan),
       );
     }
     if (plan.credential) {
@@ -180,7 +191,7 @@ export async function promptForParameters(integration: Integration): Promise<str
       if (definition.key === "auth_code") continue; // got by msint login or generate-login-url afterwards
       put(
         definition.key,
-        await askParameter(terminal, integration, definition, nameIn(plan, definition), false),
+        await askParameter(terminal, integration, definition, nameIn(plan, definition), false, plan),
       );
     }
     const others = otherParameters(integration);

@@ -63,16 +63,33 @@ export async function runAction(
   const parsed = command.startsWith("!")
     ? parseCommandLine([command, ...words].join(" "))
     : { command, args: parseArgumentWords(words) };
-  // A person completing a device-code sign-in may take as long as the code lives.
+  // A person completing a device-code sign-in may take as long as the code lives (expires_in, 900 s at Entra):
+  // the wait lasts until the stored code expires, plus a minute for the last poll. MSINT_DEADLINE_MS, when set,
+  // bounds it too.
   const waits =
     parsed.command.endsWith("-auth-complete") && /^(true|yes|1)$/i.test(parsed.args["wait"] ?? "");
-  const deadline = waits && !limits.explicitDeadline ? INTERACTIVE_WAIT_MS : limits.deadlineMs;
   const progress = signInProgress(io);
-  const result = await withDeadline(
+  const prepared = await withDeadline(
     async () => {
       const store = await openStore();
       const document = await requireInstance(store, options.instance);
       const integration = await requireIntegration(document.integration);
+      return { store, document, integration };
+    },
+    limits.deadlineMs,
+    parsed.command,
+  );
+  const expiresAt = prepared.document.context?.deviceCode?.expiresAt;
+  const deadline =
+    waits && !limits.explicitDeadline
+      ? Math.max(
+          limits.deadlineMs,
+          typeof expiresAt === "number" ? expiresAt - Date.now() + 60_000 : INTERACTIVE_WAIT_MS,
+        )
+      : limits.deadlineMs;
+  const result = await withDeadline(
+    async () => {
+      const { store, document, integration } = prepared;
       registerSecrets(integration, document);
       const transport = transportFor(integration, document, limits);
       return runCommand(integration, parsed.command, parsed.args, {
