@@ -196,7 +196,7 @@ export async function promptForParameters(integration: Integration): Promise<str
     }
     const others = otherParameters(integration);
     const cloud = others.find((definition) => definition.key === "azure_cloud");
-    if (cloud && manifest.flows.nationalClouds && plan.flow !== "shared-access-signature") {
+    if (cloud && plan.flow !== "shared-access-signature") {
       const options = cloud.options ?? [];
       const fallback = typeof cloud.defaultValue === "string" ? options.indexOf(cloud.defaultValue) : -1;
       const choice = options[await terminal.choose("? Azure Cloud", options, Math.max(fallback, 0))]!;
