@@ -3,19 +3,14 @@ import { describeCommand } from "./describe.js";
 import type { Io } from "./output.js";
 import { integrationIds, loadAllIntegrations, loadIntegration } from "./registry.js";
 
-/** The CLI's own commands and their subcommands (kept in step with main.ts: a test compares them). */
-export const CLI_COMMANDS: Record<string, readonly string[]> = {
-  integrations: [],
-  instance: ["add", "set", "list", "show", "remove"],
-  run: [],
-  login: [],
-  cert: ["create"],
-  emulator: [],
-  broker: ["start"],
-  demo: [],
-  completion: [],
-  help: [],
-};
+/** The CLI's own commands and their subcommands, as main.ts registers them (commands added there complete too). */
+export async function cliCommands(): Promise<Record<string, string[]>> {
+  const { buildProgram } = await import("./main.js");
+  const program = buildProgram({ out: () => undefined, err: () => undefined });
+  return Object.fromEntries(
+    program.commands.map((command) => [command.name(), command.commands.map((sub) => sub.name())]),
+  );
+}
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
 
@@ -103,6 +98,7 @@ export async function candidates(words: readonly string[]): Promise<string[]> {
     );
   });
   const [command, sub] = positional;
+  const commands = await cliCommands();
 
   if (previous === "--instance") return instanceNames();
   if (previous === "--integration") return integrationIds();
@@ -129,16 +125,16 @@ export async function candidates(words: readonly string[]): Promise<string[]> {
     };
     return options[command ?? ""] ?? ["--help"];
   }
-  if (!command) return Object.keys(CLI_COMMANDS);
+  if (!command) return Object.keys(commands);
   if (command === "completion") return positional.length === 1 ? [...SHELLS] : [];
   if (command === "integrations") return positional.length === 1 ? integrationIds() : [];
   if (command === "login") return positional.length === 1 ? instanceNames() : [];
   if (command === "help") {
-    if (positional.length > 1) return positional[1] === "instance" ? [...CLI_COMMANDS["instance"]!] : [];
-    return [...Object.keys(CLI_COMMANDS), ...(await allIntegrationCommands())];
+    if (positional.length > 1) return positional.length === 2 ? (commands[positional[1]!] ?? []) : [];
+    return [...Object.keys(commands), ...(await allIntegrationCommands())];
   }
-  if (command === "instance" || command === "cert" || command === "broker") {
-    if (!sub) return [...(CLI_COMMANDS[command] ?? [])];
+  if ((commands[command] ?? []).length > 0) {
+    if (!sub) return commands[command]!;
     if (command === "instance" && ["set", "show", "remove"].includes(sub) && positional.length === 2)
       return instanceNames();
     return [];

@@ -133,7 +133,8 @@ export function checkConfiguration(
 
   // Plain http anywhere but loopback: tokens and secrets would cross the network unencrypted.
   for (const definition of integration.parameters) {
-    const value = literal(params, definition.key);
+    // Secrets are not looked into: the message would repeat part of one.
+    const value = definition.type === "secret" ? undefined : literal(params, definition.key);
     if (!value || !/^http:\/\//i.test(value.trim())) continue;
     let host: string;
     try {
