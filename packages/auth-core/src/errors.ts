@@ -1,3 +1,4 @@
+import { formatCommand } from "./command-names.js";
 import { ownEntry } from "./own.js";
 import { getRedactor, type Redactor } from "./redact.js";
 import { SERVER_TEXT_SHOWN_CHARS, truncateServerText } from "./text-safety.js";
@@ -321,7 +322,7 @@ const GENERIC_FIX: Fix = () =>
   "Check App/Client ID, Tenant ID, the credential parameters and Azure Cloud of the instance against the app registration.";
 
 function commandNamer(prefix: string | undefined): (name: string) => string {
-  return (name) => (prefix ? `!${prefix}-${name}` : `the ${name} command`);
+  return (name) => (prefix ? formatCommand(`${prefix}-${name}`) : `the ${name} command`);
 }
 
 function parseBody(body: unknown): { json?: Record<string, unknown>; text: string } {
@@ -472,9 +473,7 @@ export function translateEntraError(
     codes.length > 0 &&
     codes.every((code) => TOKEN_EXPIRED_AADSTS_CODES.has(code))
   ) {
-    lines.push(
-      `Run !${options.commandPrefix}-auth-reset to reset the authentication process, then authenticate again.`,
-    );
+    lines.push(`Run ${cmd("auth-reset")} to reset the authentication process, then authenticate again.`);
   }
 
   const details: AuthenticationErrorDetails = {

@@ -6,6 +6,7 @@
 
 export * from "./certificates.js";
 export * from "./clouds.js";
+export * from "./command-names.js";
 export type { AccessTokenResult, CachedToken, FetchedToken, IntegrationContext } from "./context.js";
 export { toTokenCredential } from "./credential.js";
 export * from "./errors.js";

@@ -10,6 +10,7 @@ import {
   createWorkloadIdentityStrategy,
   createXsoarAppStrategy,
   customCloud,
+  type DeviceCodeWait,
   type FlowId,
   type FlowStrategy,
   getCloud,
@@ -262,7 +263,7 @@ export interface StrategyInput {
   endpoints: ResolvedEndpoints;
   transport: Transport;
   /** Device code: poll until the sign-in finishes instead of trying once. */
-  deviceCodeWait?: { onProgress?: ((secondsLeft: number) => void) | undefined };
+  deviceCodeWait?: { onProgress?: DeviceCodeWait["onProgress"] | undefined };
   /** Where Workload Identity and Environment read `AZURE_*` variables; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
 }

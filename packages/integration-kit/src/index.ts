@@ -16,6 +16,7 @@ export {
   FLOW_NAMES,
   type FlowSelection,
   flowTableWords,
+  type KitFlowId,
   type ResolvedEndpoints,
   resolveEndpoints,
   scopesFor,

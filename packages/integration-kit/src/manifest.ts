@@ -88,6 +88,11 @@ export interface CommandContext {
    * same credentials.
    */
   apiFor(key: string): ApiClient;
+  /**
+   * A command as the reader of this result types it (`!cmd next_page="…"` in a War Room, a shell-quoted
+   * `msint run cmd next_page='…' --instance NAME` in a terminal): for next-page lines and other hints.
+   */
+  formatCommand(command: string, args?: Readonly<Record<string, string>>): string;
 }
 
 export interface CommandDefinition {
