@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Publishing checks of every publishable package (packages/* and integrations/*, private ones skipped): publint
-// (--strict: warnings fail too) and @arethetypeswrong/cli on the packed tarball with the esm-only profile (the
-// packages are ESM only, so the node10 and node16-from-CJS resolutions do not apply). Build first.
+// (--strict: warnings fail too) and @arethetypeswrong/cli on the packed tarball with the strict profile: every
+// package ships ES modules and CommonJS (tooling/tsup.base.ts), so `import`, `require()` and the node10
+// resolution must all find code and types of their own format. Build first.
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -31,7 +32,7 @@ async function check({ dir, name }) {
   const problems = [];
   for (const [tool, args] of [
     ["publint", [bin("publint"), "--strict", dir]],
-    ["attw", [bin("attw"), "--pack", dir, "--profile", "esm-only", "--format", "ascii", "--no-emoji"]],
+    ["attw", [bin("attw"), "--pack", dir, "--profile", "strict", "--format", "ascii", "--no-emoji"]],
   ]) {
     try {
       await run(args[0], args.slice(1), { cwd: root, maxBuffer: 16 * 1024 * 1024 });
@@ -59,6 +60,6 @@ await Promise.all(workers);
 const failed = results.filter((result) => result.problems.length);
 for (const result of failed) console.error(`\n${result.name}\n${result.problems.join("\n")}`);
 console.log(
-  `\ncheck:packages: ${packages.length - failed.length}/${packages.length} packages clean (publint --strict, attw --profile esm-only) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  `\ncheck:packages: ${packages.length - failed.length}/${packages.length} packages clean (publint --strict, attw --profile strict) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
 );
 process.exitCode = failed.length ? 1 : 0;

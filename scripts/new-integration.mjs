@@ -112,7 +112,18 @@ function testSource({ id, name, prefix, flows, template }) {
       commandPrefix: ${literal(prefix)},
       flows: ${expectedFlows},
     });
-  });
+  });${
+    flows.clientCredentials
+      ? `
+
+  it("offers the msint extensions Workload Identity and Environment, as every client-credentials integration does", () => {
+    expect(integration.parameter("auth_type")?.options).toEqual(
+      expect.arrayContaining(["Workload Identity", "Environment"]),
+    );
+    expect(integration.parameter("federated_token_file")?.displayName).toBe("Federated token file");
+  });`
+      : ""
+  }
 });
 `;
   if (test.fake) {

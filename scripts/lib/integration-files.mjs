@@ -79,11 +79,16 @@ export function packageJson({ id, displayName, keywords = [] }) {
       directory: `integrations/${id}`,
     },
     exports: {
-      ".": { types: "./dist/index.d.ts", import: "./dist/index.js" },
+      // ES modules and CommonJS, each with its own declarations (tooling/tsup.base.ts builds both).
+      ".": {
+        import: { types: "./dist/index.d.ts", default: "./dist/index.js" },
+        require: { types: "./dist/index.d.cts", default: "./dist/index.cjs" },
+      },
       "./package.json": "./package.json",
     },
-    main: "./dist/index.js",
-    types: "./dist/index.d.ts",
+    main: "./dist/index.cjs",
+    module: "./dist/index.js",
+    types: "./dist/index.d.cts",
     files: ["dist", "README.md", "CHANGELOG.md"],
     engines: { node: ">=20.19" },
     publishConfig: { access: "public" },

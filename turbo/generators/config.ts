@@ -64,7 +64,13 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
         message: "XSOAR Application",
         choices: ["yes", "yes - device", "no"],
       },
-      { type: "list", name: "clientCredentials", message: "Client Credentials", choices: YES_NO },
+      {
+        type: "list",
+        name: "clientCredentials",
+        // The msint extensions (Workload Identity, Environment) are client-credentials grants: they come with it.
+        message: "Client Credentials (brings the msint extensions Workload Identity and Environment)",
+        choices: YES_NO,
+      },
       { type: "list", name: "deviceCode", message: "Device Code", choices: YES_NO },
       { type: "list", name: "authorizationCode", message: "Auth code (redirect URI)", choices: YES_NO },
       {

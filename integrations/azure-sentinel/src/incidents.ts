@@ -75,7 +75,8 @@ export async function listIncidents(context: CommandContext): Promise<CommandRes
       );
   const incidents = (page?.value ?? []).map(toContextIncident);
   let readable = tableToMarkdown("Incidents List", incidents, HEADERS);
-  if (page?.nextLink) readable += `\nMore incidents: run again with next_link="${page.nextLink}"\n`;
+  if (page?.nextLink)
+    readable += `\nMore incidents: ${context.formatCommand("azure-sentinel-list-incidents", { next_link: page.nextLink })}\n`;
   return {
     readable,
     outputsPrefix: "AzureSentinel.Incident",

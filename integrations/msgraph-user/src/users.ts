@@ -56,7 +56,7 @@ function headersFor(users: Record<string, unknown>[]): string[] {
 }
 
 /** `msgraph-user-list`: GET /v1.0/users, one page at a time with `next_page`. */
-export async function listUsers({ api, args }: CommandContext): Promise<CommandResult> {
+export async function listUsers({ api, args, formatCommand }: CommandContext): Promise<CommandResult> {
   const limit = args["limit"] ? Number(args["limit"]) : 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 999) {
     throw new UsageError(`limit must be a whole number from 1 to 999 (got "${args["limit"]}").`);
@@ -75,7 +75,9 @@ export async function listUsers({ api, args }: CommandContext): Promise<CommandR
   const users = (page?.value ?? []).map(toContextUser);
   const nextLink = page?.["@odata.nextLink"];
   let readable = tableToMarkdown("All Graph Users", users, users.length ? headersFor(users) : undefined);
-  if (nextLink) readable += `\nMore users: run again with next_page="${nextLink}"\n`;
+  // The whole command as the reader types it: a War Room's quoting differs from a shell's, where a double-quoted
+  // link would lose its $select and $top to parameter expansion.
+  if (nextLink) readable += `\nMore users: ${formatCommand("msgraph-user-list", { next_page: nextLink })}\n`;
   return {
     readable,
     outputsPrefix: "MSGraphUser",

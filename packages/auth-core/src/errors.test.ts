@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
+  type CommandFormatter,
+  formatCommand,
+  warRoomCommand,
+  withCommandFormatter,
+} from "./command-names.js";
+import {
   ApiError,
   AuthenticationError,
   cleanAadstsDescription,
@@ -317,5 +323,43 @@ describe("error codes that are names of Object.prototype", () => {
     const error = translateApiError(403, { error: { code: name, message: "denied" } });
     expect(error).toBeInstanceOf(ApiError);
     expect(error.message).toContain(name);
+  });
+});
+
+describe("how fixes name commands", () => {
+  const invalidGrant = {
+    error: "invalid_grant",
+    error_description: "AADSTS70000: The provided value for the 'code' parameter is not valid.",
+  };
+
+  it("uses the War Room form by default", () => {
+    const error = translateEntraError(400, { error: "invalid_grant" }, { commandPrefix: "msgraph-user" });
+    expect(error.message).toContain("run !msgraph-user-auth-reset and authenticate again");
+  });
+
+  it("uses the caller's form inside withCommandFormatter, and only there", async () => {
+    const shell: CommandFormatter = (command, args) =>
+      `msint run ${command}${Object.entries(args ?? {})
+        .map(([name, value]) => ` ${name}='${value}'`)
+        .join("")} --instance graph`;
+    const inside = await withCommandFormatter(shell, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return translateEntraError(400, { error: "invalid_grant" }, { commandPrefix: "msgraph-user" });
+    });
+    expect(inside.message).toContain(
+      "run msint run msgraph-user-auth-reset --instance graph and authenticate",
+    );
+    expect(inside.message).not.toContain("!msgraph-user");
+    expect(withCommandFormatter(shell, () => formatCommand("x-list", { next_page: "a b" }))).toBe(
+      "msint run x-list next_page='a b' --instance graph",
+    );
+    const outside = translateEntraError(400, invalidGrant, { commandPrefix: "msgraph-user" });
+    expect(outside.message).not.toContain("msint run");
+  });
+
+  it("quotes War Room argument values that need it", () => {
+    expect(warRoomCommand("p-list", { limit: "5", next_page: 'https://h/x?$top=5&a="b"' })).toBe(
+      '!p-list limit=5 next_page="https://h/x?$top=5&a=\\"b\\""',
+    );
   });
 });

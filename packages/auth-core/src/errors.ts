@@ -1,3 +1,4 @@
+import { formatCommand } from "./command-names.js";
 import { ownEntry } from "./own.js";
 import { getRedactor, type Redactor } from "./redact.js";
 import { SERVER_TEXT_SHOWN_CHARS, truncateServerText } from "./text-safety.js";
@@ -129,6 +130,8 @@ export interface ApiErrorDetails extends MsintErrorOptions {
   apiMessage?: string;
   /** `request-id` of Graph, `x-ms-request-id` and the like, to quote to Microsoft support. */
   requestId?: string;
+  /** The `x-ms-client-request-id` msint sent with the request (a UUID of ours, safe to print). */
+  clientRequestId?: string;
 }
 
 /** A resource API answered with an error. `code` is the service's error code (e.g. `Authorization_RequestDenied`). */
@@ -136,14 +139,16 @@ export class ApiError extends MsintError {
   readonly status?: number;
   readonly apiMessage?: string;
   readonly requestId?: string;
+  readonly clientRequestId?: string;
 
   constructor(message: string, details: ApiErrorDetails = {}) {
-    const { status, apiMessage, requestId, ...options } = details;
+    const { status, apiMessage, requestId, clientRequestId, ...options } = details;
     super(message, { code: status === undefined ? "api_error" : `http_${status}`, ...options });
     this.name = "ApiError";
     if (status !== undefined) this.status = status;
     if (apiMessage !== undefined) this.apiMessage = apiMessage;
     if (requestId !== undefined) this.requestId = requestId;
+    if (clientRequestId !== undefined) this.clientRequestId = clientRequestId;
   }
 }
 
@@ -195,6 +200,11 @@ export interface TranslateOptions {
   redactor?: Redactor | undefined;
   /** Response headers (lower-case keys), e.g. for `Retry-After`. */
   headers?: Record<string, string> | undefined;
+  /**
+   * The `x-ms-client-request-id` of the failed request: the message then ends with the request IDs to quote to
+   * Microsoft support (ours, and the service's `request-id` / `x-ms-request-id` when it sent one).
+   */
+  clientRequestId?: string | undefined;
 }
 
 /** Codes XSOAR treats as "the stored grant is gone: reset and authenticate again". Kept for compatibility. */
@@ -312,7 +322,7 @@ const GENERIC_FIX: Fix = () =>
   "Check App/Client ID, Tenant ID, the credential parameters and Azure Cloud of the instance against the app registration.";
 
 function commandNamer(prefix: string | undefined): (name: string) => string {
-  return (name) => (prefix ? `!${prefix}-${name}` : `the ${name} command`);
+  return (name) => (prefix ? formatCommand(`${prefix}-${name}`) : `the ${name} command`);
 }
 
 function parseBody(body: unknown): { json?: Record<string, unknown>; text: string } {
@@ -463,9 +473,7 @@ export function translateEntraError(
     codes.length > 0 &&
     codes.every((code) => TOKEN_EXPIRED_AADSTS_CODES.has(code))
   ) {
-    lines.push(
-      `Run !${options.commandPrefix}-auth-reset to reset the authentication process, then authenticate again.`,
-    );
+    lines.push(`Run ${cmd("auth-reset")} to reset the authentication process, then authenticate again.`);
   }
 
   const details: AuthenticationErrorDetails = {
@@ -596,5 +604,13 @@ export function translateApiError(
   if (apiMessage !== undefined) details.apiMessage = redactor.redact(apiMessage);
   if (hint !== undefined) details.hint = hint;
   if (requestId !== undefined) details.requestId = requestId;
-  return new ApiError(redactor.redact(hint ? `${message}\nHow to fix: ${hint}` : message), details);
+  let full = hint ? `${message}\nHow to fix: ${hint}` : message;
+  if (options.clientRequestId !== undefined) {
+    details.clientRequestId = options.clientRequestId;
+    // The service's id is server text: printed only when it looks like an id.
+    const serverId =
+      requestId && /^[A-Za-z0-9._:-]{1,128}$/.test(requestId) ? `, request-id ${requestId}` : "";
+    full += `\nFor Microsoft support: client-request-id ${options.clientRequestId}${serverId}.`;
+  }
+  return new ApiError(redactor.redact(full), details);
 }

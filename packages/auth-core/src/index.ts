@@ -6,6 +6,7 @@
 
 export * from "./certificates.js";
 export * from "./clouds.js";
+export * from "./command-names.js";
 export type { AccessTokenResult, CachedToken, FetchedToken, IntegrationContext } from "./context.js";
 export { toTokenCredential } from "./credential.js";
 export * from "./errors.js";
@@ -44,6 +45,11 @@ export {
   toPendingDeviceCode,
 } from "./flows/device-code.js";
 export {
+  createEnvironmentStrategy,
+  ENVIRONMENT_VARIABLES,
+  type EnvironmentOptions,
+} from "./flows/environment.js";
+export {
   createManagedIdentityStrategy,
   MANAGED_IDENTITY_CLIENT_ID_PARAMETER,
   type ManagedIdentityOptions,
@@ -57,6 +63,12 @@ export {
   type StrategyFailure,
   withContextToPersist,
 } from "./flows/strategy-failure.js";
+export {
+  createWorkloadIdentityStrategy,
+  FEDERATED_TOKEN_FILE_PARAMETER,
+  readFederatedToken,
+  type WorkloadIdentityOptions,
+} from "./flows/workload-identity.js";
 export {
   BROKER_ID_PARAMETER,
   BROKER_KEY_PARAMETER,
@@ -78,12 +90,15 @@ export * from "./redact.js";
 export * from "./store/index.js";
 export {
   type ContextAccess,
+  type FetchOptions,
   type FlowId,
   type FlowStrategy,
   type GetTokenOptions,
   TokenProvider,
   type TokenProviderOptions,
+  TokenRequestAbortedError,
 } from "./strategy.js";
+export { TRACER_NAME, withSpan } from "./telemetry.js";
 export * from "./text-safety.js";
 export {
   EXPIRY_SKEW_MS,

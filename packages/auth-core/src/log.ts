@@ -24,10 +24,15 @@ export interface Logger {
   child(scope: string): Logger;
 }
 
+/** How lines are written: `text` (`<time> LEVEL [scope] message key=value…`) or `json` (one object a line). */
+export type LogFormat = "text" | "json";
+
 /** Settings of {@link createLogger}. */
 export interface LoggerOptions {
-  /** Threshold; defaults to `MSINT_LOG` or `warn`. */
+  /** Threshold; defaults to {@link logLevelFromEnv} (`MSINT_LOG`, else `AZURE_LOG_LEVEL`, else `warn`). */
   level?: LogLevel | "silent";
+  /** Defaults to `MSINT_LOG_FORMAT` (`json` or `text`), else `text`. */
+  format?: LogFormat;
   /** Where lines go; defaults to standard error. */
   sink?: LogSink;
   /** Defaults to the process-wide redactor. */
@@ -50,8 +55,22 @@ export function parseLogLevel(value: string | undefined): LogLevel | "silent" | 
   if (!normalized) return undefined;
   if (normalized === "off" || normalized === "none") return "silent";
   if (normalized === "warning") return "warn";
-  if (normalized === "trace") return "debug";
+  // AZURE_LOG_LEVEL's words (verbose, info, warning, error) mean the same as ours.
+  if (normalized === "trace" || normalized === "verbose") return "debug";
   return Object.hasOwn(RANK, normalized) ? (normalized as LogLevel | "silent") : undefined;
+}
+
+/**
+ * The threshold the environment asks for: `MSINT_LOG`, else `AZURE_LOG_LEVEL` (the Azure SDK's variable, honoured
+ * as an alias so one setting serves both), else `warn`.
+ */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel | "silent" {
+  return parseLogLevel(env["MSINT_LOG"]) ?? parseLogLevel(env["AZURE_LOG_LEVEL"]) ?? "warn";
+}
+
+/** `MSINT_LOG_FORMAT=json` writes one JSON object a line (for log collectors); anything else is text. */
+export function logFormatFromEnv(env: NodeJS.ProcessEnv = process.env): LogFormat {
+  return env["MSINT_LOG_FORMAT"]?.trim().toLowerCase() === "json" ? "json" : "text";
 }
 
 const stderrSink: LogSink = (line) => {
@@ -71,15 +90,54 @@ function renderValue(value: unknown): string {
   }
 }
 
+/** A field value for a JSON line: strings redacted wherever they are nested (before JSON escapes them). */
+function jsonValue(value: unknown, redactor: Redactor, depth = 0): unknown {
+  if (typeof value === "string") return redactor.redact(value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return value;
+  if (value instanceof Error) return redactor.redact(value.message);
+  if (depth > 8) return "[…]";
+  if (Array.isArray(value)) return value.map((item) => jsonValue(item, redactor, depth + 1));
+  if (typeof value === "object") {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      copy[redactor.redact(key)] = jsonValue(item, redactor, depth + 1);
+    }
+    return copy;
+  }
+  return redactor.redact(String(value));
+}
+
 /** Creates a logger. Cheap: no I/O until a line is written. */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.level ?? parseLogLevel(process.env["MSINT_LOG"]) ?? "warn";
+  const level = options.level ?? logLevelFromEnv();
+  const format = options.format ?? logFormatFromEnv();
   const sink = options.sink ?? stderrSink;
   const redactor = options.redactor ?? getRedactor();
   const threshold = RANK[level];
 
+  const writeJson = (lineLevel: LogLevel, message: string, fields?: LogFields) => {
+    // Values are redacted before they are escaped: a secret holding a quote or a backslash would no longer match
+    // once JSON-escaped. The whole line is redacted again after, in case a secret spans a key and a value.
+    const record: Record<string, unknown> = {
+      time: new Date().toISOString(),
+      level: lineLevel,
+      ...(options.scope ? { scope: options.scope } : {}),
+      message: redactor.redact(message),
+    };
+    for (const [key, value] of Object.entries(fields ?? {})) {
+      if (value === undefined || key in record) continue;
+      record[key] = jsonValue(value, redactor);
+    }
+    try {
+      sink(redactor.redact(JSON.stringify(record)));
+    } catch {
+      // Logging must never break the command it describes.
+    }
+  };
+
   const write = (lineLevel: LogLevel, message: string, fields?: LogFields) => {
     if (RANK[lineLevel] > threshold) return;
+    if (format === "json") return writeJson(lineLevel, message, fields);
     let line = `${new Date().toISOString()} ${lineLevel.toUpperCase()}${options.scope ? ` [${options.scope}]` : ""} ${message}`;
     if (fields) {
       for (const [key, value] of Object.entries(fields)) {
@@ -103,13 +161,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     debug: (message, fields) => write("debug", message, fields),
     enabled: (lineLevel) => RANK[lineLevel] <= threshold,
     child: (scope) =>
-      createLogger({ level, sink, redactor, scope: options.scope ? `${options.scope}:${scope}` : scope }),
+      createLogger({
+        level,
+        format,
+        sink,
+        redactor,
+        scope: options.scope ? `${options.scope}:${scope}` : scope,
+      }),
   };
 }
 
 let shared: Logger | undefined;
 
-/** The process-wide logger: level from `MSINT_LOG` (default `warn`), standard error, the shared redactor. */
+/**
+ * The process-wide logger: level from `MSINT_LOG` or `AZURE_LOG_LEVEL` (default `warn`), format from
+ * `MSINT_LOG_FORMAT`, standard error, the shared redactor.
+ */
 export function getLogger(): Logger {
   shared ??= createLogger();
   return shared;

@@ -1,14 +1,31 @@
 import type { AccessTokenResult, FetchedToken, IntegrationContext } from "./context.js";
+import { MsintError } from "./errors.js";
 import { contextToPersist } from "./flows/strategy-failure.js";
+import { withSpan } from "./telemetry.js";
 import { isDueForRefresh, toCachedToken, tokenCacheKey, usableToken, withToken } from "./token-cache.js";
 
-/** The authentication flows of the seed document, one strategy each. */
+/**
+ * The authentication flows: the seed document's five, one strategy each, and msint's extensions (workload
+ * identity federation and the `AZURE_*` environment convention), both client-credentials grants.
+ */
 export type FlowId =
   | "xsoar-app"
   | "client-credentials"
   | "authorization-code"
   | "device-code"
-  | "managed-identity";
+  | "managed-identity"
+  | "workload-identity"
+  | "environment";
+
+/** What a caller may ask of one fetch beyond the scopes (Azure SDK `GetTokenOptions`). */
+export interface FetchOptions {
+  /** Claims challenge (JSON, already decoded) from a CAE `insufficient_claims` answer: sent as `claims`. */
+  claims?: string | undefined;
+  /** Another tenant to get the token from; only strategies with `tenantSwitch` receive it. */
+  tenantId?: string | undefined;
+  /** Cancels the token request on the wire. */
+  abortSignal?: AbortSignal | undefined;
+}
 
 /**
  * One authentication flow. A strategy only knows how to get a new token over the network; caching, refresh
@@ -21,6 +38,13 @@ export interface FlowStrategy {
    * cached under it, so a changed credential never reuses a token issued for the old one.
    */
   readonly fingerprint: string;
+  /** The tenant the strategy signs in to, when it knows it (GUID or domain, as configured). */
+  readonly tenantId?: string | undefined;
+  /**
+   * Whether the flow can get a token from another tenant than its own (a multi-tenant app's client credentials
+   * at that tenant's token endpoint). Without it, a `tenantId` the token's `tid` does not match is refused.
+   */
+  readonly tenantSwitch?: boolean;
   /**
    * Fetches a new token. Runs while the instance's context is locked; the returned context (when given)
    * replaces it, which is how refresh tokens rotate and backoff state is kept.
@@ -28,6 +52,7 @@ export interface FlowStrategy {
   fetchToken(
     scopes: readonly string[],
     context: IntegrationContext | undefined,
+    options?: FetchOptions,
   ): Promise<{ token: FetchedToken; context?: IntegrationContext }>;
 }
 
@@ -45,7 +70,47 @@ export interface ContextAccess {
 export interface GetTokenOptions {
   /** Skip every cache and fetch a new token. */
   forceRefresh?: boolean;
+  /** A CAE claims challenge (decoded JSON): skips the caches and is sent with the token request. */
+  claims?: string | undefined;
+  /**
+   * The tenant the token must come from. Flows that can (client credentials, workload identity, environment)
+   * ask that tenant; the others accept it only when it is the tenant of their token, and refuse it clearly
+   * otherwise.
+   */
+  tenantId?: string | undefined;
+  /** Cancels the wait, and the token request on the wire when this call started it. */
+  abortSignal?: AbortSignal | undefined;
 }
+
+/** The error of a cancelled {@link TokenProvider.getToken}: named `AbortError`, as the Azure SDK expects. */
+export class TokenRequestAbortedError extends MsintError {
+  override name = "AbortError";
+  constructor() {
+    super("The token request was cancelled.", { code: "aborted" });
+  }
+}
+
+/** The `tid` claim of a JWT access token, read without verification (the token is ours, from the server). */
+function tenantOfToken(token: string): string | undefined {
+  const payload = token.split(".")[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { tid?: unknown };
+    return typeof claims.tid === "string" ? claims.tid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const FLOW_DISPLAY: Readonly<Record<FlowId, string>> = {
+  "xsoar-app": "Cortex XSOAR application",
+  "client-credentials": "Client Credentials",
+  "authorization-code": "Authorization Code",
+  "device-code": "Device Code",
+  "managed-identity": "Azure Managed Identities",
+  "workload-identity": "Workload Identity",
+  environment: "Environment",
+};
 
 export interface TokenProviderOptions {
   now?: () => number;
@@ -88,7 +153,52 @@ export class TokenProvider {
 
   /** Returns a token for the scopes, fetching one only when no usable token exists anywhere. */
   getToken(scopes: readonly string[], options: GetTokenOptions = {}): Promise<AccessTokenResult> {
-    const key = `${this.#strategy.fingerprint}|${tokenCacheKey(scopes)}`;
+    const signal = options.abortSignal;
+    if (signal?.aborted) return Promise.reject(new TokenRequestAbortedError());
+    const strategy = this.#strategy;
+    const requested = options.tenantId?.trim() || undefined;
+    // Another tenant than the configured one: a token of its own, cached apart.
+    const otherTenant =
+      requested && strategy.tenantSwitch && requested.toLowerCase() !== strategy.tenantId?.toLowerCase()
+        ? requested
+        : undefined;
+    const forceRefresh = Boolean(options.forceRefresh || options.claims);
+    const key = `${strategy.fingerprint}|${tokenCacheKey(scopes)}${otherTenant ? `|tenant:${otherTenant.toLowerCase()}` : ""}`;
+    const fetchOptions: FetchOptions = {
+      ...(options.claims ? { claims: options.claims } : {}),
+      ...(otherTenant ? { tenantId: otherTenant } : {}),
+      ...(signal ? { abortSignal: signal } : {}),
+    };
+    let pending = this.#get(key, scopes, forceRefresh, fetchOptions);
+    if (requested && !strategy.tenantSwitch)
+      pending = pending.then((result) => this.#checkTenant(result, requested));
+    if (!signal) return pending;
+    return new Promise<AccessTokenResult>((resolve, reject) => {
+      const onAbort = () => reject(new TokenRequestAbortedError());
+      signal.addEventListener("abort", onAbort, { once: true });
+      pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
+  /** Flows that cannot choose a tenant: the token's own tenant must be the one asked for. */
+  #checkTenant(result: AccessTokenResult, requested: string): AccessTokenResult {
+    const tenant = tenantOfToken(result.token);
+    if (tenant && tenant.toLowerCase() === requested.toLowerCase()) return result;
+    if (this.#strategy.tenantId && this.#strategy.tenantId.toLowerCase() === requested.toLowerCase())
+      return result;
+    throw new MsintError(
+      `The ${FLOW_DISPLAY[this.#strategy.flow]} flow cannot get a token from tenant ${requested}: its tokens come from ${tenant ? `tenant ${tenant}` : "its own tenant"} only. Use an instance with Client Credentials (a multi-tenant app registration) to reach another tenant, or leave tenantId unset.`,
+      { code: "tenant_not_supported" },
+    );
+  }
+
+  #get(
+    key: string,
+    scopes: readonly string[],
+    forceRefresh: boolean,
+    fetchOptions: FetchOptions,
+  ): Promise<AccessTokenResult> {
+    const options = { forceRefresh };
     if (!options.forceRefresh) {
       const remembered = this.#memory.get(key);
       const now = this.#now();
@@ -96,7 +206,15 @@ export class TokenProvider {
     }
     const pending = this.#inFlight.get(key);
     if (pending) return pending;
-    const started = this.#acquire(key, scopes, options).finally(() => this.#inFlight.delete(key));
+    const started = withSpan(
+      "msint.token",
+      { "msint.flow": this.#strategy.flow, "msint.scopes": [...scopes] },
+      async (span) => {
+        const result = await this.#acquire(key, scopes, options, fetchOptions);
+        span.setAttribute("msint.token.from_cache", result.fromCache);
+        return result;
+      },
+    ).finally(() => this.#inFlight.delete(key));
     this.#inFlight.set(key, started);
     return started;
   }
@@ -104,7 +222,8 @@ export class TokenProvider {
   async #acquire(
     key: string,
     scopes: readonly string[],
-    options: GetTokenOptions,
+    options: { forceRefresh: boolean },
+    fetchOptions: FetchOptions,
   ): Promise<AccessTokenResult> {
     if (!options.forceRefresh) {
       const context = this.#hasSnapshot ? this.#snapshot : await this.#access.read();
@@ -134,7 +253,7 @@ export class TokenProvider {
         }
         let fetched: Awaited<ReturnType<FlowStrategy["fetchToken"]>>;
         try {
-          fetched = await this.#strategy.fetchToken(scopes, current);
+          fetched = await this.#strategy.fetchToken(scopes, current, fetchOptions);
         } catch (error) {
           // Some failures still change the state (broker backoff, an expired device code): write it, then throw.
           const persist = contextToPersist(error);

@@ -8,7 +8,12 @@ const LINGER_MS = 1_000;
 const fast = parseFastRun(process.argv);
 const exitCode: Promise<number> = fast
   ? import("./run-fast.js").then(({ runFast }) => runFast(fast))
-  : import("./main.js").then(({ main }) => main(process.argv));
+  : process.argv[2] === "__complete"
+    ? // The shells' completion helper: no commander (its words may look like options).
+      Promise.all([import("./completion.js"), import("./output.js")]).then(([{ complete }, { processIo }]) =>
+        complete(process.argv.slice(3), processIo),
+      )
+    : import("./main.js").then(({ main }) => main(process.argv));
 
 exitCode.then(
   (code) => {

@@ -39,6 +39,16 @@ export async function startBrokerCommand(io: Io, options: BrokerStartOptions): P
   } catch (error) {
     // Configuration problems are the operator's to fix: one plain message, exit code 1.
     if (error instanceof BrokerConfigError) throw new MsintError(error.message);
+    // The broker's database is an optional peer of the CLI: only the broker needs it.
+    if (
+      (error as NodeJS.ErrnoException)?.code === "MODULE_NOT_FOUND" &&
+      String((error as Error).message).includes("@electric-sql/pglite")
+    ) {
+      throw new MsintError(
+        'msint broker start needs the PGlite database, which the CLI does not install by default. Install it next to msint: npm install --prefix "$(npm root -g)/@msint/cli" @electric-sql/pglite (or add @electric-sql/pglite to the project that depends on @msint/cli).',
+        { code: "broker_database_missing" },
+      );
+    }
     throw error;
   }
   io.out(

@@ -19,6 +19,12 @@ describe("parseFastRun: the hot path that skips commander", () => {
       options: { instance: "prod east", json: true },
       debug: true,
     });
+    expect(parseFastRun(argv("run", "x-list", "--format", "table", "--instance", "i"))).toMatchObject({
+      options: { instance: "i", json: false, format: "table" },
+    });
+    expect(parseFastRun(argv("run", "x-list", "--format=markdown", "--instance", "i"))).toMatchObject({
+      options: { format: "markdown" },
+    });
     expect(parseFastRun(argv("run", "!x-auth-test a=1", "--debug", "--instance", "i"))).toMatchObject({
       command: "!x-auth-test a=1",
       debug: true,
@@ -37,6 +43,7 @@ describe("parseFastRun: the hot path that skips commander", () => {
       ["run", "x-auth-test", "--instance", "i", "--help"],
       ["run", "x-auth-test", "--instance", "i", "--", "a=1"],
       ["run", "x-auth-test", "--instance", "i", "-j"],
+      ["run", "x-auth-test", "--instance", "i", "--format"], // --format without a value
       ["--version"],
       ["--debug", "instance", "list"],
       ["help", "run"],

@@ -10,7 +10,7 @@ export interface FastRun {
 }
 
 /**
- * Recognises the hot path, `msint [--debug] run <command> [args...] --instance NAME [--json] [--debug]`, without
+ * Recognises the hot path, `msint [--debug] run <command> [args...] --instance NAME [--json] [--format F] [--debug]`, without
  * commander. Anything else (help, other options, a missing --instance) returns undefined and goes through
  * commander, which prints the usual help and errors.
  */
@@ -34,6 +34,7 @@ export function parseFastRun(argv: readonly string[]): FastRun | undefined {
   const positional: string[] = [];
   let instance: string | undefined;
   let json = false;
+  let format: string | undefined;
   for (let i = index + 1; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--instance") {
@@ -42,6 +43,12 @@ export function parseFastRun(argv: readonly string[]): FastRun | undefined {
       instance = value;
     } else if (arg.startsWith("--instance=")) {
       instance = arg.slice("--instance=".length);
+    } else if (arg === "--format") {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith("-")) return undefined;
+      format = value;
+    } else if (arg.startsWith("--format=")) {
+      format = arg.slice("--format=".length);
     } else if (arg === "--json") {
       json = true;
     } else if (arg === "--debug") {
@@ -60,5 +67,11 @@ export function parseFastRun(argv: readonly string[]): FastRun | undefined {
   }
   const [command, ...words] = positional;
   if (!command || !instance) return undefined;
-  return { command, words, options: { instance, json }, debug, ...(store === undefined ? {} : { store }) };
+  return {
+    command,
+    words,
+    options: { instance, json, ...(format === undefined ? {} : { format }) },
+    debug,
+    ...(store === undefined ? {} : { store }),
+  };
 }

@@ -1,9 +1,17 @@
-import { type ContextStore, parseCertificateCredential, StoreError } from "@msint/auth-core";
+import {
+  type ContextStore,
+  isLoopbackHost,
+  ParameterError,
+  parseBrokerId,
+  parseCertificateCredential,
+  StoreError,
+} from "@msint/auth-core";
 import {
   AUTH_PARAMETERS,
   FLOW_NAMES,
   type InstanceDocument,
   type Integration,
+  isParameterReference,
   type ParameterValues,
   resolveEndpoints,
   resolveParameterValues,
@@ -13,6 +21,7 @@ import {
   validateParameterValue,
   validators,
 } from "@msint/integration-kit";
+import { nameIn, planFor } from "./flow-plans.js";
 import { integrationIds, loadIntegration } from "./registry.js";
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -62,13 +71,13 @@ export function parseParams(integration: Integration, pairs: readonly string[]):
       continue;
     }
     let value: string | boolean = raw;
-    if (definition.type === "boolean" && !raw.startsWith("env:")) {
+    if (definition.type === "boolean" && !isParameterReference(raw)) {
       if (!/^(true|false|yes|no|1|0)$/i.test(raw)) {
         throw new UsageError(`${definition.displayName} (${key}) takes true or false, not "${raw}".`);
       }
       value = /^(true|yes|1)$/i.test(raw);
     }
-    if (definition.type === "select" && typeof value === "string" && !value.startsWith("env:")) {
+    if (definition.type === "select" && !isParameterReference(value)) {
       const option = definition.options?.find(
         (candidate) => candidate.toLowerCase() === value.toString().toLowerCase(),
       );
@@ -80,28 +89,108 @@ export function parseParams(integration: Integration, pairs: readonly string[]):
   return values;
 }
 
-/** A stored value that is known now (not empty, not an env: reference read at run time). */
+/** A stored value that is known now (not empty, not an env: or file: reference read at run time). */
 function literal(params: ParameterValues, key: string): string | undefined {
   const value = params[key];
-  return typeof value === "string" && value !== "" && !value.startsWith("env:") ? value : undefined;
+  return typeof value === "string" && value !== "" && !isParameterReference(value) ? value : undefined;
+}
+
+/** A value that is set: a literal or an `env:` reference (read at run time). */
+function given(params: ParameterValues, key: string): boolean {
+  const value = params[key];
+  return value !== undefined && value !== "";
+}
+
+/** How to give parameters, for the command the user ran. */
+export interface ConfigurationTarget {
+  /** `add` or `set`. */
+  action: "add" | "set";
+  name: string;
+}
+
+function paramWords(target: ConfigurationTarget, integration: Integration, keys: readonly string[]): string {
+  const head =
+    target.action === "add"
+      ? `msint instance add ${target.name} --integration ${integration.manifest.id} …`
+      : `msint instance set ${target.name}`;
+  return `${head} ${keys.map((key) => `--param ${key}=…`).join(" ")}`;
 }
 
 /**
- * The checks that need several parameters, so that a configuration the flow would refuse is not stored: for a
- * self-deployed application, Tenant ID must be a tenant and App/Client ID a GUID (the same parameters hold the
- * broker's Token and ID otherwise), and a Certificate Thumbprint must match a certificate bundled with the
- * Private Key. Missing parameters are not an error here: an instance may be completed later.
+ * Refuses, before anything is stored, a configuration the instance could not run with: a flow the integration
+ * lacks; a self-deployed Authentication Type without "Use a self-deployed Azure Application" (refused rather
+ * than inferred: the same ID / Token / Key parameters mean the broker's credentials otherwise, so guessing
+ * would send them to the wrong place); parameters the chosen flow needs; Azure Cloud = Custom without its
+ * endpoints; a plain-http URL to anything but this machine (the broker's URL in the ID included); malformed
+ * tenant, client ID and certificate. `env:` references count as given (they are read at run time).
  */
-export function checkConfiguration(integration: Integration, params: ParameterValues): void {
-  let flow: string;
-  try {
-    const selection = selectFlow(integration.manifest, params);
-    if (!selection.selfDeployed) return;
-    flow = selection.flow;
-  } catch {
-    return; // an unsupported combination is explained when the instance is used
+export function checkConfiguration(
+  integration: Integration,
+  params: ParameterValues,
+  target: ConfigurationTarget = { action: "set", name: "<name>" },
+): void {
+  const { manifest } = integration;
+  const p = AUTH_PARAMETERS;
+
+  // Plain http anywhere but loopback: tokens and secrets would cross the network unencrypted.
+  for (const definition of integration.parameters) {
+    // Secrets are not looked into: the message would repeat part of one.
+    const value = definition.type === "secret" ? undefined : literal(params, definition.key);
+    if (!value || !/^http:\/\//i.test(value.trim())) continue;
+    let host: string;
+    try {
+      host = new URL(value.trim()).hostname;
+    } catch {
+      continue; // the parameter's own validator explains a malformed URL
+    }
+    if (!isLoopbackHost(host)) {
+      throw new ParameterError(
+        `${definition.displayName} (${definition.key}) is a plain http URL to ${host}, which would carry credentials unencrypted. Use https:// (http is accepted only for loopback addresses such as 127.0.0.1 or localhost).`,
+        definition.displayName,
+      );
+    }
   }
-  if (flow === "client-credentials" || flow === "authorization-code" || flow === "device-code") {
+
+  const authType = literal(params, "auth_type");
+  const ticked = params["self_deployed"];
+  const selfDeployedKnown = typeof ticked === "boolean" || ticked === undefined || ticked === "";
+  if (
+    manifest.flows.xsoarApp &&
+    authType &&
+    authType.toLowerCase() !== "azure managed identities" &&
+    selfDeployedKnown &&
+    ticked !== true
+  ) {
+    throw new ParameterError(
+      `Authentication Type "${authType}" is a flow of your own (self-deployed) Azure application, but "Use a self-deployed Azure Application" is not ticked, so ${manifest.displayName} would use the Cortex XSOAR application with these parameters. Add --param self_deployed=true, or leave auth_type out to use the Cortex XSOAR application.`,
+      p.self_deployed.displayName,
+    );
+  }
+
+  // Which flow: references to variables are left out (they cannot select anything here).
+  const known: ParameterValues = Object.fromEntries(
+    Object.entries(params).filter(([, value]) => !(typeof value === "string" && value.startsWith("env:"))),
+  );
+  let selection: ReturnType<typeof selectFlow>;
+  try {
+    selection = selectFlow(manifest, known);
+  } catch (error) {
+    if (!(error instanceof ParameterError)) throw error;
+    throw new ParameterError(
+      `${error.message} Choose one of them (msint integrations ${manifest.id} shows what each needs).`,
+      error.parameter,
+    );
+  }
+  // Malformed values first: they are the more precise message.
+  const { flow, selfDeployed } = selection;
+  if (flow === "xsoar-app") {
+    const id = literal(params, "auth_id");
+    if (id?.includes("@")) parseBrokerId(id);
+  }
+  if (
+    selfDeployed &&
+    (flow === "client-credentials" || flow === "authorization-code" || flow === "device-code")
+  ) {
     const tenant = literal(params, "tenant_id");
     if (tenant) validators.tenant(tenant, AUTH_PARAMETERS.tenant_id);
     const client = literal(params, "auth_id");
@@ -110,6 +199,51 @@ export function checkConfiguration(integration: Integration, params: ParameterVa
   const thumbprint = literal(params, "certificate_thumbprint");
   const privateKey = literal(params, "private_key");
   if (thumbprint && privateKey) parseCertificateCredential({ thumbprint, privateKey });
+  const plan = planFor(integration, selection);
+  if (plan) {
+    const missing = plan.required.filter((definition) => !given(params, definition.key));
+    const keys = missing.map((definition) => definition.key);
+    const names = missing.map((definition) => nameIn(plan, definition));
+    if (plan.credential) {
+      const certificate = given(params, "certificate_thumbprint") || given(params, "private_key");
+      if (certificate) {
+        for (const definition of [p.certificate_thumbprint, p.private_key]) {
+          if (!given(params, definition.key)) {
+            keys.push(definition.key);
+            names.push(definition.displayName);
+          }
+        }
+      } else if (!given(params, "enc_key")) {
+        keys.push("enc_key");
+        names.push(
+          `${p.enc_key.displayName} (or ${p.certificate_thumbprint.displayName} and ${p.private_key.displayName})`,
+        );
+      }
+    }
+    if (keys.length > 0) {
+      throw new ParameterError(
+        `The ${plan.title} flow of ${manifest.displayName} needs ${names.join(", ")}. Give ${keys.length === 1 ? "it" : "them"}: ${paramWords(target, integration, keys)} (a secret can be env:VARIABLE).`,
+        names[0]!,
+      );
+    }
+  }
+
+  const cloud = literal(params, "azure_cloud");
+  if (cloud?.toLowerCase() === "custom") {
+    const missing = [p.azure_ad_endpoint, p.server_url].filter(
+      (definition) => !given(params, definition.key),
+    );
+    if (missing.length > 0) {
+      throw new ParameterError(
+        `Azure Cloud is Custom, so ${missing.map((definition) => definition.displayName).join(" and ")} must be set: ${paramWords(
+          target,
+          integration,
+          missing.map((definition) => definition.key),
+        )} (the login host and the ${manifest.resource.displayName} endpoint), or choose a named Azure Cloud.`,
+        missing[0]!.displayName,
+      );
+    }
+  }
 }
 
 function merge(base: ParameterValues, changes: ParameterValues): ParameterValues {
@@ -130,14 +264,10 @@ export async function addInstance(
   checkInstanceName(name);
   const integration = await requireIntegration(integrationId);
   const params = merge({}, parseParams(integration, pairs));
-  checkConfiguration(integration, params);
+  checkConfiguration(integration, params, { action: "add", name });
   const now = new Date().toISOString();
   await store.update(name, (current) => {
-    if (current) {
-      throw new UsageError(
-        `An instance named "${name}" already exists. Change it with msint instance set ${name}, or remove it first.`,
-      );
-    }
+    if (current) throw instanceExists(name);
     return {
       version: 1,
       name,
@@ -165,11 +295,17 @@ export async function setInstance(
   await store.update(name, (current) => {
     if (!current) throw unknownInstance(name);
     const params = merge(current.params, changes);
-    checkConfiguration(integration, params);
+    checkConfiguration(integration, params, { action: "set", name });
     // The instance's auth state is kept: a pasted authorization code completes the pending login.
     return { ...current, params, updatedAt: new Date().toISOString() };
   });
   return `Instance "${name}" updated (${Object.keys(changes).join(", ")}).`;
+}
+
+export function instanceExists(name: string): UsageError {
+  return new UsageError(
+    `An instance named "${name}" already exists. Change it with msint instance set ${name}, or remove it first.`,
+  );
 }
 
 export function unknownInstance(name: string): UsageError {
@@ -197,9 +333,7 @@ function describableParams(integration: Integration, document: InstanceDocument)
   try {
     return resolveParameterValues(integration.parameters, document.params, process.env);
   } catch {
-    const stored = Object.entries(document.params).filter(
-      ([, value]) => !(typeof value === "string" && value.startsWith("env:")),
-    );
+    const stored = Object.entries(document.params).filter(([, value]) => !isParameterReference(value));
     return resolveParameterValues(integration.parameters, Object.fromEntries(stored), {});
   }
 }
@@ -239,6 +373,15 @@ function describeInstance(
 /** The instances as a table, and the store errors of those that could not be read (listed, marked so). */
 export interface InstanceListing {
   table: string;
+  /** The rows of the table, for --json. */
+  rows: {
+    name: string;
+    integration: string;
+    integrationName: string;
+    flow: string;
+    cloud: string;
+    readable: boolean;
+  }[];
   /** How many instances were read. */
   readable: number;
   unreadable: StoreError[];
@@ -247,6 +390,7 @@ export interface InstanceListing {
 export async function listInstances(store: ContextStore<InstanceDocument>): Promise<InstanceListing> {
   const names = await store.list();
   const rows: Record<string, unknown>[] = [];
+  const data: InstanceListing["rows"] = [];
   const unreadable: StoreError[] = [];
   for (const name of names) {
     let document: InstanceDocument | undefined;
@@ -257,6 +401,7 @@ export async function listInstances(store: ContextStore<InstanceDocument>): Prom
       if (!(error instanceof StoreError)) throw error;
       unreadable.push(error);
       rows.push({ Name: name, Integration: "(cannot be read)", Flow: "", "Azure Cloud": "" });
+      data.push({ name, integration: "", integrationName: "", flow: "", cloud: "", readable: false });
       continue;
     }
     if (!document) continue;
@@ -270,35 +415,76 @@ export async function listInstances(store: ContextStore<InstanceDocument>): Prom
       Flow: described.flow,
       "Azure Cloud": described.cloud,
     });
+    data.push({
+      name,
+      integration: document.integration,
+      integrationName: integration?.manifest.displayName ?? document.integration,
+      flow: described.flow,
+      cloud: String(described.cloud),
+      readable: true,
+    });
   }
   return {
     table: tableToMarkdown("Instances", rows, ["Name", "Integration", "Flow", "Azure Cloud"]),
+    rows: data,
     readable: rows.length - unreadable.length,
     unreadable,
   };
 }
 
-export async function showInstance(store: ContextStore<InstanceDocument>, name: string): Promise<string> {
+/** An instance as `msint instance show --json` prints it: secrets masked, env: references as written. */
+export interface InstanceDescription {
+  name: string;
+  integration: string;
+  integrationName: string;
+  flow: string;
+  parameters: { key: string; name: string; value: string | boolean }[];
+  cachedTokens: number;
+  refreshToken: boolean;
+}
+
+export async function describeStoredInstance(
+  store: ContextStore<InstanceDocument>,
+  name: string,
+): Promise<InstanceDescription> {
   const document = await requireInstance(store, name);
   const integration = await requireIntegration(document.integration);
-  const rows = integration.parameters
+  const parameters = integration.parameters
     .filter((definition) => document.params[definition.key] !== undefined)
     .map((definition) => {
-      const value = document.params[definition.key];
-      const shown =
-        typeof value === "string" && value.startsWith("env:")
-          ? value
-          : definition.type === "secret"
-            ? "******** (set)"
-            : String(value);
-      return { Parameter: definition.displayName, Key: definition.key, Value: shown };
+      const value = document.params[definition.key]!;
+      // An env: or file: reference is shown as written; it names where the secret is, not the secret.
+      const shown = isParameterReference(value)
+        ? value
+        : definition.type === "secret"
+          ? "******** (set)"
+          : value;
+      return { key: definition.key, name: definition.displayName, value: shown };
     });
   const context = document.context ?? {};
+  return {
+    name,
+    integration: document.integration,
+    integrationName: integration.manifest.displayName,
+    flow: describeInstance(integration, document).flow,
+    parameters,
+    cachedTokens: Object.keys(context.tokens ?? {}).length,
+    refreshToken: Boolean(context.refreshToken),
+  };
+}
+
+export async function showInstance(store: ContextStore<InstanceDocument>, name: string): Promise<string> {
+  const described = await describeStoredInstance(store, name);
+  const rows = described.parameters.map((parameter) => ({
+    Parameter: parameter.name,
+    Key: parameter.key,
+    Value: String(parameter.value),
+  }));
   const state = [
-    `Cached tokens: ${Object.keys(context.tokens ?? {}).length}`,
-    `Refresh token: ${context.refreshToken ? "stored" : "none"}`,
+    `Cached tokens: ${described.cachedTokens}`,
+    `Refresh token: ${described.refreshToken ? "stored" : "none"}`,
   ];
-  return `${tableToMarkdown(`${name} (${integration.manifest.displayName})`, rows, ["Parameter", "Key", "Value"])}\nFlow: ${describeInstance(integration, document).flow}\n${state.join("\n")}\n`;
+  return `${tableToMarkdown(`${name} (${described.integrationName})`, rows, ["Parameter", "Key", "Value"])}\nFlow: ${described.flow}\n${state.join("\n")}\n`;
 }
 
 export async function removeInstance(store: ContextStore<InstanceDocument>, name: string): Promise<string> {

@@ -1,8 +1,8 @@
 import {
   createLogger,
   createTransport,
+  logLevelFromEnv,
   MsintError,
-  parseLogLevel,
   TRANSPORT_DEFAULTS,
   type Transport,
 } from "@msint/auth-core";
@@ -89,7 +89,7 @@ export function transportFor(
   } catch {
     return undefined;
   }
-  const level = parseLogLevel(env["MSINT_LOG"]) ?? "warn";
+  const level = logLevelFromEnv(env);
   return createTransport({
     insecure: toBoolean(params["insecure"]),
     proxy: toBoolean(params["proxy"]),

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { type ContextStore, isLoopbackUrl, type Transport } from "@msint/auth-core";
 import { type InstanceDocument, type Integration, runCommand, UsageError } from "@msint/integration-kit";
@@ -19,7 +20,12 @@ export async function login(
   store: ContextStore<InstanceDocument>,
   document: InstanceDocument,
   integration: Integration,
-  options: { timeoutSeconds: number; consent: boolean; transport?: Transport | undefined },
+  options: {
+    timeoutSeconds: number;
+    consent: boolean;
+    open?: boolean;
+    transport?: Transport | undefined;
+  },
 ): Promise<void> {
   const transport = options.transport ? { transport: options.transport } : {};
   const prefix = integration.manifest.commandPrefix;
@@ -123,8 +129,9 @@ export async function login(
     );
     server.listen(Number(redirectUrl.port), redirectUrl.hostname.replace(/^\[|\]$/g, ""), () => {
       io.out(
-        `Open this URL in a browser and sign in (waiting on ${redirectUrl.origin}${expectedPath}):\n${loginUrl}`,
+        `${options.open ? "Opening the sign-in page in the browser; if it does not open, open this URL" : "Open this URL in a browser"} and sign in (waiting on ${redirectUrl.origin}${expectedPath}):\n${loginUrl}`,
       );
+      if (options.open) openBrowser(loginUrl, io);
     });
   });
 
@@ -146,4 +153,29 @@ export async function login(
     { store, document: updated, ...transport },
   );
   io.out(result.readable);
+}
+
+/**
+ * Opens a URL in the user's browser without waiting for it: `$BROWSER` (its first command, as in the usual
+ * colon-separated list) when set, else the desktop's opener (open on macOS, start on Windows, xdg-open
+ * elsewhere). A failure only says so: the URL is printed anyway.
+ */
+export function openBrowser(url: string, io: Io, env: NodeJS.ProcessEnv = process.env): void {
+  const browser = env["BROWSER"]?.split(":")[0]?.trim();
+  const [command, args]: [string, string[]] = browser
+    ? [browser, [url]]
+    : process.platform === "darwin"
+      ? ["open", [url]]
+      : process.platform === "win32"
+        ? ["cmd", ["/c", "start", '""', url.replace(/&/g, "^&")]]
+        : ["xdg-open", [url]];
+  try {
+    const child = spawn(command, args, { detached: true, stdio: "ignore" });
+    child.on("error", () =>
+      io.err(`Could not start ${command} to open the browser: open the URL above yourself.`),
+    );
+    child.unref();
+  } catch {
+    io.err(`Could not start ${command} to open the browser: open the URL above yourself.`);
+  }
 }

@@ -1,5 +1,6 @@
 import { neutralizeControls } from "@msint/auth-core";
 import type { CommandResult } from "@msint/integration-kit";
+import { type OutputFormat, renderHuman } from "./format.js";
 import { redactMessage } from "./secrets.js";
 
 export interface Io {
@@ -30,9 +31,10 @@ export function printResult(
   instance: string,
   result: CommandResult,
   json: boolean,
+  format: OutputFormat = "markdown",
 ): void {
   if (!json) {
-    io.out(result.readable);
+    io.out(renderHuman(result.readable, format));
     return;
   }
   const outputs =
@@ -83,4 +85,36 @@ export function describeError(error: unknown): { message: string; exitCode: numb
         : `Unexpected error: ${message}`,
     exitCode,
   };
+}
+
+/** A machine-readable code for an error: its own `code`, else what kind of error it is. */
+function errorCode(error: unknown): string {
+  if (error && typeof error === "object") {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "" && !code.startsWith("commander.")) return code;
+    if ((error as { exitCode?: unknown }).exitCode === 2) return "usage_error";
+  }
+  return "unexpected_error";
+}
+
+/**
+ * Reports an error on stderr and returns the exit code: `Error: <message>`, or with --json one JSON object
+ * `{"error":{"code","message","hint"}}` (the hint is the "How to fix" part, null when there is none).
+ */
+export function reportError(io: Io, error: unknown, json: boolean): number {
+  const { message, exitCode } = describeError(error);
+  if (!json) {
+    io.err(`Error: ${message}`);
+    return exitCode;
+  }
+  const own =
+    error && typeof error === "object" && typeof (error as { hint?: unknown }).hint === "string"
+      ? redactMessage((error as { hint: string }).hint)
+      : undefined;
+  const lines = message.split("\n");
+  const fixAt = lines.findIndex((line) => line.startsWith("How to fix: "));
+  const hint = own ?? (fixAt >= 0 ? lines[fixAt]!.slice("How to fix: ".length) : null);
+  const text = fixAt >= 0 ? lines.filter((_line, index) => index !== fixAt).join("\n") : message;
+  io.err(JSON.stringify({ error: { code: errorCode(error), message: text, hint } }));
+  return exitCode;
 }

@@ -1,28 +1,49 @@
 import { parseArgumentWords, parseCommandLine, runCommand } from "@msint/integration-kit";
+import { chooseFormat, shellCommandFormatter } from "./format.js";
 import { requireInstance, requireIntegration } from "./instances.js";
 import { INTERACTIVE_WAIT_MS, limitsFromEnv, transportFor, withDeadline } from "./limits.js";
 import { type Io, printResult, processIo } from "./output.js";
 import { registerSecrets } from "./secrets.js";
 import { openStore } from "./store.js";
 
+function clock(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
 /**
- * A one-line progress indicator on a terminal's stderr; nothing when stderr is not a terminal. Whether it is
- * one is asked at the first progress report: most commands report none, and opening stderr costs a start.
+ * Progress of a device-code wait on stderr: where to sign in, the code and the time left. On a terminal one line
+ * redrawn in place; elsewhere (a log, CI) a line at the start and then once a minute.
  */
-export function spinner(io: Io): ((secondsLeft: number) => void) | undefined {
-  if (io !== processIo) return undefined;
-  const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-  let frame = 0;
-  return (secondsLeft) => {
-    if (!process.stderr.isTTY) return;
-    frame = (frame + 1) % frames.length;
-    process.stderr.write(`\r${frames[frame]} Waiting for the sign-in… (code expires in ${secondsLeft} s) `);
+export function signInProgress(io: Io): {
+  report: (secondsLeft: number, signIn: { verificationUri: string; userCode?: string | undefined }) => void;
+  done: () => void;
+} {
+  const terminal = io === processIo && Boolean(process.stderr.isTTY);
+  let lastLine = Number.POSITIVE_INFINITY;
+  let drawn = false;
+  return {
+    report(secondsLeft, { verificationUri, userCode }) {
+      const text = `Waiting for the sign-in at ${verificationUri}${userCode ? ` with the code ${userCode}` : ""} (code expires in ${clock(secondsLeft)})`;
+      if (terminal) {
+        process.stderr.write(`\r\x1b[K${text}`);
+        drawn = true;
+      } else if (lastLine - secondsLeft >= 60) {
+        lastLine = secondsLeft;
+        io.err(text);
+      }
+    },
+    done() {
+      if (drawn) process.stderr.write("\r\x1b[K");
+    },
   };
 }
 
 export interface RunOptions {
   instance: string;
   json?: boolean;
+  /** table or markdown (see chooseFormat); ignored with --json. */
+  format?: string | undefined;
 }
 
 /**
@@ -36,29 +57,51 @@ export async function runAction(
   options: RunOptions,
 ): Promise<void> {
   const limits = limitsFromEnv();
+  const format = options.json
+    ? "markdown"
+    : chooseFormat(options.format, io === processIo && Boolean(process.stdout.isTTY));
   const parsed = command.startsWith("!")
     ? parseCommandLine([command, ...words].join(" "))
     : { command, args: parseArgumentWords(words) };
-  // A person completing a device-code sign-in may take as long as the code lives.
+  // A person completing a device-code sign-in may take as long as the code lives (expires_in, 900 s at Entra):
+  // the wait lasts until the stored code expires, plus a minute for the last poll. MSINT_DEADLINE_MS, when set,
+  // bounds it too.
   const waits =
     parsed.command.endsWith("-auth-complete") && /^(true|yes|1)$/i.test(parsed.args["wait"] ?? "");
-  const deadline = waits && !limits.explicitDeadline ? INTERACTIVE_WAIT_MS : limits.deadlineMs;
-  const result = await withDeadline(
+  const progress = signInProgress(io);
+  const prepared = await withDeadline(
     async () => {
       const store = await openStore();
       const document = await requireInstance(store, options.instance);
       const integration = await requireIntegration(document.integration);
+      return { store, document, integration };
+    },
+    limits.deadlineMs,
+    parsed.command,
+  );
+  const expiresAt = prepared.document.context?.deviceCode?.expiresAt;
+  const deadline =
+    waits && !limits.explicitDeadline
+      ? Math.max(
+          limits.deadlineMs,
+          typeof expiresAt === "number" ? expiresAt - Date.now() + 60_000 : INTERACTIVE_WAIT_MS,
+        )
+      : limits.deadlineMs;
+  const result = await withDeadline(
+    async () => {
+      const { store, document, integration } = prepared;
       registerSecrets(integration, document);
       const transport = transportFor(integration, document, limits);
       return runCommand(integration, parsed.command, parsed.args, {
         store,
         document,
-        onProgress: spinner(io),
+        onProgress: progress.report,
+        formatCommand: shellCommandFormatter(options.instance),
         ...(transport ? { transport } : {}),
       });
     },
     deadline,
     parsed.command,
-  );
-  printResult(io, parsed.command, options.instance, result, Boolean(options.json));
+  ).finally(progress.done);
+  printResult(io, parsed.command, options.instance, result, Boolean(options.json), format);
 }

@@ -1,5 +1,5 @@
 import type { FastRun } from "./fast-path.js";
-import { describeError, processIo } from "./output.js";
+import { processIo, reportError } from "./output.js";
 import { runAction } from "./run-action.js";
 import { registerSecrets } from "./secrets.js";
 import { setStoreOption } from "./store.js";
@@ -14,8 +14,6 @@ export async function runFast({ command, words, options, debug, store }: FastRun
     await runAction(processIo, command, words, options);
     return 0;
   } catch (error) {
-    const { message, exitCode } = describeError(error);
-    processIo.err(`Error: ${message}`);
-    return exitCode;
+    return reportError(processIo, error, Boolean(options.json));
   }
 }

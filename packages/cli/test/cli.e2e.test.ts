@@ -60,7 +60,10 @@ describe("msint as separate processes against the emulator", () => {
 
     const reset = await runCli(["run", "msgraph-user-auth-reset", "--instance", "graph"], env());
     expect(reset.code).toBe(0);
-    expect(reset.stdout).toContain("Authorization was reset successfully.");
+    expect(reset.stdout).toContain("Authorization was reset successfully");
+    // Written for a terminal: the command to paste, with the instance; not the War Room form or a Test button.
+    expect(reset.stdout).toContain("Next: run msint run msgraph-user-auth-test --instance graph;");
+    expect(reset.stdout).not.toMatch(/!msgraph-user|click \*\*Test/);
 
     const again = await runCli(
       ["run", "!msgraph-user-get user=adelev@contoso.onmicrosoft.com", "--instance", "graph", "--json"],

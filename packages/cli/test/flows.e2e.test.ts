@@ -271,31 +271,49 @@ describe("Cortex XSOAR application (broker)", () => {
 
 describe("flow selection", () => {
   it("lists every missing parameter of the flow by display name, and refuses undeclared flows", async () => {
-    await add("graph", "msgraph-user", { self_deployed: "true" });
-    const missing = await cli(["run", "msgraph-user-auth-test", "--instance", "graph"]);
+    // Refused when the instance is added (issue 15), naming every parameter the flow lacks and how to give them.
+    const missing = await cli([
+      "instance",
+      "add",
+      "graph",
+      "--integration",
+      "msgraph-user",
+      "--param",
+      "self_deployed=true",
+    ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(
-      "The Client Credentials flow needs Tenant ID, App/Client ID, Client Secret.",
+      "The Client Credentials flow of Microsoft Graph User needs Tenant ID, App/Client ID, Client Secret (or Certificate Thumbprint and Private Key). Give them: msint instance add graph --integration msgraph-user … --param tenant_id=… --param auth_id=… --param enc_key=…",
     );
+    expect(ok(await cli(["instance", "list", "--json"])).stdout.trim()).toBe("[]");
 
-    const device = await cli(["instance", "set", "graph", "--param", "auth_type=Device Code"]);
-    expect(device.code).toBe(0);
-    const refused = await cli(["run", "msgraph-user-auth-test", "--instance", "graph"]);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("Microsoft Graph User does not support the Device Code flow.");
-  });
-
-  it("explains a Custom cloud without Server URL", async () => {
     await add("graph", "msgraph-user", {
       self_deployed: "true",
       tenant_id: DEMO_TENANT_ID,
       auth_id: DEMO_CLIENT_ID,
       enc_key: "env:DEMO_SECRET",
-      azure_cloud: "Custom",
-      azure_ad_endpoint: emulator.url,
     });
-    const run = await cli(["run", "msgraph-user-auth-test", "--instance", "graph"]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain("Azure Cloud is Custom, so Server URL must be set.");
+    const device = await cli(["instance", "set", "graph", "--param", "auth_type=Device Code"]);
+    expect(device.code).toBe(1);
+    expect(device.stderr).toContain("Microsoft Graph User does not support the Device Code flow.");
+    expect(JSON.parse(ok(await cli(["instance", "show", "graph", "--json"])).stdout).flow).toBe(
+      "Client Credentials",
+    );
+  });
+
+  it("explains a Custom cloud without Server URL", async () => {
+    const args = ["instance", "add", "graph", "--integration", "msgraph-user"];
+    for (const pair of [
+      "self_deployed=true",
+      `tenant_id=${DEMO_TENANT_ID}`,
+      `auth_id=${DEMO_CLIENT_ID}`,
+      "enc_key=env:DEMO_SECRET",
+      "azure_cloud=Custom",
+      `azure_ad_endpoint=${emulator.url}`,
+    ])
+      args.push("--param", pair);
+    const refused = await cli(args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("Azure Cloud is Custom, so Server URL must be set: ");
   });
 });

@@ -240,6 +240,10 @@ export class Dispatcher {
     if (grantType) request.record.grantType = grantType;
     if (clientId) request.record.clientId = clientId;
     if (scope) request.record.scope = scope;
+    const claims = form.get("claims");
+    if (claims) request.record.claims = claims;
+    const assertionType = form.get("client_assertion_type");
+    if (assertionType) request.record.clientAssertionType = assertionType;
     request.correlation.clientRequestId ??= form.get("client-request-id") || undefined;
   }
 

@@ -23,6 +23,8 @@ export {
   DEMO_CLIENT_SECRET,
   DEMO_EXPIRED_CLIENT_ID,
   DEMO_EXPIRED_CLIENT_SECRET,
+  DEMO_FEDERATED_ISSUER,
+  DEMO_FEDERATED_SUBJECT,
   DEMO_MANAGED_IDENTITY_CLIENT_ID,
   DEMO_MANAGED_IDENTITY_PRINCIPAL_ID,
   DEMO_NO_GRANT_CLIENT_ID,
@@ -34,10 +36,13 @@ export {
   DEMO_USER_ASSIGNED_PRINCIPAL_ID,
   DEMO_USER_ASSIGNED_RESOURCE_ID,
   DEMO_USER_PASSWORD,
+  DEMO_WORKLOAD_CLIENT_ID,
   demoSeed,
+  FEDERATED_AUDIENCE,
   loadSeed,
 } from "./seed.js";
 export { startEmulator } from "./server.js";
+export { type FederatedTokenOptions, issueFederatedToken } from "./token/federated.js";
 export type {
   AccessTokenClaims,
   DeviceCodeInfo,
@@ -61,6 +66,8 @@ export type {
   SeedApp,
   SeedBrokerRegistration,
   SeedCertificate,
+  SeedFederatedCredential,
+  SeedFederatedIssuer,
   SeedManagedIdentity,
   SeedSecret,
   SeedTenant,

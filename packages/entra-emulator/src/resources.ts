@@ -27,6 +27,7 @@ export interface Resource {
   key: string;
   audiences: Set<string>;
   dialect: ErrorDialect;
+  challenge?: { resource: string; tenantId?: string };
 }
 
 /** Audience comparison ignores case and a trailing slash, as Entra's resource lookup does. */
@@ -53,6 +54,7 @@ export class ResourceTable {
     } else if (options.dialect) {
       resource.dialect = options.dialect;
     }
+    if (options.challenge) resource.challenge = { ...options.challenge };
     for (const audience of audiences) {
       const normalized = normalizeAudience(audience);
       if (normalized.length === 0) throw new Error(`Resource '${key}' has an empty audience`);

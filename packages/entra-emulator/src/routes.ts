@@ -110,7 +110,16 @@ function parseBody(request: EmulatorRequest): unknown {
   return text;
 }
 
-function wwwAuthenticate(origin: string, resource: Resource, presented: boolean): string {
+function wwwAuthenticate(
+  state: EmulatorState,
+  origin: string,
+  resource: Resource,
+  presented: boolean,
+): string {
+  if (resource.challenge) {
+    const tenant = resource.challenge.tenantId ?? state.seed.tenants[0]?.id ?? "common";
+    return `Bearer authorization="${origin}/${tenant}", resource="${resource.challenge.resource}"`;
+  }
   if (resource.dialect === "graph") {
     return (
       `Bearer realm="", authorization_uri="${origin}/common/oauth2/authorize", ` +
@@ -167,7 +176,7 @@ export function protectedRoute(spec: ProtectedRouteSpec, handler: RouteHandler):
     const check = checkAccessToken(state, token, resource, request);
     if (!check.ok) {
       return resourceError(dialect, 401, "InvalidAuthenticationToken", check.message, correlation, {
-        "www-authenticate": wwwAuthenticate(loginOrigin(state, request), resource, token.length > 0),
+        "www-authenticate": wwwAuthenticate(state, loginOrigin(state, request), resource, token.length > 0),
       });
     }
     const claims = check.claims;

@@ -97,6 +97,7 @@ const APP_FIELDS = [
   "publicClient",
   "grants",
   "delegatedPermissions",
+  "federatedCredentials",
 ] as const;
 const SECRET_FIELDS = ["id", "value", "expiresOn"] as const;
 const USER_FIELDS = [
@@ -197,6 +198,14 @@ function checkApp(check: SeedChecker, app: unknown, aPath: string, clientIds: Se
   });
   checkPermissionMap(check, app, "grants", aPath);
   checkPermissionMap(check, app, "delegatedPermissions", aPath);
+  check.array(app, "federatedCredentials", aPath, false)?.forEach((credential, f) => {
+    const fPath = `${aPath}.federatedCredentials[${f}]`;
+    if (!check.object(credential, fPath, ["name", "issuer", "subject", "audiences"])) return;
+    check.string(credential, "name", fPath, false);
+    check.string(credential, "issuer", fPath, true);
+    check.string(credential, "subject", fPath, true);
+    check.stringArray(credential, "audiences", fPath);
+  });
 }
 
 function checkUser(
@@ -324,7 +333,16 @@ function checkBrokerRegistrations(check: SeedChecker, seed: Record<string, unkno
 }
 
 export function checkSeed(seed: unknown, check: SeedChecker): void {
-  if (!check.object(seed, "seed", ["tenants", "managedIdentities", "brokerRegistrations"])) return;
+  if (
+    !check.object(seed, "seed", ["tenants", "managedIdentities", "brokerRegistrations", "federatedIssuers"])
+  )
+    return;
+  check.array(seed, "federatedIssuers", "seed", false)?.forEach((issuer, i) => {
+    const path = `seed.federatedIssuers[${i}]`;
+    if (!check.object(issuer, path, ["issuer", "publicKeys"])) return;
+    check.string(issuer, "issuer", path, true);
+    check.stringArray(issuer, "publicKeys", path);
+  });
   const tenantKeys = new Set<string>();
   check.array(seed, "tenants", "seed", true)?.forEach((tenant, t) => {
     checkTenant(check, tenant, `seed.tenants[${t}]`, tenantKeys);

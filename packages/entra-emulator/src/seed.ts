@@ -10,6 +10,17 @@ export const DEMO_TENANT_DOMAIN = "contoso.onmicrosoft.com";
 export const DEMO_CLIENT_ID = "04f77691-7058-45b2-bf86-6743a19099f6";
 /** The demo app's secret. A public, fake value: it only works against the emulator. */
 export const DEMO_CLIENT_SECRET = "demo-secret-not-for-production";
+/** The audience Microsoft recommends for federated identity credentials. */
+export const FEDERATED_AUDIENCE = "api://AzureADTokenExchange";
+/** The emulator's own federated token issuer (an AKS-like OIDC issuer), whose keys it always knows. */
+export const DEMO_FEDERATED_ISSUER = "https://oidc.emulator.msint.invalid/demo-cluster/";
+/** The subject of the demo workload identity app's federated credential (a Kubernetes service account). */
+export const DEMO_FEDERATED_SUBJECT = "system:serviceaccount:security:msint";
+/**
+ * Client ID of the workload identity demo app: no secret, a federated credential trusting the emulator's demo
+ * issuer for the subject `system:serviceaccount:security:msint`; Graph `User.Read.All` granted.
+ */
+export const DEMO_WORKLOAD_CLIENT_ID = "7a3c9e1b-5d2f-4b8a-9c6e-0f1a2b3c4d5e";
 /** Client ID of an app whose only secret has expired (AADSTS7000222). */
 export const DEMO_EXPIRED_CLIENT_ID = "1f0067d6-5bb0-44a5-b9a7-8d49af0c9caa";
 /** The expired app's (expired) secret. */
@@ -128,6 +139,20 @@ export const demoSeed: EmulatorSeed = {
           servicePrincipalId: "f9383898-50f8-4906-b5db-e832dedf0b0f",
           secrets: [{ value: DEMO_NO_GRANT_CLIENT_SECRET, expiresOn: "2099-12-31T00:00:00Z" }],
           grants: {},
+        },
+        {
+          clientId: DEMO_WORKLOAD_CLIENT_ID,
+          displayName: "msint demo (workload identity)",
+          servicePrincipalId: "3b5d7f9a-1c3e-4a5b-8d7f-9a1b3c5d7e9f",
+          federatedCredentials: [
+            {
+              name: "aks-security-msint",
+              issuer: DEMO_FEDERATED_ISSUER,
+              subject: DEMO_FEDERATED_SUBJECT,
+              audiences: [FEDERATED_AUDIENCE],
+            },
+          ],
+          grants: { graph: ["User.Read.All"] },
         },
         {
           clientId: DEMO_PUBLIC_CLIENT_ID,

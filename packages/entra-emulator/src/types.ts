@@ -31,10 +31,34 @@ export interface SeedApp {
   /** Admin-consented application roles per resource key, e.g. `{ graph: ["User.Read.All"] }`. */
   grants?: Record<string, string[]>;
   /**
+   * Federated identity credentials (workload identity federation): a `client_assertion` issued by `issuer` for
+   * `subject` and one of `audiences` (default `api://AzureADTokenExchange`) signs the app in. The issuer's keys
+   * come from the seed's `federatedIssuers`, or the emulator's own demo issuer.
+   */
+  federatedCredentials?: SeedFederatedCredential[];
+  /**
    * Delegated permissions configured on the registration ("API permissions"), per resource key, e.g.
    * `{ graph: ["User.Read"] }`. A delegated `<resource>/.default` scope means these.
    */
   delegatedPermissions?: Record<string, string[]>;
+}
+
+/** One federated identity credential of an app registration. */
+export interface SeedFederatedCredential {
+  name?: string;
+  /** The external token's `iss`, e.g. an AKS cluster's OIDC issuer URL. */
+  issuer: string;
+  /** The external token's `sub`, e.g. `system:serviceaccount:<namespace>:<service account>`. */
+  subject: string;
+  /** Accepted `aud` values; defaults to `["api://AzureADTokenExchange"]`. */
+  audiences?: string[];
+}
+
+/** An external token issuer the emulator trusts for federated credentials, with its public keys. */
+export interface SeedFederatedIssuer {
+  issuer: string;
+  /** PEM public keys (SPKI) or certificates whose keys sign its tokens (RS256). */
+  publicKeys: string[];
 }
 
 /** A user of a tenant, as Microsoft Graph returns it (the password is never returned). */
@@ -121,6 +145,8 @@ export interface EmulatorSeed {
   managedIdentities?: SeedManagedIdentity[];
   /** Registrations of the XSOAR application broker double. */
   brokerRegistrations?: SeedBrokerRegistration[];
+  /** External issuers of federated tokens (besides the emulator's demo issuer). */
+  federatedIssuers?: SeedFederatedIssuer[];
 }
 
 /** How errors of a protected resource API are shaped. */
@@ -130,6 +156,12 @@ export type ErrorDialect = "graph" | "azure";
 export interface ResourceOptions {
   /** Error body shape of the API's doubles: Microsoft Graph's, or the common Azure `{ error: { code, message } }`. */
   dialect?: ErrorDialect;
+  /**
+   * Key Vault's challenge: a request without a token gets `WWW-Authenticate: Bearer authorization="<login
+   * host>/<tenant>", resource="<resource>"`, from which the Azure SDK learns the tenant and scope before it asks
+   * for a token. `tenantId` defaults to the seed's first tenant.
+   */
+  challenge?: { resource: string; tenantId?: string };
 }
 
 /** Options of {@link startEmulator}. */
@@ -204,6 +236,10 @@ export interface RecordedRequest {
   tenant?: string;
   /** Token requests: the `scope`. */
   scope?: string;
+  /** Token requests: the `claims` parameter (a CAE claims challenge, JSON), as sent. */
+  claims?: string;
+  /** Token requests: the `client_assertion_type` (the assertion itself is never recorded). */
+  clientAssertionType?: string;
   /** Request headers, lower-cased; `authorization` and `cookie` values redacted. */
   headers: Record<string, string>;
   /** True when an injected fault answered or delayed this request. */
@@ -246,8 +282,9 @@ export interface FaultSpec {
   /** Raw response body overriding the dialect's error body. */
   body?: string;
   /**
-   * Headers of the faulty answer, over the emulator's own (`content-type` of a body, `location` of a redirect),
-   * e.g. `{ "content-type": "text/html" }` for JSON sent as a web page.
+   * Headers of the faulty answer, over the emulator's own: `content-type` of a body, `location` of a redirect
+   * (`{ "content-type": "text/html" }` for JSON sent as a web page), or a Continuous Access Evaluation challenge
+   * (`www-authenticate: Bearer realm="", error="insufficient_claims", claims="<base64 JSON>"`).
    */
   headers?: Record<string, string>;
 }

@@ -1,10 +1,13 @@
+import { randomUUID } from "node:crypto";
 import {
   ApiError,
   type HttpRequest,
   type HttpResponse,
   type Transport,
   translateApiError,
+  withSpan,
 } from "@msint/auth-core";
+import { KIT_VERSION } from "./version.js";
 
 /**
  * The shape of a successful answer a command relies on; anything else is one clear error naming the status and
@@ -78,10 +81,22 @@ export interface ApiClientOptions {
   serviceName?: string;
   /** The command whose requests these are ("msgraph-user-list"), for "not the JSON object … expects". */
   commandName?: string;
+  /**
+   * The integration, for the User-Agent `msint/<kit version> <id>/<version>` (Microsoft's service logs show it);
+   * the User-Agent is `msint/<kit version>` alone without it.
+   */
+  integration?: { id: string; version?: string | undefined } | undefined;
+}
+
+/** The User-Agent of msint's API requests: `msint/<version> <integration>/<version>`. */
+export function userAgent(integration?: { id: string; version?: string | undefined }): string {
+  if (!integration) return `msint/${KIT_VERSION}`;
+  return `msint/${KIT_VERSION} ${integration.id}${integration.version ? `/${integration.version}` : ""}`;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = new URL(options.baseUrl.replace(/\/*$/, "/"));
+  const agent = userAgent(options.integration);
 
   const urlFor = (path: string, query: ApiRequest["query"], extra?: Record<string, string>): string => {
     const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(path.replace(/^\/+/, ""), base);
@@ -100,45 +115,62 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   const request = async <T>(apiRequest: ApiRequest): Promise<T> => {
     urlFor(apiRequest.path, apiRequest.query); // refuse foreign hosts before any credential is obtained
+    const method = apiRequest.method ?? "GET";
     const send = async (forceRefresh: boolean) => {
       const authorization = await options.authorize(forceRefresh);
       const { fromCache } = authorization;
       const url = urlFor(apiRequest.path, apiRequest.query, authorization.query);
+      // A fresh id per request, so a user can quote the one of a failed call to Microsoft support.
+      const clientRequestId = randomUUID();
       const headers: Record<string, string> = {
         accept: apiRequest.responseType === "text" ? "*/*" : "application/json",
+        "user-agent": agent,
         ...options.headers,
         ...apiRequest.headers,
         ...authorization.headers,
+        "x-ms-client-request-id": clientRequestId,
       };
       let body: string | undefined;
       if (apiRequest.body !== undefined) {
         headers["content-type"] ??= "application/json";
         body = typeof apiRequest.body === "string" ? apiRequest.body : JSON.stringify(apiRequest.body);
       }
-      const response = await options.transport.request({
-        method: apiRequest.method ?? "GET",
-        url,
-        headers,
-        body,
-      });
-      return { response, fromCache };
+      const target = new URL(url);
+      // Span attributes: method, host, path and ids only; the query (a SAS signature) and headers stay out.
+      const response = await withSpan(
+        `msint.api ${method}`,
+        {
+          "http.request.method": method,
+          "server.address": target.hostname,
+          "url.path": target.pathname,
+          "msint.client_request_id": clientRequestId,
+        },
+        async (span) => {
+          const answer = await options.transport.request({ method, url, headers, body });
+          span.setAttribute("http.response.status_code", answer.status);
+          return answer;
+        },
+      );
+      return { response, fromCache, clientRequestId };
     };
-    let { response, fromCache } = await send(false);
+    let { response, fromCache, clientRequestId } = await send(false);
     if (response.status === 401 && fromCache) {
       // The API no longer accepts the cached token (revoked, or the app's permissions changed): get a new one once.
-      ({ response } = await send(true));
+      ({ response, clientRequestId } = await send(true));
     }
     if (response.status >= 400) {
       throw translateApiError(response.status, response.body, {
         commandPrefix: options.commandPrefix,
         headers: response.headers,
+        clientRequestId,
       });
     }
     const expected: Expectation =
       apiRequest.expect ?? ((apiRequest.method ?? "GET") === "GET" ? "object" : "optional-object");
-    if (response.status < 200 || response.status >= 300) throw notSuccess(response, expected);
+    if (response.status < 200 || response.status >= 300)
+      throw notSuccess(response, expected, clientRequestId);
     if (apiRequest.responseType === "text") return response.body as T;
-    return readJson(response, expected) as T;
+    return readJson(response, expected, clientRequestId) as T;
   };
 
   const service = options.serviceName ?? "The API";
@@ -154,14 +186,23 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const contentType = (response: HttpResponse): string =>
     (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
 
-  const answered = (response: HttpResponse, what: string, expected: Expectation): ApiError =>
-    new ApiError(`${service} answered ${response.status} with ${what}, not ${wanted(expected)}.`, {
-      status: response.status,
-      code: "unexpected_answer",
-    });
+  /** The line a user quotes to Microsoft support, as API errors end (see translateApiError). */
+  const support = (clientRequestId: string): string =>
+    `\nFor Microsoft support: client-request-id ${clientRequestId}.`;
+
+  const answered = (
+    response: HttpResponse,
+    what: string,
+    expected: Expectation,
+    clientRequestId: string,
+  ): ApiError =>
+    new ApiError(
+      `${service} answered ${response.status} with ${what}, not ${wanted(expected)}.${support(clientRequestId)}`,
+      { status: response.status, code: "unexpected_answer", clientRequestId },
+    );
 
   /** A 1xx or 3xx: never followed (a redirect could take the token to another host). */
-  const notSuccess = (response: HttpResponse, expected: Expectation): ApiError => {
+  const notSuccess = (response: HttpResponse, expected: Expectation, clientRequestId: string): ApiError => {
     const location = response.headers["location"];
     if (response.status >= 300 && response.status < 400) {
       let target = "";
@@ -173,14 +214,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         }
       }
       return new ApiError(
-        `${service} answered ${response.status} (a redirect${target}) instead of ${wanted(expected)}. msint does not follow redirects, so the instance's token never goes to another host: check Server URL (or Azure Cloud) and the proxy settings.`,
-        { status: response.status, code: "unexpected_redirect" },
+        `${service} answered ${response.status} (a redirect${target}) instead of ${wanted(expected)}. msint does not follow redirects, so the instance's token never goes to another host: check Server URL (or Azure Cloud) and the proxy settings.${support(clientRequestId)}`,
+        { status: response.status, code: "unexpected_redirect", clientRequestId },
       );
     }
-    return answered(response, `no final answer`, expected);
+    return answered(response, `no final answer`, expected, clientRequestId);
   };
 
-  const readJson = (response: HttpResponse, expected: Expectation): unknown => {
+  const readJson = (response: HttpResponse, expected: Expectation, clientRequestId: string): unknown => {
     if (expected === "none") return undefined;
     const type = contentType(response);
     const empty = response.status === 204 || response.body.trim() === "";
@@ -190,10 +231,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         response,
         response.status === 204 ? "no content (204)" : `an empty body${type ? ` (${type})` : ""}`,
         expected,
+        clientRequestId,
       );
     }
     if (type !== "" && !/[/+]json$/.test(type) && type !== "text/json") {
-      throw answered(response, `${type}${bodyTaste(response.body)}`, expected);
+      throw answered(response, `${type}${bodyTaste(response.body)}`, expected, clientRequestId);
     }
     let parsed: unknown;
     try {
@@ -203,11 +245,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         response,
         `a body that is not JSON (${type || "no content type"})${bodyTaste(response.body)}`,
         expected,
+        clientRequestId,
       );
     }
     const problem = shapeProblem(parsed, expected);
     if (problem !== undefined)
-      throw answered(response, `${problem} (${type || "no content type"})`, expected);
+      throw answered(response, `${problem} (${type || "no content type"})`, expected, clientRequestId);
     return parsed;
   };
 

@@ -1,6 +1,7 @@
 import {
   type ContextAccess,
   createLoginUrl,
+  formatCommand,
   startDeviceCode,
   type Transport,
   toPendingDeviceCode,
@@ -54,10 +55,10 @@ export async function generateLoginUrl(input: AuthCommandInput, consent: boolean
     "2. Copy the `AUTH_CODE` (without the `code=` prefix and the other parameters), or simply the whole redirected URL,",
     "and paste it in your instance configuration under the **Authorization code** parameter:",
     `   msint instance set ${instance} --param auth_code='<code or redirected URL>'`,
-    `3. Run **!${prefix}-auth-test**.`,
+    `3. Run **${formatCommand(`${prefix}-auth-test`)}**.`,
     consent
       ? ""
-      : `If a command later says "Missing scope permissions on the request", run **!${prefix}-generate-login-url consent=true** to ask for consent again.`,
+      : `If a command later says "Missing scope permissions on the request", run **${formatCommand(`${prefix}-generate-login-url`, { consent: "true" })}** to ask for consent again.`,
   ]
     .filter(Boolean)
     .join("\n");
@@ -82,7 +83,7 @@ export async function startDeviceAuthorization(input: AuthCommandInput): Promise
     "### Authorization instructions",
     `1. To sign in, use a web browser to open the page [${started.verificationUri}](${started.verificationUri})`,
     `and enter the code **${started.userCode}** to authenticate.`,
-    `2. Run the **!${prefix}-auth-complete** command (add wait=true to wait for the sign-in).`,
+    `2. Run **${formatCommand(`${prefix}-auth-complete`)}** (or **${formatCommand(`${prefix}-auth-complete`, { wait: "true" })}** to wait for the sign-in).`,
     "",
     DEVICE_CODE_NOTICE,
   ].join("\n");

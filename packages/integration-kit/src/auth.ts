@@ -5,9 +5,12 @@ import {
   createClientCertificateStrategy,
   createClientSecretStrategy,
   createDeviceCodeStrategy,
+  createEnvironmentStrategy,
   createManagedIdentityStrategy,
+  createWorkloadIdentityStrategy,
   createXsoarAppStrategy,
   customCloud,
+  type DeviceCodeWait,
   type FlowId,
   type FlowStrategy,
   getCloud,
@@ -39,7 +42,18 @@ export const FLOW_NAMES: Record<KitFlowId, string> = {
   "authorization-code": "Authorization Code",
   "device-code": "Device Code",
   "managed-identity": "Azure Managed Identities",
+  "workload-identity": "Workload Identity",
+  environment: "Environment",
 };
+
+/**
+ * msint's flows beyond the seed document: workload identity federation and the `AZURE_*` environment convention.
+ * Both are the client-credentials grant with another client credential, so every integration that supports
+ * client credentials gets them.
+ */
+export function extensionFlows(flows: SupportedFlows): FlowId[] {
+  return flows.clientCredentials ? ["workload-identity", "environment"] : [];
+}
 
 /** The flows an integration declares, in the seed table's column order. */
 export function declaredFlows(flows: SupportedFlows): FlowId[] {
@@ -157,7 +171,9 @@ function displayNameOf(definition: ParameterDefinition, selfDeployed: boolean): 
 }
 
 function unsupported(manifest: IntegrationManifest, flow: KitFlowId): MsintError {
-  const supported = declaredFlows(manifest.flows).map((id) => FLOW_NAMES[id]);
+  const supported = [...declaredFlows(manifest.flows), ...extensionFlows(manifest.flows)].map(
+    (id) => FLOW_NAMES[id],
+  );
   return new ParameterError(
     `${manifest.displayName} does not support the ${FLOW_NAMES[flow]} flow. It supports: ${supported.join(", ")}.`,
     flow === "managed-identity"
@@ -202,6 +218,11 @@ export function selectFlow(manifest: IntegrationManifest, params: Params): FlowS
     );
   }
   let flow: FlowId;
+  if (authType === "workload identity" || authType === "environment") {
+    const extension: FlowId = authType === "environment" ? "environment" : "workload-identity";
+    if (!flows.clientCredentials) throw unsupported(manifest, extension);
+    return { flow: extension, selfDeployed: true };
+  }
   if (authType === "client credentials") flow = "client-credentials";
   else if (authType === "authorization code") flow = "authorization-code";
   else if (authType === "device code") flow = "device-code";
@@ -242,7 +263,9 @@ export interface StrategyInput {
   endpoints: ResolvedEndpoints;
   transport: Transport;
   /** Device code: poll until the sign-in finishes instead of trying once. */
-  deviceCodeWait?: { onProgress?: ((secondsLeft: number) => void) | undefined };
+  deviceCodeWait?: { onProgress?: DeviceCodeWait["onProgress"] | undefined };
+  /** Where Workload Identity and Environment read `AZURE_*` variables; defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The flow's credential parameters, by display name, checked before anything is sent. */
@@ -273,6 +296,7 @@ export function createStrategy({
   endpoints,
   transport,
   deviceCodeWait,
+  env = process.env,
 }: StrategyInput): FlowStrategy {
   const { flow, selfDeployed } = selectFlow(manifest, params);
   const commandPrefix = manifest.commandPrefix;
@@ -295,6 +319,32 @@ export function createStrategy({
         ? createClientCertificateStrategy({ ...common, certificate: credential.certificate })
         : createClientSecretStrategy({ ...common, clientSecret: credential.clientSecret });
     }
+    case "workload-identity": {
+      // The instance's parameters first, then the variables AKS workload identity injects into the pod.
+      const tenantId = textParameter(params, "tenant_id") || env["AZURE_TENANT_ID"]?.trim() || "";
+      const clientId = textParameter(params, "auth_id") || env["AZURE_CLIENT_ID"]?.trim() || "";
+      const tokenFile =
+        textParameter(params, "federated_token_file") || env["AZURE_FEDERATED_TOKEN_FILE"]?.trim() || "";
+      requireParameters(
+        flow,
+        { tenant_id: tenantId, auth_id: clientId, federated_token_file: tokenFile },
+        [p.tenant_id, p.auth_id, p.federated_token_file],
+        true,
+      );
+      validators.tenant(tenantId, p.tenant_id);
+      validators.guid(clientId, p.auth_id);
+      p.federated_token_file.validate(tokenFile, p.federated_token_file);
+      return createWorkloadIdentityStrategy({
+        tenantId,
+        clientId,
+        tokenFilePath: tokenFile,
+        loginHost,
+        transport,
+        commandPrefix,
+      });
+    }
+    case "environment":
+      return createEnvironmentStrategy({ env, loginHost, transport, commandPrefix });
     case "authorization-code": {
       requireParameters(
         flow,

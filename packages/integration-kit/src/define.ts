@@ -1,9 +1,12 @@
 import type { CommandDefinition, IntegrationManifest } from "./manifest.js";
 import { AUTH_PARAMETERS, type ParameterDefinition } from "./parameters.js";
 
-/** A defined integration: its manifest plus everything the kit derives from it. */
-export interface Integration {
-  readonly manifest: IntegrationManifest;
+/**
+ * A defined integration: its manifest plus everything the kit derives from it. `M` keeps the manifest's literal
+ * type (command names, argument names), which {@link connect} uses to type `run()`.
+ */
+export interface Integration<M extends IntegrationManifest = IntegrationManifest> {
+  readonly manifest: M;
   /** Every instance parameter the integration accepts: the auth ones its flows need, then its own. */
   readonly parameters: readonly ParameterDefinition[];
   /** Names of the generated auth commands. */
@@ -76,7 +79,7 @@ function authParametersFor(manifest: IntegrationManifest): ParameterDefinition[]
   if (flows.xsoarApp || selfDeployed) list.push(p.auth_id, p.tenant_id, p.enc_key);
   if (flows.xsoarApp && selfDeployed) list.push(p.self_deployed);
   if (selfDeployed) list.push(p.auth_type);
-  if (flows.clientCredentials) list.push(p.certificate_thumbprint, p.private_key);
+  if (flows.clientCredentials) list.push(p.certificate_thumbprint, p.private_key, p.federated_token_file);
   if (flows.authorizationCode) list.push(p.redirect_uri, p.auth_code);
   if (flows.managedIdentities === true) list.push(p.use_managed_identities, p.managed_identities_client_id);
   // Where the resource's own parameters choose the cloud (Defender's Endpoint Type), Azure Cloud has no default:
@@ -105,9 +108,10 @@ function authCommandsFor(manifest: IntegrationManifest): string[] {
 
 /**
  * Declares an integration. Validates the manifest at once (the error names the integration) and derives its
- * parameters and generated auth commands.
+ * parameters and generated auth commands. The manifest's literal type is kept (a `const` type parameter), so
+ * `connect(integration).run()` knows its commands and their arguments.
  */
-export function defineIntegration(manifest: IntegrationManifest): Integration {
+export function defineIntegration<const M extends IntegrationManifest>(manifest: M): Integration<M> {
   validateManifest(manifest);
   // The resources' parameters (Endpoint Type, vault name …), each once, then the integration's own.
   const fromResources = new Map<string, ParameterDefinition>();

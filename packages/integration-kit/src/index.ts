@@ -5,20 +5,34 @@ export {
   createApiClient,
   type Expectation,
   type GetOptions,
+  userAgent,
 } from "./api-client.js";
 export { parseArgumentWords, parseCommandLine, UsageError } from "./args.js";
 export {
   consentScopesFor,
   createStrategy,
   declaredFlows,
+  extensionFlows,
   FLOW_NAMES,
   type FlowSelection,
   flowTableWords,
+  type KitFlowId,
   type ResolvedEndpoints,
   resolveEndpoints,
   scopesFor,
   selectFlow,
 } from "./auth.js";
+export {
+  type CommandArgs,
+  type CommandName,
+  type Connection,
+  type ConnectOptions,
+  connect,
+  getInstanceToken,
+  type InstanceToken,
+  type InstanceTokenOptions,
+  type ResourceKey,
+} from "./connect.js";
 export { defineIntegration, type Integration, ManifestError } from "./define.js";
 export type {
   ArgumentDefinition,
@@ -34,9 +48,12 @@ export {
   AUTH_PARAMETERS,
   AUTH_TYPES,
   type AuthType,
+  isParameterReference,
+  MAX_SECRET_FILE_BYTES,
   type ParameterDefinition,
   type ParameterType,
   type ParameterValues,
+  readSecretFile,
   resolveParameterValues,
   toBoolean,
   validateParameterValue,
@@ -86,4 +103,5 @@ export {
 } from "./resources.js";
 export { type CommandResult, moreEntriesNote, tableToMarkdown, textContentMarkdown } from "./results.js";
 export { contextAccess, type InstanceDocument, type RunCommandOptions, runCommand } from "./runtime.js";
+export { KIT_VERSION } from "./version.js";
 export { parseXml, type XmlElement, XmlError, xmlChildren, xmlEscape, xmlFind, xmlText } from "./xml.js";

@@ -88,6 +88,11 @@ export interface CommandContext {
    * same credentials.
    */
   apiFor(key: string): ApiClient;
+  /**
+   * A command as the reader of this result types it (`!cmd next_page="…"` in a War Room, a shell-quoted
+   * `msint run cmd next_page='…' --instance NAME` in a terminal): for next-page lines and other hints.
+   */
+  formatCommand(command: string, args?: Readonly<Record<string, string>>): string;
 }
 
 export interface CommandDefinition {
@@ -103,6 +108,8 @@ export interface IntegrationManifest {
   id: string;
   /** Exactly the name of the seed table's row. */
   displayName: string;
+  /** The integration package's version, for the User-Agent (`msint/<kit> <id>/<version>`). */
+  version?: string;
   /** Prefix of every command, e.g. `msgraph-user`. May repeat across integrations. */
   commandPrefix: string;
   description?: string;

@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from "node:fs";
+import { isAbsolute } from "node:path";
 import {
   CERTIFICATE_THUMBPRINT_PARAMETER,
   isLoopbackUrl,
@@ -28,7 +30,10 @@ export interface ParameterDefinition {
   validate?: (value: string, definition: ParameterDefinition) => void;
 }
 
-/** Values as stored: strings and booleans; `env:NAME` strings are read from the environment at run time. */
+/**
+ * Values as stored: strings and booleans. `env:NAME` is read from the environment and `file:/PATH` from a file
+ * (a Docker or Kubernetes secret) at run time: the value itself is never stored.
+ */
 export type ParameterValues = Record<string, string | boolean | undefined>;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,6 +44,9 @@ export const AUTH_TYPES = [
   "Authorization Code",
   "Device Code",
   "Azure Managed Identities",
+  // msint extensions beyond the seed document (client-credentials grants; see docs/supported-flows.md).
+  "Workload Identity",
+  "Environment",
 ] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 
@@ -173,7 +181,17 @@ export const AUTH_PARAMETERS = {
     displayName: "Authentication Type",
     type: "select",
     options: AUTH_TYPES,
-    help: "Client Credentials acts as the application (application permissions); Authorization Code and Device Code act as a signed-in user (delegated permissions); Azure Managed Identities uses the identity of the Azure machine msint runs on.",
+    help: "Client Credentials acts as the application (application permissions); Authorization Code and Device Code act as a signed-in user (delegated permissions); Azure Managed Identities uses the identity of the Azure machine msint runs on. msint extensions: Workload Identity signs the app in with a federated token (AKS workload identity); Environment reads AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH.",
+  },
+  federated_token_file: {
+    key: "federated_token_file",
+    displayName: "Federated token file",
+    type: "string",
+    help: "Workload Identity: the file holding the federated token, read for every token request; defaults to AZURE_FEDERATED_TOKEN_FILE (set by AKS workload identity).",
+    validate: (value, definition) => {
+      if (!isAbsolute(value))
+        fail(definition, `"${value}" is not an absolute path.`, "Give the full path of the token file.");
+    },
   },
   certificate_thumbprint: {
     key: "certificate_thumbprint",
@@ -298,12 +316,90 @@ export function validateParameterValue(
     }
     return;
   }
+  if (value.startsWith("file:")) {
+    if (!isAbsolute(value.slice(5))) {
+      fail(
+        definition,
+        `refers to "${value}", which is not an absolute path.`,
+        "Use file:/full/path/to/the/secret (read when a command runs).",
+      );
+    }
+    return;
+  }
   if (definition.type === "boolean") booleanValidator(value, definition);
   if (definition.type === "select") selectValidator(value, definition);
   definition.validate?.(value, definition);
 }
 
-/** Reads `env:NAME` references and validates every value. Returns plain values; throws on the first problem. */
+/** Whether a stored value is a reference read at run time (`env:NAME` or `file:/PATH`), not the value itself. */
+export function isParameterReference(value: unknown): value is string {
+  return typeof value === "string" && (value.startsWith("env:") || value.startsWith("file:"));
+}
+
+/** Largest file a `file:` reference may name: secrets, keys and certificates are a few KB. */
+export const MAX_SECRET_FILE_BYTES = 64 * 1024;
+
+/**
+ * Reads a `file:/PATH` reference: a regular file (symbolic links followed, as Kubernetes secret volumes use
+ * them), readable by its owner only, at most {@link MAX_SECRET_FILE_BYTES}; one trailing line break removed.
+ */
+export function readSecretFile(path: string, definition: ParameterDefinition): string {
+  if (!isAbsolute(path)) {
+    fail(
+      definition,
+      `refers to "file:${path}", which is not an absolute path.`,
+      "Use file:/full/path/to/the/secret (read when a command runs).",
+    );
+  }
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    fail(
+      definition,
+      `refers to the file ${path}, which ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}.`,
+      "Check the path in file:PATH, or store the value itself.",
+    );
+  }
+  if (!stats.isFile()) {
+    fail(
+      definition,
+      `refers to ${path}, which is not a regular file.`,
+      "Point file: at the file holding the value.",
+    );
+  }
+  if (process.platform !== "win32" && (Number(stats.mode) & 0o077) !== 0) {
+    fail(
+      definition,
+      `refers to ${path}, which other users can read or write (mode ${(Number(stats.mode) & 0o777).toString(8).padStart(4, "0")}).`,
+      `Run chmod 600 ${path} (on Kubernetes, give the secret volume defaultMode: 0400).`,
+    );
+  }
+  if (Number(stats.size) > MAX_SECRET_FILE_BYTES) {
+    fail(
+      definition,
+      `refers to ${path}, which is larger than ${MAX_SECRET_FILE_BYTES / 1024} KiB.`,
+      "Point file: at the file holding just the value.",
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    fail(
+      definition,
+      `refers to the file ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}).`,
+      "Let this user read it (chmod 600, owned by this user).",
+    );
+  }
+  return text.replace(/\r?\n$/, "");
+}
+
+/**
+ * Reads `env:NAME` and `file:/PATH` references and validates every value. Returns plain values; throws on the
+ * first problem.
+ */
 export function resolveParameterValues(
   definitions: readonly ParameterDefinition[],
   values: ParameterValues,
@@ -330,6 +426,8 @@ export function resolveParameterValues(
           `Give ${variable} a value (check the export that sets it), or store the value itself.`,
         );
       }
+    } else if (typeof value === "string" && value.startsWith("file:")) {
+      value = readSecretFile(value.slice(5), definition);
     }
     if (value === undefined || value === "") value = definition.defaultValue;
     if (value !== undefined && value !== "") validateParameterValue(definition, value);

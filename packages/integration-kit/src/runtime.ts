@@ -1,12 +1,15 @@
 import {
+  type CommandFormatter,
   type ContextAccess,
   type ContextStore,
   createTransport,
+  formatCommand,
   type IntegrationContext,
   MsintError,
   ParameterError,
   TokenProvider,
   type Transport,
+  withCommandFormatter,
 } from "@msint/auth-core";
 import { type ApiClient, type Authorization, bearer, createApiClient } from "./api-client.js";
 import { UsageError } from "./args.js";
@@ -49,7 +52,15 @@ export interface RunCommandOptions {
   transport?: Transport;
   now?: () => number;
   /** Progress of long waits (device-code polling with wait=true): seconds left until the code expires. */
-  onProgress?: (secondsLeft: number) => void;
+  onProgress?: (
+    secondsLeft: number,
+    signIn: { verificationUri: string; userCode?: string | undefined },
+  ) => void;
+  /**
+   * How hints and next-page lines name commands: the War Room form `!command name="value"` by default; a shell
+   * says `msint run command name='value' --instance NAME`. Errors thrown by the command use it too.
+   */
+  formatCommand?: CommandFormatter;
 }
 
 /** Read/update access to the `context` part of an instance document. */
@@ -142,8 +153,10 @@ function parseArguments(name: string, definition: CommandDefinition, raw: Record
 function resetGuidance(
   integration: Integration,
   params: Record<string, string | boolean | undefined>,
+  warRoom: boolean,
 ): string {
   const prefix = integration.manifest.commandPrefix;
+  const cmd = (name: string) => formatCommand(`${prefix}-${name}`);
   let flow: string | undefined;
   try {
     flow = selectFlow(integration.manifest, params).flow;
@@ -151,17 +164,20 @@ function resetGuidance(
     flow = undefined;
   }
   const lines = [
-    "Authorization was reset successfully. Please regenerate the credentials, and then click **Test** to validate the credentials and connection.",
+    // The seed's words where they are read, in XSOAR; elsewhere there is no Test button to click.
+    warRoom
+      ? "Authorization was reset successfully. Please regenerate the credentials, and then click **Test** to validate the credentials and connection."
+      : "Authorization was reset successfully: the stored tokens and sign-in state are gone.",
   ];
   if (flow === "authorization-code") {
     lines.push(
-      `Next: check the Client ID, Client Secret, Tenant ID and Application redirect URI, run !${prefix}-generate-login-url to get a new Authorization code, then run !${prefix}-auth-test.`,
+      `Next: check the Client ID, Client Secret, Tenant ID and Application redirect URI, run ${cmd("generate-login-url")} to get a new Authorization code, then run ${cmd("auth-test")}.`,
     );
   } else if (flow === "device-code") {
-    lines.push(`Next: run !${prefix}-auth-start and !${prefix}-auth-complete, then !${prefix}-auth-test.`);
+    lines.push(`Next: run ${cmd("auth-start")} and ${cmd("auth-complete")}, then ${cmd("auth-test")}.`);
   } else {
     lines.push(
-      `Next: run !${prefix}-auth-test; the next command requests a new token with the app's current permissions.`,
+      `Next: run ${cmd("auth-test")}; the next command requests a new token with the app's current permissions.`,
     );
   }
   return lines.join("\n");
@@ -178,7 +194,18 @@ function unknownCommand(integration: Integration, name: string): UsageError {
  * Runs one command of an instance: the kit's generated auth commands or the integration's own, with the flow
  * the instance's parameters select.
  */
-export async function runCommand(
+export function runCommand(
+  integration: Integration,
+  commandName: string,
+  rawArgs: Record<string, string>,
+  options: RunCommandOptions,
+): Promise<CommandResult> {
+  return withCommandFormatter(options.formatCommand, () =>
+    runInstanceCommand(integration, commandName, rawArgs, options),
+  );
+}
+
+async function runInstanceCommand(
   integration: Integration,
   commandName: string,
   rawArgs: Record<string, string>,
@@ -201,7 +228,7 @@ export async function runCommand(
       const { auth_code: _consumed, ...kept } = current.params;
       return { ...current, params: kept, context: {}, updatedAt: new Date().toISOString() };
     });
-    return { readable: resetGuidance(integration, params) };
+    return { readable: resetGuidance(integration, params, !options.formatCommand) };
   }
 
   const endpoints = resolveEndpoints(manifest, params);
@@ -247,6 +274,7 @@ export async function runCommand(
         endpoints: resourceEndpoints,
         transport,
         deviceCodeWait,
+        env,
       });
       const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(
         document.context,
@@ -269,6 +297,7 @@ export async function runCommand(
     commandPrefix: prefix,
     serviceName: manifest.resource.displayName,
     commandName,
+    integration: manifest,
   });
   const additional = new Map<string, ApiClient>();
   const apiFor = (key: string): ApiClient => {
@@ -291,12 +320,20 @@ export async function runCommand(
         commandPrefix: prefix,
         serviceName: resource.displayName,
         commandName,
+        integration: manifest,
       });
       additional.set(key, client);
     }
     return client;
   };
-  const context: CommandContext = { args: {}, params, api, instance: document.name, apiFor };
+  const context: CommandContext = {
+    args: {},
+    params,
+    api,
+    instance: document.name,
+    apiFor,
+    formatCommand: (command, args) => formatCommand(command, args),
+  };
 
   if (commandName === `${prefix}-auth-test`) {
     parseArguments(commandName, NO_ARGUMENTS, rawArgs);

@@ -109,7 +109,7 @@ describe("selectFlow", () => {
 
   it("refuses a flow the manifest does not declare, naming the supported ones", () => {
     expect(() => selectFlow(base, { self_deployed: true, auth_type: "Device Code" })).toThrow(
-      "Sample Integration does not support the Device Code flow. It supports: Cortex XSOAR application, Client Credentials, Authorization Code, Azure Managed Identities.",
+      "Sample Integration does not support the Device Code flow. It supports: Cortex XSOAR application, Client Credentials, Authorization Code, Azure Managed Identities, Workload Identity, Environment.",
     );
     const noMi = { ...base, flows: { ...base.flows, managedIdentities: "saas" as const } };
     expect(() => selectFlow(noMi, { use_managed_identities: true })).toThrow(

@@ -176,6 +176,7 @@ function context(
     apiFor: () => {
       throw new Error("no additional resources here");
     },
+    formatCommand: (command: string) => `!${command}`,
     requested,
   } as CommandContext & { requested: string[] };
 }

@@ -7,6 +7,7 @@
  */
 import {
   createTransport,
+  formatCommand,
   type HttpRequest,
   type HttpResponse,
   MemoryStore,
@@ -330,7 +331,7 @@ export async function startHarness(integration: Integration, options: HarnessOpt
         if (value !== undefined && value !== "") given[argument.name] = value;
         else if (argument.required) throw new UsageError(`${command} needs the argument ${argument.name}.`);
       }
-      return definition.run({ args: given, params, api, apiFor, instance: "test" });
+      return definition.run({ args: given, params, api, apiFor, instance: "test", formatCommand });
     },
     async instance(params) {
       const store = new MemoryStore<InstanceDocument>();

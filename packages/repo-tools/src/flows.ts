@@ -1,4 +1,10 @@
-import { flowTableWords, type IntegrationManifest, type SupportedFlows } from "@msint/integration-kit";
+import {
+  extensionFlows,
+  FLOW_NAMES,
+  flowTableWords,
+  type IntegrationManifest,
+  type SupportedFlows,
+} from "@msint/integration-kit";
 
 /** The six flow columns of the seed table: manifest key and the seed's column heading. */
 export const FLOW_COLUMNS = [
@@ -173,6 +179,7 @@ export function renderSupportedFlows(manifests: readonly ManifestSummary[]): str
     const row = manifestRow(manifest);
     return [row.name, ...FLOW_COLUMNS.map((column) => row.cells[column.key])];
   });
+  const withExtensions = manifests.filter((manifest) => extensionFlows(manifest.flows).length > 0).length;
   const packageRows = manifests.map((manifest) => [
     manifest.displayName,
     `[\`@msint/${manifest.id}\`](integrations/${manifest.id}.md)`,
@@ -188,6 +195,17 @@ fails when this file is stale or when a manifest disagrees with the table of the
 device code flow. "no - saas": managed identities do not apply, the product runs as SaaS.
 
 ${table([NAME_HEADING, ...FLOW_COLUMNS.map((column) => column.heading)], flowRows)}
+
+## msint extensions
+
+Flows beyond the seed document, kept out of its table. Both are the client-credentials grant (application
+permissions) with another client credential, so every integration that supports client credentials has them
+(${withExtensions} of ${manifests.length}); \`auth_type\` selects them.
+
+| Flow | Parameters | Client credential sent |
+| --- | --- | --- |
+| ${FLOW_NAMES["workload-identity"]} | \`auth_type="Workload Identity"\`; \`tenant_id\`, \`auth_id\`, \`federated_token_file\` or \`AZURE_TENANT_ID\`, \`AZURE_CLIENT_ID\`, \`AZURE_FEDERATED_TOKEN_FILE\` (AKS workload identity sets them) | \`client_assertion\` = the federated token, read from the file for every token request; \`client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer\` |
+| ${FLOW_NAMES.environment} | \`auth_type="Environment"\`; \`AZURE_TENANT_ID\`, \`AZURE_CLIENT_ID\`, then \`AZURE_CLIENT_SECRET\` or \`AZURE_CLIENT_CERTIFICATE_PATH\` (PEM key + certificate; \`AZURE_CLIENT_SEND_CERTIFICATE_CHAIN\`) as @azure/identity's EnvironmentCredential | \`client_secret\`, or a certificate \`client_assertion\` |
 
 ## Packages and command prefixes
 

@@ -75,6 +75,12 @@ function flowLines(integration: Integration): string[] {
     lines.push("- Azure Managed Identities: `use_managed_identities=true` on an Azure VM or App Service.");
   if (flows.managedIdentities === "saas")
     lines.push('- Azure Managed Identities: not applicable, the product runs as SaaS ("no - saas").');
+  if (flows.clientCredentials) {
+    lines.push(
+      '- msint extension, Workload Identity: `auth_type="Workload Identity"` with a federated token file (`federated_token_file` or `AZURE_FEDERATED_TOKEN_FILE`).',
+      '- msint extension, Environment: `auth_type="Environment"` with `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET` or `AZURE_CLIENT_CERTIFICATE_PATH`.',
+    );
+  }
   if (integration.manifest.resource.sharedAccessSignature) {
     lines.push(
       "- Account SAS token: `account_name` and `sas_token` (used when no managed identity is chosen).",

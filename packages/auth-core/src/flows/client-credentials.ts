@@ -1,6 +1,6 @@
 import type { FetchedToken } from "../context.js";
 import { getRedactor } from "../redact.js";
-import type { FlowStrategy } from "../strategy.js";
+import { type FlowId, type FlowStrategy, TokenRequestAbortedError } from "../strategy.js";
 import type { Transport } from "../transport/index.js";
 import {
   type CapturedExchange,
@@ -44,9 +44,15 @@ export interface MsalClientCredentialsOptions {
   loginHost: string;
   transport: Transport;
   commandPrefix?: string | undefined;
-  /** MSAL's `auth` credential: `clientSecret`, or `clientCertificate`. */
+  /** The flow it serves (client credentials, or an extension that is one: workload identity, environment). */
+  flow?: FlowId;
+  /**
+   * MSAL's `auth` credential: `clientSecret`, `clientCertificate`, or `clientAssertion` (a callback MSAL calls
+   * for each token request: workload identity reads the federated token file there).
+   */
   credential:
     | { clientSecret: string }
+    | { clientAssertion: () => Promise<string> }
     | {
         clientCertificate: {
           thumbprint?: string;
@@ -64,33 +70,55 @@ export interface MsalClientCredentialsOptions {
  * (no discovery). MSAL's own cache is skipped: caching is the TokenProvider's.
  */
 export function createMsalClientCredentialsStrategy(options: MsalClientCredentialsOptions): FlowStrategy {
-  const { tenantId, clientId, loginHost, transport, commandPrefix, credential } = options;
-  let application: Promise<import("@azure/msal-node").ConfidentialClientApplication> | undefined;
-  const capture: CapturedExchange = {};
+  const { tenantId, clientId, loginHost, transport, commandPrefix } = options;
+  type Application = import("@azure/msal-node").ConfidentialClientApplication;
+  // One application per tenant: the configured one, and any other a caller asks for (a multi-tenant app).
+  const applications = new Map<string, Promise<Application>>();
+  const capture: CapturedExchange & { signal?: AbortSignal } = {};
+  // The caller's abort signal reaches the token request on the wire.
+  const signalled: Transport = {
+    request: (request) =>
+      transport.request(capture.signal ? { ...request, signal: capture.signal } : request),
+  };
+  const credential =
+    "clientAssertion" in options.credential
+      ? { clientAssertion: keepAssertionFailure(options.credential.clientAssertion, capture) }
+      : options.credential;
 
-  const getApplication = () => {
-    application ??= loadMsal().then(
-      (msal) =>
-        new msal.ConfidentialClientApplication({
-          auth: { clientId, ...credential, ...msalAuthorityOptions(loginHost, tenantId) },
-          system: { networkClient: capturingNetworkClient(transport, capture) as never },
-        }),
-    );
-    // A failed construction (bad key…) is not remembered: the next call tries again with the same input.
-    application.catch(() => {
-      application = undefined;
-    });
+  const getApplication = (tenant: string) => {
+    const key = tenant.toLowerCase();
+    let application = applications.get(key);
+    if (!application) {
+      application = loadMsal().then(
+        (msal) =>
+          new msal.ConfidentialClientApplication({
+            auth: { clientId, ...credential, ...msalAuthorityOptions(loginHost, tenant) },
+            system: { networkClient: capturingNetworkClient(signalled, capture) as never },
+          }),
+      );
+      applications.set(key, application);
+      // A failed construction (bad key…) is not remembered: the next call tries again with the same input.
+      application.catch(() => applications.delete(key));
+    }
     return application;
   };
 
   return {
-    flow: "client-credentials",
+    flow: options.flow ?? "client-credentials",
     fingerprint: options.fingerprint,
-    async fetchToken(scopes) {
+    tenantId,
+    tenantSwitch: true,
+    async fetchToken(scopes, _context, fetchOptions = {}) {
       resetCapture(capture);
+      if (fetchOptions.abortSignal) capture.signal = fetchOptions.abortSignal;
+      else delete capture.signal;
       try {
-        const app = await getApplication();
-        const result = await app.acquireTokenByClientCredential({ scopes: [...scopes], skipCache: true });
+        const app = await getApplication(fetchOptions.tenantId ?? tenantId);
+        const result = await app.acquireTokenByClientCredential({
+          scopes: [...scopes],
+          skipCache: true,
+          ...(fetchOptions.claims ? { claims: fetchOptions.claims } : {}),
+        });
         if (!result?.accessToken || capturedTokenProblem(capture) !== undefined) {
           throw new Error("the token endpoint returned no usable access token");
         }
@@ -105,8 +133,24 @@ export function createMsalClientCredentialsStrategy(options: MsalClientCredentia
         };
         return { token };
       } catch (error) {
+        if (fetchOptions.abortSignal?.aborted) throw new TokenRequestAbortedError();
         throw toAuthenticationError(error, capture, commandPrefix);
       }
     },
+  };
+}
+
+/**
+ * MSAL wraps whatever the assertion callback throws in an error of its own: keep ours (a missing federated token
+ * file names its parameter) so the user sees it rather than MSAL's.
+ */
+function keepAssertionFailure(read: () => Promise<string>, capture: CapturedExchange): () => Promise<string> {
+  return async () => {
+    try {
+      return await read();
+    } catch (error) {
+      capture.thrown = error;
+      throw error;
+    }
   };
 }

@@ -188,7 +188,11 @@ describe("createDeviceCodeStrategy", () => {
   });
 
   it.each([
-    ["expired_token", 70019, "The code expired: run !p-auth-start again."],
+    [
+      "expired_token",
+      70019,
+      "The code expired: nobody completed the sign-in at https://microsoft.com/devicelogin with the code ABCD-EFGH while it was valid. Run !p-auth-start again for a new code.",
+    ],
     [
       "authorization_declined",
       70000,
@@ -225,7 +229,9 @@ describe("createDeviceCodeStrategy", () => {
     const error = await strategy
       .fetchToken(SCOPES, { deviceCode: pending({ expiresAt: Date.now() - 1 }) })
       .catch((e) => e);
-    expect(error.message).toBe("The code expired: run !p-auth-start again.");
+    expect(error.message).toBe(
+      "The code expired: nobody completed the sign-in at https://microsoft.com/devicelogin with the code ABCD-EFGH while it was valid. Run !p-auth-start again for a new code.",
+    );
     expect(contextToPersist(error)).toEqual({});
     expect(server.requests).toHaveLength(0);
   });
@@ -310,7 +316,9 @@ describe("createDeviceCodeStrategy", () => {
     const expired = await untilExpiry
       .fetchToken(SCOPES, { deviceCode: pending({ expiresAt: 30_000 }) })
       .catch((e) => e);
-    expect(expired.message).toBe("The code expired: run !p-auth-start again.");
+    expect(expired.message).toBe(
+      "The code expired: nobody completed the sign-in at https://microsoft.com/devicelogin with the code ABCD-EFGH while it was valid. Run !p-auth-start again for a new code.",
+    );
     expect(contextToPersist(expired)).toEqual({});
   });
 

@@ -137,8 +137,11 @@ export function toPendingDeviceCode(started: StartedDeviceCode): PendingDeviceCo
 
 /** Waiting for the user inside one `-auth-complete` (the CLI's `--wait`). */
 export interface DeviceCodeWait {
-  /** Called before each wait with the seconds left until the code expires. */
-  onProgress?(secondsLeft: number): void;
+  /**
+   * Called before each wait with the seconds left until the code expires, and where the person signs in: the
+   * verification page and the code to enter there.
+   */
+  onProgress?(secondsLeft: number, signIn: { verificationUri: string; userCode?: string | undefined }): void;
   /** Injectable for tests. */
   sleep?(ms: number): Promise<void>;
   /** Stop polling after this long (the code stays valid for a later attempt). Default: until it expires. */
@@ -198,6 +201,10 @@ export function createDeviceCodeStrategy(options: DeviceCodeOptions): FlowStrate
     }
   };
 
+  /** The expiry, as it is: nobody finished the sign-in in time (not a network problem). */
+  const expiredMessage = (pending: PendingDeviceCode) =>
+    `The code expired: nobody completed the sign-in at ${pending.verificationUri ?? DEFAULT_VERIFICATION_URI}${pending.userCode ? ` with the code ${pending.userCode}` : ""} while it was valid. Run ${cmd("auth-start")} again for a new code.`;
+
   const pendingMessage = (pending: PendingDeviceCode) =>
     `The sign-in is not finished yet: open ${pending.verificationUri ?? DEFAULT_VERIFICATION_URI}, enter the code${pending.userCode ? ` ${pending.userCode}` : ""}, then run ${cmd("auth-complete")} again.`;
 
@@ -219,10 +226,7 @@ export function createDeviceCodeStrategy(options: DeviceCodeOptions): FlowStrate
     delete cleared.deviceCode;
     const translated = translateEntraError(response.status, response.body, { commandPrefix });
     if (error === "expired_token" || error === "code_expired") {
-      throw withContextToPersist(
-        restate(translated, `The code expired: run ${cmd("auth-start")} again.`),
-        cleared,
-      );
+      throw withContextToPersist(restate(translated, expiredMessage(pending)), cleared);
     }
     if (error === "authorization_declined") {
       throw withContextToPersist(
@@ -247,7 +251,7 @@ export function createDeviceCodeStrategy(options: DeviceCodeOptions): FlowStrate
     delete cleared.deviceCode;
     const expired = () =>
       withContextToPersist(
-        new AuthenticationError(`The code expired: run ${cmd("auth-start")} again.`, {
+        new AuthenticationError(expiredMessage(pending), {
           error: "expired_token",
           code: "expired_token",
         }),
@@ -275,7 +279,10 @@ export function createDeviceCodeStrategy(options: DeviceCodeOptions): FlowStrate
           code: "authorization_pending",
         });
       }
-      options.wait.onProgress?.(Math.floor(left / 1000));
+      options.wait.onProgress?.(Math.floor(left / 1000), {
+        verificationUri: pending.verificationUri ?? DEFAULT_VERIFICATION_URI,
+        userCode: pending.userCode,
+      });
       await sleep(interval * 1000);
     }
   };

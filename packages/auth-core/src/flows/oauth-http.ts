@@ -1,3 +1,4 @@
+import { formatCommand } from "../command-names.js";
 import type { FetchedToken } from "../context.js";
 import { AuthenticationError, type AuthenticationErrorDetails, translateEntraError } from "../errors.js";
 import { getRedactor } from "../redact.js";
@@ -250,7 +251,7 @@ export function mergeScopes(scopes: readonly string[], extra: readonly string[] 
   return result;
 }
 
-/** The "run !<prefix>-<command>" text of a fix, or "the <command> command" without a prefix. */
+/** The "run !<prefix>-<command>" text of a fix (in the caller's form, see withCommandFormatter), or "the <command> command" without a prefix. */
 export function commandName(commandPrefix: string | undefined, command: string): string {
-  return commandPrefix ? `!${commandPrefix}-${command}` : `the ${command} command`;
+  return commandPrefix ? formatCommand(`${commandPrefix}-${command}`) : `the ${command} command`;
 }

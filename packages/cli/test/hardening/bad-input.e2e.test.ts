@@ -10,6 +10,7 @@ import { type AddressInfo, createServer } from "node:net";
 import {
   createSelfSignedCertificate,
   getDefenderEndpoint,
+  openFileStore,
   ParameterError,
   type SelfSignedCertificate,
 } from "@msint/auth-core";
@@ -23,6 +24,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "@msint/entra-emulator";
+import type { InstanceDocument } from "@msint/integration-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAllIntegrations } from "../../src/registry.js";
 import { BIN } from "../helpers.js";
@@ -58,6 +60,24 @@ async function add(home: string, name: string, params: Record<string, string>) {
   expectOk(await msint(args, env(home)), `template: add ${name}`);
 }
 
+/**
+ * Stores an instance without the checks of `instance add`, as an earlier version of msint (or a hand-edited
+ * store) may have: its problems must still be explained when it is used.
+ */
+async function storeUnchecked(home: string, name: string, params: Record<string, string>) {
+  const store = await openFileStore<InstanceDocument>({ home });
+  const now = new Date().toISOString();
+  await store.update(name, () => ({
+    version: 1,
+    name,
+    integration: "msgraph-user",
+    params,
+    context: {},
+    createdAt: now,
+    updatedAt: now,
+  }));
+}
+
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
   [certificate, otherCertificate] = await Promise.all([
@@ -75,6 +95,33 @@ beforeAll(async () => {
     redirect_uri: "http://localhost:8400/callback",
     ...custom,
   };
+  // Stored configurations that `instance add` now refuses, as an earlier version stored them.
+  const unchecked: Record<string, Record<string, string>> = {
+    "no-server-url": {
+      ...selfDeployed,
+      enc_key: "env:HARDENING_SECRET",
+      azure_cloud: "Custom",
+      azure_ad_endpoint: emulator.url,
+    },
+    incomplete: { self_deployed: "true", ...custom },
+    "device-code": { ...selfDeployed, auth_type: "Device Code", ...custom },
+    "broker-http": {
+      auth_id: "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@http://broker.example.com/obtain-token",
+      tenant_id: DEMO_TENANT_ID,
+      enc_key: "bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=",
+    },
+    // Issue 11.5: a broker ID is exactly `ID` or `ID@https-URL`; these are refused, never sent to the default broker.
+    ...Object.fromEntries(
+      Object.entries(BAD_BROKER_IDS).map(([name, authId]) => [
+        name,
+        {
+          auth_id: authId,
+          tenant_id: DEMO_TENANT_ID,
+          enc_key: "bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=",
+        },
+      ]),
+    ),
+  };
   // Instances whose stored configuration is accepted but fails when used.
   const instances: Record<string, Record<string, string>> = {
     graph: { ...selfDeployed, enc_key: "env:HARDENING_SECRET", ...custom },
@@ -88,14 +135,6 @@ beforeAll(async () => {
       ...custom,
       server_url: "env:MSINT_HARDENING_EMPTY",
     },
-    "no-server-url": {
-      ...selfDeployed,
-      enc_key: "env:HARDENING_SECRET",
-      azure_cloud: "Custom",
-      azure_ad_endpoint: emulator.url,
-    },
-    incomplete: { self_deployed: "true", ...custom },
-    "device-code": { ...selfDeployed, auth_type: "Device Code", ...custom },
     "wrong-thumbprint": {
       ...selfDeployed,
       auth_id: DEMO_CERT_CLIENT_ID,
@@ -116,23 +155,8 @@ beforeAll(async () => {
       tenant_id: DEMO_TENANT_ID,
       enc_key: "not a key",
     },
-    "broker-http": {
-      auth_id: "b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@http://broker.example.com/obtain-token",
-      tenant_id: DEMO_TENANT_ID,
-      enc_key: "bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=",
-    },
-    // Issue 11.5: a broker ID is exactly `ID` or `ID@https-URL`; these are refused, never sent to the default broker.
-    ...Object.fromEntries(
-      Object.entries(BAD_BROKER_IDS).map(([name, authId]) => [
-        name,
-        {
-          auth_id: authId,
-          tenant_id: DEMO_TENANT_ID,
-          enc_key: "bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=",
-        },
-      ]),
-    ),
   };
+  for (const [name, params] of Object.entries(unchecked)) await storeUnchecked(template, name, params);
   await inPool(
     4,
     Object.entries(instances).map(
@@ -641,6 +665,112 @@ function cases(): Case[] {
       args: ["login", "graph", "--timeout", "1"],
       exit: [2],
       names: /Application redirect URI|loopback/,
+    },
+    // Configurations the instance could not run with, refused by `instance add` and `instance set` (issue 15).
+    {
+      label: "add: a flow the integration does not support",
+      args: addNew(...selfDeployedParams, "auth_type=Device Code"),
+      exit: [1, 2],
+      names: /does not support the Device Code flow[\s\S]*Client Credentials/,
+    },
+    {
+      label: "add: a self-deployed Authentication Type without self_deployed=true",
+      args: addNew(
+        "auth_type=Client Credentials",
+        `tenant_id=${DEMO_TENANT_ID}`,
+        `auth_id=${DEMO_CLIENT_ID}`,
+        "enc_key=env:HARDENING_SECRET",
+      ),
+      exit: [1, 2],
+      names: /Use a self-deployed Azure Application.*--param self_deployed=true/,
+    },
+    {
+      label: "add: Client Credentials without Tenant ID",
+      args: addNew(
+        "self_deployed=true",
+        "auth_type=Client Credentials",
+        `auth_id=${DEMO_CLIENT_ID}`,
+        "enc_key=env:HARDENING_SECRET",
+      ),
+      exit: [1, 2],
+      names: /Client Credentials flow of Microsoft Graph User needs Tenant ID.*--param tenant_id=/,
+    },
+    {
+      label: "add: Client Credentials without a secret or certificate",
+      args: addNew("self_deployed=true", `tenant_id=${DEMO_TENANT_ID}`, `auth_id=${DEMO_CLIENT_ID}`),
+      exit: [1, 2],
+      names: /needs Client Secret \(or Certificate Thumbprint and Private Key\)/,
+    },
+    {
+      label: "add: a certificate thumbprint without its private key",
+      args: addNew(
+        ...selfDeployedParams.slice(0, 3),
+        "certificate_thumbprint=0123456789ABCDEF0123456789ABCDEF01234567",
+      ),
+      exit: [1, 2],
+      names: /needs Private Key/,
+    },
+    {
+      label: "add: the Cortex XSOAR application without its Key",
+      args: addNew("auth_id=b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e", `tenant_id=${DEMO_TENANT_ID}`),
+      exit: [1, 2],
+      names: /Cortex XSOAR application flow of Microsoft Graph User needs Key/,
+    },
+    {
+      label: "add: Azure Cloud Custom without its endpoints",
+      args: addNew(...selfDeployedParams, "azure_cloud=Custom"),
+      exit: [1, 2],
+      names: /Custom, so Azure AD endpoint and Server URL must be set/,
+    },
+    {
+      label: "add: the broker's URL in ID over plain http",
+      args: addNew(
+        "auth_id=b8f2c6a4-1d3e-4f5a-9b7c-2e4d6f8a0c1e@http://broker.example.com/obtain-token",
+        `tenant_id=${DEMO_TENANT_ID}`,
+        "enc_key=bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=",
+      ),
+      exit: [1, 2],
+      names: /ID.*plain http/,
+    },
+    {
+      label: "add: an Application redirect URI over plain http to another host",
+      args: addNew(
+        ...selfDeployedParams,
+        "auth_type=Authorization Code",
+        "redirect_uri=http://app.example.com/callback",
+      ),
+      exit: [1, 2],
+      names: /Application redirect URI \(redirect_uri\) is a plain http URL to app\.example\.com/,
+    },
+    {
+      label: "add: no parameters and no terminal to ask on",
+      args: ["instance", "add", "new-instance", "--integration", "msgraph-user"],
+      exit: [2],
+      names: /needs the parameters of one of the flows[\s\S]*Client Credentials[\s\S]*tenant_id/,
+    },
+    {
+      label: "set: a flow the integration does not support",
+      args: ["instance", "set", "graph", "--param", "auth_type=Device Code"],
+      exit: [1, 2],
+      names: /does not support the Device Code flow/,
+    },
+    {
+      label: "set: clearing Server URL of a Custom cloud",
+      args: ["instance", "set", "graph", "--param", "server_url="],
+      exit: [1, 2],
+      names: /Custom, so Server URL must be set: msint instance set graph --param server_url=/,
+    },
+    {
+      label: "set: clearing Tenant ID the flow needs",
+      args: ["instance", "set", "graph", "--param", "tenant_id="],
+      exit: [1, 2],
+      names: /needs Tenant ID/,
+    },
+    {
+      label: "set: Azure AD endpoint over plain http to another host",
+      args: ["instance", "set", "graph", "--param", "azure_ad_endpoint=http://login.example.com"],
+      exit: [1, 2],
+      names: /Azure AD endpoint.*plain http/,
     },
     // Stored configurations that fail when used.
     {

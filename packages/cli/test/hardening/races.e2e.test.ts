@@ -236,7 +236,13 @@ describe("SIGKILL in the middle of store writes", () => {
     const home = await temporaryDir();
     const names = Array.from({ length: LANES }, (_, lane) => `doc-${lane}`);
     for (const name of names) {
-      await addInstance(home, name, { self_deployed: "true", ...customCloud() });
+      await addInstance(home, name, {
+        self_deployed: "true",
+        tenant_id: DEMO_TENANT_ID,
+        auth_id: DEMO_CLIENT_ID,
+        enc_key: "env:RACE_SECRET",
+        ...customCloud(),
+      });
     }
     const store = await openHome(home);
     let killedMidWrite = 0;

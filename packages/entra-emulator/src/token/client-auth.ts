@@ -4,6 +4,7 @@ import { parseBasicAuth } from "../http.js";
 import { findApp, tenantName } from "../state.js";
 import type { SeedApp, SeedTenant } from "../types.js";
 import { CLIENT_ASSERTION_TYPE, verifyClientAssertion } from "./client-assertion.js";
+import { isFederatedAssertion, verifyFederatedAssertion } from "./federated.js";
 import { EntraFailure, type TokenRequestContext } from "./grant.js";
 
 /** How the client proved its identity. */
@@ -79,7 +80,10 @@ export function authenticateClient(
     if (params.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE) {
       return new EntraFailure(aadsts.missingParameter("client_assertion_type"));
     }
-    const verified = verifyClientAssertion(context, tenant, app, assertion);
+    // A federated token (workload identity) or the app's own certificate assertion.
+    const verified = isFederatedAssertion(app, assertion)
+      ? verifyFederatedAssertion(context, app, assertion)
+      : verifyClientAssertion(context, tenant, app, assertion);
     return verified instanceof EntraFailure ? verified : { app, credential: "certificate" };
   }
   if (secret) return checkSecret(context, app, secret);
