@@ -918,7 +918,7 @@ function cases(): Case[] {
       label: "broker ID with plain http to a private address",
       args: run("broker-http-private", "msgraph-user-auth-test"),
       exit: [1],
-      names: /ID: http:\/\/10\.0\.0\.7:8480 uses plain http/,
+      names: /ID: http:\/\/10\.0\.0\.7 uses plain http[\s\S]*Use https:\/\/10\.0\.0\.7:8480\/obtain-token/,
     },
     {
       label: "broker ID whose URL is not a URL",
