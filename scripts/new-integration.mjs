@@ -40,11 +40,13 @@ function manifestSource({ id, name, prefix, description, flows, template }) {
   const commandName = `${prefix}-${template.command.suffix}`;
   const handler = camel(template.command.suffix);
   return `import { ${imports.join(", ")} } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { ${handler} } from "./commands.js";
 
 /** ${name}: ${description} */
 export default defineIntegration({
   id: ${literal(id)},
+  version: packageJson.version,
   displayName: ${literal(name)},
   commandPrefix: ${literal(prefix)},
   description: ${literal(description)},

@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import {
   getServicePrincipal,
   listServicePrincipals,
@@ -33,6 +34,7 @@ const appIdArgument = { name: "app_id", description: "The application (client) I
 /** Azure Active Directory Applications: service principals (enterprise applications) through Microsoft Graph. */
 export default defineIntegration({
   id: "azure-active-directory-applications",
+  version: packageJson.version,
   displayName: "Azure Active Directory Applications",
   commandPrefix: "msgraph-apps",
   description: "Lists, reads, updates and removes the tenant's service principals.",

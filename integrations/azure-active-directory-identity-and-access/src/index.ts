@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import {
   addDirectoryRoleMember,
   listConditionalAccessPolicies,
@@ -17,6 +18,7 @@ const roleId = { name: "role_id", description: "The directory role's object ID."
 /** Azure Active Directory Identity And Access: directory roles and Conditional Access through Microsoft Graph. */
 export default defineIntegration({
   id: "azure-active-directory-identity-and-access",
+  version: packageJson.version,
   displayName: "Azure Active Directory Identity And Access",
   commandPrefix: "msgraph-identity",
   description:

@@ -4,6 +4,7 @@ import {
   resourceGroupParameter,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import {
   getInstanceDetails,
   listInstances,
@@ -43,6 +44,7 @@ const vmArguments = [
 /** Azure Compute v2: Azure virtual machines through Azure Resource Manager (Microsoft.Compute). */
 export default defineIntegration({
   id: "azure-compute-v2",
+  version: packageJson.version,
   displayName: "Azure Compute v2",
   commandPrefix: "azure-vm",
   description: "Lists, inspects, starts and powers off Azure virtual machines.",

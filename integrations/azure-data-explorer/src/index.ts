@@ -1,4 +1,5 @@
 import { defineIntegration, kustoCluster } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { cancelRunningQuery, executeQuery, listQueries, listRunningQueries } from "./kusto.js";
 
 const databaseArgument = {
@@ -10,6 +11,7 @@ const databaseArgument = {
 /** Azure Data Explorer: KQL queries and query management on a Kusto cluster. */
 export default defineIntegration({
   id: "azure-data-explorer",
+  version: packageJson.version,
   displayName: "Azure Data Explorer",
   commandPrefix: "azure-data-explorer",
   description: "Runs KQL queries on an Azure Data Explorer cluster and lists and cancels running queries.",

@@ -1,4 +1,5 @@
 import { azureDevOps, defineIntegration } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { getWorkItem, listBranches, listProjects, listPullRequests } from "./devops.js";
 
 const projectArgument = {
@@ -13,6 +14,7 @@ const repositoryArgument = {
 /** AzureDevOps: projects, repositories, pull requests and work items of an Azure DevOps organization. */
 export default defineIntegration({
   id: "azure-devops",
+  version: packageJson.version,
   displayName: "AzureDevOps",
   commandPrefix: "azure-devops",
   description:

@@ -4,6 +4,7 @@ import {
   resourceGroupParameter,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { getFirewalls, listFirewalls, listPolicies } from "./firewalls.js";
 
 const firewallOutputs = [
@@ -46,6 +47,7 @@ const listScope = [
 /** Azure Firewall: firewalls and firewall policies through Azure Resource Manager (Microsoft.Network). */
 export default defineIntegration({
   id: "azure-firewall",
+  version: packageJson.version,
   displayName: "Azure Firewall",
   commandPrefix: "azure-firewall",
   description: "Lists and inspects Azure Firewalls and firewall policies.",

@@ -5,6 +5,7 @@ import {
   resourceGroupParameter,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { getVault, listVaults } from "./management.js";
 import { getSecret, listKeys, listSecrets } from "./vault.js";
 
@@ -37,6 +38,7 @@ const limit = {
 /** Azure Key Vault: the keys and secrets of a key vault (data plane). */
 export default defineIntegration({
   id: "azure-key-vault",
+  version: packageJson.version,
   displayName: "Azure Key Vault",
   commandPrefix: "azure-key-vault",
   description:

@@ -4,11 +4,13 @@ import {
   resourceGroupParameter,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { listClusters, listResourceGroups, listSubscriptions } from "./clusters.js";
 
 /** Azure Kubernetes Services: AKS managed clusters through Azure Resource Manager (Microsoft.ContainerService). */
 export default defineIntegration({
   id: "azure-kubernetes-services",
+  version: packageJson.version,
   displayName: "Azure Kubernetes Services",
   commandPrefix: "azure-ks",
   description: "Lists AKS managed clusters, subscriptions and resource groups.",

@@ -7,12 +7,14 @@ import {
   validators,
   workspaceNameParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { listSavedSearches, listWorkspaces } from "./management.js";
 import { executeQuery, listTables } from "./query.js";
 
 /** Azure Log Analytics: KQL queries against a Log Analytics workspace through the Log Analytics query API. */
 export default defineIntegration({
   id: "azure-log-analytics",
+  version: packageJson.version,
   displayName: "Azure Log Analytics",
   commandPrefix: "azure-log-analytics",
   description:

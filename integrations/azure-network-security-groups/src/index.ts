@@ -4,6 +4,7 @@ import {
   resourceGroupParameter,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { deleteRule, listRules, listSecurityGroups } from "./security-groups.js";
 
 const scope = [
@@ -26,6 +27,7 @@ const ruleOutputs = [
 /** Azure Network Security Groups: NSGs and their security rules through Azure Resource Manager. */
 export default defineIntegration({
   id: "azure-network-security-groups",
+  version: packageJson.version,
   displayName: "Azure Network Security Groups",
   commandPrefix: "azure-nsg",
   description: "Lists network security groups and manages their security rules.",

@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { getRiskDetection, listRiskDetections, listRiskyUsers } from "./identity-protection.js";
 
 const riskyUserOutputs = [
@@ -69,6 +70,7 @@ const limit = {
 /** Azure Risky Users: Microsoft Entra ID Protection's risky users and risk detections through Microsoft Graph. */
 export default defineIntegration({
   id: "azure-risky-users",
+  version: packageJson.version,
   displayName: "Azure Risky Users",
   commandPrefix: "azure-risky-users",
   description: "Lists risky users and risk detections of Microsoft Entra ID Protection.",

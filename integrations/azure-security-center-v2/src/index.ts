@@ -4,6 +4,7 @@ import {
   resourceGroupParameter,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { getAlert, listAlerts, listLocations, updateAlert } from "./alerts.js";
 
 const alertOutputs = [
@@ -50,6 +51,7 @@ const alertArguments = [
 /** Azure Security Center v2 (Microsoft Defender for Cloud): security alerts through Azure Resource Manager. */
 export default defineIntegration({
   id: "azure-security-center-v2",
+  version: packageJson.version,
   displayName: "Azure Security Center v2",
   commandPrefix: "azure-sc",
   description: "Lists, gets and updates Microsoft Defender for Cloud security alerts.",

@@ -5,6 +5,7 @@ import {
   subscriptionIdParameter,
   workspaceNameParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { addIncidentComment, getIncident, listIncidents, listWatchlists } from "./incidents.js";
 
 const incidentOutputs = [
@@ -30,6 +31,7 @@ const incidentOutputs = [
 /** Azure Sentinel (Microsoft Sentinel): incidents, comments and watchlists of a workspace through Azure Resource Manager. */
 export default defineIntegration({
   id: "azure-sentinel",
+  version: packageJson.version,
   displayName: "Azure Sentinel",
   commandPrefix: "azure-sentinel",
   description: "Lists and reads Microsoft Sentinel incidents, comments on them and lists watchlists.",

@@ -4,6 +4,7 @@ import {
   resourceGroupParameter,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { listAuditPolicies, listDatabases, listServers } from "./sql.js";
 
 const scope = [
@@ -14,6 +15,7 @@ const scope = [
 /** Azure SQL Management: Azure SQL servers, databases and auditing settings through Azure Resource Manager. */
 export default defineIntegration({
   id: "azure-sql-management",
+  version: packageJson.version,
   displayName: "Azure SQL Management",
   commandPrefix: "azure-sql",
   description: "Lists Azure SQL servers and databases and reads database auditing settings.",

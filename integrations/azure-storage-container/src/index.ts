@@ -1,4 +1,5 @@
 import { defineIntegration, storage } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import {
   createBlob,
   createContainer,
@@ -29,6 +30,7 @@ const limit = {
 /** Azure Storage Container: blob containers and blobs of a storage account's Blob service. */
 export default defineIntegration({
   id: "azure-storage-container",
+  version: packageJson.version,
   displayName: "Azure Storage Container",
   commandPrefix: "azure-storage-container",
   description: "Lists, creates and deletes blob containers, and lists, reads, uploads and deletes blobs.",

@@ -1,4 +1,5 @@
 import { defineIntegration, storage } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import {
   createDirectory,
   createShare,
@@ -26,6 +27,7 @@ const limit = {
 /** Azure Storage FileShare: file shares and directories of a storage account's File service (account SAS only). */
 export default defineIntegration({
   id: "azure-storage-fileshare",
+  version: packageJson.version,
   displayName: "Azure Storage FileShare",
   commandPrefix: "azure-storage-fileshare",
   description:

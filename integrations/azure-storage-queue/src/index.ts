@@ -1,4 +1,5 @@
 import { defineIntegration, storage } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import {
   clearMessages,
   createMessage,
@@ -32,6 +33,7 @@ const messageOutputs = [
 /** Azure Storage Queue: queues of a storage account's Queue service. */
 export default defineIntegration({
   id: "azure-storage-queue",
+  version: packageJson.version,
   displayName: "Azure Storage Queue",
   commandPrefix: "azure-storage-queue",
   description:

@@ -1,4 +1,5 @@
 import { defineIntegration, storage } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import {
   createTable,
   deleteEntity,
@@ -13,6 +14,7 @@ const tableArgument = { name: "table_name", description: "The name of the table.
 /** Azure Storage Table: tables and entities of a storage account's Table service. */
 export default defineIntegration({
   id: "azure-storage-table",
+  version: packageJson.version,
   displayName: "Azure Storage Table",
   commandPrefix: "azure-storage-table",
   description: "Creates, queries and deletes tables and entities of an Azure Storage account.",

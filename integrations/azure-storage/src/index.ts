@@ -4,6 +4,7 @@ import {
   resourceGroupParameter,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { getBlobServiceProperties, listAccounts, listBlobContainers } from "./storage-accounts.js";
 
 const scope = [
@@ -14,6 +15,7 @@ const scope = [
 /** Azure Storage (Azure Storage Management): storage accounts and blob services through Azure Resource Manager. */
 export default defineIntegration({
   id: "azure-storage",
+  version: packageJson.version,
   displayName: "Azure Storage",
   commandPrefix: "azure-storage",
   description:

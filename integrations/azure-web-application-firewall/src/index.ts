@@ -4,6 +4,7 @@ import {
   resourceGroupParameter,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { deletePolicy, getPolicies, listFrontDoorPolicies, listPoliciesInSubscription } from "./policies.js";
 
 const policyOutputs = [
@@ -32,6 +33,7 @@ const scope = [
 /** Azure Web Application Firewall: Application Gateway and Front Door WAF policies through Azure Resource Manager. */
 export default defineIntegration({
   id: "azure-web-application-firewall",
+  version: packageJson.version,
   displayName: "Azure Web Application Firewall",
   commandPrefix: "azure-waf",
   description: "Lists, gets and deletes Azure WAF policies of Application Gateways and Front Doors.",

@@ -1,4 +1,5 @@
 import { defenderForEndpoint, defineIntegration } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { getEvent, getEvents } from "./events.js";
 
 const eventOutputs = [
@@ -12,6 +13,7 @@ const eventOutputs = [
 /** Microsoft 365 Defender Event Collector (XSIAM): collects Defender for Endpoint alerts, with their evidence, as events. */
 export default defineIntegration({
   id: "microsoft-365-defender-event-collector",
+  version: packageJson.version,
   displayName: "Microsoft 365 Defender Event Collector - XSIAM",
   commandPrefix: "microsoft-365-defender",
   description: "Reads Defender alerts with evidence as events, oldest first, from a time on.",

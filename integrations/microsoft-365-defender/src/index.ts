@@ -1,4 +1,5 @@
 import { defineIntegration, microsoft365Defender } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { advancedHunting, getIncident, listIncidents, updateIncident } from "./incidents.js";
 
 const incidentOutputs = [
@@ -22,6 +23,7 @@ const incidentOutputs = [
 /** Microsoft 365 Defender: incidents and advanced hunting of the Microsoft 365 Defender (Defender XDR) API. */
 export default defineIntegration({
   id: "microsoft-365-defender",
+  version: packageJson.version,
   displayName: "Microsoft 365 Defender",
   commandPrefix: "microsoft-365-defender",
   description: "Lists, reads and updates incidents and runs advanced hunting queries.",

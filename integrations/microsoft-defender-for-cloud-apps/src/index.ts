@@ -1,4 +1,5 @@
 import { defenderForCloudApps, defineIntegration } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { closeAlertTruePositive, listActivities, listAlerts, listFiles } from "./cloud-apps.js";
 
 const limit = {
@@ -11,6 +12,7 @@ const skip = { name: "skip", description: "How many entries to skip.", defaultVa
 /** Microsoft Defender for Cloud Apps: alerts, activities and files of the Cloud Apps API. */
 export default defineIntegration({
   id: "microsoft-defender-for-cloud-apps",
+  version: packageJson.version,
   displayName: "Microsoft Defender for Cloud Apps",
   commandPrefix: "microsoft-cas",
   description: "Lists alerts, activities and files, and closes alerts as true positives.",

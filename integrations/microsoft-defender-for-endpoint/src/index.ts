@@ -1,4 +1,5 @@
 import { defenderForEndpoint, defineIntegration } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { advancedHunting, getMachines, isolateMachine, listAlerts } from "./defender.js";
 
 const machineOutputs = [
@@ -14,6 +15,7 @@ const machineOutputs = [
 /** Microsoft Defender for Endpoint (Defender ATP): machines, alerts, response actions and advanced hunting. */
 export default defineIntegration({
   id: "microsoft-defender-for-endpoint",
+  version: packageJson.version,
   displayName: "Microsoft Defender for Endpoint (Defender ATP)",
   commandPrefix: "microsoft-atp",
   description: "Lists machines and alerts, isolates machines and runs advanced hunting queries.",

@@ -1,9 +1,11 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { getOrganization, graphRequest } from "./request.js";
 
 /** Microsoft Graph API: any Microsoft Graph request, with the instance's authentication. */
 export default defineIntegration({
   id: "microsoft-graph-api",
+  version: packageJson.version,
   displayName: "Microsoft Graph API",
   commandPrefix: "msgraph-api",
   description: "Sends any Microsoft Graph request (v1.0 or beta) and returns its result.",

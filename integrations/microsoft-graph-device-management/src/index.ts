@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { deviceAction, getManagedDevice, listManagedDevices } from "./managed-devices.js";
 
 const deviceOutputs = [
@@ -33,6 +34,7 @@ const deviceId = { name: "device_id", description: "The managed device's ID.", r
 /** Microsoft Graph Device Management: Intune managed devices through Microsoft Graph. */
 export default defineIntegration({
   id: "microsoft-graph-device-management",
+  version: packageJson.version,
   displayName: "Microsoft Graph Device Management",
   commandPrefix: "msgraph-device",
   description:

@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { addMember, getGroup, listGroups, listMembers, removeMember } from "./groups.js";
 
 const groupOutputs = [
@@ -22,6 +23,7 @@ const userId = { name: "user_id", description: "The member's object ID.", requir
 /** Microsoft Graph Groups: Entra ID groups and their members through Microsoft Graph. */
 export default defineIntegration({
   id: "microsoft-graph-groups",
+  version: packageJson.version,
   displayName: "Microsoft Graph Groups",
   commandPrefix: "msgraph-groups",
   description: "Lists and reads groups, and lists, adds and removes their members.",

@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { advancedHunting, getAlertDetails, listIncidents, searchAlerts, updateAlert } from "./security.js";
 
 const alertOutputs = [
@@ -14,6 +15,7 @@ const alertOutputs = [
 /** Microsoft Graph Security: alerts (v2), incidents and advanced hunting of Microsoft 365 Defender through Microsoft Graph. */
 export default defineIntegration({
   id: "microsoft-graph-security",
+  version: packageJson.version,
   displayName: "Microsoft Graph Security",
   commandPrefix: "msg",
   description:

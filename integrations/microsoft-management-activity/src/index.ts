@@ -1,4 +1,5 @@
 import { defineIntegration, office365Management } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { listContent, listSubscriptions, startSubscription, stopSubscription } from "./activity-feed.js";
 
 const contentType = {
@@ -17,6 +18,7 @@ const contentType = {
 /** Microsoft Management Activity API (O365 Azure Events): the Office 365 Management Activity API's audit feed. */
 export default defineIntegration({
   id: "microsoft-management-activity",
+  version: packageJson.version,
   displayName: "Microsoft Management Activity API (O365 Azure Events)",
   commandPrefix: "ms-management-activity",
   description: "Starts, stops and lists audit-log subscriptions and lists available audit content.",

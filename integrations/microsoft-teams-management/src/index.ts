@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { addMember, archiveTeam, getTeam, listTeams, removeMember } from "./teams.js";
 
 const teamOutputs = [
@@ -14,6 +15,7 @@ const teamId = { name: "team_id", description: "The team's ID.", required: true 
 /** Microsoft Teams Management: teams and their membership through Microsoft Graph. */
 export default defineIntegration({
   id: "microsoft-teams-management",
+  version: packageJson.version,
   displayName: "Microsoft Teams Management",
   commandPrefix: "microsoft-teams",
   description: "Lists, reads and archives teams and adds and removes their members.",

@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { addUserToChannel, createChannel, createMeeting, listChannelUsers } from "./channels.js";
 
 const teamArgument = {
@@ -11,6 +12,7 @@ const channelArgument = { name: "channel_id", description: "The channel's ID.", 
 /** Microsoft Teams: channels, channel members and online meetings through Microsoft Graph. */
 export default defineIntegration({
   id: "microsoft-teams",
+  version: packageJson.version,
   displayName: "Microsoft Teams",
   commandPrefix: "microsoft-teams",
   description:

@@ -1,4 +1,5 @@
 import { azureResourceManager, defineIntegration, subscriptionIdParameter } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { getEvent, getEvents } from "./events.js";
 
 const eventOutputs = [
@@ -24,6 +25,7 @@ const eventOutputs = [
 /** Microsoft Defender for Cloud Event Collector (XSIAM): collects Defender for Cloud security alerts as events. */
 export default defineIntegration({
   id: "ms-defender-for-cloud-event-collector",
+  version: packageJson.version,
   displayName: "Microsoft Defender for Cloud Event Collector",
   commandPrefix: "ms-defender-for-cloud",
   description:

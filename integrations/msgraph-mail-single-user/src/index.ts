@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { createDraft, getEmail, listEmails, sendDraft } from "./mailbox.js";
 
 const emailOutputs = [
@@ -14,6 +15,7 @@ const emailOutputs = [
 /** Microsoft Graph Mail Single User: the signed-in user's own mailbox through Microsoft Graph (delegated). */
 export default defineIntegration({
   id: "msgraph-mail-single-user",
+  version: packageJson.version,
   displayName: "Microsoft Graph Mail Single User",
   commandPrefix: "msgraph-mail",
   description: "Lists and reads the signed-in user's messages, and creates and sends drafts.",

@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { getUser, listUsers } from "./users.js";
 
 const userOutputs = [
@@ -13,6 +14,7 @@ const userOutputs = [
 /** Microsoft Graph User: read and manage Entra ID users through Microsoft Graph. */
 export default defineIntegration({
   id: "msgraph-user",
+  version: packageJson.version,
   displayName: "Microsoft Graph User",
   commandPrefix: "msgraph-user",
   description: "Read Microsoft Entra ID users through Microsoft Graph.",

@@ -9,6 +9,7 @@ import {
 } from "@msint/entra-emulator";
 import { type InstanceDocument, runCommand } from "@msint/integration-kit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import packageJson from "../package.json" with { type: "json" };
 import integration, { toContextUser } from "../src/index.js";
 
 let emulator: RunningEmulator;
@@ -87,6 +88,10 @@ describe("msgraph-user-list", () => {
     const result = await run(instance(), "msgraph-user-list", { limit: "2" });
     const call = emulator.requests.find((request) => request.path === "/v1.0/users");
     expect(call?.query).toMatchObject({ $top: "2" });
+    // User-Agent msint/<kit version> <integration>/<its package version>: Microsoft's service logs show it.
+    expect(call?.headers["user-agent"]).toMatch(
+      new RegExp(`^msint/\\d+\\.\\d+\\.\\d+ msgraph-user/${packageJson.version.replaceAll(".", "\\.")}$`),
+    );
     expect(call?.query["$select"]).toContain("userPrincipalName");
     expect(result.readable).toMatch(/^### All Graph Users\n\|DisplayName\|UserPrincipalName\|/);
     expect(result.outputsPrefix).toBe("MSGraphUser");

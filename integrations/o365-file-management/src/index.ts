@@ -1,9 +1,11 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { listDriveContent, listDrivesInSite, listSharePointSites } from "./files.js";
 
 /** O365 File Management: SharePoint sites, OneDrive drives and their files through Microsoft Graph. */
 export default defineIntegration({
   id: "o365-file-management",
+  version: packageJson.version,
   displayName: "O365 File Management",
   commandPrefix: "msgraph-files",
   description:

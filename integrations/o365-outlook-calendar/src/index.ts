@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { deleteEvent, getEvent, listCalendars, listEvents } from "./calendar.js";
 
 const eventOutputs = [
@@ -23,6 +24,7 @@ const userArgument = {
 /** O365 Outlook Calendar: users' calendars and events through Microsoft Graph. */
 export default defineIntegration({
   id: "o365-outlook-calendar",
+  version: packageJson.version,
   displayName: "O365 Outlook Calendar",
   commandPrefix: "msgraph-calendar",
   description: "Lists calendars, and lists, reads and deletes events of a user's calendar.",

@@ -1,4 +1,5 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
+import packageJson from "../package.json" with { type: "json" };
 import { deleteEmail, getEmail, listEmails, moveEmail } from "./mail.js";
 
 const emailOutputs = [
@@ -21,6 +22,7 @@ const messageId = { name: "message_id", description: "The message's ID.", requir
 /** O365 Outlook Mail: any mailbox of the organization through Microsoft Graph (application permissions). */
 export default defineIntegration({
   id: "o365-outlook-mail",
+  version: packageJson.version,
   displayName: "O365 Outlook Mail",
   commandPrefix: "msgraph-mail",
   description: "Lists, reads, moves and deletes messages in the organization's mailboxes.",
