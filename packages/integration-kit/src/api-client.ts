@@ -120,8 +120,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const authorization = await options.authorize(forceRefresh);
       const { fromCache } = authorization;
       const url = urlFor(apiRequest.path, apiRequest.query, authorization.query);
-      // A fresh id per request, so a user can quote the one of a failed call to Microsoft support.
-      const clientRequestId = randomUUID();
+      // A fresh id per request, so a user can quote the one of a failed call to Microsoft support; a command that
+      // names its own (Data Explorer's client activity ID, as XSOAR lets users set it) keeps it.
+      const clientRequestId =
+        apiRequest.headers?.["x-ms-client-request-id"] ??
+        options.headers?.["x-ms-client-request-id"] ??
+        randomUUID();
       const headers: Record<string, string> = {
         accept: apiRequest.responseType === "text" ? "*/*" : "application/json",
         "user-agent": agent,
