@@ -1,5 +1,6 @@
 import {
   AUTH_PARAMETERS,
+  extensionFlows,
   FLOW_NAMES,
   type Integration,
   type KitFlowId,
@@ -114,6 +115,30 @@ export function flowPlans(integration: Integration): FlowPlan[] {
       required: [],
       credential: false,
       optional: [p.managed_identities_client_id],
+      selfDeployed: true,
+    });
+  }
+  // msint's extensions beyond the seed's six columns (docs/supported-flows.md): client-credentials grants whose
+  // credential comes from the machine (a federated token file, or the AZURE_* variables).
+  if (extensionFlows(flows).includes("workload-identity")) {
+    plans.push({
+      flow: "workload-identity",
+      title: FLOW_NAMES["workload-identity"],
+      settings: { ...selfDeployed, auth_type: "Workload Identity" },
+      required: [],
+      credential: false,
+      optional: [p.tenant_id, p.auth_id, p.federated_token_file],
+      selfDeployed: true,
+    });
+  }
+  if (extensionFlows(flows).includes("environment")) {
+    plans.push({
+      flow: "environment",
+      title: FLOW_NAMES.environment,
+      settings: { ...selfDeployed, auth_type: "Environment" },
+      required: [],
+      credential: false,
+      optional: [],
       selfDeployed: true,
     });
   }

@@ -740,7 +740,8 @@ function cases(): Case[] {
         "redirect_uri=http://app.example.com/callback",
       ),
       exit: [1, 2],
-      names: /Application redirect URI \(redirect_uri\) is a plain http URL to app\.example\.com/,
+      names:
+        /Application redirect URI: "http:\/\/app\.example\.com\/callback" uses plain http on app\.example\.com/,
     },
     {
       label: "add: no parameters and no terminal to ask on",
