@@ -57,7 +57,8 @@ describe("instance add on a terminal", { timeout: 120_000 }, () => {
     const menu = await waitFor("? How should it authenticate?");
     expect(menu).toContain("1) Cortex XSOAR application");
     expect(menu).toContain("2) Client Credentials");
-    await waitFor("Choose 1-4 [1]:");
+    // The seed's four flows of Microsoft Graph User, then msint's Workload Identity and Environment.
+    await waitFor("Choose 1-6 [1]:");
     await answer("2");
     await waitFor("? Tenant ID:");
     await answer(DEMO_TENANT_ID);

@@ -99,6 +99,9 @@ describe("discoverable", { timeout: 60_000 }, () => {
       "Client Credentials": ["tenant_id", "auth_id"],
       "Authorization Code": ["tenant_id", "auth_id", "redirect_uri"],
       "Azure Managed Identities": [],
+      // msint's extensions, offered wherever client credentials are (docs/supported-flows.md).
+      "Workload Identity": [],
+      Environment: [],
     });
     expect(json.flows[1].credential.oneOf).toEqual([["enc_key"], ["certificate_thumbprint", "private_key"]]);
     const get = json.commands.find((command: { name: string }) => command.name === "msgraph-user-get");
