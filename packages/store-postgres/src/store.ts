@@ -396,13 +396,7 @@ export class PostgresStore<T = unknown> implements ContextStore<T> {
         return this.#run(async (client) => {
           await client.query("begin");
           try {
-            await client.query(`set local lock_timeout = ${Math.max(1, Math.floor(this.#lockTimeoutMs))}`);
-            try {
-              await client.query("select pg_advisory_xact_lock($1::bigint)", [lockKey(key)]);
-            } catch (error) {
-              if ((error as { code?: string }).code === "55P03") throw this.#lockTimeout(key);
-              throw error;
-            }
+            await this.#lockDocument(client, key);
             const result = await client.query<Row>(
               "select document, version from msint_documents where name = $1",
               [key],
@@ -488,13 +482,7 @@ export class PostgresStore<T = unknown> implements ContextStore<T> {
         this.#run(async (client) => {
           await client.query("begin");
           try {
-            await client.query(`set local lock_timeout = ${Math.max(1, Math.floor(this.#lockTimeoutMs))}`);
-            try {
-              await client.query("select pg_advisory_xact_lock($1::bigint)", [lockKey(key)]);
-            } catch (error) {
-              if ((error as { code?: string }).code === "55P03") throw this.#lockTimeout(key);
-              throw error;
-            }
+            await this.#lockDocument(client, key);
             const result = await client.query("delete from msint_documents where name = $1", [key]);
             await client.query("commit");
             return (result.rowCount ?? 0) > 0;
@@ -510,6 +498,17 @@ export class PostgresStore<T = unknown> implements ContextStore<T> {
   /** Closes the connections. */
   async close(): Promise<void> {
     await this.#pool.end();
+  }
+
+  /** Takes the document's advisory lock for this transaction, waiting at most the lock timeout. */
+  async #lockDocument(client: PoolClient, key: string): Promise<void> {
+    await client.query(`set local lock_timeout = ${Math.max(1, Math.floor(this.#lockTimeoutMs))}`);
+    try {
+      await client.query("select pg_advisory_xact_lock($1::bigint)", [lockKey(key)]);
+    } catch (error) {
+      if ((error as { code?: string }).code === "55P03") throw this.#lockTimeout(key);
+      throw error;
+    }
   }
 
   #lockTimeout(key: string): StoreError {
