@@ -340,31 +340,33 @@ function parseApp(
   };
 }
 
-/**
- * Validates a configuration object and resolves its secret references. Every problem is a
- * {@link BrokerConfigError} naming the field.
- */
-export function parseBrokerConfig(input: unknown, context: ResolveContext): BrokerConfig {
-  if (!isRecord(input)) throw new BrokerConfigError("(root)", "must be a JSON object with an apps member.");
-  const known = new Set([
-    "publicUrl",
-    "cloud",
-    "loginHost",
-    "tenant",
-    "dataDir",
-    "rateLimit",
-    "proxy",
-    "trustedProxy",
-    "apps",
-    "$schema",
-  ]);
+/** The top-level settings of a configuration file. */
+const KNOWN_SETTINGS = new Set([
+  "publicUrl",
+  "cloud",
+  "loginHost",
+  "tenant",
+  "dataDir",
+  "rateLimit",
+  "proxy",
+  "trustedProxy",
+  "apps",
+  "$schema",
+]);
+
+/** Refuses a top-level setting the broker does not know (a typo would otherwise be ignored). */
+function refuseUnknownSettings(input: Record<string, unknown>): void {
   for (const key of Object.keys(input)) {
-    if (!known.has(key))
+    if (!KNOWN_SETTINGS.has(key))
       throw new BrokerConfigError(
         key,
-        `is not a known setting (known: ${[...known].filter((k) => k !== "$schema").join(", ")}).`,
+        `is not a known setting (known: ${[...KNOWN_SETTINGS].filter((k) => k !== "$schema").join(", ")}).`,
       );
   }
+}
+
+/** `cloud` and `loginHost`: the cloud's endpoints, and the login host (the cloud's unless set). */
+function parseCloud(input: Record<string, unknown>): { cloud: CloudEndpoints; loginHost: string } {
   const cloudName = optionalString(input, "cloud", "") ?? "Worldwide";
   const loginHostInput = optionalString(input, "loginHost", "");
   let cloud: CloudEndpoints;
@@ -377,33 +379,34 @@ export function parseBrokerConfig(input: unknown, context: ResolveContext): Brok
     if (error instanceof BrokerConfigError) throw error;
     throw new BrokerConfigError("cloud", `is not usable: ${(error as Error).message}`);
   }
-  let loginHost = cloud.loginHost;
-  if (loginHostInput) {
-    try {
-      loginHost = validateEndpointUrl(loginHostInput, "loginHost");
-    } catch (error) {
-      throw new BrokerConfigError("loginHost", `is not usable: ${(error as Error).message}`);
-    }
+  return { cloud, loginHost: loginHostInput ? endpointUrl(loginHostInput, "loginHost") : cloud.loginHost };
+}
+
+/** A validated endpoint URL setting. */
+function endpointUrl(value: string, field: string): string {
+  try {
+    return validateEndpointUrl(value, field);
+  } catch (error) {
+    throw new BrokerConfigError(field, `is not usable: ${(error as Error).message}`);
   }
-  let publicUrl: string | undefined;
-  const publicUrlInput = optionalString(input, "publicUrl", "");
-  if (publicUrlInput) {
-    try {
-      publicUrl = validateEndpointUrl(publicUrlInput, "publicUrl");
-    } catch (error) {
-      throw new BrokerConfigError("publicUrl", `is not usable: ${(error as Error).message}`);
-    }
-  }
-  const tenant = optionalString(input, "tenant", "") ?? "organizations";
-  if (!/^[A-Za-z0-9.-]+$/.test(tenant)) {
-    throw new BrokerConfigError("tenant", "must be organizations, common, or a tenant ID or domain.");
-  }
+}
+
+/** `rateLimit.perMinute`, else the default. */
+function parseRateLimit(input: Record<string, unknown>): number {
   const rateLimit = input["rateLimit"];
   if (rateLimit !== undefined && !isRecord(rateLimit)) {
     throw new BrokerConfigError("rateLimit", "must be an object { perMinute }.");
   }
-  const rateLimitPerMinute =
-    positiveInteger(rateLimit?.["perMinute"], "rateLimit.perMinute") ?? DEFAULT_RATE_LIMIT;
+  return positiveInteger(rateLimit?.["perMinute"], "rateLimit.perMinute") ?? DEFAULT_RATE_LIMIT;
+}
+
+/** `apps`: at least one, each validated with its secret resolved. */
+function parseApps(
+  input: Record<string, unknown>,
+  cloud: CloudEndpoints,
+  rateLimitPerMinute: number,
+  context: ResolveContext,
+): Map<string, BrokerApp> {
   const appsInput = input["apps"];
   if (!isRecord(appsInput) || Object.keys(appsInput).length === 0) {
     throw new BrokerConfigError(
@@ -415,6 +418,25 @@ export function parseBrokerConfig(input: unknown, context: ResolveContext): Brok
   for (const [name, value] of Object.entries(appsInput)) {
     apps.set(name, parseApp(name, value, cloud, rateLimitPerMinute, context));
   }
+  return apps;
+}
+
+/**
+ * Validates a configuration object and resolves its secret references. Every problem is a
+ * {@link BrokerConfigError} naming the field.
+ */
+export function parseBrokerConfig(input: unknown, context: ResolveContext): BrokerConfig {
+  if (!isRecord(input)) throw new BrokerConfigError("(root)", "must be a JSON object with an apps member.");
+  refuseUnknownSettings(input);
+  const { cloud, loginHost } = parseCloud(input);
+  const publicUrlInput = optionalString(input, "publicUrl", "");
+  const publicUrl = publicUrlInput ? endpointUrl(publicUrlInput, "publicUrl") : undefined;
+  const tenant = optionalString(input, "tenant", "") ?? "organizations";
+  if (!/^[A-Za-z0-9.-]+$/.test(tenant)) {
+    throw new BrokerConfigError("tenant", "must be organizations, common, or a tenant ID or domain.");
+  }
+  const rateLimitPerMinute = parseRateLimit(input);
+  const apps = parseApps(input, cloud, rateLimitPerMinute, context);
   const proxy = input["proxy"] ?? false;
   if (typeof proxy !== "boolean") throw new BrokerConfigError("proxy", "must be true or false.");
   const dataDirInput = optionalString(input, "dataDir", "");

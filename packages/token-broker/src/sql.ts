@@ -65,6 +65,34 @@ export async function openPglite(directory: string, location = directory): Promi
   };
 }
 
+/** Why a connection failed, from the error's code (PostgreSQL SQLSTATE or Node's network code). */
+function connectionProblem(code: string | undefined): string {
+  if (code === "28P01" || code === "28000") return "the server refused the user name or password";
+  if (code === "3D000") return "the database does not exist";
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ENOTFOUND") return "unknown host";
+  return "the server cannot be reached";
+}
+
+/** Runs `fn` in a transaction holding the advisory lock `name` (released by the server if this process dies). */
+async function withAdvisoryLock<R>(pool: import("pg").Pool, name: string, fn: () => Promise<R>): Promise<R> {
+  const client = await pool.connect();
+  client.on("error", () => undefined);
+  let failed = false;
+  try {
+    await client.query("begin");
+    await client.query("set local lock_timeout = 30000");
+    await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`msint-broker:${name}`]);
+    return await fn();
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    await client.query(failed ? "rollback" : "commit").catch(() => undefined);
+    client.release();
+  }
+}
+
 /**
  * Connects to PostgreSQL at `url` (a pool; every replica has its own). Connection problems become one
  * BrokerConfigError naming the URL without its password.
@@ -97,17 +125,7 @@ export async function openPostgres(url: string): Promise<SqlDatabase> {
     client.release();
   } catch (error) {
     await pool.end().catch(() => undefined);
-    const code = (error as { code?: string }).code;
-    const reason =
-      code === "28P01" || code === "28000"
-        ? "the server refused the user name or password"
-        : code === "3D000"
-          ? "the database does not exist"
-          : code === "ECONNREFUSED"
-            ? "connection refused"
-            : code === "ENOTFOUND"
-              ? "unknown host"
-              : "the server cannot be reached";
+    const reason = connectionProblem((error as { code?: string }).code);
     throw new BrokerConfigError(
       "database",
       `${location}: ${reason}. Check --database (MSINT_BROKER_DATABASE_URL).`,
@@ -123,23 +141,7 @@ export async function openPostgres(url: string): Promise<SqlDatabase> {
     async exec(sql) {
       await pool.query(sql);
     },
-    async lock(name, fn) {
-      const client = await pool.connect();
-      client.on("error", () => undefined);
-      let failed = false;
-      try {
-        await client.query("begin");
-        await client.query("set local lock_timeout = 30000");
-        await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`msint-broker:${name}`]);
-        return await fn();
-      } catch (error) {
-        failed = true;
-        throw error;
-      } finally {
-        await client.query(failed ? "rollback" : "commit").catch(() => undefined);
-        client.release();
-      }
-    },
+    lock: (name, fn) => withAdvisoryLock(pool, name, fn),
     close: () => pool.end(),
   };
 }
