@@ -3,8 +3,10 @@
  * same buckets and the same used nonces: a request replayed on replica B after replica A accepted it is refused.
  * One statement per decision (an upsert), atomic on PGlite and PostgreSQL alike.
  */
-import type { RateDecision } from "./limits.js";
 import type { SqlDatabase } from "./sql.js";
+
+/** A rate-limit decision: go ahead, or wait this many seconds. */
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /** The tables (created with the broker's schema). */
 export const SHARED_LIMITS_SCHEMA = `
