@@ -178,7 +178,8 @@ function extensionSection(extensions: readonly FlowDefinition[], having: number,
   });
   const rows = extensions.map((definition) => [
     definition.displayName,
-    definition.docs.extension?.parameters ?? (definition.authType ? `\`auth_type="${definition.authType}"\`` : ""),
+    definition.docs.extension?.parameters ??
+      (definition.authType ? `\`auth_type="${definition.authType}"\`` : ""),
     definition.docs.extension?.credential ?? "",
   ]);
   return `${[
