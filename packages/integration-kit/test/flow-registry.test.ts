@@ -24,6 +24,7 @@ import {
   requireParameters,
   resolveEndpoints,
   selectFlow,
+  storage,
   supportedFlowNames,
   textParameter,
 } from "../src/index.js";
@@ -224,6 +225,56 @@ describe("a flow added to the registry", () => {
     ).toThrow(
       "The Secret File flow needs App/Client ID, Client secret file. Set them with msint instance set <name> --param auth_id=… --param client_secret_file=….",
     );
+  });
+});
+
+describe("the built-in flows' parameters", () => {
+  // The order integrations declared them in before the registry (docs/integrations/*.md list them so).
+  it("are declared once each, in the order of AUTH_PARAMETERS, with the app registration's for every flow that has one", () => {
+    const full = defineIntegration({
+      ...manifest(),
+      flows: { ...manifest().flows, xsoarApp: "yes", clientCredentials: true, authorizationCode: true },
+    });
+    expect(full.parameters.map((parameter) => parameter.key)).toEqual([
+      "auth_id",
+      "tenant_id",
+      "enc_key",
+      "self_deployed",
+      "auth_type",
+      "certificate_thumbprint",
+      "private_key",
+      "federated_token_file",
+      "redirect_uri",
+      "auth_code",
+      "use_managed_identities",
+      "managed_identities_client_id",
+      "azure_cloud",
+      "azure_ad_endpoint",
+      "server_url",
+      "insecure",
+      "proxy",
+    ]);
+    expect(full.parameter("auth_type")?.options).toEqual([
+      "Client Credentials",
+      "Authorization Code",
+      "Device Code",
+      "Azure Managed Identities",
+      "Workload Identity",
+      "Environment",
+    ]);
+    const queue = defineIntegration({ ...manifest(), resource: storage("queue") });
+    expect(queue.parameters.map((parameter) => parameter.key)).toEqual([
+      "account_name",
+      "sas_token",
+      "use_managed_identities",
+      "managed_identities_client_id",
+      "azure_cloud",
+      "azure_ad_endpoint",
+      "server_url",
+      "insecure",
+      "proxy",
+    ]);
+    expect(selectFlow(queue.manifest, {})).toEqual({ flow: "shared-access-signature", selfDeployed: true });
   });
 });
 
