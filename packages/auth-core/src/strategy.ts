@@ -102,7 +102,11 @@ function tenantOfToken(token: string): string | undefined {
   }
 }
 
-const FLOW_DISPLAY: Readonly<Record<FlowId, string>> = {
+/**
+ * What people call each flow ("Client Credentials", "Cortex XSOAR application"), in messages and docs. The one
+ * source of these names: integration-kit's flow registry takes its display names from here.
+ */
+export const FLOW_DISPLAY_NAMES: Readonly<Record<FlowId, string>> = {
   "xsoar-app": "Cortex XSOAR application",
   "client-credentials": "Client Credentials",
   "authorization-code": "Authorization Code",
@@ -187,7 +191,7 @@ export class TokenProvider {
     if (this.#strategy.tenantId && this.#strategy.tenantId.toLowerCase() === requested.toLowerCase())
       return result;
     throw new MsintError(
-      `The ${FLOW_DISPLAY[this.#strategy.flow]} flow cannot get a token from tenant ${requested}: its tokens come from ${tenant ? `tenant ${tenant}` : "its own tenant"} only. Use an instance with Client Credentials (a multi-tenant app registration) to reach another tenant, or leave tenantId unset.`,
+      `The ${FLOW_DISPLAY_NAMES[this.#strategy.flow]} flow cannot get a token from tenant ${requested}: its tokens come from ${tenant ? `tenant ${tenant}` : "its own tenant"} only. Use an instance with Client Credentials (a multi-tenant app registration) to reach another tenant, or leave tenantId unset.`,
       { code: "tenant_not_supported" },
     );
   }

@@ -8,7 +8,7 @@ import {
 } from "@msint/auth-core";
 import {
   AUTH_PARAMETERS,
-  FLOW_NAMES,
+  flowDisplayName,
   type InstanceDocument,
   type Integration,
   isParameterReference,
@@ -356,7 +356,7 @@ function describeInstance(
   let cloud: string | undefined;
   if (params) {
     try {
-      flow = FLOW_NAMES[selectFlow(integration.manifest, params).flow];
+      flow = flowDisplayName(selectFlow(integration.manifest, params).flow);
     } catch {
       // An unsupported or incomplete choice of flow.
     }

@@ -1,3 +1,4 @@
+import { extensionsProblem, flowParameters } from "./flows/index.js";
 import type { CommandDefinition, IntegrationManifest } from "./manifest.js";
 import { AUTH_PARAMETERS, type ParameterDefinition } from "./parameters.js";
 
@@ -51,6 +52,8 @@ function validateManifest(manifest: IntegrationManifest): void {
   for (const key of ["clientCredentials", "deviceCode", "authorizationCode", "nationalClouds"] as const) {
     check(typeof flows[key] === "boolean", id, `flows.${key} must be true or false.`);
   }
+  const extensions = extensionsProblem(manifest);
+  check(extensions === undefined, id, extensions ?? "");
   check(manifest.resource && typeof manifest.resource.endpoint === "function", id, "resource is required.");
   for (const [key, resource] of Object.entries(manifest.additionalResources ?? {})) {
     check(
@@ -71,17 +74,9 @@ function validateManifest(manifest: IntegrationManifest): void {
 }
 
 function authParametersFor(manifest: IntegrationManifest): ParameterDefinition[] {
-  const { flows } = manifest;
   const p = AUTH_PARAMETERS;
-  const selfDeployed = flows.clientCredentials || flows.authorizationCode || flows.deviceCode;
-  const list: ParameterDefinition[] = [];
-  if (manifest.resource.sharedAccessSignature) list.push(p.account_name, p.sas_token);
-  if (flows.xsoarApp || selfDeployed) list.push(p.auth_id, p.tenant_id, p.enc_key);
-  if (flows.xsoarApp && selfDeployed) list.push(p.self_deployed);
-  if (selfDeployed) list.push(p.auth_type);
-  if (flows.clientCredentials) list.push(p.certificate_thumbprint, p.private_key, p.federated_token_file);
-  if (flows.authorizationCode) list.push(p.redirect_uri, p.auth_code);
-  if (flows.managedIdentities === true) list.push(p.use_managed_identities, p.managed_identities_client_id);
+  // The parameters of the flows it supports, from the flow registry (src/flows/).
+  const list: ParameterDefinition[] = flowParameters(manifest);
   // Where the resource's own parameters choose the cloud (Defender's Endpoint Type), Azure Cloud has no default:
   // left empty, it follows them.
   const azureCloud: ParameterDefinition = manifest.resource.cloudFor

@@ -4,7 +4,7 @@ import type { ParameterDefinition } from "./parameters.js";
 import type { CommandResult } from "./results.js";
 
 /** The six columns of the seed document's table of supported flows. */
-export interface SupportedFlows {
+export interface SeedColumns {
   /** Cortex XSOAR application (the token broker); `"device"` when it is reached through device code. */
   xsoarApp: false | "yes" | "device";
   clientCredentials: boolean;
@@ -13,6 +13,19 @@ export interface SupportedFlows {
   /** `"saas"`: not available because the product runs as SaaS. */
   managedIdentities: boolean | "saas";
   nationalClouds: boolean;
+}
+
+/**
+ * The flows an integration supports: the seed table's six columns, and msint extension flows beyond them. The
+ * flow registry (src/flows/) says which flow each column stands for; Workload Identity and Environment come with
+ * `clientCredentials` (their `impliedBy`) and need not be listed.
+ */
+export interface SupportedFlows extends SeedColumns {
+  /**
+   * Ids of further msint extension flows of the registry (a flow whose column is "msint extension"), e.g. a flow
+   * another package registered with `registerFlow`. `defineIntegration` rejects an id the registry lacks.
+   */
+  extensions?: readonly string[];
 }
 
 /** Resolved instance parameters (env references read, defaults applied). */

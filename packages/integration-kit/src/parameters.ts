@@ -10,6 +10,7 @@ import {
   validateEndpointUrl,
   writtenUrlHost,
 } from "@msint/auth-core";
+import { authTypeOptions } from "./flows/store.js";
 
 /** The kinds of values an instance parameter holds. Secrets are never echoed back. */
 export type ParameterType = "string" | "secret" | "boolean" | "select" | "url";
@@ -38,17 +39,6 @@ export type ParameterValues = Record<string, string | boolean | undefined>;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-
-export const AUTH_TYPES = [
-  "Client Credentials",
-  "Authorization Code",
-  "Device Code",
-  "Azure Managed Identities",
-  // msint extensions beyond the seed document (client-credentials grants; see docs/supported-flows.md).
-  "Workload Identity",
-  "Environment",
-] as const;
-export type AuthType = (typeof AUTH_TYPES)[number];
 
 function fail(definition: ParameterDefinition, problem: string, fix: string): never {
   throw new ParameterError(`${definition.displayName}: ${problem} ${fix}`, definition.displayName);
@@ -140,8 +130,33 @@ function booleanValidator(value: string, definition: ParameterDefinition) {
   }
 }
 
-/** The authentication parameters every integration shares, with the seed document's display names. */
+/**
+ * The authentication parameters every integration shares, with the seed document's display names. Their order
+ * is the order integrations declare them in (see flowParameters in flows/index.ts).
+ */
 export const AUTH_PARAMETERS = {
+  account_name: {
+    key: "account_name",
+    displayName: "Storage account name",
+    type: "string",
+    help: "The storage account's name, as shown in the Azure Portal (Storage accounts); it makes the host <name>.<service>.core.windows.net.",
+    validate: (value, definition) => {
+      if (!/^[a-z0-9]{3,24}$/.test(value)) {
+        fail(
+          definition,
+          `"${value}" is not a storage account name.`,
+          "Use the 3-24 lower-case letters and digits shown in the Azure Portal.",
+        );
+      }
+    },
+  },
+  sas_token: {
+    key: "sas_token",
+    displayName: "Account SAS Token",
+    type: "secret",
+    help: "An account SAS token (Storage account > Security + networking > Shared access signature > Generate SAS and connection string), with or without the leading '?'.",
+    validate: validators.noStraySpace,
+  },
   auth_id: {
     key: "auth_id",
     displayName: "App/Client ID",
@@ -180,18 +195,11 @@ export const AUTH_PARAMETERS = {
     key: "auth_type",
     displayName: "Authentication Type",
     type: "select",
-    options: AUTH_TYPES,
-    help: "Client Credentials acts as the application (application permissions); Authorization Code and Device Code act as a signed-in user (delegated permissions); Azure Managed Identities uses the identity of the Azure machine msint runs on. msint extensions: Workload Identity signs the app in with a federated token (AKS workload identity); Environment reads AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH.",
-  },
-  federated_token_file: {
-    key: "federated_token_file",
-    displayName: "Federated token file",
-    type: "string",
-    help: "Workload Identity: the file holding the federated token, read for every token request; defaults to AZURE_FEDERATED_TOKEN_FILE (set by AKS workload identity).",
-    validate: (value, definition) => {
-      if (!isAbsolute(value))
-        fail(definition, `"${value}" is not an absolute path.`, "Give the full path of the token file.");
+    // The flows' Authentication Types, from the flow registry (src/flows/), so a registered flow is a choice.
+    get options() {
+      return authTypeOptions();
     },
+    help: "Client Credentials acts as the application (application permissions); Authorization Code and Device Code act as a signed-in user (delegated permissions); Azure Managed Identities uses the identity of the Azure machine msint runs on. msint extensions: Workload Identity signs the app in with a federated token (AKS workload identity); Environment reads AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH.",
   },
   certificate_thumbprint: {
     key: "certificate_thumbprint",
@@ -206,6 +214,16 @@ export const AUTH_PARAMETERS = {
     type: "secret",
     help: "The PEM private key of the registered certificate, including the BEGIN/END lines.",
     validate: (value) => validators.privateKey(value),
+  },
+  federated_token_file: {
+    key: "federated_token_file",
+    displayName: "Federated token file",
+    type: "string",
+    help: "Workload Identity: the file holding the federated token, read for every token request; defaults to AZURE_FEDERATED_TOKEN_FILE (set by AKS workload identity).",
+    validate: (value, definition) => {
+      if (!isAbsolute(value))
+        fail(definition, `"${value}" is not an absolute path.`, "Give the full path of the token file.");
+    },
   },
   redirect_uri: {
     key: "redirect_uri",
@@ -262,28 +280,6 @@ export const AUTH_PARAMETERS = {
     type: "boolean",
     defaultValue: false,
     help: "Skip TLS certificate verification for this instance only. Prefer NODE_EXTRA_CA_CERTS with your CA bundle.",
-  },
-  account_name: {
-    key: "account_name",
-    displayName: "Storage account name",
-    type: "string",
-    help: "The storage account's name, as shown in the Azure Portal (Storage accounts); it makes the host <name>.<service>.core.windows.net.",
-    validate: (value, definition) => {
-      if (!/^[a-z0-9]{3,24}$/.test(value)) {
-        fail(
-          definition,
-          `"${value}" is not a storage account name.`,
-          "Use the 3-24 lower-case letters and digits shown in the Azure Portal.",
-        );
-      }
-    },
-  },
-  sas_token: {
-    key: "sas_token",
-    displayName: "Account SAS Token",
-    type: "secret",
-    help: "An account SAS token (Storage account > Security + networking > Shared access signature > Generate SAS and connection string), with or without the leading '?'.",
-    validate: validators.noStraySpace,
   },
   proxy: {
     key: "proxy",

@@ -1,20 +1,14 @@
 import {
+  extensionFlowDefinitions,
   extensionFlows,
-  FLOW_NAMES,
+  type FlowDefinition,
   flowTableWords,
   type IntegrationManifest,
-  type SupportedFlows,
+  SEED_COLUMNS,
 } from "@msint/integration-kit";
 
-/** The six flow columns of the seed table: manifest key and the seed's column heading. */
-export const FLOW_COLUMNS = [
-  { key: "xsoarApp", heading: "XSOAR Application" },
-  { key: "clientCredentials", heading: "Client Credentials" },
-  { key: "deviceCode", heading: "Device Code" },
-  { key: "authorizationCode", heading: "Auth code (redirect URI)" },
-  { key: "managedIdentities", heading: "Azure Managed Identities" },
-  { key: "nationalClouds", heading: "Supports National Clouds" },
-] as const satisfies ReadonlyArray<{ key: keyof SupportedFlows; heading: string }>;
+/** The six columns of the seed table: manifest key and the seed's column heading (the kit's flow registry). */
+export const FLOW_COLUMNS = SEED_COLUMNS;
 
 /** The heading of the table's first column. */
 export const NAME_HEADING = "Integration Name";
@@ -173,6 +167,30 @@ function table(headings: readonly string[], rows: ReadonlyArray<readonly string[
   ].join("\n");
 }
 
+/** The prose and table of the msint extension flows, from the flow registry. */
+function extensionSection(extensions: readonly FlowDefinition[], having: number, total: number): string {
+  const implied = extensions.map((definition) => {
+    const column = SEED_COLUMNS.find((entry) => entry.key === definition.impliedBy);
+    const summary = definition.docs.extension?.summary;
+    return `${definition.displayName} is ${summary ?? "an msint extension"}${
+      column ? `, so every integration that supports ${column.heading} has it` : ""
+    }.`;
+  });
+  const rows = extensions.map((definition) => [
+    definition.displayName,
+    definition.docs.extension?.parameters ??
+      (definition.authType ? `\`auth_type="${definition.authType}"\`` : ""),
+    definition.docs.extension?.credential ?? "",
+  ]);
+  return `${[
+    "Flows beyond the seed document, kept out of its table; `auth_type` selects them.",
+    ...implied,
+    `A manifest lists any other in \`flows.extensions\`. ${having} of ${total} integrations have at least one.`,
+  ].join("\n")}
+
+${table(["Flow", "Parameters", "Client credential sent"], rows)}`;
+}
+
 /** `docs/supported-flows.md`: the seed's table (same columns and words), then where each row lives. */
 export function renderSupportedFlows(manifests: readonly ManifestSummary[]): string {
   const flowRows = manifests.map((manifest) => {
@@ -180,6 +198,7 @@ export function renderSupportedFlows(manifests: readonly ManifestSummary[]): str
     return [row.name, ...FLOW_COLUMNS.map((column) => row.cells[column.key])];
   });
   const withExtensions = manifests.filter((manifest) => extensionFlows(manifest.flows).length > 0).length;
+  const extensions = extensionFlowDefinitions();
   const packageRows = manifests.map((manifest) => [
     manifest.displayName,
     `[\`@msint/${manifest.id}\`](integrations/${manifest.id}.md)`,
@@ -198,14 +217,7 @@ ${table([NAME_HEADING, ...FLOW_COLUMNS.map((column) => column.heading)], flowRow
 
 ## msint extensions
 
-Flows beyond the seed document, kept out of its table. Both are the client-credentials grant (application
-permissions) with another client credential, so every integration that supports client credentials has them
-(${withExtensions} of ${manifests.length}); \`auth_type\` selects them.
-
-| Flow | Parameters | Client credential sent |
-| --- | --- | --- |
-| ${FLOW_NAMES["workload-identity"]} | \`auth_type="Workload Identity"\`; \`tenant_id\`, \`auth_id\`, \`federated_token_file\` or \`AZURE_TENANT_ID\`, \`AZURE_CLIENT_ID\`, \`AZURE_FEDERATED_TOKEN_FILE\` (AKS workload identity sets them) | \`client_assertion\` = the federated token, read from the file for every token request; \`client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer\` |
-| ${FLOW_NAMES.environment} | \`auth_type="Environment"\`; \`AZURE_TENANT_ID\`, \`AZURE_CLIENT_ID\`, then \`AZURE_CLIENT_SECRET\` or \`AZURE_CLIENT_CERTIFICATE_PATH\` (PEM key + certificate; \`AZURE_CLIENT_SEND_CERTIFICATE_CHAIN\`) as @azure/identity's EnvironmentCredential | \`client_secret\`, or a certificate \`client_assertion\` |
+${extensionSection(extensions, withExtensions, manifests.length)}
 
 ## Packages and command prefixes
 

@@ -1,9 +1,10 @@
 import { CLOUDS } from "@msint/auth-core";
 import {
   type CommandDefinition,
-  FLOW_NAMES,
+  flowDefinitions,
   flowTableWords,
   type Integration,
+  inColumnOrder,
   type ParameterDefinition,
   qualifyScope,
   type ResolvedParams,
@@ -48,45 +49,12 @@ function safely(run: () => string): string {
   }
 }
 
-/** The flows an instance can choose, in the seed's words, with how to pick each. */
+/** The flows an instance can choose, with how to pick each: the flow registry's lines, in the seed's column order. */
 function flowLines(integration: Integration): string[] {
-  const { flows } = integration.manifest;
-  const lines: string[] = [];
-  if (flows.xsoarApp === "yes") {
-    lines.push(
-      `- ${FLOW_NAMES["xsoar-app"]}: leave *Use a self-deployed Azure Application* unticked and paste ID, Token and Key.`,
-    );
-  }
-  if (flows.xsoarApp === "device") {
-    lines.push(`- ${FLOW_NAMES["xsoar-app"]} through the device code flow ("yes - device").`);
-  }
-  if (flows.clientCredentials)
-    lines.push('- Client Credentials (application permissions): `auth_type="Client Credentials"`.');
-  if (flows.deviceCode)
-    lines.push(
-      '- Device Code (delegated permissions): `auth_type="Device Code"`, then `-auth-start` and `-auth-complete`.',
-    );
-  if (flows.authorizationCode) {
-    lines.push(
-      '- Authorization Code (delegated permissions): `auth_type="Authorization Code"` with a redirect URI, then `-generate-login-url`.',
-    );
-  }
-  if (flows.managedIdentities === true)
-    lines.push("- Azure Managed Identities: `use_managed_identities=true` on an Azure VM or App Service.");
-  if (flows.managedIdentities === "saas")
-    lines.push('- Azure Managed Identities: not applicable, the product runs as SaaS ("no - saas").');
-  if (flows.clientCredentials) {
-    lines.push(
-      '- msint extension, Workload Identity: `auth_type="Workload Identity"` with a federated token file (`federated_token_file` or `AZURE_FEDERATED_TOKEN_FILE`).',
-      '- msint extension, Environment: `auth_type="Environment"` with `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET` or `AZURE_CLIENT_CERTIFICATE_PATH`.',
-    );
-  }
-  if (integration.manifest.resource.sharedAccessSignature) {
-    lines.push(
-      "- Account SAS token: `account_name` and `sas_token` (used when no managed identity is chosen).",
-    );
-  }
-  return lines;
+  return inColumnOrder(flowDefinitions()).flatMap((definition) => {
+    const line = definition.docs.reference(integration.manifest);
+    return line === undefined ? [] : [line];
+  });
 }
 
 function parameterRows(parameters: readonly ParameterDefinition[]): string[][] {
