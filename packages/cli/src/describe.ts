@@ -2,43 +2,13 @@ import {
   type ArgumentDefinition,
   type CommandDefinition,
   flowTableWords,
+  generatedCommand,
   type Integration,
   type OutputDefinition,
   type ParameterDefinition,
 } from "@msint/integration-kit";
 import { type FlowPlan, flowPlans, nameIn, otherParameters, settingWords } from "./flow-plans.js";
 import { alignColumns } from "./format.js";
-
-/** What a generated auth command does, by its suffix (the kit declares their arguments, not their text). */
-const AUTH_COMMANDS: Record<string, { description: string; arguments?: ArgumentDefinition[] }> = {
-  "auth-test": { description: "Get a token with the instance's credentials and report whether it works." },
-  "auth-reset": {
-    description:
-      "Forget the instance's tokens, refresh token and pending sign-in (and a pasted authorization code).",
-  },
-  test: { description: "Authenticate and make one call to the service, as XSOAR's Test button does." },
-  "generate-login-url": {
-    description: "Authorization Code flow: print the sign-in URL (msint login does the whole sign-in).",
-    arguments: [
-      {
-        name: "consent",
-        description: "true to ask the user for consent again (prompt=consent)",
-        predefined: ["true", "false"],
-      },
-    ],
-  },
-  "auth-start": { description: "Device code flow: print the verification URL and the code to enter there." },
-  "auth-complete": {
-    description: "Device code flow: redeem the code once the sign-in is done.",
-    arguments: [
-      {
-        name: "wait",
-        description: "true to wait until the sign-in is finished (as long as the code lives)",
-        predefined: ["true", "false"],
-      },
-    ],
-  },
-};
 
 /** A command of an integration, generated or its own, with what help needs. */
 export interface DescribedCommand {
@@ -58,14 +28,10 @@ export function describeCommand(integration: Integration, name: string): Describ
       outputs: own.outputs ?? [],
     };
   }
-  if (!integration.authCommands.includes(name)) return undefined;
-  const generated = AUTH_COMMANDS[name.slice(integration.manifest.commandPrefix.length + 1)];
-  return {
-    name,
-    description: generated?.description ?? "",
-    arguments: generated?.arguments ?? [],
-    outputs: [],
-  };
+  // The kit's table of generated commands says what each does and takes.
+  const generated = generatedCommand(integration, name);
+  if (!generated) return undefined;
+  return { name, description: generated.description, arguments: generated.arguments, outputs: [] };
 }
 
 function argumentNote(argument: ArgumentDefinition): string {

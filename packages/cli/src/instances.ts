@@ -129,10 +129,17 @@ export function checkConfiguration(
   params: ParameterValues,
   target: ConfigurationTarget = { action: "set", name: "<name>" },
 ): void {
-  const { manifest } = integration;
-  const p = AUTH_PARAMETERS;
+  refusePlainHttp(integration, params);
+  refuseUnselfDeployedAuthType(integration, params);
+  const selection = knownFlow(integration, params);
+  // Malformed values first: they are the more precise message.
+  checkFormats(params, selection);
+  requireFlowParameters(integration, params, selection, target);
+  requireCustomCloudEndpoints(integration, params, target);
+}
 
-  // Plain http anywhere but loopback: tokens and secrets would cross the network unencrypted.
+/** Plain http anywhere but loopback: tokens and secrets would cross the network unencrypted. */
+function refusePlainHttp(integration: Integration, params: ParameterValues): void {
   for (const definition of integration.parameters) {
     // Secrets are not looked into: the message would repeat part of one.
     const value = definition.type === "secret" ? undefined : literal(params, definition.key);
@@ -150,7 +157,11 @@ export function checkConfiguration(
       );
     }
   }
+}
 
+/** A self-deployed Authentication Type on an integration with the XSOAR application, but self_deployed not ticked. */
+function refuseUnselfDeployedAuthType(integration: Integration, params: ParameterValues): void {
+  const { manifest } = integration;
   const authType = literal(params, "auth_type");
   const ticked = params["self_deployed"];
   const selfDeployedKnown = typeof ticked === "boolean" || ticked === undefined || ticked === "";
@@ -163,17 +174,21 @@ export function checkConfiguration(
   ) {
     throw new ParameterError(
       `Authentication Type "${authType}" is a flow of your own (self-deployed) Azure application, but "Use a self-deployed Azure Application" is not ticked, so ${manifest.displayName} would use the Cortex XSOAR application with these parameters. Add --param self_deployed=true, or leave auth_type out to use the Cortex XSOAR application.`,
-      p.self_deployed.displayName,
+      AUTH_PARAMETERS.self_deployed.displayName,
     );
   }
+}
 
-  // Which flow: references to variables are left out (they cannot select anything here).
+type Selection = ReturnType<typeof selectFlow>;
+
+/** The flow the parameters select; references to variables are left out (they cannot select anything here). */
+function knownFlow(integration: Integration, params: ParameterValues): Selection {
+  const { manifest } = integration;
   const known: ParameterValues = Object.fromEntries(
     Object.entries(params).filter(([, value]) => !(typeof value === "string" && value.startsWith("env:"))),
   );
-  let selection: ReturnType<typeof selectFlow>;
   try {
-    selection = selectFlow(manifest, known);
+    return selectFlow(manifest, known);
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
     throw new ParameterError(
@@ -181,8 +196,10 @@ export function checkConfiguration(
       error.parameter,
     );
   }
-  // Malformed values first: they are the more precise message.
-  const { flow, selfDeployed } = selection;
+}
+
+/** The broker's URL in the ID, tenant and client ID of a self-deployed app, and a certificate with its key. */
+function checkFormats(params: ParameterValues, { flow, selfDeployed }: Selection): void {
   if (flow === "xsoar-app") {
     const id = literal(params, "auth_id");
     if (id?.includes("@")) parseBrokerId(id);
@@ -199,50 +216,64 @@ export function checkConfiguration(
   const thumbprint = literal(params, "certificate_thumbprint");
   const privateKey = literal(params, "private_key");
   if (thumbprint && privateKey) parseCertificateCredential({ thumbprint, privateKey });
+}
+
+/** Every parameter the selected flow needs, named together in one message. */
+function requireFlowParameters(
+  integration: Integration,
+  params: ParameterValues,
+  selection: Selection,
+  target: ConfigurationTarget,
+): void {
+  const p = AUTH_PARAMETERS;
   const plan = planFor(integration, selection);
-  if (plan) {
-    const missing = plan.required.filter((definition) => !given(params, definition.key));
-    const keys = missing.map((definition) => definition.key);
-    const names = missing.map((definition) => nameIn(plan, definition));
-    if (plan.credential) {
-      const certificate = given(params, "certificate_thumbprint") || given(params, "private_key");
-      if (certificate) {
-        for (const definition of [p.certificate_thumbprint, p.private_key]) {
-          if (!given(params, definition.key)) {
-            keys.push(definition.key);
-            names.push(definition.displayName);
-          }
+  if (!plan) return;
+  const missing = plan.required.filter((definition) => !given(params, definition.key));
+  const keys = missing.map((definition) => definition.key);
+  const names = missing.map((definition) => nameIn(plan, definition));
+  if (plan.credential) {
+    const certificate = given(params, "certificate_thumbprint") || given(params, "private_key");
+    if (certificate) {
+      for (const definition of [p.certificate_thumbprint, p.private_key]) {
+        if (!given(params, definition.key)) {
+          keys.push(definition.key);
+          names.push(definition.displayName);
         }
-      } else if (!given(params, "enc_key")) {
-        keys.push("enc_key");
-        names.push(
-          `${p.enc_key.displayName} (or ${p.certificate_thumbprint.displayName} and ${p.private_key.displayName})`,
-        );
       }
-    }
-    if (keys.length > 0) {
-      throw new ParameterError(
-        `The ${plan.title} flow of ${manifest.displayName} needs ${names.join(", ")}. Give ${keys.length === 1 ? "it" : "them"}: ${paramWords(target, integration, keys)} (a secret can be env:VARIABLE).`,
-        names[0]!,
+    } else if (!given(params, "enc_key")) {
+      keys.push("enc_key");
+      names.push(
+        `${p.enc_key.displayName} (or ${p.certificate_thumbprint.displayName} and ${p.private_key.displayName})`,
       );
     }
   }
-
-  const cloud = literal(params, "azure_cloud");
-  if (cloud?.toLowerCase() === "custom") {
-    const missing = [p.azure_ad_endpoint, p.server_url].filter(
-      (definition) => !given(params, definition.key),
+  if (keys.length > 0) {
+    throw new ParameterError(
+      `The ${plan.title} flow of ${integration.manifest.displayName} needs ${names.join(", ")}. Give ${keys.length === 1 ? "it" : "them"}: ${paramWords(target, integration, keys)} (a secret can be env:VARIABLE).`,
+      names[0]!,
     );
-    if (missing.length > 0) {
-      throw new ParameterError(
-        `Azure Cloud is Custom, so ${missing.map((definition) => definition.displayName).join(" and ")} must be set: ${paramWords(
-          target,
-          integration,
-          missing.map((definition) => definition.key),
-        )} (the login host and the ${manifest.resource.displayName} endpoint), or choose a named Azure Cloud.`,
-        missing[0]!.displayName,
-      );
-    }
+  }
+}
+
+/** Azure Cloud = Custom needs its login host and the resource's endpoint. */
+function requireCustomCloudEndpoints(
+  integration: Integration,
+  params: ParameterValues,
+  target: ConfigurationTarget,
+): void {
+  const p = AUTH_PARAMETERS;
+  const cloud = literal(params, "azure_cloud");
+  if (cloud?.toLowerCase() !== "custom") return;
+  const missing = [p.azure_ad_endpoint, p.server_url].filter((definition) => !given(params, definition.key));
+  if (missing.length > 0) {
+    throw new ParameterError(
+      `Azure Cloud is Custom, so ${missing.map((definition) => definition.displayName).join(" and ")} must be set: ${paramWords(
+        target,
+        integration,
+        missing.map((definition) => definition.key),
+      )} (the login host and the ${integration.manifest.resource.displayName} endpoint), or choose a named Azure Cloud.`,
+      missing[0]!.displayName,
+    );
   }
 }
 

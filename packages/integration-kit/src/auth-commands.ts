@@ -1,15 +1,25 @@
 import {
   type ContextAccess,
+  type ContextStore,
   createLoginUrl,
   formatCommand,
   startDeviceCode,
   type Transport,
   toPendingDeviceCode,
 } from "@msint/auth-core";
-import { consentScopesFor, type ResolvedEndpoints, requireParameters } from "./auth.js";
-import type { IntegrationManifest, ResolvedParams } from "./manifest.js";
+import {
+  consentScopesFor,
+  FLOW_NAMES,
+  type KitFlowId,
+  type ResolvedEndpoints,
+  requireParameters,
+  selectFlow,
+} from "./auth.js";
+import type { Integration } from "./define.js";
+import type { ArgumentDefinition, IntegrationManifest, ResolvedParams, SupportedFlows } from "./manifest.js";
 import { AUTH_PARAMETERS, textParameter, toBoolean } from "./parameters.js";
 import type { CommandResult } from "./results.js";
+import type { InstanceDocument } from "./runtime.js";
 
 /** The seed's security notice about device-code phishing, shown with every device code. */
 export const DEVICE_CODE_NOTICE = [
@@ -18,7 +28,7 @@ export const DEVICE_CODE_NOTICE = [
   "> enter a security code or follow a link: the only genuine links and codes are the ones this command prints.",
 ].join("\n");
 
-interface AuthCommandInput {
+export interface AuthCommandInput {
   manifest: IntegrationManifest;
   params: ResolvedParams;
   endpoints: ResolvedEndpoints;
@@ -96,4 +106,199 @@ export async function startDeviceAuthorization(input: AuthCommandInput): Promise
       ExpiresAt: new Date(started.expiresAt).toISOString(),
     },
   };
+}
+
+/** The flow's token for the main resource, and the integration's own test call, as a generated command uses them. */
+export interface GeneratedCommandSession {
+  /** The flow the instance's parameters select. */
+  flow: KitFlowId;
+  /** Gets a token (from the cache unless `forceRefresh`), as every API call of the command would. */
+  authorize(forceRefresh: boolean): Promise<unknown>;
+  /** The manifest's `test` call (XSOAR's Test button), if it declares one. */
+  test(): Promise<void>;
+}
+
+/**
+ * What a generated command gets from the runtime. The pieces of a run are functions, so that each command asks
+ * for them in its own order: which error a run with two faults reports (a bad argument, or a parameter the flow
+ * lacks) is part of the command's behaviour.
+ */
+export interface GeneratedCommandRun {
+  integration: Integration;
+  /** The full command name, `<prefix>-<suffix>`. */
+  name: string;
+  store: ContextStore<InstanceDocument>;
+  document: InstanceDocument;
+  params: ResolvedParams;
+  /** Whether hints are in the War Room form (no command formatter given): the seed's words where XSOAR reads them. */
+  warRoom: boolean;
+  /** The command's arguments, checked against its declared ones (a UsageError names the wrong one). */
+  args(): Record<string, string>;
+  /** Resolves the instance's endpoints, transport and flow (once; a parameter they cannot use fails here). */
+  resolve(): void;
+  /** What a sign-in that starts here needs: endpoints, transport, access to the instance's context. */
+  signIn(): AuthCommandInput;
+  /** The flow's strategy and token provider; `waitForSignIn` polls a device code until the user is done. */
+  session(waitForSignIn?: boolean): GeneratedCommandSession;
+}
+
+/** One command the kit generates for every integration whose flows offer it. */
+export interface GeneratedCommand {
+  /** The name after `<prefix>-`. */
+  suffix: string;
+  /** One line for help, `msint integrations <id>` and the docs. */
+  description: string;
+  arguments: readonly ArgumentDefinition[];
+  /** Whether an integration with these flows has the command. */
+  offeredBy(flows: SupportedFlows): boolean;
+  run(run: GeneratedCommandRun): Promise<CommandResult>;
+}
+
+const everyFlow = () => true;
+const deviceCodeFlows = (flows: SupportedFlows) => flows.deviceCode || flows.xsoarApp === "device";
+
+/** What `<prefix>-auth-reset` says to do next, by the flow the instance's parameters select. */
+function resetGuidance(integration: Integration, params: ResolvedParams, warRoom: boolean): string {
+  const prefix = integration.manifest.commandPrefix;
+  const cmd = (name: string) => formatCommand(`${prefix}-${name}`);
+  let flow: string | undefined;
+  try {
+    flow = selectFlow(integration.manifest, params).flow;
+  } catch {
+    flow = undefined;
+  }
+  const lines = [
+    // The seed's words where they are read, in XSOAR; elsewhere there is no Test button to click.
+    warRoom
+      ? "Authorization was reset successfully. Please regenerate the credentials, and then click **Test** to validate the credentials and connection."
+      : "Authorization was reset successfully: the stored tokens and sign-in state are gone.",
+  ];
+  if (flow === "authorization-code") {
+    lines.push(
+      `Next: check the Client ID, Client Secret, Tenant ID and Application redirect URI, run ${cmd("generate-login-url")} to get a new Authorization code, then run ${cmd("auth-test")}.`,
+    );
+  } else if (flow === "device-code") {
+    lines.push(`Next: run ${cmd("auth-start")} and ${cmd("auth-complete")}, then ${cmd("auth-test")}.`);
+  } else {
+    lines.push(
+      `Next: run ${cmd("auth-test")}; the next command requests a new token with the app's current permissions.`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** `<prefix>-auth-reset`: forgets every piece of auth state, and the pasted authorization code with it. */
+async function resetAuthorization(run: GeneratedCommandRun): Promise<CommandResult> {
+  run.args();
+  // The authorization code is single-use: sending it again after a reset would only be refused.
+  await run.store.update(run.document.name, (current) => {
+    if (!current) return current;
+    const { auth_code: _consumed, ...kept } = current.params;
+    return { ...current, params: kept, context: {}, updatedAt: new Date().toISOString() };
+  });
+  return { readable: resetGuidance(run.integration, run.params, run.warRoom) };
+}
+
+/**
+ * The generated commands, in the order `commandNames()` lists them: what each does, which flows offer it and
+ * its handler. Dispatch (runtime.ts), `defineIntegration`'s command list, the CLI's help and
+ * `msint integrations <id>`, and the generated integration docs all read this table.
+ */
+export const GENERATED_COMMANDS: readonly GeneratedCommand[] = [
+  {
+    suffix: "auth-test",
+    description: "Get a token with the instance's credentials and report whether it works.",
+    arguments: [],
+    offeredBy: everyFlow,
+    async run(run) {
+      const session = run.session();
+      run.args();
+      await session.authorize(false);
+      return { readable: "✅ Success!" };
+    },
+  },
+  {
+    suffix: "auth-reset",
+    description:
+      "Forget the instance's tokens, refresh token and pending sign-in (and a pasted authorization code).",
+    arguments: [],
+    offeredBy: everyFlow,
+    run: resetAuthorization,
+  },
+  {
+    suffix: "test",
+    description: "Authenticate and make one call to the service, as XSOAR's Test button does.",
+    arguments: [],
+    offeredBy: everyFlow,
+    async run(run) {
+      const session = run.session();
+      run.args();
+      await session.authorize(false);
+      await session.test();
+      const { manifest } = run.integration;
+      return {
+        readable: `✅ Success! ${manifest.displayName} authenticated with ${FLOW_NAMES[session.flow]} and reached ${manifest.resource.displayName}.`,
+      };
+    },
+  },
+  {
+    suffix: "generate-login-url",
+    description: "Authorization Code flow: print the sign-in URL (msint login does the whole sign-in).",
+    arguments: [
+      {
+        name: "consent",
+        description: "true to ask the user for consent again (prompt=consent)",
+        predefined: ["true", "false"],
+      },
+    ],
+    offeredBy: (flows) => flows.authorizationCode,
+    run(run) {
+      const input = run.signIn();
+      return generateLoginUrl(input, toBoolean(run.args()["consent"]));
+    },
+  },
+  {
+    suffix: "auth-start",
+    description: "Device code flow: print the verification URL and the code to enter there.",
+    arguments: [],
+    offeredBy: deviceCodeFlows,
+    run(run) {
+      const input = run.signIn();
+      run.args();
+      return startDeviceAuthorization(input);
+    },
+  },
+  {
+    suffix: "auth-complete",
+    description: "Device code flow: redeem the code once the sign-in is done.",
+    arguments: [
+      {
+        name: "wait",
+        description: "true to wait until the sign-in is finished (as long as the code lives)",
+        predefined: ["true", "false"],
+      },
+    ],
+    offeredBy: deviceCodeFlows,
+    async run(run) {
+      run.resolve();
+      const session = run.session(toBoolean(run.args()["wait"]));
+      // Redeem the device code now, whatever token may still be cached.
+      await session.authorize(true);
+      return { readable: "✅ Authorization completed successfully." };
+    },
+  },
+];
+
+/** The names of the commands the kit generates for a manifest, by its flows. */
+export function generatedCommandNames(manifest: IntegrationManifest): string[] {
+  return GENERATED_COMMANDS.filter((command) => command.offeredBy(manifest.flows)).map(
+    (command) => `${manifest.commandPrefix}-${command.suffix}`,
+  );
+}
+
+/** The generated command an integration answers to this name, if any. */
+export function generatedCommand(integration: Integration, name: string): GeneratedCommand | undefined {
+  if (!integration.authCommands.includes(name)) return undefined;
+  const suffix = name.slice(integration.manifest.commandPrefix.length + 1);
+  return GENERATED_COMMANDS.find((command) => command.suffix === suffix);
 }

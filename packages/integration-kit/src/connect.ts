@@ -21,7 +21,7 @@ import { contextAccess, type InstanceDocument, runCommand } from "./runtime.js";
 
 type Prefix<M extends IntegrationManifest> = M["commandPrefix"];
 
-/** The commands the kit generates for the manifest's flows (see `authCommandsFor` in define.ts). */
+/** The commands the kit generates for the manifest's flows (see `GENERATED_COMMANDS` in auth-commands.ts). */
 type GeneratedCommands<M extends IntegrationManifest> = {
   [K in `${Prefix<M>}-auth-test` | `${Prefix<M>}-auth-reset` | `${Prefix<M>}-test`]: readonly [];
 } & (M["flows"]["authorizationCode"] extends false

@@ -1,3 +1,4 @@
+import { generatedCommandNames } from "./auth-commands.js";
 import { extensionsProblem, flowParameters } from "./flows/index.js";
 import type { CommandDefinition, IntegrationManifest } from "./manifest.js";
 import { AUTH_PARAMETERS, type ParameterDefinition } from "./parameters.js";
@@ -90,17 +91,6 @@ function authParametersFor(manifest: IntegrationManifest): ParameterDefinition[]
   return list;
 }
 
-/** The generated commands of an integration, by its flows. */
-function authCommandsFor(manifest: IntegrationManifest): string[] {
-  const prefix = manifest.commandPrefix;
-  const { flows } = manifest;
-  const names = [`${prefix}-auth-test`, `${prefix}-auth-reset`, `${prefix}-test`];
-  if (flows.authorizationCode) names.push(`${prefix}-generate-login-url`);
-  if (flows.deviceCode || flows.xsoarApp === "device")
-    names.push(`${prefix}-auth-start`, `${prefix}-auth-complete`);
-  return names;
-}
-
 /**
  * Declares an integration. Validates the manifest at once (the error names the integration) and derives its
  * parameters and generated auth commands. The manifest's literal type is kept (a `const` type parameter), so
@@ -127,7 +117,7 @@ export function defineIntegration<const M extends IntegrationManifest>(manifest:
     check(!keys.has(parameter.key), manifest.id, `parameter "${parameter.key}" is declared twice.`);
     keys.add(parameter.key);
   }
-  const authCommands = authCommandsFor(manifest);
+  const authCommands = generatedCommandNames(manifest);
   for (const name of authCommands) {
     check(
       !(name in manifest.commands),

@@ -19,6 +19,14 @@ export {
   selectFlow,
 } from "./auth.js";
 export {
+  GENERATED_COMMANDS,
+  type GeneratedCommand,
+  type GeneratedCommandRun,
+  type GeneratedCommandSession,
+  generatedCommand,
+  generatedCommandNames,
+} from "./auth-commands.js";
+export {
   type CommandArgs,
   type CommandName,
   type Connection,

@@ -15,18 +15,19 @@ import { type ApiClient, type Authorization, bearer, createApiClient } from "./a
 import { UsageError } from "./args.js";
 import {
   createStrategy,
-  FLOW_NAMES,
+  type FlowSelection,
   type ResolvedEndpoints,
   resolveEndpoints,
   scopesFor,
   selectFlow,
 } from "./auth.js";
-import { generateLoginUrl, startDeviceAuthorization } from "./auth-commands.js";
+import { generatedCommand } from "./auth-commands.js";
 import type { Integration } from "./define.js";
 import type {
   ArgumentDefinition,
   CommandContext,
-  CommandDefinition,
+  IntegrationManifest,
+  ResolvedParams,
   ResourceDefinition,
 } from "./manifest.js";
 import { type ParameterValues, resolveParameterValues, toBoolean } from "./parameters.js";
@@ -81,28 +82,6 @@ export function contextAccess(store: ContextStore<InstanceDocument>, name: strin
   };
 }
 
-const NO_ARGUMENTS: CommandDefinition = { description: "", run: async () => ({ readable: "" }) };
-const LOGIN_URL_ARGUMENTS: CommandDefinition = {
-  ...NO_ARGUMENTS,
-  arguments: [
-    {
-      name: "consent",
-      description: "true to ask the user for consent again (prompt=consent)",
-      predefined: ["true", "false"],
-    },
-  ],
-};
-const AUTH_COMPLETE_ARGUMENTS: CommandDefinition = {
-  ...NO_ARGUMENTS,
-  arguments: [
-    {
-      name: "wait",
-      description: "true to wait until the sign-in is finished",
-      predefined: ["true", "false"],
-    },
-  ],
-};
-
 /** The query parameters of an account SAS token (parameter "Account SAS Token"), with or without its leading `?`. */
 function sharedAccessSignatureQuery(
   params: Record<string, string | boolean | undefined>,
@@ -118,7 +97,12 @@ function sharedAccessSignatureQuery(
   return query;
 }
 
-function parseArguments(name: string, definition: CommandDefinition, raw: Record<string, string>) {
+/** Checks the given arguments against the declared ones: unknown, missing or not one of the predefined values. */
+function parseArguments(
+  name: string,
+  definition: { readonly arguments?: readonly ArgumentDefinition[] | undefined },
+  raw: Record<string, string>,
+): Record<string, string> {
   const declared = definition.arguments ?? [];
   const byName = new Map<string, ArgumentDefinition>(declared.map((argument) => [argument.name, argument]));
   for (const given of Object.keys(raw)) {
@@ -150,39 +134,6 @@ function parseArguments(name: string, definition: CommandDefinition, raw: Record
   return args;
 }
 
-function resetGuidance(
-  integration: Integration,
-  params: Record<string, string | boolean | undefined>,
-  warRoom: boolean,
-): string {
-  const prefix = integration.manifest.commandPrefix;
-  const cmd = (name: string) => formatCommand(`${prefix}-${name}`);
-  let flow: string | undefined;
-  try {
-    flow = selectFlow(integration.manifest, params).flow;
-  } catch {
-    flow = undefined;
-  }
-  const lines = [
-    // The seed's words where they are read, in XSOAR; elsewhere there is no Test button to click.
-    warRoom
-      ? "Authorization was reset successfully. Please regenerate the credentials, and then click **Test** to validate the credentials and connection."
-      : "Authorization was reset successfully: the stored tokens and sign-in state are gone.",
-  ];
-  if (flow === "authorization-code") {
-    lines.push(
-      `Next: check the Client ID, Client Secret, Tenant ID and Application redirect URI, run ${cmd("generate-login-url")} to get a new Authorization code, then run ${cmd("auth-test")}.`,
-    );
-  } else if (flow === "device-code") {
-    lines.push(`Next: run ${cmd("auth-start")} and ${cmd("auth-complete")}, then ${cmd("auth-test")}.`);
-  } else {
-    lines.push(
-      `Next: run ${cmd("auth-test")}; the next command requests a new token with the app's current permissions.`,
-    );
-  }
-  return lines.join("\n");
-}
-
 /** Lists the integration's commands for "unknown command" errors. */
 function unknownCommand(integration: Integration, name: string): UsageError {
   return new UsageError(
@@ -205,100 +156,94 @@ export function runCommand(
   );
 }
 
-async function runInstanceCommand(
-  integration: Integration,
-  commandName: string,
-  rawArgs: Record<string, string>,
+type Authorize = (forceRefresh: boolean) => Promise<Authorization>;
+
+/** Where and how an instance's commands go: its endpoints, its transport and the flow its parameters select. */
+interface Connection {
+  endpoints: ResolvedEndpoints;
+  transport: Transport;
+  selection: FlowSelection;
+}
+
+function resolveConnection(
+  manifest: IntegrationManifest,
+  params: ResolvedParams,
   options: RunCommandOptions,
-): Promise<CommandResult> {
-  const { manifest } = integration;
-  const prefix = manifest.commandPrefix;
-  const own = integration.ownCommand(commandName);
-  if (!own && !integration.authCommands.includes(commandName)) throw unknownCommand(integration, commandName);
-  const env = options.env ?? process.env;
-  const { store, document } = options;
-  const params = resolveParameterValues(integration.parameters, document.params, env);
-
-  if (commandName === `${prefix}-auth-reset`) {
-    parseArguments(commandName, NO_ARGUMENTS, rawArgs);
-    // Every piece of auth state goes, and so does the pasted authorization code: it is single-use, and sending
-    // it again after a reset would only be refused.
-    await store.update(document.name, (current) => {
-      if (!current) return current;
-      const { auth_code: _consumed, ...kept } = current.params;
-      return { ...current, params: kept, context: {}, updatedAt: new Date().toISOString() };
-    });
-    return { readable: resetGuidance(integration, params, !options.formatCommand) };
-  }
-
+): Connection {
   const endpoints = resolveEndpoints(manifest, params);
   const transport =
     options.transport ??
     createTransport({ insecure: toBoolean(params["insecure"]), proxy: toBoolean(params["proxy"]) });
-  const selection = selectFlow(manifest, params);
-  type Authorize = (forceRefresh: boolean) => Promise<Authorization>;
-  let authorize: Authorize;
-  let authorizeFor: (resource: ResourceDefinition, resourceEndpoints: ResolvedEndpoints) => Authorize;
-  if (selection.flow === "shared-access-signature") {
+  return { endpoints, transport, selection: selectFlow(manifest, params) };
+}
+
+/** What a command runs with: the token of the main resource, and the context its handler gets. */
+interface Session {
+  authorize: Authorize;
+  context: CommandContext;
+}
+
+interface SessionInput {
+  integration: Integration;
+  params: ResolvedParams;
+  env: NodeJS.ProcessEnv;
+  options: RunCommandOptions;
+  connection: Connection;
+  commandName: string;
+  /** Poll a pending device code until the user has signed in (`-auth-complete wait=true`). */
+  waitForSignIn: boolean;
+}
+
+/**
+ * How each resource of the instance is authorized: the account SAS token, or one strategy and token provider per
+ * resource (the audience is part of a managed identity's or the broker's request). The providers share the
+ * instance's context, so a refresh token rotated for one serves the others.
+ */
+function authorizer(
+  input: SessionInput,
+): (resource: ResourceDefinition, endpoints: ResolvedEndpoints) => Authorize {
+  const { integration, params, env, options, connection } = input;
+  const { manifest } = integration;
+  if (connection.selection.flow === "shared-access-signature") {
     const query = sharedAccessSignatureQuery(params);
-    authorize = async () => ({ query, fromCache: false });
-    authorizeFor = () => authorize;
-  } else if (commandName === `${prefix}-generate-login-url` || commandName === `${prefix}-auth-start`) {
-    const input = {
+    return () => async () => ({ query, fromCache: false });
+  }
+  const deviceCodeWait = input.waitForSignIn ? { onProgress: options.onProgress } : undefined;
+  const { store, document } = options;
+  const access = contextAccess(store, document.name);
+  return (resource, resourceEndpoints) => {
+    const strategy = createStrategy({
       manifest,
       params,
-      endpoints,
-      transport,
-      access: contextAccess(store, document.name),
-      instance: document.name,
-      now: options.now,
-    };
-    if (commandName === `${prefix}-auth-start`) {
-      parseArguments(commandName, NO_ARGUMENTS, rawArgs);
-      return startDeviceAuthorization(input);
-    }
-    const args = parseArguments(commandName, LOGIN_URL_ARGUMENTS, rawArgs);
-    return generateLoginUrl(input, toBoolean(args["consent"]));
-  } else {
-    const completing = commandName === `${prefix}-auth-complete`;
-    const args = completing ? parseArguments(commandName, AUTH_COMPLETE_ARGUMENTS, rawArgs) : {};
-    const deviceCodeWait =
-      completing && toBoolean(args["wait"]) ? { onProgress: options.onProgress } : undefined;
-    const access = contextAccess(store, document.name);
-    // One strategy and provider per resource (the audience is part of a managed identity's or the broker's
-    // request); they share the instance's context, so a refresh token rotated for one serves the others.
-    authorizeFor = (resource, resourceEndpoints) => {
-      const strategy = createStrategy({
-        manifest,
-        params,
-        endpoints: resourceEndpoints,
-        transport,
-        deviceCodeWait,
-        env,
-      });
-      const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(
-        document.context,
-      );
-      const scopes = scopesFor(manifest, strategy.flow, resourceEndpoints, resource);
-      return async (forceRefresh) => bearer(await provider.getToken(scopes, { forceRefresh }));
-    };
-    authorize = authorizeFor(manifest.resource, endpoints);
-    if (completing) {
-      // Redeem the device code now, whatever token may still be cached.
-      await authorize(true);
-      return { readable: "✅ Authorization completed successfully." };
-    }
-  }
-  const api = createApiClient({
-    baseUrl: endpoints.apiBase,
-    transport,
-    authorize,
-    headers: manifest.resource.headers,
-    commandPrefix: prefix,
-    serviceName: manifest.resource.displayName,
-    commandName,
-    integration: manifest,
-  });
+      endpoints: resourceEndpoints,
+      transport: connection.transport,
+      deviceCodeWait,
+      env,
+    });
+    const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(document.context);
+    const scopes = scopesFor(manifest, strategy.flow, resourceEndpoints, resource);
+    return async (forceRefresh) => bearer(await provider.getToken(scopes, { forceRefresh }));
+  };
+}
+
+/** Opens the instance's session: the main resource's authorization, its API client and the others' on demand. */
+function openSession(input: SessionInput): Session {
+  const { integration, params, options, connection, commandName } = input;
+  const { manifest } = integration;
+  const authorizeFor = authorizer(input);
+  const clientFor = (resource: ResourceDefinition, endpoints: ResolvedEndpoints, authorize: Authorize) =>
+    createApiClient({
+      baseUrl: endpoints.apiBase,
+      transport: connection.transport,
+      authorize,
+      headers: resource.headers,
+      commandPrefix: manifest.commandPrefix,
+      serviceName: resource.displayName,
+      commandName,
+      integration: manifest,
+    });
+  const authorize = authorizeFor(manifest.resource, connection.endpoints);
+  const api = clientFor(manifest.resource, connection.endpoints, authorize);
   const additional = new Map<string, ApiClient>();
   const apiFor = (key: string): ApiClient => {
     const resource = Object.hasOwn(manifest.additionalResources ?? {}, key)
@@ -311,17 +256,8 @@ async function runInstanceCommand(
     }
     let client = additional.get(key);
     if (!client) {
-      const resourceEndpoints = resolveEndpoints(manifest, params, resource);
-      client = createApiClient({
-        baseUrl: resourceEndpoints.apiBase,
-        transport,
-        authorize: authorizeFor(resource, resourceEndpoints),
-        headers: resource.headers,
-        commandPrefix: prefix,
-        serviceName: resource.displayName,
-        commandName,
-        integration: manifest,
-      });
+      const endpoints = resolveEndpoints(manifest, params, resource);
+      client = clientFor(resource, endpoints, authorizeFor(resource, endpoints));
       additional.set(key, client);
     }
     return client;
@@ -330,25 +266,62 @@ async function runInstanceCommand(
     args: {},
     params,
     api,
-    instance: document.name,
+    instance: options.document.name,
     apiFor,
     formatCommand: (command, args) => formatCommand(command, args),
   };
+  return { authorize, context };
+}
 
-  if (commandName === `${prefix}-auth-test`) {
-    parseArguments(commandName, NO_ARGUMENTS, rawArgs);
-    await authorize(false);
-    return { readable: "✅ Success!" };
+async function runInstanceCommand(
+  integration: Integration,
+  commandName: string,
+  rawArgs: Record<string, string>,
+  options: RunCommandOptions,
+): Promise<CommandResult> {
+  const { manifest } = integration;
+  const own = integration.ownCommand(commandName);
+  const generated = own ? undefined : generatedCommand(integration, commandName);
+  if (!own && !generated) throw unknownCommand(integration, commandName);
+  const env = options.env ?? process.env;
+  const { store, document } = options;
+  const params = resolveParameterValues(integration.parameters, document.params, env);
+  let connection: Connection | undefined;
+  const resolve = () => {
+    connection ??= resolveConnection(manifest, params, options);
+    return connection;
+  };
+  const session = (waitForSignIn = false) =>
+    openSession({ integration, params, env, options, connection: resolve(), commandName, waitForSignIn });
+
+  if (generated) {
+    return generated.run({
+      integration,
+      name: commandName,
+      store,
+      document,
+      params,
+      warRoom: !options.formatCommand,
+      args: () => parseArguments(commandName, generated, rawArgs),
+      resolve,
+      signIn: () => {
+        const { endpoints, transport } = resolve();
+        const access = contextAccess(store, document.name);
+        return { manifest, params, endpoints, transport, access, instance: document.name, now: options.now };
+      },
+      session: (waitForSignIn) => {
+        const { authorize, context } = session(waitForSignIn);
+        return {
+          flow: resolve().selection.flow,
+          authorize,
+          test: async () => {
+            await manifest.test?.(context);
+          },
+        };
+      },
+    });
   }
-  if (commandName === `${prefix}-test`) {
-    parseArguments(commandName, NO_ARGUMENTS, rawArgs);
-    await authorize(false);
-    await manifest.test?.(context);
-    return {
-      readable: `✅ Success! ${manifest.displayName} authenticated with ${FLOW_NAMES[selection.flow]} and reached ${manifest.resource.displayName}.`,
-    };
-  }
-  const definition = own!;
-  context.args = parseArguments(commandName, definition, rawArgs);
-  return definition.run(context);
+  const { context } = session();
+  context.args = parseArguments(commandName, own!, rawArgs);
+  return own!.run(context);
 }
