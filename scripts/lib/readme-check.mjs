@@ -19,7 +19,11 @@ function sections(text) {
 
 const REQUIRED = [
   { what: "an install section (a heading with Install)", heading: /\binstall/i },
-  { what: "an example section with a code block (a heading with Example)", heading: /\bexamples?\b/i, code: true },
+  {
+    what: "an example section with a code block (a heading with Example)",
+    heading: /\bexamples?\b/i,
+    code: true,
+  },
   { what: "an API or commands section (a heading with API or Commands)", heading: /\bAPI\b|\bcommands\b/i },
 ];
 
