@@ -225,7 +225,7 @@ Run \`pnpm docs\` for the full reference (flows, clouds, parameters, every comma
 function changesetSource({ id, name, description }) {
   return `---
 "@msint/${id}": minor
-"@msint/cli": minor
+"@msint/cli": patch
 ---
 
 New integration @msint/${id} (${name}): ${description} The msint CLI ships it.
