@@ -76,17 +76,21 @@ export async function loadIntegration(id: string): Promise<Integration | undefin
   return findDiscovered(id);
 }
 
-/** Loads every integration (for listings): the built-in ones, then the installed third-party ones. */
-export async function loadAllIntegrations(): Promise<Integration[]> {
+/**
+ * Loads every integration (for listings): the built-in ones, then the installed third-party ones. Packages that
+ * declare the contract but fail to load are named on stderr once, unless `quiet` (shell completion).
+ */
+export async function loadAllIntegrations(options: { quiet?: boolean } = {}): Promise<Integration[]> {
   const builtIn = await Promise.all(
     integrationIds().map(async (id) => (await INTEGRATION_LOADERS[id]!()).default),
   );
   const { integrations, problems } = discoveredIntegrations();
-  for (const problem of problems) {
-    process.stderr.write(
-      `msint: skipped the integration package ${problem.name} (${problem.dir}): ${problem.message}\n`,
-    );
+  if (!options.quiet) {
+    for (const problem of problems.splice(0)) {
+      process.stderr.write(
+        `msint: skipped the integration package ${problem.name} (${problem.dir}): ${problem.message}\n`,
+      );
+    }
   }
-  problems.length = 0;
   return [...builtIn, ...integrations];
 }
