@@ -2,12 +2,14 @@
 // Publishing checks of every publishable package (packages/* and integrations/*, private ones skipped): publint
 // (--strict: warnings fail too) and @arethetypeswrong/cli on the packed tarball with the strict profile: every
 // package ships ES modules and CommonJS (tooling/tsup.base.ts), so `import`, `require()` and the node10
-// resolution must all find code and types of their own format. Build first.
+// resolution must all find code and types of their own format. And a README.md with a title, install, a runnable
+// example and the API or commands (scripts/lib/readme-check.mjs). Build first.
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { readmeProblems } from "./lib/readme-check.mjs";
 
 const run = promisify(execFile);
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -29,7 +31,7 @@ function publishable() {
 }
 
 async function check({ dir, name }) {
-  const problems = [];
+  const problems = readmeProblems(dir).map((problem) => `readme: ${problem}`);
   for (const [tool, args] of [
     ["publint", [bin("publint"), "--strict", dir]],
     ["attw", [bin("attw"), "--pack", dir, "--profile", "strict", "--format", "ascii", "--no-emoji"]],
@@ -60,6 +62,6 @@ await Promise.all(workers);
 const failed = results.filter((result) => result.problems.length);
 for (const result of failed) console.error(`\n${result.name}\n${result.problems.join("\n")}`);
 console.log(
-  `\ncheck:packages: ${packages.length - failed.length}/${packages.length} packages clean (publint --strict, attw --profile strict) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  `\ncheck:packages: ${packages.length - failed.length}/${packages.length} packages clean (README sections, publint --strict, attw --profile strict) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
 );
 process.exitCode = failed.length ? 1 : 0;

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Options } from "tsup";
+import { writeCliRegistry } from "../../scripts/lib/cli-registry.mjs";
 import { baseConfig } from "../../tooling/tsup.base.js";
 
 /** Third-party packages the executable loads from node_modules, each where it is needed. */
@@ -28,6 +29,8 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
  * with their type declarations (minutes).
  */
 const root = fileURLToPath(new URL("../..", import.meta.url));
+// The built-in integrations are whatever integrations/* holds now: refresh src/integrations.generated.ts.
+writeCliRegistry(root);
 const sources = new Map<string, string>();
 for (const folder of ["packages", "integrations"]) {
   for (const entry of readdirSync(join(root, folder), { withFileTypes: true })) {

@@ -3,6 +3,8 @@
 // scripts/new-integration.mjs and so by `pnpm gen integration`.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { CLI_REGISTRY_PATH, writeCliRegistry } from "./cli-registry.mjs";
+import { addImporterLink, addWorkspaceImporter, removedKeys } from "./lockfile.mjs";
 
 /** The seed table's words for the six flow columns, in the table's order. */
 export const FLOW_COLUMNS = [
@@ -96,6 +98,8 @@ export function packageJson({ id, displayName, keywords = [] }) {
     dependencies: { "@msint/integration-kit": "workspace:^" },
     devDependencies: { "@msint/integration-testing": "workspace:^" },
     keywords: ["msint-integration", ...keywords.filter((word) => word !== "msint-integration")],
+    // What `msint` looks for in an installed package (packages/cli/README.md, "Third-party integrations").
+    msint: { integration: true, id },
   };
 }
 
@@ -159,45 +163,63 @@ export function writeIfMissing(path, content) {
   return true;
 }
 
-/** Adds `@msint/<id>` to the CLI's dependencies and its registry of loaders (idempotent). */
+/**
+ * Builds `@msint/<id>` into the msint CLI: a development dependency of packages/cli (the executable inlines the
+ * integrations it ships; the published CLI installs no other @msint package), its link in pnpm-lock.yaml, and the
+ * generated registry. Idempotent; returns the files changed.
+ */
 export function registerWithCli(root, id) {
   checkId(id);
   const changed = [];
   const packagePath = join(root, "packages", "cli", "package.json");
   const cliPackage = JSON.parse(readFileSync(packagePath, "utf8"));
   const name = `@msint/${id}`;
-  if (!cliPackage.dependencies?.[name]) {
-    const dependencies = { ...cliPackage.dependencies, [name]: "workspace:^" };
-    cliPackage.dependencies = Object.fromEntries(
-      Object.entries(dependencies).sort(([a], [b]) => a.localeCompare(b)),
+  if (!cliPackage.devDependencies?.[name] && !cliPackage.dependencies?.[name]) {
+    const devDependencies = { ...cliPackage.devDependencies, [name]: "workspace:^" };
+    cliPackage.devDependencies = Object.fromEntries(
+      Object.entries(devDependencies).sort(([a], [b]) => a.localeCompare(b)),
     );
     writeJson(packagePath, cliPackage);
     changed.push("packages/cli/package.json");
   }
-  const registryPath = join(root, "packages", "cli", "src", "registry.ts");
-  const registry = readFileSync(registryPath, "utf8");
-  if (!registry.includes(`import("${name}")`)) {
-    const start = registry.indexOf("export const INTEGRATION_LOADERS");
-    const open = registry.indexOf("{", start);
-    const close = registry.indexOf("\n};", start);
-    if (start < 0 || open < 0 || close < 0)
-      throw new Error(`Cannot find INTEGRATION_LOADERS in ${registryPath}.`);
-    // Entries may span two lines (the formatter wraps long ones): read them whole, add ours, sort by id.
-    const entries = [
-      ...registry.slice(open + 1, close).matchAll(/"([^"]+)":\s*\(\)\s*=>\s*import\("([^"]+)"\)/g),
-    ].map((match) => ({ id: match[1], module: match[2] }));
-    entries.push({ id, module: name });
-    entries.sort((a, b) => a.id.localeCompare(b.id));
-    // One line each, wrapped the way Biome wraps lines longer than 110 characters.
-    const lines = entries.map(({ id: entryId, module }) => {
-      const line = `  "${entryId}": () => import("${module}"),`;
-      return line.length > 110 ? `  "${entryId}": () =>\n    import("${module}"),` : line;
-    });
-    writeFileSync(
-      registryPath,
-      `${registry.slice(0, open + 1)}\n${lines.join("\n")}${registry.slice(close)}`,
-    );
-    changed.push("packages/cli/src/registry.ts");
-  }
+  if (writeCliRegistry(root)) changed.push(CLI_REGISTRY_PATH);
   return changed;
+}
+
+/**
+ * Adds the new package's importer and the CLI's link to it to pnpm-lock.yaml, without resolving anything (its
+ * dependencies are workspace packages). Returns the files changed.
+ */
+export function registerInLockfile(root, id, { dependencies, devDependencies }) {
+  const path = join(root, "pnpm-lock.yaml");
+  if (!existsSync(path)) return [];
+  const before = readFileSync(path, "utf8");
+  const links = (deps) =>
+    Object.fromEntries(
+      Object.keys(deps ?? {})
+        .filter((dep) => deps[dep].startsWith("workspace:"))
+        .map((dep) => [dep, workspaceLink(root, dep)]),
+    );
+  let text = addWorkspaceImporter(before, `integrations/${id}`, {
+    dependencies: links(dependencies),
+    devDependencies: links(devDependencies),
+  });
+  text = addImporterLink(text, "packages/cli", "devDependencies", `@msint/${id}`, `../../integrations/${id}`);
+  const removed = removedKeys(before, text);
+  if (removed.length)
+    throw new Error(`Refusing to write pnpm-lock.yaml: the edit would remove ${removed[0]}.`);
+  if (text === before) return [];
+  writeFileSync(path, text);
+  return ["pnpm-lock.yaml"];
+}
+
+/** `../../packages/<folder>` for a workspace package name, as the lockfile links it from integrations/<id>. */
+function workspaceLink(root, name) {
+  for (const group of ["packages", "integrations"]) {
+    const folder = name.replace(/^@msint\//, "");
+    const manifest = join(root, group, folder, "package.json");
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).name === name)
+      return `../../${group}/${folder}`;
+  }
+  throw new Error(`${name} is not a package of this workspace.`);
 }

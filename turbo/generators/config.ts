@@ -1,5 +1,7 @@
 // `pnpm gen integration`: asks for the integration's name, id, command prefix, its six flow cells and its resource,
-// then writes the package with scripts/new-integration.mjs (the same script CI runs non-interactively).
+// then writes the package, its README and changeset with scripts/new-integration.mjs (the same script CI runs
+// non-interactively), builds it into the CLI and links it with `pnpm install --frozen-lockfile`: the lockfile gains
+// the new importer and nothing else.
 //
 // Non-interactive: pnpm gen integration --args "<Name>" <id> <prefix> <xsoarApp> <clientCredentials> <deviceCode> \
 //   <authorizationCode> <managedIdentities> <nationalClouds> <resource> "<description>"
@@ -36,7 +38,7 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
   const root = findRoot(plop.getPlopfilePath());
   plop.setGenerator("integration", {
     description:
-      "A new integration package: manifest, a first command, a test against the emulator, its docs row and CLI entry",
+      "A new integration package: manifest, a first command, a test against the emulator, README, changeset and CLI entry",
     prompts: [
       {
         type: "input",
@@ -115,7 +117,7 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
         ];
         if (a.description) args.push("--description", a.description);
         execFileSync(process.execPath, args, { cwd: root, stdio: "inherit" });
-        return `integrations/${a.id} written and registered with the msint CLI`;
+        return `integrations/${a.id} and .changeset/${a.id}.md written, built into the msint CLI`;
       },
     ],
   });

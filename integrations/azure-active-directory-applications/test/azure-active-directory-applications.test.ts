@@ -52,24 +52,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Azure Active Directory Applications manifest", () => {
-  it('matches the seed table\'s row: the Cortex XSOAR application through device code ("yes - device")', () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-active-directory-applications",
-      displayName: "Azure Active Directory Applications",
-      commandPrefix: "msgraph-apps",
-      flows: {
-        xsoarApp: "device",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("service principals", () => {
   it("msgraph-apps-service-principal-list", async () => {
     const result = await harness.run("msgraph-apps-service-principal-list", {

@@ -70,24 +70,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Azure Active Directory Identity And Access manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-active-directory-identity-and-access",
-      displayName: "Azure Active Directory Identity And Access",
-      commandPrefix: "msgraph-identity",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("directory roles", () => {
   it("msgraph-identity-directory-roles-list", async () => {
     const result = await harness.run("msgraph-identity-directory-roles-list");

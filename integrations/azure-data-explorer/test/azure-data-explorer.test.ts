@@ -47,22 +47,6 @@ afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
 describe("Azure Data Explorer manifest", () => {
-  it('matches the seed table\'s row ("yes - device")', () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-data-explorer",
-      displayName: "Azure Data Explorer",
-      commandPrefix: "azure-data-explorer",
-      flows: {
-        xsoarApp: "device",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: true,
-        managedIdentities: false,
-        nationalClouds: false,
-      },
-    });
-  });
-
   it("the cluster URL is the audience: {cluster}/.default and {cluster}/user_impersonation", () => {
     const params = resolveParameterValues(integration.parameters, { cluster_url: CLUSTER }, {});
     const endpoints = resolveEndpoints(integration.manifest, params);

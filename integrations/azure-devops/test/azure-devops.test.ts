@@ -49,22 +49,6 @@ afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
 describe("AzureDevOps manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-devops",
-      displayName: "AzureDevOps",
-      commandPrefix: "azure-devops",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: true,
-        managedIdentities: false,
-        nationalClouds: false,
-      },
-    });
-  });
-
   it("tokens are for the Azure DevOps application", () => {
     const params = resolveParameterValues(integration.parameters, { organization: "contoso" }, {});
     const endpoints = resolveEndpoints(integration.manifest, params);

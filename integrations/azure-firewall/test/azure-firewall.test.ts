@@ -64,24 +64,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Azure Firewall manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-firewall",
-      displayName: "Azure Firewall",
-      commandPrefix: "azure-firewall",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("firewalls", () => {
   it("azure-firewall-list lists a resource group's firewalls", async () => {
     const result = await harness.run("azure-firewall-list");

@@ -42,24 +42,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Azure Kubernetes Services manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-kubernetes-services",
-      displayName: "Azure Kubernetes Services",
-      commandPrefix: "azure-ks",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: true,
-      },
-    });
-  });
-});
-
 describe("clusters", () => {
   it("azure-ks-clusters-list lists the subscription's clusters", async () => {
     const result = await harness.run("azure-ks-clusters-list");

@@ -101,22 +101,6 @@ afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
 describe("Azure Log Analytics manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-log-analytics",
-      displayName: "Azure Log Analytics",
-      commandPrefix: "azure-log-analytics",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: true,
-      },
-    });
-  });
-
   it("asks for the Log Analytics API: .default as the app, Data.Read as a user", () => {
     const params = resolveParameterValues(integration.parameters, { workspaceID: WORKSPACE }, {});
     const endpoints = resolveEndpoints(integration.manifest, params);

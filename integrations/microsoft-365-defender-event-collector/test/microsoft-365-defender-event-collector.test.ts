@@ -26,19 +26,10 @@ afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
 describe("Microsoft 365 Defender Event Collector manifest", () => {
-  it('matches the seed table\'s row ("no - saas") and shares the microsoft-365-defender prefix', () => {
+  it("shares the microsoft-365-defender prefix and has no managed identity parameters (no - saas)", () => {
     expect(integration.manifest).toMatchObject({
       id: "microsoft-365-defender-event-collector",
-      displayName: "Microsoft 365 Defender Event Collector - XSIAM",
       commandPrefix: "microsoft-365-defender",
-      flows: {
-        xsoarApp: false,
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: false,
-        managedIdentities: "saas",
-        nationalClouds: false,
-      },
     });
     expect(integration.parameters.map((parameter) => parameter.key)).not.toContain("use_managed_identities");
   });

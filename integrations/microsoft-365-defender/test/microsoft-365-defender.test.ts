@@ -52,24 +52,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Microsoft 365 Defender manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "microsoft-365-defender",
-      displayName: "Microsoft 365 Defender",
-      commandPrefix: "microsoft-365-defender",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("incidents and hunting", () => {
   it("microsoft-365-defender-incidents-list with a token for https://api.security.microsoft.com", async () => {
     const result = await harness.run("microsoft-365-defender-incidents-list", {

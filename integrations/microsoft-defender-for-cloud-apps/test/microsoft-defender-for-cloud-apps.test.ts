@@ -64,24 +64,6 @@ beforeEach(() => {
   bodies.length = 0;
 });
 
-describe("Microsoft Defender for Cloud Apps manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "microsoft-defender-for-cloud-apps",
-      displayName: "Microsoft Defender for Cloud Apps",
-      commandPrefix: "microsoft-cas",
-      flows: {
-        xsoarApp: false,
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: false,
-        managedIdentities: false,
-        nationalClouds: true,
-      },
-    });
-  });
-});
-
 describe("alerts, activities and files", () => {
   it("microsoft-cas-alerts-list POSTs the filters to the tenant's API with a Cloud Apps token", async () => {
     const result = await harness.run("microsoft-cas-alerts-list", {

@@ -31,24 +31,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Microsoft Graph API manifest", () => {
-  it("matches the seed table's row: every flow and national clouds", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "microsoft-graph-api",
-      displayName: "Microsoft Graph API",
-      commandPrefix: "msgraph-api",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: true,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: true,
-      },
-    });
-  });
-});
-
 describe("requests", () => {
   it("msgraph-api-request sends GET /v1.0/{resource} with the OData options (the emulator's own users)", async () => {
     const result = await harness.run("msgraph-api-request", {

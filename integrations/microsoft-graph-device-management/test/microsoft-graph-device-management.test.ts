@@ -46,24 +46,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Microsoft Graph Device Management manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "microsoft-graph-device-management",
-      displayName: "Microsoft Graph Device Management",
-      commandPrefix: "msgraph-device",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: true,
-      },
-    });
-  });
-});
-
 describe("managed devices", () => {
   it("msgraph-device-list-managed-devices", async () => {
     const result = await harness.run("msgraph-device-list-managed-devices", {

@@ -54,24 +54,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Microsoft Graph Groups manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "microsoft-graph-groups",
-      displayName: "Microsoft Graph Groups",
-      commandPrefix: "msgraph-groups",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("groups and members", () => {
   it("msgraph-groups-list-groups and -get-group", async () => {
     const result = await harness.run("msgraph-groups-list-groups", {

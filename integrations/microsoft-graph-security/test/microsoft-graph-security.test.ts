@@ -64,24 +64,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Microsoft Graph Security manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "microsoft-graph-security",
-      displayName: "Microsoft Graph Security",
-      commandPrefix: "msg",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("alerts, incidents and hunting", () => {
   it("msg-search-alerts filters alerts_v2", async () => {
     const result = await harness.run("msg-search-alerts", { severity: "high", status: "new", limit: "5" });

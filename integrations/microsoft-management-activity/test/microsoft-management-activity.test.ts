@@ -44,20 +44,7 @@ afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
 describe("Microsoft Management Activity API manifest", () => {
-  it("matches the seed table's row: authorization code, no client credentials", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "microsoft-management-activity",
-      displayName: "Microsoft Management Activity API (O365 Azure Events)",
-      commandPrefix: "ms-management-activity",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: false,
-        deviceCode: false,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
+  it("asks the Office 365 Management API's ActivityFeed scopes for the authorization code flow", () => {
     const params = resolveParameterValues(integration.parameters, {}, {});
     expect(
       scopesFor(integration.manifest, "authorization-code", resolveEndpoints(integration.manifest, params)),

@@ -55,24 +55,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("Microsoft Teams manifest", () => {
-  it("matches the seed table's row: client credentials and authorization code, no Cortex XSOAR application", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "microsoft-teams",
-      displayName: "Microsoft Teams",
-      commandPrefix: "microsoft-teams",
-      flows: {
-        xsoarApp: false,
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: true,
-        managedIdentities: false,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("channels and meetings", () => {
   it("microsoft-teams-create-channel", async () => {
     const result = await harness.run("microsoft-teams-create-channel", {

@@ -52,20 +52,7 @@ afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
 describe("Microsoft Graph Mail Single User manifest", () => {
-  it("matches the seed table's row: no client credentials", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "msgraph-mail-single-user",
-      displayName: "Microsoft Graph Mail Single User",
-      commandPrefix: "msgraph-mail",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: false,
-        deviceCode: false,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
+  it("asks the mail scopes for the authorization code flow", () => {
     const params = resolveParameterValues(integration.parameters, {}, {});
     expect(
       scopesFor(integration.manifest, "authorization-code", resolveEndpoints(integration.manifest, params)),

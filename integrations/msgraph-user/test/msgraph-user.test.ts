@@ -1,76 +1,27 @@
-import { MemoryStore } from "@msint/auth-core";
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_TENANT_ID,
-  demoSeed,
-  type RunningEmulator,
-  startEmulator,
-} from "@msint/entra-emulator";
-import { type InstanceDocument, runCommand } from "@msint/integration-kit";
+// Microsoft Graph User against the Entra ID emulator, through the shared harness every integration's tests use:
+// the instance is in the Worldwide cloud (graph.microsoft.com, login.microsoftonline.com) and the harness sends its
+// requests to the emulator, recording each as the integration sent it.
+// Facts: GET /v1.0/users takes $select, $top and $filter and pages with @odata.nextLink; GET /v1.0/users/{id |
+// userPrincipalName} returns one user, 404 Request_ResourceNotFound when there is none (Microsoft Graph REST v1.0,
+// "List users" and "Get user").
+import { type Harness, startHarness } from "@msint/integration-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import packageJson from "../package.json" with { type: "json" };
 import integration, { toContextUser } from "../src/index.js";
 
-let emulator: RunningEmulator;
+let harness: Harness;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  harness = await startHarness(integration);
 });
-afterAll(async () => {
-  await emulator.close();
-});
+afterAll(() => harness.close());
 beforeEach(() => {
-  emulator.clearRequests();
+  harness.clear();
+  harness.emulator.clearRequests();
 });
-
-function instance(overrides: Record<string, string | boolean> = {}): {
-  store: MemoryStore<InstanceDocument>;
-  document: InstanceDocument;
-} {
-  const document: InstanceDocument = {
-    version: 1,
-    name: "graph",
-    integration: "msgraph-user",
-    params: {
-      self_deployed: true,
-      tenant_id: DEMO_TENANT_ID,
-      auth_id: DEMO_CLIENT_ID,
-      enc_key: DEMO_CLIENT_SECRET,
-      azure_cloud: "Custom",
-      azure_ad_endpoint: emulator.url,
-      server_url: emulator.url,
-      ...overrides,
-    },
-    context: {},
-    createdAt: new Date(0).toISOString(),
-    updatedAt: new Date(0).toISOString(),
-  };
-  const store = new MemoryStore<InstanceDocument>();
-  return { store, document };
-}
-
-async function run(setup: ReturnType<typeof instance>, command: string, args: Record<string, string> = {}) {
-  await setup.store.update(setup.document.name, (current) => current ?? setup.document);
-  const document = (await setup.store.read(setup.document.name))!;
-  return runCommand(integration, command, args, { store: setup.store, document, env: {} });
-}
 
 describe("Microsoft Graph User manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "msgraph-user",
-      displayName: "Microsoft Graph User",
-      commandPrefix: "msgraph-user",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
+  it("generates the auth commands beside its own", () => {
     expect(integration.commandNames()).toEqual(
       expect.arrayContaining([
         "msgraph-user-auth-test",
@@ -85,40 +36,47 @@ describe("Microsoft Graph User manifest", () => {
 
 describe("msgraph-user-list", () => {
   it("calls GET /v1.0/users with $select and $top and renders the users", async () => {
-    const result = await run(instance(), "msgraph-user-list", { limit: "2" });
-    const call = emulator.requests.find((request) => request.path === "/v1.0/users");
-    expect(call?.query).toMatchObject({ $top: "2" });
+    const result = await harness.run("msgraph-user-list", { limit: "2" });
+    const call = harness.lastCall();
+    expect(call).toMatchObject({ method: "GET", host: "graph.microsoft.com", path: "/v1.0/users" });
+    expect(call.query).toMatchObject({ $top: "2" });
     // User-Agent msint/<kit version> <integration>/<its package version>: Microsoft's service logs show it.
-    expect(call?.headers["user-agent"]).toMatch(
+    expect(call.headers["user-agent"]).toMatch(
       new RegExp(`^msint/\\d+\\.\\d+\\.\\d+ msgraph-user/${packageJson.version.replaceAll(".", "\\.")}$`),
     );
-    expect(call?.query["$select"]).toContain("userPrincipalName");
+    expect(call.headers["authorization"]).toMatch(/^Bearer \S+/);
+    expect(call.query["$select"]).toContain("userPrincipalName");
     expect(result.readable).toMatch(/^### All Graph Users\n\|DisplayName\|UserPrincipalName\|/);
     expect(result.outputsPrefix).toBe("MSGraphUser");
     expect(result.outputs).toHaveLength(2);
     expect(result.readable).toContain("next_page=");
   });
 
-  it("follows next_page to the rest of the users", async () => {
-    const setup = instance();
-    const first = await run(setup, "msgraph-user-list", { limit: "2" });
-    const nextLink = (first.raw as { "@odata.nextLink": string })["@odata.nextLink"];
-    const second = await run(setup, "msgraph-user-list", { next_page: nextLink });
+  it("follows next_page to the rest of the users, with the one token of the instance", async () => {
+    const instance = await harness.instance({});
+    const first = await instance.run("msgraph-user-list", { limit: "2" });
+    // Graph's @odata.nextLink is absolute on its own host; the emulator's double writes its loopback origin, so
+    // the link is put back on graph.microsoft.com, where the instance's requests go.
+    const emulatorLink = new URL((first.raw as { "@odata.nextLink": string })["@odata.nextLink"]);
+    const nextLink = `https://graph.microsoft.com${emulatorLink.pathname}${emulatorLink.search}`;
+    const second = await instance.run("msgraph-user-list", { next_page: nextLink });
     const firstIds = (first.outputs as Array<{ ID: string }>).map((user) => user.ID);
     const secondIds = (second.outputs as Array<{ ID: string }>).map((user) => user.ID);
     expect(secondIds.length).toBeGreaterThan(0);
     expect(secondIds.some((id) => firstIds.includes(id))).toBe(false);
-    expect(emulator.tokenRequests()).toHaveLength(1);
+    expect(harness.calls.at(-1)).toMatchObject({ host: "graph.microsoft.com", path: "/v1.0/users" });
+    expect(harness.emulator.tokenRequests()).toHaveLength(1);
   });
 
   it("refuses a next_page link to another host (the token never leaves the instance's endpoint)", async () => {
     await expect(
-      run(instance(), "msgraph-user-list", { next_page: "https://evil.example.com/v1.0/users" }),
+      harness.run("msgraph-user-list", { next_page: "https://evil.example.com/v1.0/users" }),
     ).rejects.toThrow("Refusing to call https://evil.example.com");
+    expect(harness.calls).toHaveLength(0);
   });
 
   it("rejects a limit out of range", async () => {
-    await expect(run(instance(), "msgraph-user-list", { limit: "0" })).rejects.toThrow(
+    await expect(harness.run("msgraph-user-list", { limit: "0" })).rejects.toThrow(
       "limit must be a whole number from 1 to 999",
     );
   });
@@ -126,8 +84,13 @@ describe("msgraph-user-list", () => {
 
 describe("msgraph-user-get", () => {
   it("gets a user by user principal name", async () => {
-    const user = demoSeed.tenants[0]!.users![0]!;
-    const result = await run(instance(), "msgraph-user-get", { user: user.userPrincipalName });
+    const user = harness.emulator.seed.tenants[0]!.users![0]!;
+    const result = await harness.run("msgraph-user-get", { user: user.userPrincipalName });
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      host: "graph.microsoft.com",
+      path: `/v1.0/users/${user.userPrincipalName}`,
+    });
     expect(result.outputs).toMatchObject({
       ID: user.id,
       DisplayName: user.displayName,
@@ -137,38 +100,45 @@ describe("msgraph-user-get", () => {
   });
 
   it("reports a missing user in Graph's words", async () => {
-    await expect(
-      run(instance(), "msgraph-user-get", { user: "nobody@contoso.onmicrosoft.com" }),
-    ).rejects.toThrow("Request_ResourceNotFound");
+    await expect(harness.run("msgraph-user-get", { user: "nobody@contoso.onmicrosoft.com" })).rejects.toThrow(
+      "Request_ResourceNotFound",
+    );
   });
 });
 
 describe("auth commands", () => {
   it("auth-test succeeds and -test reaches Graph", async () => {
-    await expect(run(instance(), "msgraph-user-auth-test")).resolves.toEqual({ readable: "✅ Success!" });
-    const test = await run(instance(), "msgraph-user-test");
+    await expect(harness.run("msgraph-user-auth-test")).resolves.toEqual({ readable: "✅ Success!" });
+    const test = await harness.run("msgraph-user-test");
     expect(test.readable).toContain("reached Microsoft Graph");
+    expect(harness.lastCall()).toMatchObject({ host: "graph.microsoft.com", path: "/v1.0/users" });
   });
 
   it("explains missing permissions when the app has no Graph grant", async () => {
-    const noGrant = demoSeed.tenants[0]!.apps.find(
+    const noGrant = harness.emulator.seed.tenants[0]!.apps.find(
       (app) => !app.grants?.["graph"]?.length && app.secrets?.length,
     );
     expect(noGrant).toBeDefined();
-    const setup = instance({ auth_id: noGrant!.clientId, enc_key: noGrant!.secrets![0]!.value });
-    const error = await run(setup, "msgraph-user-list").catch((caught: Error) => caught);
+    const error = await harness
+      .run("msgraph-user-list", {}, { auth_id: noGrant!.clientId, enc_key: noGrant!.secrets![0]!.value })
+      .catch((caught: Error) => caught);
     expect(String(error)).toContain("Authorization_RequestDenied");
     expect(String(error)).toContain("msgraph-user-auth-reset");
   });
 
   it("auth-reset clears the cached token so the next command fetches a new one", async () => {
-    const setup = instance();
-    await run(setup, "msgraph-user-auth-test");
-    expect(Object.keys((await setup.store.read("graph"))!.context!.tokens ?? {})).toHaveLength(1);
-    await run(setup, "msgraph-user-auth-reset");
-    expect((await setup.store.read("graph"))!.context).toEqual({});
-    await run(setup, "msgraph-user-auth-test");
-    expect(emulator.tokenRequests()).toHaveLength(2);
+    const instance = await harness.instance({});
+    await instance.run("msgraph-user-auth-test");
+    await instance.run("msgraph-user-auth-test");
+    // The second run used the cached token.
+    expect(harness.emulator.tokenRequests()).toHaveLength(1);
+    await instance.run("msgraph-user-auth-reset");
+    await instance.run("msgraph-user-auth-test");
+    expect(harness.emulator.tokenRequests()).toHaveLength(2);
+  });
+
+  it("a wrong client secret fails at the token endpoint", async () => {
+    await expect(harness.run("msgraph-user-list", {}, { enc_key: "wrong" })).rejects.toThrow("AADSTS7000215");
   });
 });
 

@@ -68,24 +68,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("O365 File Management manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "o365-file-management",
-      displayName: "O365 File Management",
-      commandPrefix: "msgraph-files",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: true,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("sites, drives and files", () => {
   it("msgraph-files-list-sharepoint-sites searches sites", async () => {
     const result = await harness.run("msgraph-files-list-sharepoint-sites", { keyword: "soc" });

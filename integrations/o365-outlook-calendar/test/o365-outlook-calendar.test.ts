@@ -44,24 +44,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
-describe("O365 Outlook Calendar manifest", () => {
-  it("matches the seed table's row", () => {
-    expect(integration.manifest).toMatchObject({
-      id: "o365-outlook-calendar",
-      displayName: "O365 Outlook Calendar",
-      commandPrefix: "msgraph-calendar",
-      flows: {
-        xsoarApp: "yes",
-        clientCredentials: true,
-        deviceCode: false,
-        authorizationCode: false,
-        managedIdentities: true,
-        nationalClouds: false,
-      },
-    });
-  });
-});
-
 describe("calendars and events", () => {
   it("msgraph-calendar-list-calendars for the default user", async () => {
     const result = await harness.run("msgraph-calendar-list-calendars");

@@ -75,7 +75,7 @@ function optionValue(words: readonly string[], option: string): string | undefin
 /** Every command of every integration (for `run` and `help` without an instance to narrow them). */
 async function allIntegrationCommands(): Promise<string[]> {
   const names = new Set<string>();
-  for (const integration of await loadAllIntegrations()) {
+  for (const integration of await loadAllIntegrations({ quiet: true })) {
     for (const name of integration.commandNames()) names.add(name);
   }
   return [...names].sort();
@@ -143,7 +143,7 @@ export async function candidates(words: readonly string[]): Promise<string[]> {
     const id = await instanceIntegration(optionValue(before, "--instance"));
     const integration = id ? await loadIntegration(id) : undefined;
     if (!sub) return integration ? integration.commandNames() : allIntegrationCommands();
-    const owners = integration ? [integration] : await loadAllIntegrations();
+    const owners = integration ? [integration] : await loadAllIntegrations({ quiet: true });
     const definition = owners.map((each) => describeCommand(each, sub)).find(Boolean);
     if (!definition) return [];
     const equals = current.indexOf("=");

@@ -1,64 +1,96 @@
 import type { Integration } from "@msint/integration-kit";
-
-type Loader = () => Promise<{ default: Integration }>;
+import {
+  type DiscoveredPackage,
+  type DiscoveryProblem,
+  discoveryEnabled,
+  findIntegrationPackages,
+  loadIntegrationPackage,
+} from "./discovery.js";
+import { BUILT_IN_LOADERS, type IntegrationLoader } from "./integrations.generated.js";
 
 /**
- * The integrations this CLI ships, by id. Loaded on demand: a command imports only its own integration.
- * `pnpm gen integration` adds an entry here and the dependency in package.json.
+ * The integrations this CLI ships, by id: integrations.generated.ts, which the integration generator and the CLI
+ * build write from integrations/*. Loaded on demand: a command imports only its own integration. Installed
+ * third-party integration packages (discovery.ts) come after them, looked for only when an id is not here.
  */
-export const INTEGRATION_LOADERS: Record<string, Loader> = {
-  "azure-active-directory-applications": () => import("@msint/azure-active-directory-applications"),
-  "azure-active-directory-identity-and-access": () =>
-    import("@msint/azure-active-directory-identity-and-access"),
-  "azure-compute-v2": () => import("@msint/azure-compute-v2"),
-  "azure-data-explorer": () => import("@msint/azure-data-explorer"),
-  "azure-devops": () => import("@msint/azure-devops"),
-  "azure-firewall": () => import("@msint/azure-firewall"),
-  "azure-key-vault": () => import("@msint/azure-key-vault"),
-  "azure-kubernetes-services": () => import("@msint/azure-kubernetes-services"),
-  "azure-log-analytics": () => import("@msint/azure-log-analytics"),
-  "azure-network-security-groups": () => import("@msint/azure-network-security-groups"),
-  "azure-risky-users": () => import("@msint/azure-risky-users"),
-  "azure-security-center-v2": () => import("@msint/azure-security-center-v2"),
-  "azure-sentinel": () => import("@msint/azure-sentinel"),
-  "azure-sql-management": () => import("@msint/azure-sql-management"),
-  "azure-storage": () => import("@msint/azure-storage"),
-  "azure-storage-container": () => import("@msint/azure-storage-container"),
-  "azure-storage-fileshare": () => import("@msint/azure-storage-fileshare"),
-  "azure-storage-queue": () => import("@msint/azure-storage-queue"),
-  "azure-storage-table": () => import("@msint/azure-storage-table"),
-  "azure-web-application-firewall": () => import("@msint/azure-web-application-firewall"),
-  "microsoft-365-defender": () => import("@msint/microsoft-365-defender"),
-  "microsoft-365-defender-event-collector": () => import("@msint/microsoft-365-defender-event-collector"),
-  "microsoft-defender-for-cloud-apps": () => import("@msint/microsoft-defender-for-cloud-apps"),
-  "microsoft-defender-for-endpoint": () => import("@msint/microsoft-defender-for-endpoint"),
-  "microsoft-graph-api": () => import("@msint/microsoft-graph-api"),
-  "microsoft-graph-device-management": () => import("@msint/microsoft-graph-device-management"),
-  "microsoft-graph-groups": () => import("@msint/microsoft-graph-groups"),
-  "microsoft-graph-security": () => import("@msint/microsoft-graph-security"),
-  "microsoft-management-activity": () => import("@msint/microsoft-management-activity"),
-  "microsoft-teams": () => import("@msint/microsoft-teams"),
-  "microsoft-teams-management": () => import("@msint/microsoft-teams-management"),
-  "ms-defender-for-cloud-event-collector": () => import("@msint/ms-defender-for-cloud-event-collector"),
-  "msgraph-mail-single-user": () => import("@msint/msgraph-mail-single-user"),
-  "msgraph-user": () => import("@msint/msgraph-user"),
-  "o365-file-management": () => import("@msint/o365-file-management"),
-  "o365-outlook-calendar": () => import("@msint/o365-outlook-calendar"),
-  "o365-outlook-mail": () => import("@msint/o365-outlook-mail"),
-};
+export const INTEGRATION_LOADERS: Record<string, IntegrationLoader> = BUILT_IN_LOADERS;
 
-/** All integration ids, sorted. */
+const builtInPackages = () => new Set(Object.keys(INTEGRATION_LOADERS).map((id) => `@msint/${id}`));
+
+/** The built-in integration ids, sorted (third-party ones are listed by loadAllIntegrations). */
 export function integrationIds(): string[] {
   return Object.keys(INTEGRATION_LOADERS).sort();
 }
 
-/** Loads one integration, or undefined for an unknown id. */
-export async function loadIntegration(id: string): Promise<Integration | undefined> {
-  const loader = Object.hasOwn(INTEGRATION_LOADERS, id) ? INTEGRATION_LOADERS[id] : undefined;
-  return loader ? (await loader()).default : undefined;
+interface Discovered {
+  integrations: Integration[];
+  problems: DiscoveryProblem[];
 }
 
-/** Loads every integration (for listings). */
-export async function loadAllIntegrations(): Promise<Integration[]> {
-  return Promise.all(integrationIds().map(async (id) => (await INTEGRATION_LOADERS[id]!()).default));
+let discovered: Discovered | undefined;
+
+/** Every installed third-party integration (loaded once per process), and the packages that failed to load. */
+export function discoveredIntegrations(): Discovered {
+  if (discovered) return discovered;
+  const result: Discovered = { integrations: [], problems: [] };
+  if (discoveryEnabled()) {
+    const ids = new Set(integrationIds());
+    for (const entry of findIntegrationPackages(builtInPackages())) {
+      if (entry.id && ids.has(entry.id)) continue;
+      const integration = tryLoad(entry, result.problems);
+      if (!integration || ids.has(integration.manifest.id)) continue;
+      ids.add(integration.manifest.id);
+      result.integrations.push(integration);
+    }
+  }
+  discovered = result;
+  return result;
+}
+
+function tryLoad(entry: DiscoveredPackage, problems: DiscoveryProblem[]): Integration | undefined {
+  try {
+    return loadIntegrationPackage(entry);
+  } catch (error) {
+    problems.push({ name: entry.name, dir: entry.dir, message: (error as Error).message });
+    return undefined;
+  }
+}
+
+/** The third-party integration with this id: packages declaring it first, then those that declare no id. */
+function findDiscovered(id: string): Integration | undefined {
+  if (!discoveryEnabled()) return undefined;
+  if (discovered) return discovered.integrations.find((integration) => integration.manifest.id === id);
+  const entries = findIntegrationPackages(builtInPackages()).filter((entry) => !entry.id || entry.id === id);
+  entries.sort((a, b) => Number(b.id === id) - Number(a.id === id));
+  for (const entry of entries) {
+    const integration = tryLoad(entry, []);
+    if (integration?.manifest.id === id) return integration;
+  }
+  return undefined;
+}
+
+/** Loads one integration (built in, else an installed third-party package), or undefined for an unknown id. */
+export async function loadIntegration(id: string): Promise<Integration | undefined> {
+  const loader = Object.hasOwn(INTEGRATION_LOADERS, id) ? INTEGRATION_LOADERS[id] : undefined;
+  if (loader) return (await loader()).default;
+  return findDiscovered(id);
+}
+
+/**
+ * Loads every integration (for listings): the built-in ones, then the installed third-party ones. Packages that
+ * declare the contract but fail to load are named on stderr once, unless `quiet` (shell completion).
+ */
+export async function loadAllIntegrations(options: { quiet?: boolean } = {}): Promise<Integration[]> {
+  const builtIn = await Promise.all(
+    integrationIds().map(async (id) => (await INTEGRATION_LOADERS[id]!()).default),
+  );
+  const { integrations, problems } = discoveredIntegrations();
+  if (!options.quiet) {
+    for (const problem of problems.splice(0)) {
+      process.stderr.write(
+        `msint: skipped the integration package ${problem.name} (${problem.dir}): ${problem.message}\n`,
+      );
+    }
+  }
+  return [...builtIn, ...integrations];
 }
