@@ -175,7 +175,7 @@ export function checkConfiguration(
   try {
     selection = selectFlow(manifest, known);
   } catch (error) {
-    if (!(error instanceof ParameterError)) throw error;
+    if (!ParameterError.isInstance(error)) throw error;
     throw new ParameterError(
       `${error.message} Choose one of them (msint integrations ${manifest.id} shows what each needs).`,
       error.parameter,
@@ -398,7 +398,7 @@ export async function listInstances(store: ContextStore<InstanceDocument>): Prom
       document = await store.read(name);
     } catch (error) {
       // One damaged file must not hide the other instances: it is listed as such, and explained after.
-      if (!(error instanceof StoreError)) throw error;
+      if (!StoreError.isInstance(error)) throw error;
       unreadable.push(error);
       rows.push({ Name: name, Integration: "(cannot be read)", Flow: "", "Azure Cloud": "" });
       data.push({ name, integration: "", integrationName: "", flow: "", cloud: "", readable: false });

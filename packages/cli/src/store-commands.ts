@@ -67,7 +67,7 @@ export async function storeStatus(env: NodeJS.ProcessEnv = process.env): Promise
       await openStoreAt(location, env);
       keyLine += " — opens this store";
     } catch (error) {
-      if (!(error instanceof StoreError) || error.code !== "bad-key") throw error;
+      if (!StoreError.isInstance(error) || error.code !== "bad-key") throw error;
       keyLine += " — does NOT open this store (another key made it)";
     }
   }

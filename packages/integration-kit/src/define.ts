@@ -1,3 +1,4 @@
+import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core";
 import type { CommandDefinition, IntegrationManifest } from "./manifest.js";
 import { AUTH_PARAMETERS, type ParameterDefinition } from "./parameters.js";
 
@@ -19,8 +20,16 @@ export interface Integration<M extends IntegrationManifest = IntegrationManifest
 }
 
 /** Thrown when a manifest is malformed; names the integration. */
-export class ManifestError extends Error {
+export class ManifestError extends MsintError {
   override name = "ManifestError";
+
+  static {
+    brandErrorClass(ManifestError, "ManifestError");
+  }
+
+  constructor(message: string, options: MsintErrorOptions = {}) {
+    super(message, { code: "invalid_manifest", ...options });
+  }
 }
 
 const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -96,7 +96,7 @@ export const validators = {
       parseCertificateCredential({ privateKey: value });
     } catch (error) {
       // The key itself is fine: only the thumbprint, another parameter, is missing here.
-      if (error instanceof ParameterError && error.parameter === CERTIFICATE_THUMBPRINT_PARAMETER) return;
+      if (ParameterError.isInstance(error) && error.parameter === CERTIFICATE_THUMBPRINT_PARAMETER) return;
       throw error;
     }
   },

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import {
+  brandErrorClass,
   type CertificateCredential,
   type CloudEndpoints,
   getCloud,
@@ -112,6 +113,10 @@ export interface BrokerConfig {
 export class BrokerConfigError extends MsintError {
   readonly field: string;
 
+  static {
+    brandErrorClass(BrokerConfigError, "BrokerConfigError");
+  }
+
   constructor(field: string, message: string) {
     super(`Broker configuration: ${field} ${message}`, { code: "broker_config", exitCode: 1 });
     this.name = "BrokerConfigError";
@@ -184,7 +189,7 @@ function resolveReference(value: string, field: string, context: ResolveContext,
       if (text === "") throw new BrokerConfigError(field, `refers to ${full}, which is empty.`);
       return text;
     } catch (error) {
-      if (error instanceof BrokerConfigError) throw error;
+      if (BrokerConfigError.isInstance(error)) throw error;
       throw new BrokerConfigError(field, `refers to ${full}, which cannot be read.`);
     }
   }
@@ -239,7 +244,7 @@ function parseCredential(
       }),
     };
   } catch (error) {
-    if (error instanceof ParameterError) {
+    if (ParameterError.isInstance(error)) {
       const key =
         error.parameter === "Private Key"
           ? "privateKey"
@@ -374,7 +379,7 @@ export function parseBrokerConfig(input: unknown, context: ResolveContext): Brok
     }
     cloud = getCloud(cloudName, { loginHost: loginHostInput });
   } catch (error) {
-    if (error instanceof BrokerConfigError) throw error;
+    if (BrokerConfigError.isInstance(error)) throw error;
     throw new BrokerConfigError("cloud", `is not usable: ${(error as Error).message}`);
   }
   let loginHost = cloud.loginHost;

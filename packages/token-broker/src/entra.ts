@@ -73,7 +73,7 @@ export async function requestToken(
     status = response.status;
     body = response.body;
   } catch (error) {
-    const detail = error instanceof TransportError ? error.message : "the request failed";
+    const detail = TransportError.isInstance(error) ? error.message : "the request failed";
     return {
       error: "entra_unreachable",
       codes: [],

@@ -261,7 +261,7 @@ export function createAuthorizationCodeStrategy(options: AuthorizationCodeOption
     try {
       return readTokenResponse(response, commandPrefix);
     } catch (error) {
-      if (!(error instanceof AuthenticationError)) throw error;
+      if (!AuthenticationError.isInstance(error)) throw error;
       const { error: oauthError, codes } = oauthErrorOf(response);
       if (oauthError === "invalid_grant" || codes.some((code) => TOKEN_EXPIRED_AADSTS_CODES.has(code))) {
         throw withAdvice(
@@ -284,7 +284,7 @@ export function createAuthorizationCodeStrategy(options: AuthorizationCodeOption
     try {
       return readTokenResponse(response, commandPrefix);
     } catch (error) {
-      if (!(error instanceof AuthenticationError)) throw error;
+      if (!AuthenticationError.isInstance(error)) throw error;
       const { error: oauthError, codes } = oauthErrorOf(response);
       // 54005 already redeemed, 70008 expired (codes last about 10 minutes), 501481 verifier of another login.
       if (oauthError === "invalid_grant" || codes.some((c) => c === 54005 || c === 70008 || c === 501481)) {

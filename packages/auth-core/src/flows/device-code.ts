@@ -260,7 +260,7 @@ async function refresh(
   } catch (error) {
     const { error: oauthError, codes } = oauthErrorOf(response);
     if (
-      error instanceof AuthenticationError &&
+      AuthenticationError.isInstance(error) &&
       (oauthError === "invalid_grant" || codes.some((code) => TOKEN_EXPIRED_AADSTS_CODES.has(code)))
     ) {
       const { cmd } = client;
