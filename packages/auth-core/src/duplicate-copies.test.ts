@@ -2,7 +2,8 @@
  * Two installed copies of @msint/auth-core in one process (an integration package bringing its own copy next to
  * the CLI's): errors made by one copy are recognised by the other's `isInstance`, and the process-wide state
  * (redactor, logger, command formatter) is one. The two copies are the built package's ES module and CommonJS
- * builds, loaded by a real `node` child process: separate code, separate classes, as with two copies on disk.
+ * builds (each "." and "./internal"), loaded by a real `node` child process: separate code, separate classes, as
+ * with two copies on disk.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -18,9 +19,10 @@ const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
 // Runs in the child: copy A is the ES module build, copy B the CommonJS one.
 const CHILD = `
 import { createRequire } from "node:module";
-const [esm, cjs] = process.argv.slice(-2);
-const A = await import(esm);
-const B = createRequire(import.meta.url)(cjs);
+const [esm, esmInternal, cjs, cjsInternal] = process.argv.slice(-4);
+const A = { ...(await import(esmInternal)), ...(await import(esm)) };
+const require = createRequire(import.meta.url);
+const B = { ...require(cjsInternal), ...require(cjs) };
 const secret = "Zq8-copy-a-only-" + process.pid;
 A.getRedactor().add(secret);
 const fromA = new A.ParameterError("bad value", "Server URL");
@@ -44,10 +46,12 @@ process.stdout.write(JSON.stringify(outcome));
 
 describe("two copies of @msint/auth-core in one process", () => {
   it("recognise each other's errors and share the redactor, logger and command formatter", () => {
-    const esm = join(dist, "index.js");
-    const cjs = join(dist, "index.cjs");
-    expect(existsSync(esm) && existsSync(cjs), "build the package first (pnpm turbo run build)").toBe(true);
-    const child = spawnSync(process.execPath, ["--input-type=module", "-e", CHILD, "--", esm, cjs], {
+    const files = ["index.js", "internal.js", "index.cjs", "internal.cjs"].map((name) => join(dist, name));
+    expect(
+      files.every((file) => existsSync(file)),
+      "build the package first (pnpm turbo run build)",
+    ).toBe(true);
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", CHILD, "--", ...files], {
       encoding: "utf8",
       timeout: 60_000,
     });
