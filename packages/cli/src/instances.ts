@@ -5,7 +5,7 @@ import {
   parseBrokerId,
   parseCertificateCredential,
   StoreError,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import {
   AUTH_PARAMETERS,
   FLOW_NAMES,

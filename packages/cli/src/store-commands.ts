@@ -2,7 +2,7 @@
  * `msint store status | migrate | copy`: which store a host uses, its schema, and moving instances between the
  * file store and PostgreSQL. Loaded only when one of them runs.
  */
-import { type ContextStore, MsintError, parseStoreKey, StoreError } from "@msint/auth-core";
+import { type ContextStore, MsintError, parseStoreKey, StoreError } from "@msint/auth-core/internal";
 import { type InstanceDocument, UsageError } from "@msint/integration-kit";
 import {
   msintHome,

@@ -1,4 +1,4 @@
-import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core";
+import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core/internal";
 
 /** A usage mistake (unknown command, bad argument syntax, missing argument): exit code 2. */
 export class UsageError extends MsintError {

@@ -5,7 +5,7 @@ import {
   startDeviceCode,
   type Transport,
   toPendingDeviceCode,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import { consentScopesFor, type ResolvedEndpoints, requireParameters } from "./auth.js";
 import type { IntegrationManifest, ResolvedParams } from "./manifest.js";
 import { AUTH_PARAMETERS, textParameter, toBoolean } from "./parameters.js";

@@ -20,7 +20,7 @@ import {
   TokenProvider,
   type Transport,
   validateEndpointUrl,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import type { IntegrationManifest, ResourceDefinition, SupportedFlows } from "./manifest.js";
 import {
   AUTH_PARAMETERS,

@@ -1,4 +1,4 @@
-import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core";
+import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core/internal";
 import type { CommandDefinition, IntegrationManifest } from "./manifest.js";
 import { AUTH_PARAMETERS, type ParameterDefinition } from "./parameters.js";
 

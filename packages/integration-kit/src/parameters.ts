@@ -9,7 +9,7 @@ import {
   parseCertificateCredential,
   validateEndpointUrl,
   writtenUrlHost,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 
 /** The kinds of values an instance parameter holds. Secrets are never echoed back. */
 export type ParameterType = "string" | "secret" | "boolean" | "select" | "url";

@@ -1,4 +1,4 @@
-import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core";
+import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core/internal";
 /**
  * A small reader for the XML that Azure Storage (Blob, File, Queue) answers with: elements, attributes, text and
  * CDATA, the five named entities and numeric character references. No DTDs, no namespaces beyond keeping the

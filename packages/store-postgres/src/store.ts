@@ -12,7 +12,7 @@ import {
   seal,
   storeKeyCheck,
   unseal,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import type { Pool, PoolClient } from "pg";
 import { connectionError, isPostgresUrl, isTransient, redactUrl } from "./errors.js";
 import { MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION } from "./schema.js";

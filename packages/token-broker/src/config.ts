@@ -10,7 +10,7 @@ import {
   parseCertificateCredential,
   resolveCloudId,
   validateEndpointUrl,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 
 /** Which kind of consent an app asks for, and so which token the customer receives. */
 export type PermissionKind = "application" | "delegated";

@@ -5,7 +5,7 @@ import {
   TransportError,
   tokenEndpoint,
   translateEntraError,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import type { BrokerApp } from "./config.js";
 
 /** Tokens Microsoft Entra ID issued. */

@@ -16,7 +16,7 @@ import {
   type LogLevel,
   resourceScope,
   type Transport,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import { type ClientAddress, clientAddress } from "./client-address.js";
 import {
   type BrokerApp,
