@@ -47,6 +47,11 @@ const workspaceSources: NonNullable<Options["esbuildPlugins"]>[number] = {
       const path = sources.get(args.path);
       return path ? { path } : undefined;
     });
+    // The plumbing subpath of auth-core: its src/internal.ts, which shares every module with src/index.ts.
+    build.onResolve({ filter: /^@msint\/auth-core\/internal$/ }, () => {
+      const index = sources.get("@msint/auth-core");
+      return index ? { path: join(index, "..", "internal.ts") } : undefined;
+    });
   },
 };
 

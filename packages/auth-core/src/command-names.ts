@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { processWide } from "./process-wide.js";
 
 /**
  * How a fix names a command to run: `command` is the full command name (`msgraph-user-auth-reset`), `args` its
@@ -16,7 +17,9 @@ function warRoomValue(value: string): string {
 export const warRoomCommand: CommandFormatter = (command, args = {}) =>
   [`!${command}`, ...Object.entries(args).map(([name, value]) => `${name}=${warRoomValue(value)}`)].join(" ");
 
-const formatters = new AsyncLocalStorage<CommandFormatter>();
+// One per process, shared by every installed copy of msint: a formatter set by the CLI's copy applies to hints
+// written by an integration's own copy.
+const formatters = processWide("command-formatter", () => new AsyncLocalStorage<CommandFormatter>());
 
 /** Runs `work` with hints naming commands through `formatter` (everything it awaits included). */
 export function withCommandFormatter<T>(formatter: CommandFormatter | undefined, work: () => T): T {

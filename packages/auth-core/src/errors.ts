@@ -14,11 +14,59 @@ export interface MsintErrorOptions {
   cause?: unknown;
 }
 
-/** Base class of every error this package throws on purpose. The message is safe to show. */
+/**
+ * Where a class keeps its brand: `Symbol.for("msint.error")` on {@link MsintError}, `Symbol.for("msint.error.<Kind>")`
+ * on a subclass. The brand is set on the class's prototype, so every instance carries it. `Symbol.for` keys are
+ * shared by the whole process: an error made by one installed copy of msint is recognised by another.
+ */
+const BRAND_KEY = Symbol.for("msint.error.brand");
+
+/** The brand of {@link MsintError}: every msint error carries it. */
+export const MSINT_ERROR_BRAND: unique symbol = Symbol.for("msint.error");
+
+/**
+ * Marks an error class so that `Kind.isInstance(value)` recognises its instances from any copy of msint: its
+ * prototype gets `Symbol.for("msint.error.<kind>")`. Call it once per class, in a `static {}` block.
+ */
+export function brandErrorClass(cls: abstract new (...args: never[]) => MsintError, kind: string): void {
+  const brand = Symbol.for(`msint.error.${kind}`);
+  Object.defineProperty(cls, BRAND_KEY, { value: brand });
+  Object.defineProperty(cls.prototype, brand, { value: true });
+}
+
+/** Whether `value` carries the brand of `cls`; `instanceof` for a class without a brand of its own. */
+function hasBrandOf(cls: abstract new (...args: never[]) => unknown, value: unknown): boolean {
+  const brand = Object.hasOwn(cls, BRAND_KEY)
+    ? (cls as unknown as Record<symbol, symbol>)[BRAND_KEY]
+    : undefined;
+  if (brand === undefined) return value instanceof cls;
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/**
+ * Base class of every error msint throws on purpose. The message is safe to show.
+ *
+ * Check for it (and for its subclasses) with `MsintError.isInstance(error)` / `ParameterError.isInstance(error)`
+ * rather than `instanceof`: two installed copies of a package have two classes, and `instanceof` sees only one.
+ */
 export class MsintError extends Error {
   readonly code: string;
   readonly hint?: string;
   readonly exitCode: 1 | 2;
+
+  static {
+    Object.defineProperty(MsintError, BRAND_KEY, { value: MSINT_ERROR_BRAND });
+    Object.defineProperty(MsintError.prototype, MSINT_ERROR_BRAND, { value: true });
+  }
+
+  /**
+   * Whether `value` is an error of this class (or of a subclass), made by this copy of msint or by another
+   * installed next to it. A subclass that was not branded ({@link brandErrorClass}) falls back to `instanceof`.
+   */
+  static isInstance<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class isInstance is called on, a subclass included.
+    return hasBrandOf(this, value);
+  }
 
   constructor(message: string, options: MsintErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -36,6 +84,10 @@ export class MsintError extends Error {
  */
 export class ParameterError extends MsintError {
   readonly parameter: string;
+
+  static {
+    brandErrorClass(ParameterError, "ParameterError");
+  }
 
   constructor(message: string, parameter: string, options: MsintErrorOptions = {}) {
     super(message, { code: "invalid_parameter", ...options });
@@ -65,6 +117,10 @@ export class AuthenticationError extends MsintError {
   readonly description?: string;
   readonly traceId?: string;
   readonly correlationId?: string;
+
+  static {
+    brandErrorClass(AuthenticationError, "AuthenticationError");
+  }
 
   constructor(message: string, details: AuthenticationErrorDetails = {}) {
     const { status, error, aadsts, description, traceId, correlationId, ...options } = details;
@@ -111,6 +167,10 @@ export class TransportError extends MsintError {
   readonly attempts?: number;
   readonly status?: number;
 
+  static {
+    brandErrorClass(TransportError, "TransportError");
+  }
+
   constructor(message: string, kind: TransportErrorKind, details: TransportErrorDetails = {}) {
     const { host, attempts, status, ...options } = details;
     super(message, { code: kind, ...options });
@@ -140,6 +200,10 @@ export class ApiError extends MsintError {
   readonly apiMessage?: string;
   readonly requestId?: string;
   readonly clientRequestId?: string;
+
+  static {
+    brandErrorClass(ApiError, "ApiError");
+  }
 
   constructor(message: string, details: ApiErrorDetails = {}) {
     const { status, apiMessage, requestId, clientRequestId, ...options } = details;

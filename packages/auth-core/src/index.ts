@@ -1,17 +1,58 @@
 /**
  * @msint/auth-core — the authentication layer of msint: cloud catalog, transport, encrypted context store,
- * token cache, one strategy per flow, AADSTS translation and a TokenCredential adapter.
+ * token cache, one strategy per flow, AADSTS translation and a `TokenCredential` adapter.
+ *
+ * This entry point is what a library user needs: the clouds, a strategy per flow with its options, the
+ * `TokenProvider` and `toTokenCredential`, the transport, the context stores, the errors, logging and redaction.
+ * The plumbing the other msint packages share is in `@msint/auth-core/internal` (not covered by semver).
  * @module
  */
 
-export * from "./certificates.js";
-export * from "./clouds.js";
-export * from "./command-names.js";
+export {
+  type CertificateCredential,
+  type CertificateCredentialInput,
+  parseCertificateCredential,
+} from "./certificates.js";
+export {
+  AZURE_CLOUD_OPTIONS,
+  type AzureCloudName,
+  CLOUD_APPS_ENDPOINT_TYPES,
+  CLOUD_APPS_ENDPOINTS,
+  CLOUDS,
+  type CloudAppsEndpoint,
+  type CloudAppsEndpointType,
+  type CloudEndpoints,
+  type CloudId,
+  type CloudServiceKey,
+  type CustomCloudOptions,
+  cloudIdFromGraphUrl,
+  customCloud,
+  DEFENDER_ENDPOINT_TYPES,
+  DEFENDER_ENDPOINTS,
+  type DefenderEndpoint,
+  type DefenderEndpointKey,
+  type DefenderEndpointType,
+  getCloud,
+  getCloudAppsEndpoint,
+  getDefenderEndpoint,
+  type NamedCloudId,
+  resolveCloudId,
+} from "./clouds.js";
 export type { AccessTokenResult, CachedToken, FetchedToken, IntegrationContext } from "./context.js";
 export { toTokenCredential } from "./credential.js";
-export * from "./errors.js";
 export {
-  AUTHORIZATION_CODE_PARAMETER,
+  ApiError,
+  type ApiErrorDetails,
+  AuthenticationError,
+  type AuthenticationErrorDetails,
+  MsintError,
+  type MsintErrorOptions,
+  ParameterError,
+  TransportError,
+  type TransportErrorDetails,
+  type TransportErrorKind,
+} from "./errors.js";
+export {
   type AuthorizationCodeContext,
   type AuthorizationCodeOptions,
   createAuthorizationCodeStrategy,
@@ -22,19 +63,12 @@ export {
   type PendingLogin,
 } from "./flows/authorization-code.js";
 export {
-  CLIENT_ASSERTION_TYPE,
-  type ClientAssertionOptions,
-  createClientAssertion,
-} from "./flows/client-assertion.js";
-export {
   type ClientCertificateOptions,
-  certificateFingerprint,
   createClientCertificateStrategy,
 } from "./flows/client-certificate.js";
 export { type ClientSecretOptions, createClientSecretStrategy } from "./flows/client-credentials.js";
 export {
   createDeviceCodeStrategy,
-  DEVICE_CODE_GRANT_TYPE,
   type DeviceCodeContext,
   type DeviceCodeOptions,
   type DeviceCodeWait,
@@ -51,43 +85,38 @@ export {
 } from "./flows/environment.js";
 export {
   createManagedIdentityStrategy,
-  MANAGED_IDENTITY_CLIENT_ID_PARAMETER,
   type ManagedIdentityOptions,
   SYSTEM_ASSIGNED,
-  scopeToResource,
 } from "./flows/managed-identity.js";
-export { BROKER_DEFAULT_EXPIRES_IN_SECONDS, tokenAnswerProblem } from "./flows/oauth-http.js";
+export { createWorkloadIdentityStrategy, type WorkloadIdentityOptions } from "./flows/workload-identity.js";
 export {
-  contextToPersist,
-  isStrategyFailure,
-  type StrategyFailure,
-  withContextToPersist,
-} from "./flows/strategy-failure.js";
-export {
-  createWorkloadIdentityStrategy,
-  FEDERATED_TOKEN_FILE_PARAMETER,
-  readFederatedToken,
-  type WorkloadIdentityOptions,
-} from "./flows/workload-identity.js";
-export {
-  BROKER_ID_PARAMETER,
-  BROKER_KEY_PARAMETER,
-  BROKER_TOKEN_PARAMETER,
   createXsoarAppStrategy,
   DEFAULT_BROKER_URL,
-  decryptBrokerToken,
-  encryptBrokerToken,
-  nextBrokerBackoff,
-  parseBrokerId,
-  parseBrokerKey,
   type XsoarAppContext,
   type XsoarAppOptions,
 } from "./flows/xsoar-app.js";
-export * from "./log.js";
-export { ownEntry, ownRecord } from "./own.js";
-export * from "./pkce.js";
-export * from "./redact.js";
-export * from "./store/index.js";
+export {
+  createLogger,
+  getLogger,
+  type LogFields,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type LogSink,
+} from "./log.js";
+export { createRedactor, getRedactor, REDACTED, type Redactor } from "./redact.js";
+export {
+  type ContextStore,
+  FileStore,
+  type FileStoreOptions,
+  MemoryStore,
+  type OpenFileStoreOptions,
+  openFileStore,
+  StoreError,
+  type StoreErrorCode,
+  storeKeyFromEnv,
+} from "./store/index.js";
 export {
   type ContextAccess,
   type FetchOptions,
@@ -99,14 +128,15 @@ export {
   type TokenProviderOptions,
   TokenRequestAbortedError,
 } from "./strategy.js";
-export { TRACER_NAME, withSpan } from "./telemetry.js";
-export * from "./text-safety.js";
+export { TRACER_NAME } from "./telemetry.js";
 export {
-  EXPIRY_SKEW_MS,
-  isDueForRefresh,
-  toCachedToken,
-  tokenCacheKey,
-  usableToken,
-  withToken,
-} from "./token-cache.js";
-export * from "./transport/index.js";
+  createTransport,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type NodeTransport,
+  type ResponseLimit,
+  TRANSPORT_DEFAULTS,
+  type Transport,
+  type TransportOptions,
+} from "./transport/index.js";

@@ -1,3 +1,4 @@
+import { processWide } from "./process-wide.js";
 import { getRedactor, type Redactor } from "./redact.js";
 import { neutralizeControls } from "./text-safety.js";
 
@@ -171,13 +172,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
-let shared: Logger | undefined;
-
 /**
  * The process-wide logger: level from `MSINT_LOG` or `AZURE_LOG_LEVEL` (default `warn`), format from
- * `MSINT_LOG_FORMAT`, standard error, the shared redactor.
+ * `MSINT_LOG_FORMAT`, standard error, the shared redactor. One per process
+ * (`globalThis[Symbol.for("msint.logger")]`), shared by every installed copy of msint.
  */
 export function getLogger(): Logger {
-  shared ??= createLogger();
-  return shared;
+  return processWide("logger", () => createLogger());
 }

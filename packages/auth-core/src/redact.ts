@@ -1,4 +1,5 @@
 import { ownRecord } from "./own.js";
+import { processWide } from "./process-wide.js";
 
 /** What every secret is replaced with in logs, error messages and outputs. */
 export const REDACTED = "[REDACTED]";
@@ -74,15 +75,13 @@ function encodedForms(secret: string): string[] {
   return forms;
 }
 
-let shared: Redactor | undefined;
-
 /**
  * The process-wide redactor: strategies register the secrets of the instance they run, and the default logger
- * and error translators use it.
+ * and error translators use it. One per process (`globalThis[Symbol.for("msint.redactor")]`), shared by every
+ * installed copy of msint: a secret one copy registers is masked by all.
  */
 export function getRedactor(): Redactor {
-  shared ??= createRedactor();
-  return shared;
+  return processWide("redactor", () => createRedactor());
 }
 
 const KEY_VALUE = /([?&#;]|^)([^=&#;?]+)=([^&#;]*)/g;

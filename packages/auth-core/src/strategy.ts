@@ -1,5 +1,5 @@
 import type { AccessTokenResult, FetchedToken, IntegrationContext } from "./context.js";
-import { MsintError } from "./errors.js";
+import { brandErrorClass, MsintError } from "./errors.js";
 import { contextToPersist } from "./flows/strategy-failure.js";
 import { withSpan } from "./telemetry.js";
 import { isDueForRefresh, toCachedToken, tokenCacheKey, usableToken, withToken } from "./token-cache.js";
@@ -85,6 +85,11 @@ export interface GetTokenOptions {
 /** The error of a cancelled {@link TokenProvider.getToken}: named `AbortError`, as the Azure SDK expects. */
 export class TokenRequestAbortedError extends MsintError {
   override name = "AbortError";
+
+  static {
+    brandErrorClass(TokenRequestAbortedError, "TokenRequestAbortedError");
+  }
+
   constructor() {
     super("The token request was cancelled.", { code: "aborted" });
   }

@@ -191,7 +191,7 @@ export async function brokerThroughput(config: BenchConfig): Promise<BrokerThrou
     "@msint/entra-emulator"
   );
   const { startBroker } = await import("@msint/token-broker");
-  const { encryptBrokerToken } = await import("@msint/auth-core");
+  const { encryptBrokerToken } = await import("@msint/auth-core/internal");
   const vendorSecret = "bench-vendor-secret-not-a-secret";
   const seed = structuredClone(demoSeed);
   for (const tenant of seed.tenants) {

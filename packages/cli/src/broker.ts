@@ -38,7 +38,7 @@ export async function startBrokerCommand(io: Io, options: BrokerStartOptions): P
     });
   } catch (error) {
     // Configuration problems are the operator's to fix: one plain message, exit code 1.
-    if (error instanceof BrokerConfigError) throw new MsintError(error.message);
+    if (BrokerConfigError.isInstance(error)) throw new MsintError(error.message);
     // The broker's database is an optional peer of the CLI: only the broker needs it.
     if (
       (error as NodeJS.ErrnoException)?.code === "MODULE_NOT_FOUND" &&

@@ -18,7 +18,7 @@ export async function createCertificate(
   if (!Number.isInteger(options.days) || options.days < 1 || options.days > 3650) {
     throw new UsageError(`--days takes a whole number from 1 to 3650, not "${options.days}".`);
   }
-  const { createSelfSignedCertificate } = await import("@msint/auth-core");
+  const { createSelfSignedCertificate } = await import("@msint/auth-core/internal");
   const created = await createSelfSignedCertificate({ commonName: name, days: options.days });
   const directory = resolve(options.dir);
   const keyFile = join(directory, `${name}.key`);

@@ -1,4 +1,4 @@
-import type { CommandFormatter } from "@msint/auth-core";
+import type { CommandFormatter } from "@msint/auth-core/internal";
 import { UsageError } from "@msint/integration-kit";
 
 /**

@@ -5,7 +5,7 @@ import {
   parseBrokerId,
   parseCertificateCredential,
   StoreError,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import {
   AUTH_PARAMETERS,
   flowDisplayName,
@@ -190,7 +190,7 @@ function knownFlow(integration: Integration, params: ParameterValues): Selection
   try {
     return selectFlow(manifest, known);
   } catch (error) {
-    if (!(error instanceof ParameterError)) throw error;
+    if (!ParameterError.isInstance(error)) throw error;
     throw new ParameterError(
       `${error.message} Choose one of them (msint integrations ${manifest.id} shows what each needs).`,
       error.parameter,
@@ -429,7 +429,7 @@ export async function listInstances(store: ContextStore<InstanceDocument>): Prom
       document = await store.read(name);
     } catch (error) {
       // One damaged file must not hide the other instances: it is listed as such, and explained after.
-      if (!(error instanceof StoreError)) throw error;
+      if (!StoreError.isInstance(error)) throw error;
       unreadable.push(error);
       rows.push({ Name: name, Integration: "(cannot be read)", Flow: "", "Azure Cloud": "" });
       data.push({ name, integration: "", integrationName: "", flow: "", cloud: "", readable: false });

@@ -5,7 +5,7 @@ import {
   MsintError,
   TRANSPORT_DEFAULTS,
   type Transport,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import {
   type InstanceDocument,
   type Integration,

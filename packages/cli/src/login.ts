@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { type ContextStore, isLoopbackUrl, type Transport } from "@msint/auth-core";
+import { type ContextStore, isLoopbackUrl, type Transport } from "@msint/auth-core/internal";
 import { type InstanceDocument, type Integration, runCommand, UsageError } from "@msint/integration-kit";
 import type { Io } from "./output.js";
 

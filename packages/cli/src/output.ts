@@ -1,4 +1,4 @@
-import { neutralizeControls } from "@msint/auth-core";
+import { neutralizeControls } from "@msint/auth-core/internal";
 import type { CommandResult } from "@msint/integration-kit";
 import { type OutputFormat, renderHuman } from "./format.js";
 import { redactMessage } from "./secrets.js";

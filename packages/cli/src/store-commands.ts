@@ -2,7 +2,7 @@
  * `msint store status | migrate | copy`: which store a host uses, its schema, and moving instances between the
  * file store and PostgreSQL. Loaded only when one of them runs.
  */
-import { type ContextStore, MsintError, parseStoreKey, StoreError } from "@msint/auth-core";
+import { type ContextStore, MsintError, parseStoreKey, StoreError } from "@msint/auth-core/internal";
 import { type InstanceDocument, UsageError } from "@msint/integration-kit";
 import {
   msintHome,
@@ -67,7 +67,7 @@ export async function storeStatus(env: NodeJS.ProcessEnv = process.env): Promise
       await openStoreAt(location, env);
       keyLine += " — opens this store";
     } catch (error) {
-      if (!(error instanceof StoreError) || error.code !== "bad-key") throw error;
+      if (!StoreError.isInstance(error) || error.code !== "bad-key") throw error;
       keyLine += " — does NOT open this store (another key made it)";
     }
   }

@@ -6,7 +6,7 @@ import {
   type Transport,
   translateApiError,
   withSpan,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import { KIT_VERSION } from "./version.js";
 
 /**

@@ -1,7 +1,17 @@
+import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core/internal";
+
 /** A usage mistake (unknown command, bad argument syntax, missing argument): exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends MsintError {
   override name = "UsageError";
-  readonly exitCode = 2;
+  declare readonly exitCode: 2;
+
+  static {
+    brandErrorClass(UsageError, "UsageError");
+  }
+
+  constructor(message: string, options: Omit<MsintErrorOptions, "exitCode"> = {}) {
+    super(message, { code: "usage_error", ...options, exitCode: 2 });
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   startDeviceCode,
   type Transport,
   toPendingDeviceCode,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import {
   consentScopesFor,
   FLOW_NAMES,

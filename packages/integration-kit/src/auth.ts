@@ -10,7 +10,7 @@ import {
   TokenProvider,
   type Transport,
   validateEndpointUrl,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import { flowDefinitions, flowDisplayName, selectFlowDefinition } from "./flows/index.js";
 import type { KitFlowId } from "./flows/types.js";
 import type { IntegrationManifest, ResourceDefinition } from "./manifest.js";

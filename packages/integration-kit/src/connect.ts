@@ -8,7 +8,7 @@ import {
   TokenProvider,
   type Transport,
   toTokenCredential,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import { type ApiClient, type Authorization, bearer, createApiClient } from "./api-client.js";
 import { createStrategy, type ResolvedEndpoints, resolveEndpoints, scopesFor, selectFlow } from "./auth.js";
 import type { Integration } from "./define.js";

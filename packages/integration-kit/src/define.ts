@@ -1,3 +1,4 @@
+import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core/internal";
 import { generatedCommandNames } from "./auth-commands.js";
 import { extensionsProblem, flowParameters } from "./flows/index.js";
 import type { CommandDefinition, IntegrationManifest } from "./manifest.js";
@@ -21,8 +22,16 @@ export interface Integration<M extends IntegrationManifest = IntegrationManifest
 }
 
 /** Thrown when a manifest is malformed; names the integration. */
-export class ManifestError extends Error {
+export class ManifestError extends MsintError {
   override name = "ManifestError";
+
+  static {
+    brandErrorClass(ManifestError, "ManifestError");
+  }
+
+  constructor(message: string, options: MsintErrorOptions = {}) {
+    super(message, { code: "invalid_manifest", ...options });
+  }
 }
 
 const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -9,7 +9,7 @@ import {
   parseCertificateCredential,
   validateEndpointUrl,
   writtenUrlHost,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import { authTypeOptions } from "./flows/store.js";
 
 /** The kinds of values an instance parameter holds. Secrets are never echoed back. */
@@ -86,7 +86,7 @@ export const validators = {
       parseCertificateCredential({ privateKey: value });
     } catch (error) {
       // The key itself is fine: only the thumbprint, another parameter, is missing here.
-      if (error instanceof ParameterError && error.parameter === CERTIFICATE_THUMBPRINT_PARAMETER) return;
+      if (ParameterError.isInstance(error) && error.parameter === CERTIFICATE_THUMBPRINT_PARAMETER) return;
       throw error;
     }
   },

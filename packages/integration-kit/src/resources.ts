@@ -7,7 +7,7 @@ import {
   getCloudAppsEndpoint,
   getDefenderEndpoint,
   ParameterError,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import type { ApiClient } from "./api-client.js";
 import { UsageError } from "./args.js";
 import type { CommandContext, ResolvedParams, ResourceDefinition } from "./manifest.js";

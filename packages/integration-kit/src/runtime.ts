@@ -10,7 +10,7 @@ import {
   TokenProvider,
   type Transport,
   withCommandFormatter,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import { type ApiClient, type Authorization, bearer, createApiClient } from "./api-client.js";
 import { UsageError } from "./args.js";
 import {

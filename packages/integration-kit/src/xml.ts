@@ -1,3 +1,4 @@
+import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core/internal";
 /**
  * A small reader for the XML that Azure Storage (Blob, File, Queue) answers with: elements, attributes, text and
  * CDATA, the five named entities and numeric character references. No DTDs, no namespaces beyond keeping the
@@ -13,8 +14,16 @@ export interface XmlElement {
 }
 
 /** Thrown for a body that is not well-formed XML; the message says where. */
-export class XmlError extends Error {
+export class XmlError extends MsintError {
   override readonly name = "XmlError";
+
+  static {
+    brandErrorClass(XmlError, "XmlError");
+  }
+
+  constructor(message: string, options: MsintErrorOptions = {}) {
+    super(message, { code: "invalid_xml", ...options });
+  }
 }
 
 const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };

@@ -12,7 +12,7 @@ import {
   type HttpResponse,
   MemoryStore,
   type Transport,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,

@@ -56,7 +56,7 @@ function messageOf(error: unknown): string {
 
 /** Whether an operation that failed with `error` may be tried again on a new connection. */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof StoreError) return false;
+  if (StoreError.isInstance(error)) return false;
   const code = codeOf(error);
   if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
   if (error instanceof AggregateError) return error.errors.some(isTransient);
@@ -78,7 +78,7 @@ export function connectionError(error: unknown, url: string, retriedMs: number):
   } catch {
     // the URL was checked before we got here
   }
-  if (error instanceof StoreError) return error;
+  if (StoreError.isInstance(error)) return error;
   if (code === "28P01" || code === "28000") {
     return new StoreError(
       "unavailable",

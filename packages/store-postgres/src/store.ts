@@ -12,7 +12,7 @@ import {
   seal,
   storeKeyCheck,
   unseal,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import type { Pool, PoolClient } from "pg";
 import { connectionError, isPostgresUrl, isTransient, redactUrl } from "./errors.js";
 import { MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
@@ -150,7 +150,7 @@ async function withRetry<R>(
       if (error instanceof CallbackFailure) throw error.error;
       broken = error;
       const waited = Date.now() - started;
-      if (!isTransient(error)) throw error instanceof StoreError ? error : connectionError(error, url, 0);
+      if (!isTransient(error)) throw StoreError.isInstance(error) ? error : connectionError(error, url, 0);
       if (waited >= retryForMs) throw connectionError(error, url, waited);
       await sleep(Math.min(1_000, 100 * 2 ** attempt, Math.max(0, retryForMs - waited)));
     } finally {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import {
+  brandErrorClass,
   type CertificateCredential,
   type CloudEndpoints,
   getCloud,
@@ -9,7 +10,7 @@ import {
   parseCertificateCredential,
   resolveCloudId,
   validateEndpointUrl,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 
 /** Which kind of consent an app asks for, and so which token the customer receives. */
 export type PermissionKind = "application" | "delegated";
@@ -112,6 +113,10 @@ export interface BrokerConfig {
 export class BrokerConfigError extends MsintError {
   readonly field: string;
 
+  static {
+    brandErrorClass(BrokerConfigError, "BrokerConfigError");
+  }
+
   constructor(field: string, message: string) {
     super(`Broker configuration: ${field} ${message}`, { code: "broker_config", exitCode: 1 });
     this.name = "BrokerConfigError";
@@ -184,7 +189,7 @@ function resolveReference(value: string, field: string, context: ResolveContext,
       if (text === "") throw new BrokerConfigError(field, `refers to ${full}, which is empty.`);
       return text;
     } catch (error) {
-      if (error instanceof BrokerConfigError) throw error;
+      if (BrokerConfigError.isInstance(error)) throw error;
       throw new BrokerConfigError(field, `refers to ${full}, which cannot be read.`);
     }
   }
@@ -239,7 +244,7 @@ function parseCredential(
       }),
     };
   } catch (error) {
-    if (error instanceof ParameterError) {
+    if (ParameterError.isInstance(error)) {
       const key =
         error.parameter === "Private Key"
           ? "privateKey"
@@ -376,7 +381,7 @@ function parseCloud(input: Record<string, unknown>): { cloud: CloudEndpoints; lo
     }
     cloud = getCloud(cloudName, { loginHost: loginHostInput });
   } catch (error) {
-    if (error instanceof BrokerConfigError) throw error;
+    if (BrokerConfigError.isInstance(error)) throw error;
     throw new BrokerConfigError("cloud", `is not usable: ${(error as Error).message}`);
   }
   return { cloud, loginHost: loginHostInput ? endpointUrl(loginHostInput, "loginHost") : cloud.loginHost };

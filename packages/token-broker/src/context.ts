@@ -8,7 +8,7 @@ import {
   type Logger,
   type Redactor,
   type Transport,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import { type BrokerConfig, BrokerConfigError, loadBrokerConfigFile, parseBrokerConfig } from "./config.js";
 import { RegistrationStore } from "./database.js";
 import { Responder } from "./http.js";

@@ -5,7 +5,7 @@ import {
   TransportError,
   tokenEndpoint,
   translateEntraError,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import type { BrokerApp } from "./config.js";
 
 /** Tokens Microsoft Entra ID issued. */
@@ -121,7 +121,7 @@ export async function requestToken(
     status = response.status;
     body = response.body;
   } catch (error) {
-    const detail = error instanceof TransportError ? error.message : "the request failed";
+    const detail = TransportError.isInstance(error) ? error.message : "the request failed";
     return {
       error: "entra_unreachable",
       codes: [],

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { authorizeEndpoint, createPkcePair } from "@msint/auth-core";
+import { authorizeEndpoint, createPkcePair } from "@msint/auth-core/internal";
 import type { BrokerApp } from "./config.js";
 import type { BrokerContext } from "./context.js";
 import type { PendingSignIn } from "./database.js";

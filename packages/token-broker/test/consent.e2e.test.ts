@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID, sign } fr
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encryptBrokerToken } from "@msint/auth-core";
+import { encryptBrokerToken } from "@msint/auth-core/internal";
 import {
   DEMO_ADMIN_UPN,
   DEMO_BROKER_VENDOR_CLIENT_ID,

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encryptBrokerToken } from "@msint/auth-core";
+import { encryptBrokerToken } from "@msint/auth-core/internal";
 import {
   DEMO_BROKER_VENDOR_CLIENT_ID,
   DEMO_TENANT_ID,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CertificateCredential } from "../certificates.js";
 import { authorizeEndpoint, tokenEndpoint } from "../clouds.js";
-import type { IntegrationContext } from "../context.js";
+import type { FetchedToken, IntegrationContext } from "../context.js";
 import {
   AuthenticationError,
   cleanAadstsDescription,
@@ -10,7 +10,7 @@ import {
   TOKEN_EXPIRED_AADSTS_CODES,
 } from "../errors.js";
 import { createPkcePair, createState } from "../pkce.js";
-import { getRedactor } from "../redact.js";
+import { getRedactor, type Redactor } from "../redact.js";
 import type { FlowStrategy } from "../strategy.js";
 import type { HttpResponse, Transport } from "../transport/index.js";
 import { type ClientCredential, clientAuthenticationFields } from "./client-assertion.js";
@@ -236,7 +236,6 @@ export function createAuthorizationCodeStrategy(options: AuthorizationCodeOption
   redactor.add(authCode);
   if (options.certificate) redactor.add(options.certificate.privateKeyPkcs8Pem);
   const codeHash = authCode === "" ? undefined : sha256(authCode);
-  const cmd = (name: string) => commandName(commandPrefix, name);
 
   const credentialPrint =
     credential.kind === "certificate"
@@ -245,56 +244,19 @@ export function createAuthorizationCodeStrategy(options: AuthorizationCodeOption
         ? fingerprint(credential.clientSecret)
         : "public";
 
-  const request = (fields: FormFields): Promise<HttpResponse> =>
-    postForm(transport, url, [
-      ["client_id", clientId],
-      ...fields,
-      ...clientAuthenticationFields(credential, clientId, url),
-    ]);
-
-  const refresh = async (refreshToken: string, scopes: readonly string[]) => {
-    const response = await request([
-      ["grant_type", "refresh_token"],
-      ["refresh_token", refreshToken],
-      ["scope", mergeScopes(scopes, ["offline_access"]).join(" ")],
-    ]);
-    try {
-      return readTokenResponse(response, commandPrefix);
-    } catch (error) {
-      if (!(error instanceof AuthenticationError)) throw error;
-      const { error: oauthError, codes } = oauthErrorOf(response);
-      if (oauthError === "invalid_grant" || codes.some((code) => TOKEN_EXPIRED_AADSTS_CODES.has(code))) {
-        throw withAdvice(
-          error,
-          `The stored sign-in can no longer be used: run ${cmd("auth-reset")}, then ${cmd("generate-login-url")}, sign in again and paste the new code into ${AUTHORIZATION_CODE_PARAMETER}.`,
-        );
-      }
-      throw error;
-    }
-  };
-
-  const redeem = async (code: string, pending: PendingLogin | undefined, scopes: readonly string[]) => {
-    const response = await request([
-      ["grant_type", "authorization_code"],
-      ["code", code],
-      ["redirect_uri", pending?.redirectUri ?? options.redirectUri],
-      ["scope", mergeScopes(scopes, ["offline_access"]).join(" ")],
-      ["code_verifier", pending?.codeVerifier],
-    ]);
-    try {
-      return readTokenResponse(response, commandPrefix);
-    } catch (error) {
-      if (!(error instanceof AuthenticationError)) throw error;
-      const { error: oauthError, codes } = oauthErrorOf(response);
-      // 54005 already redeemed, 70008 expired (codes last about 10 minutes), 501481 verifier of another login.
-      if (oauthError === "invalid_grant" || codes.some((c) => c === 54005 || c === 70008 || c === 501481)) {
-        throw withAdvice(
-          error,
-          `An authorization code works once and only for about 10 minutes: run ${cmd("generate-login-url")} again, sign in, and paste the new code into ${AUTHORIZATION_CODE_PARAMETER}.`,
-        );
-      }
-      throw error;
-    }
+  const client: AuthCodeClient = {
+    authCode,
+    codeHash,
+    redirectUri: options.redirectUri,
+    commandPrefix,
+    cmd: (name: string) => commandName(commandPrefix, name),
+    redactor,
+    request: (fields) =>
+      postForm(transport, url, [
+        ["client_id", clientId],
+        ...fields,
+        ...clientAuthenticationFields(credential, clientId, url),
+      ]),
   };
 
   return {
@@ -309,52 +271,132 @@ export function createAuthorizationCodeStrategy(options: AuthorizationCodeOption
       // A new code is a new sign-in (maybe another user): tokens of the previous one are not reused.
       codeHash,
     ),
-    async fetchToken(scopes, current) {
-      const context: AuthorizationCodeContext = { ...(current ?? {}) };
-      const pending = context.pendingLogin;
-      const isHook = authCode.toLowerCase().startsWith(REFRESH_TOKEN_PREFIX);
-      const freshCode = codeHash !== undefined && !isHook && codeHash !== context.redeemedCodeHash;
-      // A code other than the one redeemed last is a new sign-in and wins over the stored refresh token. A refresh
-      // token of unknown origin (migrated, or from the refresh_token: hook) is kept: the code next to it may be the
-      // used one, and redeeming it would break a working instance (auth-reset starts over).
-      const newSignIn = freshCode && context.redeemedCodeHash !== undefined;
-
-      if (context.refreshToken && !newSignIn) {
-        const token = await refresh(context.refreshToken, scopes);
-        // Rotation: the new refresh token replaces the old one, which is discarded (Microsoft does not revoke it,
-        // but only the newest is kept).
-        if (token.refreshToken) context.refreshToken = token.refreshToken;
-        return { token, context };
-      }
-      if (isHook && !context.refreshToken) {
-        const hooked = authCode.slice(REFRESH_TOKEN_PREFIX.length).trim();
-        redactor.add(hooked);
-        const token = await refresh(hooked, scopes);
-        context.refreshToken = token.refreshToken ?? hooked;
-        return { token, context };
-      }
-      if (authCode === "") {
-        throw new ParameterError(
-          `${AUTHORIZATION_CODE_PARAMETER} is empty: run ${cmd("generate-login-url")}, sign in, and paste the code (or the whole redirected URL) into ${AUTHORIZATION_CODE_PARAMETER}.`,
-          AUTHORIZATION_CODE_PARAMETER,
-        );
-      }
-      if (!freshCode) {
-        throw new MsintError(
-          `The ${AUTHORIZATION_CODE_PARAMETER} was already redeemed and no refresh token is stored (the sign-in did not return one: is offline_access among the delegated permissions?). Run ${cmd("generate-login-url")}, sign in, and paste the new code into ${AUTHORIZATION_CODE_PARAMETER}.`,
-          { code: "authorization_code_used" },
-        );
-      }
-      const { code } = extractAuthorizationCode(authCode, pending?.state, { commandPrefix });
-      redactor.add(code);
-      const token = await redeem(code, pending, scopes);
-      delete context.pendingLogin;
-      // The tokens of an earlier sign-in are dropped along with it.
-      delete context.tokens;
-      context.redeemedCodeHash = codeHash;
-      if (token.refreshToken) context.refreshToken = token.refreshToken;
-      else delete context.refreshToken;
-      return { token, context };
-    },
+    fetchToken: (scopes, current) => fetchAuthCodeToken(client, scopes, current),
   };
+}
+
+/** What the steps of the authorization-code strategy share. */
+interface AuthCodeClient {
+  /** The trimmed "Authorization code" parameter ("" when empty). */
+  authCode: string;
+  /** Its SHA-256, remembered once redeemed; undefined when there is no code. */
+  codeHash: string | undefined;
+  redirectUri: string;
+  commandPrefix: string | undefined;
+  /** The full name of one of the integration's commands, for messages. */
+  cmd: (name: string) => string;
+  redactor: Redactor;
+  /** POSTs to the token endpoint with the client id and the client's authentication. */
+  request: (fields: FormFields) => Promise<HttpResponse>;
+}
+
+async function fetchAuthCodeToken(
+  client: AuthCodeClient,
+  scopes: readonly string[],
+  current: AuthorizationCodeContext | undefined,
+): Promise<{ token: FetchedToken; context: AuthorizationCodeContext }> {
+  const { authCode, codeHash, cmd } = client;
+  const context: AuthorizationCodeContext = { ...(current ?? {}) };
+  const pending = context.pendingLogin;
+  const isHook = authCode.toLowerCase().startsWith(REFRESH_TOKEN_PREFIX);
+  const freshCode = codeHash !== undefined && !isHook && codeHash !== context.redeemedCodeHash;
+  // A code other than the one redeemed last is a new sign-in and wins over the stored refresh token. A refresh
+  // token of unknown origin (migrated, or from the refresh_token: hook) is kept: the code next to it may be the
+  // used one, and redeeming it would break a working instance (auth-reset starts over).
+  const newSignIn = freshCode && context.redeemedCodeHash !== undefined;
+
+  if (context.refreshToken && !newSignIn) {
+    const token = await refresh(client, context.refreshToken, scopes);
+    // Rotation: the new refresh token replaces the old one, which is discarded (Microsoft does not revoke it,
+    // but only the newest is kept).
+    if (token.refreshToken) context.refreshToken = token.refreshToken;
+    return { token, context };
+  }
+  if (isHook && !context.refreshToken) {
+    const hooked = authCode.slice(REFRESH_TOKEN_PREFIX.length).trim();
+    client.redactor.add(hooked);
+    const token = await refresh(client, hooked, scopes);
+    context.refreshToken = token.refreshToken ?? hooked;
+    return { token, context };
+  }
+  if (authCode === "") {
+    throw new ParameterError(
+      `${AUTHORIZATION_CODE_PARAMETER} is empty: run ${cmd("generate-login-url")}, sign in, and paste the code (or the whole redirected URL) into ${AUTHORIZATION_CODE_PARAMETER}.`,
+      AUTHORIZATION_CODE_PARAMETER,
+    );
+  }
+  if (!freshCode) {
+    throw new MsintError(
+      `The ${AUTHORIZATION_CODE_PARAMETER} was already redeemed and no refresh token is stored (the sign-in did not return one: is offline_access among the delegated permissions?). Run ${cmd("generate-login-url")}, sign in, and paste the new code into ${AUTHORIZATION_CODE_PARAMETER}.`,
+      { code: "authorization_code_used" },
+    );
+  }
+  const { code } = extractAuthorizationCode(authCode, pending?.state, {
+    commandPrefix: client.commandPrefix,
+  });
+  client.redactor.add(code);
+  const token = await redeem(client, code, pending, scopes);
+  delete context.pendingLogin;
+  // The tokens of an earlier sign-in are dropped along with it.
+  delete context.tokens;
+  context.redeemedCodeHash = codeHash;
+  if (token.refreshToken) context.refreshToken = token.refreshToken;
+  else delete context.refreshToken;
+  return { token, context };
+}
+
+async function refresh(
+  client: AuthCodeClient,
+  refreshToken: string,
+  scopes: readonly string[],
+): Promise<FetchedToken> {
+  const { cmd } = client;
+  const response = await client.request([
+    ["grant_type", "refresh_token"],
+    ["refresh_token", refreshToken],
+    ["scope", mergeScopes(scopes, ["offline_access"]).join(" ")],
+  ]);
+  try {
+    return readTokenResponse(response, client.commandPrefix);
+  } catch (error) {
+    if (!AuthenticationError.isInstance(error)) throw error;
+    const { error: oauthError, codes } = oauthErrorOf(response);
+    if (oauthError === "invalid_grant" || codes.some((code) => TOKEN_EXPIRED_AADSTS_CODES.has(code))) {
+      throw withAdvice(
+        error,
+        `The stored sign-in can no longer be used: run ${cmd("auth-reset")}, then ${cmd("generate-login-url")}, sign in again and paste the new code into ${AUTHORIZATION_CODE_PARAMETER}.`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function redeem(
+  client: AuthCodeClient,
+  code: string,
+  pending: PendingLogin | undefined,
+  scopes: readonly string[],
+): Promise<FetchedToken> {
+  const { cmd } = client;
+  const response = await client.request([
+    ["grant_type", "authorization_code"],
+    ["code", code],
+    ["redirect_uri", pending?.redirectUri ?? client.redirectUri],
+    ["scope", mergeScopes(scopes, ["offline_access"]).join(" ")],
+    ["code_verifier", pending?.codeVerifier],
+  ]);
+  try {
+    return readTokenResponse(response, client.commandPrefix);
+  } catch (error) {
+    if (!AuthenticationError.isInstance(error)) throw error;
+    const { error: oauthError, codes } = oauthErrorOf(response);
+    // 54005 already redeemed, 70008 expired (codes last about 10 minutes), 501481 verifier of another login.
+    if (oauthError === "invalid_grant" || codes.some((c) => c === 54005 || c === 70008 || c === 501481)) {
+      throw withAdvice(
+        error,
+        `An authorization code works once and only for about 10 minutes: run ${cmd("generate-login-url")} again, sign in, and paste the new code into ${AUTHORIZATION_CODE_PARAMETER}.`,
+      );
+    }
+    throw error;
+  }
 }

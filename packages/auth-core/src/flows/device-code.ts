@@ -171,160 +171,207 @@ export interface DeviceCodeOptions {
 export function createDeviceCodeStrategy(options: DeviceCodeOptions): FlowStrategy {
   const { loginHost, clientId, transport, commandPrefix } = options;
   const tenant = options.tenantId?.trim() || "organizations";
-  const url = tokenEndpoint(loginHost, tenant);
-  const cmd = (name: string) => commandName(commandPrefix, name);
-  const sleep =
-    options.wait?.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const now = options.wait?.now ?? Date.now;
-
-  const refresh = async (refreshToken: string, scopes: readonly string[]): Promise<FetchedToken> => {
-    const response = await postForm(transport, url, [
-      ["client_id", clientId],
-      ["grant_type", "refresh_token"],
-      ["refresh_token", refreshToken],
-      ["scope", mergeScopes(scopes, ["offline_access"]).join(" ")],
-    ]);
-    try {
-      return readTokenResponse(response, commandPrefix);
-    } catch (error) {
-      const { error: oauthError, codes } = oauthErrorOf(response);
-      if (
-        error instanceof AuthenticationError &&
-        (oauthError === "invalid_grant" || codes.some((code) => TOKEN_EXPIRED_AADSTS_CODES.has(code)))
-      ) {
-        throw withAdvice(
-          error,
-          `The stored sign-in can no longer be used: run ${cmd("auth-reset")}, then ${cmd("auth-start")} and ${cmd("auth-complete")} to sign in again.`,
-        );
-      }
-      throw error;
-    }
+  const client: DeviceCodeClient = {
+    url: tokenEndpoint(loginHost, tenant),
+    clientId,
+    transport,
+    commandPrefix,
+    cmd: (name: string) => commandName(commandPrefix, name),
+    wait: options.wait,
+    sleep: options.wait?.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    now: options.wait?.now ?? Date.now,
   };
-
-  /** The expiry, as it is: nobody finished the sign-in in time (not a network problem). */
-  const expiredMessage = (pending: PendingDeviceCode) =>
-    `The code expired: nobody completed the sign-in at ${pending.verificationUri ?? DEFAULT_VERIFICATION_URI}${pending.userCode ? ` with the code ${pending.userCode}` : ""} while it was valid. Run ${cmd("auth-start")} again for a new code.`;
-
-  const pendingMessage = (pending: PendingDeviceCode) =>
-    `The sign-in is not finished yet: open ${pending.verificationUri ?? DEFAULT_VERIFICATION_URI}, enter the code${pending.userCode ? ` ${pending.userCode}` : ""}, then run ${cmd("auth-complete")} again.`;
-
-  /** One poll: a token, "pending" (with the interval to use next), or a thrown error. */
-  const poll = async (
-    pending: PendingDeviceCode,
-    context: DeviceCodeContext,
-  ): Promise<FetchedToken | { pending: true; slowDown: boolean }> => {
-    const response: HttpResponse = await postForm(transport, url, [
-      ["grant_type", DEVICE_CODE_GRANT_TYPE],
-      ["client_id", clientId],
-      ["device_code", pending.deviceCode],
-    ]);
-    if (response.status >= 200 && response.status < 300) return readTokenResponse(response, commandPrefix);
-    const { error } = oauthErrorOf(response);
-    if (error === "authorization_pending") return { pending: true, slowDown: false };
-    if (error === "slow_down") return { pending: true, slowDown: true };
-    const cleared: DeviceCodeContext = { ...context };
-    delete cleared.deviceCode;
-    const translated = translateEntraError(response.status, response.body, { commandPrefix });
-    if (error === "expired_token" || error === "code_expired") {
-      throw withContextToPersist(restate(translated, expiredMessage(pending)), cleared);
-    }
-    if (error === "authorization_declined") {
-      throw withContextToPersist(
-        restate(
-          translated,
-          `The sign-in was declined at the verification page: run ${cmd("auth-start")} again and approve the request.`,
-        ),
-        cleared,
-      );
-    }
-    if (error === "bad_verification_code" || error === "invalid_grant") {
-      throw withContextToPersist(
-        restate(translated, `The stored device code is not valid: run ${cmd("auth-start")} again.`),
-        cleared,
-      );
-    }
-    throw translated;
-  };
-
-  const redeemDeviceCode = async (pending: PendingDeviceCode, context: DeviceCodeContext) => {
-    const cleared: DeviceCodeContext = { ...context };
-    delete cleared.deviceCode;
-    const expired = () =>
-      withContextToPersist(
-        new AuthenticationError(expiredMessage(pending), {
-          error: "expired_token",
-          code: "expired_token",
-        }),
-        cleared,
-      );
-    if (now() >= pending.expiresAt) throw expired();
-    const started = now();
-    let interval = Math.max(1, pending.interval || 5);
-    for (;;) {
-      const result = await poll(pending, context);
-      if (!("pending" in result)) return result;
-      if (result.slowDown) interval += 5;
-      if (!options.wait) {
-        throw new AuthenticationError(pendingMessage(pending), {
-          error: result.slowDown ? "slow_down" : "authorization_pending",
-          code: result.slowDown ? "slow_down" : "authorization_pending",
-        });
-      }
-      const left = pending.expiresAt - now();
-      if (left <= interval * 1000) throw expired();
-      const maxWait = options.wait.maxWaitMs;
-      if (maxWait !== undefined && now() - started + interval * 1000 > maxWait) {
-        throw new AuthenticationError(pendingMessage(pending), {
-          error: "authorization_pending",
-          code: "authorization_pending",
-        });
-      }
-      options.wait.onProgress?.(Math.floor(left / 1000), {
-        verificationUri: pending.verificationUri ?? DEFAULT_VERIFICATION_URI,
-        userCode: pending.userCode,
-      });
-      await sleep(interval * 1000);
-    }
-  };
-
   return {
     flow: "device-code",
     fingerprint: fingerprint("device-code", loginHost, tenant, clientId),
-    async fetchToken(scopes, current) {
-      const context: DeviceCodeContext = { ...(current ?? {}) };
-      if (context.refreshToken) {
-        const token = await refresh(context.refreshToken, scopes);
-        if (token.refreshToken) context.refreshToken = token.refreshToken;
-        return { token, context };
-      }
-      const pending = context.deviceCode;
-      if (!pending?.deviceCode) {
-        throw new MsintError(
-          `No sign-in has been started: run ${cmd("auth-start")} first, sign in with the code it shows, then run ${cmd("auth-complete")}.`,
-          { code: "device_code_missing" },
-        );
-      }
-      getRedactor().add(pending.deviceCode);
-      let token = await redeemDeviceCode(pending, context);
-      delete context.deviceCode;
-      if (token.refreshToken) context.refreshToken = token.refreshToken;
-      // The device code was started for the integration's scopes; a token for other scopes (another resource)
-      // is got at once with the new refresh token.
-      if (
-        pending.scopes &&
-        token.refreshToken &&
-        tokenCacheKey(mergeScopes(pending.scopes, ["offline_access"])) !==
-          tokenCacheKey(mergeScopes(scopes, ["offline_access"]))
-      ) {
-        try {
-          token = await refresh(token.refreshToken, scopes);
-        } catch (error) {
-          // The device code is used up: keep the refresh token it gave, or the sign-in is lost.
-          throw error instanceof Error ? withContextToPersist(error, context) : error;
-        }
-        if (token.refreshToken) context.refreshToken = token.refreshToken;
-      }
-      return { token, context };
-    },
+    fetchToken: (scopes, current) => fetchDeviceCodeToken(client, scopes, current),
   };
+}
+
+/** What the steps of the device-code strategy share. */
+interface DeviceCodeClient {
+  /** The tenant's token endpoint. */
+  url: string;
+  clientId: string;
+  transport: Transport;
+  commandPrefix: string | undefined;
+  /** The full name of one of the integration's commands, for messages. */
+  cmd: (name: string) => string;
+  wait: DeviceCodeWait | undefined;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+}
+
+async function fetchDeviceCodeToken(
+  client: DeviceCodeClient,
+  scopes: readonly string[],
+  current: DeviceCodeContext | undefined,
+): Promise<{ token: FetchedToken; context: DeviceCodeContext }> {
+  const { cmd } = client;
+  const context: DeviceCodeContext = { ...(current ?? {}) };
+  if (context.refreshToken) {
+    const token = await refresh(client, context.refreshToken, scopes);
+    if (token.refreshToken) context.refreshToken = token.refreshToken;
+    return { token, context };
+  }
+  const pending = context.deviceCode;
+  if (!pending?.deviceCode) {
+    throw new MsintError(
+      `No sign-in has been started: run ${cmd("auth-start")} first, sign in with the code it shows, then run ${cmd("auth-complete")}.`,
+      { code: "device_code_missing" },
+    );
+  }
+  getRedactor().add(pending.deviceCode);
+  let token = await redeemDeviceCode(client, pending, context);
+  delete context.deviceCode;
+  if (token.refreshToken) context.refreshToken = token.refreshToken;
+  // The device code was started for the integration's scopes; a token for other scopes (another resource)
+  // is got at once with the new refresh token.
+  if (
+    pending.scopes &&
+    token.refreshToken &&
+    tokenCacheKey(mergeScopes(pending.scopes, ["offline_access"])) !==
+      tokenCacheKey(mergeScopes(scopes, ["offline_access"]))
+  ) {
+    try {
+      token = await refresh(client, token.refreshToken, scopes);
+    } catch (error) {
+      // The device code is used up: keep the refresh token it gave, or the sign-in is lost.
+      throw error instanceof Error ? withContextToPersist(error, context) : error;
+    }
+    if (token.refreshToken) context.refreshToken = token.refreshToken;
+  }
+  return { token, context };
+}
+
+async function refresh(
+  client: DeviceCodeClient,
+  refreshToken: string,
+  scopes: readonly string[],
+): Promise<FetchedToken> {
+  const response = await postForm(client.transport, client.url, [
+    ["client_id", client.clientId],
+    ["grant_type", "refresh_token"],
+    ["refresh_token", refreshToken],
+    ["scope", mergeScopes(scopes, ["offline_access"]).join(" ")],
+  ]);
+  try {
+    return readTokenResponse(response, client.commandPrefix);
+  } catch (error) {
+    const { error: oauthError, codes } = oauthErrorOf(response);
+    if (
+      AuthenticationError.isInstance(error) &&
+      (oauthError === "invalid_grant" || codes.some((code) => TOKEN_EXPIRED_AADSTS_CODES.has(code)))
+    ) {
+      const { cmd } = client;
+      throw withAdvice(
+        error,
+        `The stored sign-in can no longer be used: run ${cmd("auth-reset")}, then ${cmd("auth-start")} and ${cmd("auth-complete")} to sign in again.`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The expiry, as it is: nobody finished the sign-in in time (not a network problem). */
+function expiredMessage(client: DeviceCodeClient, pending: PendingDeviceCode): string {
+  return `The code expired: nobody completed the sign-in at ${pending.verificationUri ?? DEFAULT_VERIFICATION_URI}${pending.userCode ? ` with the code ${pending.userCode}` : ""} while it was valid. Run ${client.cmd("auth-start")} again for a new code.`;
+}
+
+function pendingMessage(client: DeviceCodeClient, pending: PendingDeviceCode): string {
+  return `The sign-in is not finished yet: open ${pending.verificationUri ?? DEFAULT_VERIFICATION_URI}, enter the code${pending.userCode ? ` ${pending.userCode}` : ""}, then run ${client.cmd("auth-complete")} again.`;
+}
+
+function withoutDeviceCode(context: DeviceCodeContext): DeviceCodeContext {
+  const cleared: DeviceCodeContext = { ...context };
+  delete cleared.deviceCode;
+  return cleared;
+}
+
+/** One poll: a token, "pending" (with the interval to use next), or a thrown error. */
+async function poll(
+  client: DeviceCodeClient,
+  pending: PendingDeviceCode,
+  context: DeviceCodeContext,
+): Promise<FetchedToken | { pending: true; slowDown: boolean }> {
+  const { cmd } = client;
+  const response: HttpResponse = await postForm(client.transport, client.url, [
+    ["grant_type", DEVICE_CODE_GRANT_TYPE],
+    ["client_id", client.clientId],
+    ["device_code", pending.deviceCode],
+  ]);
+  if (response.status >= 200 && response.status < 300)
+    return readTokenResponse(response, client.commandPrefix);
+  const { error } = oauthErrorOf(response);
+  if (error === "authorization_pending") return { pending: true, slowDown: false };
+  if (error === "slow_down") return { pending: true, slowDown: true };
+  const cleared = withoutDeviceCode(context);
+  const translated = translateEntraError(response.status, response.body, {
+    commandPrefix: client.commandPrefix,
+  });
+  if (error === "expired_token" || error === "code_expired") {
+    throw withContextToPersist(restate(translated, expiredMessage(client, pending)), cleared);
+  }
+  if (error === "authorization_declined") {
+    throw withContextToPersist(
+      restate(
+        translated,
+        `The sign-in was declined at the verification page: run ${cmd("auth-start")} again and approve the request.`,
+      ),
+      cleared,
+    );
+  }
+  if (error === "bad_verification_code" || error === "invalid_grant") {
+    throw withContextToPersist(
+      restate(translated, `The stored device code is not valid: run ${cmd("auth-start")} again.`),
+      cleared,
+    );
+  }
+  throw translated;
+}
+
+/** Polls until a token comes (or, without `wait`, once), honouring the interval, slow_down and the expiry. */
+async function redeemDeviceCode(
+  client: DeviceCodeClient,
+  pending: PendingDeviceCode,
+  context: DeviceCodeContext,
+): Promise<FetchedToken> {
+  const { now, wait } = client;
+  const cleared = withoutDeviceCode(context);
+  const expired = () =>
+    withContextToPersist(
+      new AuthenticationError(expiredMessage(client, pending), {
+        error: "expired_token",
+        code: "expired_token",
+      }),
+      cleared,
+    );
+  if (now() >= pending.expiresAt) throw expired();
+  const started = now();
+  let interval = Math.max(1, pending.interval || 5);
+  for (;;) {
+    const result = await poll(client, pending, context);
+    if (!("pending" in result)) return result;
+    if (result.slowDown) interval += 5;
+    if (!wait) {
+      throw new AuthenticationError(pendingMessage(client, pending), {
+        error: result.slowDown ? "slow_down" : "authorization_pending",
+        code: result.slowDown ? "slow_down" : "authorization_pending",
+      });
+    }
+    const left = pending.expiresAt - now();
+    if (left <= interval * 1000) throw expired();
+    const maxWait = wait.maxWaitMs;
+    if (maxWait !== undefined && now() - started + interval * 1000 > maxWait) {
+      throw new AuthenticationError(pendingMessage(client, pending), {
+        error: "authorization_pending",
+        code: "authorization_pending",
+      });
+    }
+    wait.onProgress?.(Math.floor(left / 1000), {
+      verificationUri: pending.verificationUri ?? DEFAULT_VERIFICATION_URI,
+      userCode: pending.userCode,
+    });
+    await client.sleep(interval * 1000);
+  }
 }

@@ -140,7 +140,7 @@ function identityHttpClient(own: CallScope): IdentityHttpClient {
             response = await send();
           } catch (error) {
             const delay = BROKEN_CONNECTION_RETRY_DELAYS_MS[attempt];
-            const broken = error instanceof TransportError && error.kind === "connection_reset";
+            const broken = TransportError.isInstance(error) && error.kind === "connection_reset";
             if (!broken || delay === undefined || request.abortSignal?.aborted) throw error;
             exchange.brokenAttempts = attempt + 1;
             await new Promise((resolve) => setTimeout(resolve, delay));
@@ -180,14 +180,14 @@ function describeFailure(
   error: unknown,
   resource: string,
 ): MsintError {
-  if (exchange.thrown instanceof TransportError && exchange.thrown.kind === "connection_reset") {
+  if (TransportError.isInstance(exchange.thrown) && exchange.thrown.kind === "connection_reset") {
     const attempts = (exchange.brokenAttempts ?? 0) + 1;
     return new MsintError(
       `Azure Managed Identities could not get a token: the managed identity endpoint closed the connection before a complete answer, ${attempts} ${attempts === 1 ? "time" : "times in a row"}. The endpoint exists but failed; try again, and if it persists check the health of the VM or app (or its Azure Arc agent).`,
       { code: "managed_identity_failed", cause: exchange.thrown },
     );
   }
-  if (exchange.thrown instanceof TransportError) {
+  if (TransportError.isInstance(exchange.thrown)) {
     return new MsintError(`${UNAVAILABLE}\nDetails: ${exchange.thrown.message}`, {
       code: "managed_identity_unavailable",
       cause: exchange.thrown,

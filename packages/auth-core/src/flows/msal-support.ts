@@ -83,7 +83,7 @@ export function toAuthenticationError(
   capture: CapturedExchange,
   commandPrefix?: string,
 ): Error {
-  if (capture.thrown instanceof MsintError) return capture.thrown;
+  if (MsintError.isInstance(capture.thrown)) return capture.thrown;
   if (capture.status !== undefined && capture.status >= 400 && capture.body !== undefined) {
     return translateEntraError(capture.status, capture.body, { commandPrefix });
   }
@@ -98,7 +98,7 @@ export function toAuthenticationError(
       { status: capture.status, code: "invalid_token_answer" },
     );
   }
-  if (error instanceof MsintError) return error;
+  if (MsintError.isInstance(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new AuthenticationError(`Microsoft authentication failed: ${firstLine(message)}`);
 }

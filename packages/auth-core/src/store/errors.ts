@@ -1,3 +1,5 @@
+import { brandErrorClass, MsintError } from "../errors.js";
+
 /** What went wrong in a {@link StoreError}. */
 export type StoreErrorCode =
   /** A stored file cannot be decrypted or parsed: it was modified, swapped, or the store key changed. */
@@ -26,16 +28,19 @@ export type StoreErrorCode =
  * Messages name the instance and the file involved and say what to do; they never contain stored
  * content (secrets, tokens) nor the key material.
  */
-export class StoreError extends Error {
+export class StoreError extends MsintError {
   override readonly name = "StoreError";
   /** Machine-readable reason. */
-  readonly code: StoreErrorCode;
+  declare readonly code: StoreErrorCode;
   /** The file (document, lock, key file or directory) the error is about, when there is one. */
   readonly file: string | undefined;
 
+  static {
+    brandErrorClass(StoreError, "StoreError");
+  }
+
   constructor(code: StoreErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(message, options.cause === undefined ? { code } : { code, cause: options.cause });
     this.file = options.file;
   }
 }

@@ -3,6 +3,7 @@ import { promises as fsp } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
+import { processWide } from "../process-wide.js";
 import { errnoCode, ioError, StoreError } from "./errors.js";
 import {
   fileKind,
@@ -53,8 +54,11 @@ function sameLock(a: Identity, b: Identity): boolean {
 }
 
 const HOST = hostname();
-/** Tokens of the locks this process holds right now (to tell our locks from a previous process with our pid). */
-const heldTokens = new Set<string>();
+/**
+ * Tokens of the locks this process holds right now (to tell our locks from a previous process with our pid).
+ * Process-wide: a second installed copy of msint must not take a lock of the first for a stale one.
+ */
+const heldTokens = processWide("store-lock-tokens", () => new Set<string>());
 /** Cleared when the file system refuses hard links (then locks are created with O_EXCL directly). */
 let linkSupported = true;
 /** A lock without readable content (only possible without hard links) is stale after this long. */
@@ -203,7 +207,7 @@ async function inspect(lockPath: string): Promise<Observation | undefined> {
     const text = await handle.readFile("utf8");
     return { dev: st.dev, ino: st.ino, raw: text, mtimeMs: st.mtimeMs, info: parseInfo(text) };
   } catch (err) {
-    if (err instanceof StoreError) throw err;
+    if (StoreError.isInstance(err)) throw err;
     throw ioError("Cannot read the lock file", lockPath, err);
   } finally {
     await handle.close().catch(() => undefined);

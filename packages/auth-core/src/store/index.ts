@@ -14,7 +14,7 @@ export {
   storeKeyCheck,
 } from "./key.js";
 export { MemoryStore } from "./memory-store.js";
-/** @internal The per-key async mutex of the stores (other store packages use it). */
+// The per-key async mutex of the stores (other store packages use it, through @msint/auth-core/internal).
 export { KeyedMutex } from "./mutex.js";
 export { homeStoreKey, type OpenFileStoreOptions, openFileStore, storeKeyFromEnv } from "./open.js";
 export { assertValidKey, type ContextStore, compareKeys } from "./types.js";

@@ -11,8 +11,8 @@ const holdings = new AsyncLocalStorage<Holding>();
 
 /**
  * An in-process async mutex per key (FIFO). Detects re-entry (a holder asking for the same key again from
- * inside its critical section) and rejects instead of deadlocking.
- * @internal
+ * inside its critical section) and rejects instead of deadlocking. Plumbing: exported from
+ * `@msint/auth-core/internal` for the other store packages.
  */
 export class KeyedMutex {
   readonly #tails = new Map<string, Promise<void>>();

@@ -128,7 +128,7 @@ function ensurePrivateDir(dir: string, tightenExisting: boolean): void {
     // Readable by others but not writable: nothing can have been planted; only tighten it.
     if (tightenExisting && (st.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
   } catch (err) {
-    if (err instanceof StoreError) throw err;
+    if (StoreError.isInstance(err)) throw err;
     throw ioError("Cannot create the msint store directory", dir, err);
   }
 }

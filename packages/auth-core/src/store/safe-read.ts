@@ -85,7 +85,7 @@ export function readRegularFileSync(file: string, limit: number, what: string): 
         }
       }
     } catch (err) {
-      if (err instanceof StoreError) throw err;
+      if (StoreError.isInstance(err)) throw err;
       throw ioError(`Cannot read the ${what}`, file, err);
     }
     return buffer.subarray(0, length);

@@ -1,5 +1,10 @@
+import type * as HttpModule from "node:http";
+import type * as HttpsModule from "node:https";
+import type { Duplex } from "node:stream";
 import { TransportError } from "../errors.js";
 import { redactUrl } from "../redact.js";
+import type { NodeModules, TlsSettings } from "./agents.js";
+import { AttemptTimeout, ProxyConnectFailed } from "./classify.js";
 
 /** Default port of a URL scheme. */
 export function defaultPort(protocol: string): number {
@@ -129,4 +134,69 @@ export function proxyAuthorization(proxy: URL): string | undefined {
 /** `host:port` of a URL, with IPv6 brackets and the scheme's default port filled in. */
 export function hostAndPort(url: URL): string {
   return `${url.hostname}:${url.port || defaultPort(url.protocol)}`;
+}
+
+/** The host name of a URL as sockets take it: IPv6 addresses without their brackets. */
+export function requestHostname(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, "");
+}
+
+function isIpAddress(host: string): boolean {
+  return host.includes(":") || /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * An https agent whose connections are TLS sessions inside CONNECT tunnels through `proxy`; pooled like any
+ * other agent. A CONNECT answered with anything but 200 fails the attempt with {@link ProxyConnectFailed}.
+ */
+export function createTunnelAgent(
+  mods: NodeModules,
+  proxy: URL,
+  tls: TlsSettings,
+  connectTimeoutMs: number,
+): HttpsModule.Agent {
+  const authorization = proxyAuthorization(proxy);
+  const proxyModule = proxy.protocol === "https:" ? mods.https : mods.http;
+
+  class TunnelAgent extends mods.https.Agent {
+    override createConnection(
+      options: HttpModule.ClientRequestArgs & { servername?: string },
+      callback?: (err: Error | null, stream: Duplex) => void,
+    ): Duplex | null | undefined {
+      const host = String(options.hostname ?? options.host ?? "").replace(/^\[|\]$/g, "");
+      const port = Number(options.port ?? 443);
+      const authority = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+      let done = false;
+      const finish = (error: Error | null, socket?: Duplex) => {
+        if (done) return;
+        done = true;
+        callback?.(error, socket as Duplex);
+      };
+      const connect = proxyModule.request({
+        hostname: requestHostname(proxy),
+        port: Number(proxy.port || defaultPort(proxy.protocol)),
+        method: "CONNECT",
+        path: authority,
+        headers: { host: authority, ...(authorization ? { "proxy-authorization": authorization } : {}) },
+        agent: false,
+        ...(proxy.protocol === "https:" ? tls : {}),
+      });
+      connect.setTimeout(connectTimeoutMs, () => connect.destroy(new AttemptTimeout(connectTimeoutMs)));
+      connect.once("connect", (response, socket, head) => {
+        connect.setTimeout(0);
+        if (response.statusCode !== 200) {
+          socket.destroy();
+          finish(new ProxyConnectFailed(response.statusCode));
+          return;
+        }
+        if (head.length > 0) socket.unshift(head);
+        const servername = options.servername || (isIpAddress(host) ? undefined : host);
+        finish(null, mods.tls.connect({ socket, ...tls, ...(servername ? { servername } : {}) }));
+      });
+      connect.once("error", (error) => finish(error));
+      connect.end();
+      return undefined;
+    }
+  }
+  return new TunnelAgent({ keepAlive: true, ...tls });
 }

@@ -77,3 +77,16 @@ export function formatDuration(ms: number): string {
   const minutes = ms / 60_000;
   return `${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} min`;
 }
+
+/** "256 KiB", "64 MiB", "1.5 MiB", "900 bytes". */
+export function formatBytes(bytes: number): string {
+  const units: Array<[number, string]> = [
+    [1024 * 1024 * 1024, "GiB"],
+    [1024 * 1024, "MiB"],
+    [1024, "KiB"],
+  ];
+  for (const [size, unit] of units) {
+    if (bytes >= size) return `${Math.round((bytes / size) * 10) / 10} ${unit}`;
+  }
+  return `${bytes} byte${bytes === 1 ? "" : "s"}`;
+}

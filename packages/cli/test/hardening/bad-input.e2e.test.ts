@@ -13,7 +13,7 @@ import {
   openFileStore,
   ParameterError,
   type SelfSignedCertificate,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import {
   DEMO_ADMIN_UPN,
   DEMO_CERT_CLIENT_ID,

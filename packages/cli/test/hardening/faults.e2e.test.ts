@@ -6,7 +6,7 @@
  * forever (per-attempt timeouts and the command deadline come from MSINT_HTTP_TIMEOUT_MS / MSINT_DEADLINE_MS).
  */
 
-import { createSelfSignedCertificate, type SelfSignedCertificate } from "@msint/auth-core";
+import { createSelfSignedCertificate, type SelfSignedCertificate } from "@msint/auth-core/internal";
 import {
   DEMO_ADMIN_UPN,
   DEMO_BROKER_KEY,

@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createSelfSignedCertificate, type SelfSignedCertificate } from "@msint/auth-core";
+import { createSelfSignedCertificate, type SelfSignedCertificate } from "@msint/auth-core/internal";
 import {
   DEMO_ADMIN_UPN,
   DEMO_BROKER_VENDOR_CLIENT_ID,

@@ -3,7 +3,7 @@
  * registration exists and is not blocked for this address, the app matches, the encrypted token opens with the
  * registration's Key, is fresh and new, and the registration's rate allows it.
  */
-import { decryptBrokerToken } from "@msint/auth-core";
+import { decryptBrokerToken } from "@msint/auth-core/internal";
 import type { BrokerApp } from "../config.js";
 import { type BrokerContext, TIMESTAMP_WINDOW_SECONDS } from "../context.js";
 import type { Registration } from "../database.js";

@@ -1,4 +1,4 @@
-import { resourceScope } from "@msint/auth-core";
+import { resourceScope } from "@msint/auth-core/internal";
 import type { BrokerApp, BrokerConfig } from "../config.js";
 import { ProtocolError } from "../http.js";
 

@@ -1,4 +1,4 @@
-import { cleanAadstsDescription } from "@msint/auth-core";
+import { cleanAadstsDescription } from "@msint/auth-core/internal";
 import type { BrokerApp } from "../config.js";
 import type { PendingOutcome, PendingSignIn } from "../database.js";
 import { cookieValue } from "../http.js";
