@@ -29,7 +29,7 @@ import {
   toBoolean,
   validators,
 } from "./parameters.js";
-import { qualifyScope } from "./resources.js";
+import { qualifyScope } from "./resources/index.js";
 
 /** Names of the flows as the seed document writes them. */
 /** A flow of the kit: auth-core's token flows, plus the Azure Storage account SAS token (no OAuth at all). */

@@ -100,7 +100,7 @@ export {
   subscriptionIdParameter,
   subscriptionPath,
   workspaceNameParameter,
-} from "./resources.js";
+} from "./resources/index.js";
 export { type CommandResult, moreEntriesNote, tableToMarkdown, textContentMarkdown } from "./results.js";
 export { contextAccess, type InstanceDocument, type RunCommandOptions, runCommand } from "./runtime.js";
 export { KIT_VERSION } from "./version.js";
