@@ -1,4 +1,4 @@
-import type { CommandDefinition, IntegrationManifest } from "./manifest.js";
+import type { CheckedCommands, CommandDefinition, IntegrationManifest } from "./manifest.js";
 import { AUTH_PARAMETERS, type ParameterDefinition } from "./parameters.js";
 
 /**
@@ -111,7 +111,9 @@ function authCommandsFor(manifest: IntegrationManifest): string[] {
  * parameters and generated auth commands. The manifest's literal type is kept (a `const` type parameter), so
  * `connect(integration).run()` knows its commands and their arguments.
  */
-export function defineIntegration<const M extends IntegrationManifest>(manifest: M): Integration<M> {
+export function defineIntegration<const M extends IntegrationManifest>(
+  manifest: M & { commands: CheckedCommands<M["commands"]> },
+): Integration<M> {
   validateManifest(manifest);
   // The resources' parameters (Endpoint Type, vault name …), each once, then the integration's own.
   const fromResources = new Map<string, ParameterDefinition>();

@@ -6,6 +6,9 @@ import type { ParameterDefinition } from "../parameters.js";
 
 // What every kind of resource shares: scope options, reading parameters, arguments that override them, paging.
 
+/** What the argument helpers read of a command's context: any command's `args`, and the instance parameters. */
+export type ArgsContext = Pick<CommandContext, "args" | "params">;
+
 export interface ScopeOptions {
   /** Application-permission scopes; default `[".default"]`. */
   application?: readonly string[];
@@ -36,7 +39,7 @@ export function required(params: ResolvedParams, definition: ParameterDefinition
  * UsageError naming both (`resource_group_name` → "Default Resource Group Name").
  */
 export function argumentOrParameter(
-  context: CommandContext,
+  context: ArgsContext,
   argument: string,
   parameter: Pick<ParameterDefinition, "key" | "displayName">,
 ): string {
@@ -83,7 +86,7 @@ export async function collectPages<T>(
 }
 
 /** Parses a `limit` argument: a whole number from 1 to `max`. */
-export function limitArgument(context: CommandContext, max: number, name = "limit"): number {
+export function limitArgument(context: ArgsContext, max: number, name = "limit"): number {
   const raw = context.args[name];
   const value = Number(raw ?? "50");
   if (!Number.isInteger(value) || value < 1 || value > max) {

@@ -1,12 +1,23 @@
 // The resources an integration's API can live on, one module per kind, and the helpers their commands share.
 
 export {
+  armScopeArguments,
   azureResourceManager,
+  type ListLayout,
+  RESOURCE_GROUPS_API_VERSION,
   RESOURCE_MANAGER_URL_PARAMETER,
+  resourceGroupArgument,
+  resourceGroupListCommand,
   resourceGroupParameter,
   resourceGroupPath,
+  resourceGroupsPath,
+  resourceGroupTagFilter,
+  type ScopeWording,
+  SUBSCRIPTIONS_API_VERSION,
+  subscriptionIdArgument,
   subscriptionIdParameter,
   subscriptionPath,
+  subscriptionsListCommand,
   workspaceNameParameter,
 } from "./arm.js";
 export {

@@ -1,9 +1,9 @@
 import { ApiError, type CloudEndpoints, ParameterError } from "@msint/auth-core";
 import type { ApiClient } from "../api-client.js";
 import { UsageError } from "../args.js";
-import type { CommandContext, ResolvedParams, ResourceDefinition } from "../manifest.js";
+import type { ResolvedParams, ResourceDefinition } from "../manifest.js";
 import { parseXml, type XmlElement, xmlFind, xmlText } from "../xml.js";
-import { text } from "./common.js";
+import { type ArgsContext, text } from "./common.js";
 
 /** The four Azure Storage data-plane services. */
 export type StorageService = "blob" | "file" | "queue" | "table";
@@ -80,7 +80,7 @@ export const STORAGE_MAX_RESULTS = 5000;
  * A container, file share or queue name from `argument`: 3-63 lower-case letters, digits and single dashes,
  * starting and ending with a letter or digit.
  */
-export function storageName(context: CommandContext, argument: string, kind: string): string {
+export function storageName(context: ArgsContext, argument: string, kind: string): string {
   const name = context.args[argument] ?? "";
   if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
     throw new UsageError(
