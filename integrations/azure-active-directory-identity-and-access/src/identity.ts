@@ -8,8 +8,8 @@ import {
 
 type Entry = Record<string, unknown> & { id?: string };
 
-const rolePath = (context: CommandContext) =>
-  `/v1.0/directoryRoles/${encodeURIComponent(context.args["role_id"]!)}`;
+const rolePath = (context: CommandContext<{ role_id: string }>) =>
+  `/v1.0/directoryRoles/${encodeURIComponent(context.args["role_id"])}`;
 
 /** `msgraph-identity-directory-roles-list`: GET /v1.0/directoryRoles. */
 export async function listDirectoryRoles(context: CommandContext): Promise<CommandResult> {
@@ -40,7 +40,9 @@ export async function listDirectoryRoles(context: CommandContext): Promise<Comma
 }
 
 /** `msgraph-identity-directory-role-members-list`: GET /v1.0/directoryRoles/{id}/members. */
-export async function listDirectoryRoleMembers(context: CommandContext): Promise<CommandResult> {
+export async function listDirectoryRoleMembers(
+  context: CommandContext<{ role_id: string }>,
+): Promise<CommandResult> {
   const limit = limitArgument(context, 999);
   const { items } = await collectPages<Entry>(
     context.api,
@@ -63,8 +65,10 @@ export async function listDirectoryRoleMembers(context: CommandContext): Promise
 }
 
 /** `msgraph-identity-directory-role-member-add`: POST /v1.0/directoryRoles/{id}/members/$ref. */
-export async function addDirectoryRoleMember(context: CommandContext): Promise<CommandResult> {
-  const userId = context.args["user_id"]!;
+export async function addDirectoryRoleMember(
+  context: CommandContext<{ role_id: string; user_id: string }>,
+): Promise<CommandResult> {
+  const userId = context.args["user_id"];
   await context.api.request({
     method: "POST",
     path: `${rolePath(context)}/members/$ref`,

@@ -1,7 +1,9 @@
 import {
   azureResourceManager,
   defineIntegration,
+  resourceGroupArgument,
   resourceGroupParameter,
+  subscriptionIdArgument,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
@@ -29,11 +31,11 @@ const vmOutputs = [
 ] as const;
 
 const scopeArguments = [
-  {
+  resourceGroupArgument({
     name: "resource_group",
     description: "The resource group of the virtual machines (default: the instance's).",
-  },
-  { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
+  }),
+  subscriptionIdArgument(),
 ] as const;
 
 const vmArguments = [
@@ -105,7 +107,7 @@ export default defineIntegration({
     },
     "azure-vm-list-resource-groups": {
       description: "Lists the resource groups of the subscription.",
-      arguments: [{ name: "subscription_id", description: "The subscription ID (default: the instance's)." }],
+      arguments: [subscriptionIdArgument()],
       outputs: [
         { path: "Azure.ResourceGroup.Name", type: "string", description: "The resource group's name." },
         { path: "Azure.ResourceGroup.Location", type: "string", description: "The resource group's region." },

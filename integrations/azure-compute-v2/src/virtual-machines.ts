@@ -44,9 +44,9 @@ function resourceGroupPath(context: CommandContext): { path: string; resourceGro
   };
 }
 
-function vmPath(context: CommandContext) {
+function vmPath(context: CommandContext<{ virtual_machine_name: string }>) {
   const { path, resourceGroup } = resourceGroupPath(context);
-  const name = context.args["virtual_machine_name"]!;
+  const name = context.args["virtual_machine_name"];
   return {
     path: `${path}/providers/Microsoft.Compute/virtualMachines/${encodeURIComponent(name)}`,
     name,
@@ -100,7 +100,9 @@ export async function listInstances(context: CommandContext): Promise<CommandRes
 }
 
 /** `azure-vm-get-instance-details`: GET …/virtualMachines/{name}?$expand=instanceView. */
-export async function getInstanceDetails(context: CommandContext): Promise<CommandResult> {
+export async function getInstanceDetails(
+  context: CommandContext<{ virtual_machine_name: string }>,
+): Promise<CommandResult> {
   const { path, resourceGroup, name } = vmPath(context);
   const vm = await context.api.get<VirtualMachine>(path, {
     "api-version": COMPUTE_API_VERSION,
@@ -118,7 +120,9 @@ export async function getInstanceDetails(context: CommandContext): Promise<Comma
 }
 
 /** `azure-vm-start-instance`: POST …/virtualMachines/{name}/start (202 Accepted). */
-export async function startInstance(context: CommandContext): Promise<CommandResult> {
+export async function startInstance(
+  context: CommandContext<{ virtual_machine_name: string }>,
+): Promise<CommandResult> {
   const { path, resourceGroup, name } = vmPath(context);
   await context.api.request({
     method: "POST",
@@ -135,7 +139,9 @@ export async function startInstance(context: CommandContext): Promise<CommandRes
 }
 
 /** `azure-vm-poweroff-instance`: POST …/virtualMachines/{name}/powerOff[?skipShutdown=true]. */
-export async function powerOffInstance(context: CommandContext): Promise<CommandResult> {
+export async function powerOffInstance(
+  context: CommandContext<{ virtual_machine_name: string }>,
+): Promise<CommandResult> {
   const { path, resourceGroup, name } = vmPath(context);
   await context.api.request({
     method: "POST",

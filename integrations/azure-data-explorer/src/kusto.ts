@@ -34,9 +34,11 @@ async function management(context: CommandContext, csl: string) {
 }
 
 /** `azure-data-explorer-search-query-execute`: POST /v1/rest/query with the client request ID header. */
-export async function executeQuery(context: CommandContext): Promise<CommandResult> {
-  const query = context.args["query"]!;
-  const database = context.args["database_name"]!;
+export async function executeQuery(
+  context: CommandContext<{ database_name: string; query: string }>,
+): Promise<CommandResult> {
+  const query = context.args["query"];
+  const database = context.args["database_name"];
   const activityId = context.args["client_activity_id"] || `XSOAR-DataExplorer;${randomUUID()}`;
   const response = await context.api.request<{ Tables?: KustoTable[] }>({
     expect: "object",
@@ -100,8 +102,10 @@ export async function listRunningQueries(context: CommandContext): Promise<Comma
 const literal = (value: string) => `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 /** `azure-data-explorer-running-search-query-cancel`: `.cancel query "<id>" with (reason=…)`. */
-export async function cancelRunningQuery(context: CommandContext): Promise<CommandResult> {
-  const id = context.args["client_activity_id"]!;
+export async function cancelRunningQuery(
+  context: CommandContext<{ client_activity_id: string }>,
+): Promise<CommandResult> {
+  const id = context.args["client_activity_id"];
   const reason = context.args["reason"];
   const rows = primaryRows(
     await management(

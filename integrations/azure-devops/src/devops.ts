@@ -107,10 +107,10 @@ export async function listBranches(context: CommandContext): Promise<CommandResu
 }
 
 /** `azure-devops-work-item-get`: GET /{org}/{project}/_apis/wit/workitems/{id}. */
-export async function getWorkItem(context: CommandContext): Promise<CommandResult> {
+export async function getWorkItem(context: CommandContext<{ item_id: string }>): Promise<CommandResult> {
   const project = encodeURIComponent(argumentOrParameter(context, "project", PROJECT));
   const item = await context.api.get<{ id?: number; fields?: Record<string, unknown> }>(
-    `/${project}/_apis/wit/workitems/${encodeURIComponent(context.args["item_id"]!)}`,
+    `/${project}/_apis/wit/workitems/${encodeURIComponent(context.args["item_id"])}`,
     { "api-version": DEVOPS_API_VERSION },
   );
   const fields = item.fields ?? {};

@@ -1,9 +1,9 @@
 import {
-  argumentOrParameter,
   type CommandContext,
   type CommandResult,
   collectPages,
   limitArgument,
+  resourceGroupPath,
   subscriptionPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
@@ -20,13 +20,16 @@ type Resource = {
 
 const RESOURCE_GROUP = { key: "resource_group", displayName: "Default Resource Group Name" };
 
-function resourceGroupPath(context: CommandContext): string {
-  const group = argumentOrParameter(context, "resource_group", RESOURCE_GROUP);
-  return `${subscriptionPath(context)}/resourceGroups/${encodeURIComponent(group)}`;
+/** The firewalls' resource group: argument and instance parameter `resource_group`, as in XSOAR. */
+function groupPath(context: CommandContext): string {
+  return resourceGroupPath(context, {
+    resourceGroup: RESOURCE_GROUP,
+    resourceGroupArgument: "resource_group",
+  });
 }
 
 function scopePath(context: CommandContext): string {
-  return context.args["resource"] === "subscription" ? subscriptionPath(context) : resourceGroupPath(context);
+  return context.args["resource"] === "subscription" ? subscriptionPath(context) : groupPath(context);
 }
 
 function row(resource: Resource) {
@@ -65,11 +68,14 @@ export async function listFirewalls(context: CommandContext): Promise<CommandRes
 }
 
 /** `azure-firewall-get`: GET …/resourceGroups/{rg}/providers/Microsoft.Network/azureFirewalls/{name}, per name. */
-export async function getFirewalls(context: CommandContext): Promise<CommandResult> {
-  const names = context.args["firewall_names"]!.split(",")
+export async function getFirewalls(
+  context: CommandContext<{ firewall_names: string }>,
+): Promise<CommandResult> {
+  const names = context.args["firewall_names"]
+    .split(",")
     .map((name) => name.trim())
     .filter(Boolean);
-  const base = `${resourceGroupPath(context)}/providers/Microsoft.Network/azureFirewalls`;
+  const base = `${groupPath(context)}/providers/Microsoft.Network/azureFirewalls`;
   const firewalls: Resource[] = [];
   for (const name of names) {
     firewalls.push(

@@ -1,7 +1,9 @@
 import {
   azureResourceManager,
   defineIntegration,
+  resourceGroupArgument,
   resourceGroupParameter,
+  subscriptionIdArgument,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
@@ -28,10 +30,7 @@ const firewallOutputs = [
   },
 ] as const;
 
-const scope = [
-  { name: "resource_group", description: "The resource group (default: the instance's)." },
-  { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
-] as const;
+const scope = [resourceGroupArgument({ name: "resource_group" }), subscriptionIdArgument()] as const;
 
 const listScope = [
   {

@@ -2,21 +2,17 @@ import {
   azureResourceManager,
   defineIntegration,
   keyVault,
+  resourceGroupArgument,
   resourceGroupParameter,
+  subscriptionIdArgument,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import { getVault, listVaults } from "./management.js";
 import { getSecret, listKeys, listSecrets } from "./vault.js";
 
-const subscriptionId = {
-  name: "subscription_id",
-  description: "Another subscription than the instance's.",
-} as const;
-const resourceGroupName = {
-  name: "resource_group_name",
-  description: "Another resource group than the instance's.",
-} as const;
+const subscriptionId = subscriptionIdArgument("override");
+const resourceGroupName = resourceGroupArgument({ wording: "override" });
 const vaultOutputs = [
   { path: "AzureKeyVault.KeyVault.id", type: "string", description: "The vault's resource ID." },
   { path: "AzureKeyVault.KeyVault.name", type: "string", description: "The vault's name." },

@@ -47,8 +47,8 @@ export async function listSecrets(context: CommandContext): Promise<CommandResul
 }
 
 /** `azure-key-vault-secret-get`: GET /secrets/{name}[/{version}]. */
-export async function getSecret(context: CommandContext): Promise<CommandResult> {
-  const name = encodeURIComponent(context.args["secret_name"]!);
+export async function getSecret(context: CommandContext<{ secret_name: string }>): Promise<CommandResult> {
+  const name = encodeURIComponent(context.args["secret_name"]);
   const version = context.args["secret_version"]
     ? `/${encodeURIComponent(context.args["secret_version"])}`
     : "";

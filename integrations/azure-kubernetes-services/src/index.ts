@@ -1,11 +1,16 @@
 import {
   azureResourceManager,
   defineIntegration,
+  resourceGroupArgument,
+  resourceGroupListCommand,
   resourceGroupParameter,
+  SUBSCRIPTIONS_API_VERSION,
+  subscriptionIdArgument,
   subscriptionIdParameter,
+  subscriptionsListCommand,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { listClusters, listResourceGroups, listSubscriptions } from "./clusters.js";
+import { listClusters } from "./clusters.js";
 
 /** Azure Kubernetes Services: AKS managed clusters through Azure Resource Manager (Microsoft.ContainerService). */
 export default defineIntegration({
@@ -32,8 +37,8 @@ export default defineIntegration({
     "azure-ks-clusters-list": {
       description: "Lists the managed clusters of the subscription, or of one resource group.",
       arguments: [
-        { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
-        { name: "resource_group_name", description: "Only clusters of this resource group." },
+        subscriptionIdArgument(),
+        resourceGroupArgument({ description: "Only clusters of this resource group." }),
       ],
       outputs: [
         { path: "AzureKS.ManagedCluster.id", type: "string", description: "The cluster's resource ID." },
@@ -62,35 +67,16 @@ export default defineIntegration({
       ],
       run: listClusters,
     },
-    "azure-ks-subscriptions-list": {
-      description: "Lists the subscriptions the identity can see.",
-      outputs: [
-        { path: "AzureKS.Subscription.subscriptionId", type: "string", description: "The subscription ID." },
-        { path: "AzureKS.Subscription.displayName", type: "string", description: "The subscription's name." },
-        { path: "AzureKS.Subscription.state", type: "string", description: "Enabled, Disabled, Warned …" },
-      ],
-      run: listSubscriptions,
-    },
-    "azure-ks-resource-group-list": {
-      description: "Lists the resource groups of the subscription.",
-      arguments: [
-        { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
-        { name: "tag", description: 'Only groups with this tag, as {"key":"value"}.' },
-        { name: "limit", description: "The most entries to return (1-1000).", defaultValue: "50" },
-      ],
-      outputs: [
-        { path: "AzureKS.ResourceGroup.name", type: "string", description: "The resource group's name." },
-        {
-          path: "AzureKS.ResourceGroup.location",
-          type: "string",
-          description: "The resource group's region.",
-        },
-        { path: "AzureKS.ResourceGroup.tags", type: "unknown", description: "The resource group's tags." },
-      ],
-      run: listResourceGroups,
-    },
+    "azure-ks-subscriptions-list": subscriptionsListCommand({
+      outputsPrefix: "AzureKS.Subscription",
+      title: "Azure Kubernetes Subscriptions list",
+    }),
+    "azure-ks-resource-group-list": resourceGroupListCommand({
+      outputsPrefix: "AzureKS.ResourceGroup",
+      title: "Resource Groups List",
+    }),
   },
   async test({ api }) {
-    await api.get("/subscriptions", { "api-version": "2020-01-01" }, { expect: "collection" });
+    await api.get("/subscriptions", { "api-version": SUBSCRIPTIONS_API_VERSION }, { expect: "collection" });
   },
 });

@@ -1,4 +1,5 @@
 import {
+  armScopeArguments,
   azureResourceManager,
   defineIntegration,
   logAnalytics,
@@ -70,8 +71,7 @@ export default defineIntegration({
     "azure-log-analytics-workspace-list": {
       description: "Lists the resource group's Log Analytics workspaces (Azure Resource Manager).",
       arguments: [
-        { name: "subscription_id", description: "Another subscription than the instance's." },
-        { name: "resource_group_name", description: "Another resource group than the instance's." },
+        ...armScopeArguments("override"),
         { name: "limit", description: "The most workspaces to list (1-500).", defaultValue: "50" },
       ],
       outputs: [
@@ -88,8 +88,7 @@ export default defineIntegration({
     "azure-log-analytics-list-saved-searches": {
       description: "Lists the workspace's saved searches (Azure Resource Manager).",
       arguments: [
-        { name: "subscription_id", description: "Another subscription than the instance's." },
-        { name: "resource_group_name", description: "Another resource group than the instance's." },
+        ...armScopeArguments("override"),
         { name: "workspace_name", description: "Another workspace than the instance's." },
         { name: "limit", description: "The most saved searches to list (1-500).", defaultValue: "50" },
       ],

@@ -26,8 +26,8 @@ function toObjects(table: QueryTable): Record<string, unknown>[] {
 }
 
 /** `azure-log-analytics-execute-query`: POST /v1/workspaces/{id}/query. */
-export async function executeQuery(context: CommandContext): Promise<CommandResult> {
-  const query = context.args["query"]!;
+export async function executeQuery(context: CommandContext<{ query: string }>): Promise<CommandResult> {
+  const query = context.args["query"];
   const response = await context.api.request<{ tables?: QueryTable[] }>({
     expect: "object",
     method: "POST",

@@ -1,4 +1,5 @@
 import {
+  armScopeArguments,
   azureResourceManager,
   defineIntegration,
   resourceGroupParameter,
@@ -7,10 +8,7 @@ import {
 import packageJson from "../package.json" with { type: "json" };
 import { deleteRule, listRules, listSecurityGroups } from "./security-groups.js";
 
-const scope = [
-  { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
-  { name: "resource_group_name", description: "The resource group (default: the instance's)." },
-] as const;
+const scope = armScopeArguments();
 
 const ruleOutputs = [
   { path: "AzureNSG.Rule.name", type: "string", description: "The rule's name." },

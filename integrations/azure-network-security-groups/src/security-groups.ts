@@ -48,9 +48,12 @@ export async function listSecurityGroups(context: CommandContext): Promise<Comma
 }
 
 /** `azure-nsg-security-rules-list`: GET …/networkSecurityGroups/{nsg}/securityRules, per group. */
-export async function listRules(context: CommandContext): Promise<CommandResult> {
+export async function listRules(
+  context: CommandContext<{ security_group_name: string }>,
+): Promise<CommandResult> {
   const limit = limitArgument(context, 1000);
-  const names = context.args["security_group_name"]!.split(",")
+  const names = context.args["security_group_name"]
+    .split(",")
     .map((name) => name.trim())
     .filter(Boolean);
   const rules: Record<string, unknown>[] = [];
@@ -84,9 +87,11 @@ export async function listRules(context: CommandContext): Promise<CommandResult>
 }
 
 /** `azure-nsg-security-rule-delete`: DELETE …/networkSecurityGroups/{nsg}/securityRules/{rule}. */
-export async function deleteRule(context: CommandContext): Promise<CommandResult> {
-  const group = context.args["security_group_name"]!;
-  const rule = context.args["security_rule_name"]!;
+export async function deleteRule(
+  context: CommandContext<{ security_group_name: string; security_rule_name: string }>,
+): Promise<CommandResult> {
+  const group = context.args["security_group_name"];
+  const rule = context.args["security_rule_name"];
   await context.api.request({
     method: "DELETE",
     path: `${groupsPath(context)}/${encodeURIComponent(group)}/securityRules/${encodeURIComponent(rule)}`,

@@ -97,8 +97,8 @@ export async function listRiskDetections(context: CommandContext): Promise<Comma
 }
 
 /** `azure-risky-users-risk-detection-get`: GET /v1.0/identityProtection/riskDetections/{id}. */
-export async function getRiskDetection(context: CommandContext): Promise<CommandResult> {
-  const id = context.args["id"]!;
+export async function getRiskDetection(context: CommandContext<{ id: string }>): Promise<CommandResult> {
+  const id = context.args["id"];
   const detection = withoutOData(
     await context.api.get<Entry>(`/v1.0/identityProtection/riskDetections/${encodeURIComponent(id)}`),
   );

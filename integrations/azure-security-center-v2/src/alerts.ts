@@ -60,9 +60,9 @@ const HEADERS = [
   "Location",
 ];
 
-function alertPath(context: CommandContext): string {
-  const location = encodeURIComponent(context.args["asc_location"]!);
-  const alert = encodeURIComponent(context.args["alert_id"]!);
+function alertPath(context: CommandContext<{ alert_id: string; asc_location: string }>): string {
+  const location = encodeURIComponent(context.args["asc_location"]);
+  const alert = encodeURIComponent(context.args["alert_id"]);
   return `${subscriptionPath(context)}/providers/Microsoft.Security/locations/${location}/alerts/${alert}`;
 }
 
@@ -90,7 +90,9 @@ export async function listAlerts(context: CommandContext): Promise<CommandResult
 }
 
 /** `azure-sc-get-alert`: GET …/providers/Microsoft.Security/locations/{loc}/alerts/{id}. */
-export async function getAlert(context: CommandContext): Promise<CommandResult> {
+export async function getAlert(
+  context: CommandContext<{ alert_id: string; asc_location: string }>,
+): Promise<CommandResult> {
   const alert = await context.api.get<SecurityAlert>(alertPath(context), {
     "api-version": ALERTS_API_VERSION,
   });
@@ -105,8 +107,10 @@ export async function getAlert(context: CommandContext): Promise<CommandResult> 
 }
 
 /** `azure-sc-update-alert`: POST …/alerts/{id}/{dismiss|activate|resolve|inProgress}. */
-export async function updateAlert(context: CommandContext): Promise<CommandResult> {
-  const action = context.args["alert_update_action_type"]!;
+export async function updateAlert(
+  context: CommandContext<{ alert_id: string; alert_update_action_type: string; asc_location: string }>,
+): Promise<CommandResult> {
+  const action = context.args["alert_update_action_type"];
   await context.api.request({
     method: "POST",
     path: `${alertPath(context)}/${action}`,

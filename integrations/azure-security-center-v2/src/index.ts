@@ -1,7 +1,9 @@
 import {
   azureResourceManager,
   defineIntegration,
+  resourceGroupArgument,
   resourceGroupParameter,
+  subscriptionIdArgument,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
@@ -45,7 +47,7 @@ const alertArguments = [
     required: true,
   },
   { name: "alert_id", description: "The alert's name (ID).", required: true },
-  { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
+  subscriptionIdArgument(),
 ] as const;
 
 /** Azure Security Center v2 (Microsoft Defender for Cloud): security alerts through Azure Resource Manager. */
@@ -73,10 +75,10 @@ export default defineIntegration({
     "azure-sc-list-alert": {
       description: "Lists the security alerts of the subscription, a resource group or a location.",
       arguments: [
-        { name: "resource_group_name", description: "Only alerts of this resource group." },
+        resourceGroupArgument({ description: "Only alerts of this resource group." }),
         { name: "asc_location", description: "Only alerts of this Defender for Cloud location." },
         { name: "limit", description: "The most alerts to return (1-1000).", defaultValue: "50" },
-        { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
+        subscriptionIdArgument(),
       ],
       outputs: alertOutputs,
       run: listAlerts,
@@ -106,7 +108,7 @@ export default defineIntegration({
     },
     "azure-sc-list-location": {
       description: "Lists the Defender for Cloud locations (where the subscription's alerts are stored).",
-      arguments: [{ name: "subscription_id", description: "The subscription ID (default: the instance's)." }],
+      arguments: [subscriptionIdArgument()],
       outputs: [
         { path: "AzureSecurityCenter.Location.Name", type: "string", description: "The location's name." },
         {

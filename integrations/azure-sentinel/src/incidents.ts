@@ -87,8 +87,8 @@ export async function listIncidents(context: CommandContext): Promise<CommandRes
 }
 
 /** `azure-sentinel-get-incident-by-id`: GET …/incidents/{id}. */
-export async function getIncident(context: CommandContext): Promise<CommandResult> {
-  const id = context.args["incident_id"]!;
+export async function getIncident(context: CommandContext<{ incident_id: string }>): Promise<CommandResult> {
+  const id = context.args["incident_id"];
   const incident = await context.api.get<Incident>(
     `${sentinelPath(context)}/incidents/${encodeURIComponent(id)}`,
     {
@@ -106,8 +106,10 @@ export async function getIncident(context: CommandContext): Promise<CommandResul
 }
 
 /** `azure-sentinel-incident-add-comment`: PUT …/incidents/{id}/comments/{new GUID}. */
-export async function addIncidentComment(context: CommandContext): Promise<CommandResult> {
-  const id = context.args["incident_id"]!;
+export async function addIncidentComment(
+  context: CommandContext<{ incident_id: string }>,
+): Promise<CommandResult> {
+  const id = context.args["incident_id"];
   const commentId = randomUUID();
   const comment = await context.api.request<{ name?: string; properties?: { message?: string } }>({
     expect: "object",

@@ -1,9 +1,9 @@
 import {
-  argumentOrParameter,
   type CommandContext,
   type CommandResult,
   collectPages,
   limitArgument,
+  resourceGroupPath,
   subscriptionPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
@@ -20,16 +20,8 @@ interface ArmResource {
   properties?: Record<string, unknown>;
 }
 
-function resourceGroupPath(context: CommandContext): string {
-  const group = argumentOrParameter(context, "resource_group_name", {
-    key: "resource_group_name",
-    displayName: "Default Resource Group Name",
-  });
-  return `${subscriptionPath(context)}/resourceGroups/${encodeURIComponent(group)}`;
-}
-
-function serverPath(context: CommandContext): string {
-  return `${resourceGroupPath(context)}/providers/Microsoft.Sql/servers/${encodeURIComponent(context.args["server_name"]!)}`;
+function serverPath(context: CommandContext<{ server_name: string }>): string {
+  return `${resourceGroupPath(context)}/providers/Microsoft.Sql/servers/${encodeURIComponent(context.args["server_name"])}`;
 }
 
 /** `azure-sql-servers-list`: GET …/providers/Microsoft.Sql/servers. */
@@ -60,7 +52,9 @@ export async function listServers(context: CommandContext): Promise<CommandResul
 }
 
 /** `azure-sql-db-list`: GET …/servers/{server}/databases. */
-export async function listDatabases(context: CommandContext): Promise<CommandResult> {
+export async function listDatabases(
+  context: CommandContext<{ server_name: string }>,
+): Promise<CommandResult> {
   const { items } = await collectPages<ArmResource>(
     context.api,
     `${serverPath(context)}/databases`,
@@ -84,8 +78,10 @@ export async function listDatabases(context: CommandContext): Promise<CommandRes
 }
 
 /** `azure-sql-db-audit-policy-list`: GET …/servers/{server}/databases/{db}/auditingSettings. */
-export async function listAuditPolicies(context: CommandContext): Promise<CommandResult> {
-  const database = encodeURIComponent(context.args["db_name"]!);
+export async function listAuditPolicies(
+  context: CommandContext<{ db_name: string; server_name: string }>,
+): Promise<CommandResult> {
+  const database = encodeURIComponent(context.args["db_name"]);
   const { items } = await collectPages<ArmResource>(
     context.api,
     `${serverPath(context)}/databases/${database}/auditingSettings`,

@@ -15,8 +15,8 @@ function containerName(context: CommandContext): string {
   return storageName(context, "container_name", "container");
 }
 
-function blobPath(context: CommandContext): string {
-  const blob = context.args["blob_name"]!.split("/").map(encodeURIComponent).join("/");
+function blobPath(context: CommandContext<{ blob_name: string }>): string {
+  const blob = context.args["blob_name"].split("/").map(encodeURIComponent).join("/");
   return `/${containerName(context)}/${blob}`;
 }
 
@@ -46,7 +46,9 @@ export async function deleteContainer(context: CommandContext): Promise<CommandR
 }
 
 /** `azure-storage-container-blob-create`: PUT /{container}/{blob} with x-ms-blob-type: BlockBlob. */
-export async function createBlob(context: CommandContext): Promise<CommandResult> {
+export async function createBlob(
+  context: CommandContext<{ blob_name: string; content: string }>,
+): Promise<CommandResult> {
   const name = containerName(context);
   await context.api.request({
     method: "PUT",
@@ -57,10 +59,10 @@ export async function createBlob(context: CommandContext): Promise<CommandResult
       "content-type": context.args["content_type"] ?? "text/plain; charset=utf-8",
     },
   });
-  const blob = context.args["blob_name"]!;
+  const blob = context.args["blob_name"];
   return {
     readable: tableToMarkdown("Blob created", [
-      { Container: name, Blob: blob, Size: Buffer.byteLength(context.args["content"]!) },
+      { Container: name, Blob: blob, Size: Buffer.byteLength(context.args["content"]) },
     ]),
     outputsPrefix: "AzureStorageContainer.Container",
     outputsKeyField: "name",
@@ -69,7 +71,7 @@ export async function createBlob(context: CommandContext): Promise<CommandResult
 }
 
 /** `azure-storage-container-blob-delete`: DELETE /{container}/{blob} with its snapshots. */
-export async function deleteBlob(context: CommandContext): Promise<CommandResult> {
+export async function deleteBlob(context: CommandContext<{ blob_name: string }>): Promise<CommandResult> {
   await context.api.request({
     method: "DELETE",
     path: blobPath(context),
@@ -145,9 +147,9 @@ export async function listBlobs(context: CommandContext): Promise<CommandResult>
 }
 
 /** `azure-storage-container-blob-get`: GET /{container}/{blob}, the content as text. */
-export async function getBlob(context: CommandContext): Promise<CommandResult> {
+export async function getBlob(context: CommandContext<{ blob_name: string }>): Promise<CommandResult> {
   const name = containerName(context);
-  const blob = context.args["blob_name"]!;
+  const blob = context.args["blob_name"];
   const content = await context.api.getText(blobPath(context));
   return {
     readable: textContentMarkdown(`Blob ${blob} of ${name}`, content),

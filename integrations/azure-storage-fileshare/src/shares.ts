@@ -26,8 +26,8 @@ function shareName(context: CommandContext): string {
   return storageName(context, "share_name", "share");
 }
 
-function directoryPath(context: CommandContext): string {
-  const path = context.args["directory_path"]!.replace(/^\/+|\/+$/g, "");
+function directoryPath(context: CommandContext<{ directory_path: string }>): string {
+  const path = context.args["directory_path"].replace(/^\/+|\/+$/g, "");
   if (!path) throw new UsageError("directory_path is empty.");
   return `/${shareName(context)}/${path.split("/").map(encodeURIComponent).join("/")}`;
 }
@@ -65,7 +65,9 @@ export async function deleteShare(context: CommandContext): Promise<CommandResul
 }
 
 /** `azure-storage-fileshare-directory-create`: PUT /{share}/{path}?restype=directory. */
-export async function createDirectory(context: CommandContext): Promise<CommandResult> {
+export async function createDirectory(
+  context: CommandContext<{ directory_path: string }>,
+): Promise<CommandResult> {
   await context.api.request({
     method: "PUT",
     path: directoryPath(context),
@@ -78,7 +80,7 @@ export async function createDirectory(context: CommandContext): Promise<CommandR
       "x-ms-file-last-write-time": "now",
     },
   });
-  const directory = context.args["directory_path"]!;
+  const directory = context.args["directory_path"];
   return {
     readable: `Directory ${directory} successfully created in ${context.args["share_name"]}.`,
     outputsPrefix: "AzureStorageFileShare.Share",
@@ -88,7 +90,9 @@ export async function createDirectory(context: CommandContext): Promise<CommandR
 }
 
 /** `azure-storage-fileshare-directory-delete`: DELETE /{share}/{path}?restype=directory. */
-export async function deleteDirectory(context: CommandContext): Promise<CommandResult> {
+export async function deleteDirectory(
+  context: CommandContext<{ directory_path: string }>,
+): Promise<CommandResult> {
   await context.api.request({
     method: "DELETE",
     path: directoryPath(context),

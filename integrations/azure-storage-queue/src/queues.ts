@@ -155,9 +155,11 @@ function messagesResult(
 }
 
 /** `azure-storage-queue-message-create`: POST /{queue}/messages with `<QueueMessage><MessageText>`. */
-export async function createMessage(context: CommandContext): Promise<CommandResult> {
+export async function createMessage(
+  context: CommandContext<{ message_content: string }>,
+): Promise<CommandResult> {
   const name = queueName(context);
-  const raw = context.args["message_content"]!;
+  const raw = context.args["message_content"];
   const text = toBoolean(context.args["base64_encoding"]) ? Buffer.from(raw, "utf8").toString("base64") : raw;
   const body = `<QueueMessage><MessageText>${xmlEscape(text)}</MessageText></QueueMessage>`;
   if (Buffer.byteLength(body) > MAX_MESSAGE_BYTES)

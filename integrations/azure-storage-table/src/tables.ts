@@ -13,8 +13,8 @@ function limitOf(context: CommandContext): number {
   return limit;
 }
 
-function tableName(context: CommandContext): string {
-  const name = context.args["table_name"]!;
+function tableName(context: CommandContext<{ table_name: string }>): string {
+  const name = context.args["table_name"];
   // Table names: 3-63 alphanumeric characters, not starting with a digit.
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(name)) {
     throw new UsageError(
@@ -39,7 +39,7 @@ function entityRows(entities: Entity[]): Record<string, unknown>[] {
 }
 
 /** `azure-storage-table-create`: POST /Tables. */
-export async function createTable(context: CommandContext): Promise<CommandResult> {
+export async function createTable(context: CommandContext<{ table_name: string }>): Promise<CommandResult> {
   const name = tableName(context);
   const created = await context.api.request<{ TableName?: string }>({
     expect: "object",
@@ -59,7 +59,7 @@ export async function createTable(context: CommandContext): Promise<CommandResul
 }
 
 /** `azure-storage-table-delete`: DELETE /Tables('{name}'). */
-export async function deleteTable(context: CommandContext): Promise<CommandResult> {
+export async function deleteTable(context: CommandContext<{ table_name: string }>): Promise<CommandResult> {
   const name = tableName(context);
   await context.api.request({
     method: "DELETE",
@@ -105,7 +105,7 @@ function parseFields(text: string | undefined): Entity {
 }
 
 /** `azure-storage-table-entity-insert`: POST /{table}. */
-export async function insertEntity(context: CommandContext): Promise<CommandResult> {
+export async function insertEntity(context: CommandContext<{ table_name: string }>): Promise<CommandResult> {
   const name = tableName(context);
   const entity: Entity = {
     ...parseFields(context.args["entity_fields"]),
@@ -130,7 +130,7 @@ export async function insertEntity(context: CommandContext): Promise<CommandResu
 }
 
 /** `azure-storage-table-entity-query`: GET /{table}()?$filter&$select&$top. */
-export async function queryEntities(context: CommandContext): Promise<CommandResult> {
+export async function queryEntities(context: CommandContext<{ table_name: string }>): Promise<CommandResult> {
   const name = tableName(context);
   const select = context.args["select"]
     ?.split(",")
@@ -154,10 +154,12 @@ export async function queryEntities(context: CommandContext): Promise<CommandRes
 }
 
 /** `azure-storage-table-entity-delete`: DELETE /{table}(PartitionKey='…',RowKey='…') with If-Match: *. */
-export async function deleteEntity(context: CommandContext): Promise<CommandResult> {
+export async function deleteEntity(
+  context: CommandContext<{ partition_key: string; row_key: string; table_name: string }>,
+): Promise<CommandResult> {
   const name = tableName(context);
-  const partitionKey = context.args["partition_key"]!;
-  const rowKey = context.args["row_key"]!;
+  const partitionKey = context.args["partition_key"];
+  const rowKey = context.args["row_key"];
   await context.api.request({
     method: "DELETE",
     path: `/${name}(PartitionKey=${keyLiteral(partitionKey)},RowKey=${keyLiteral(rowKey)})`,

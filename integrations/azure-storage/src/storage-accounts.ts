@@ -23,8 +23,8 @@ function accountsPath(context: CommandContext): string {
   return `${resourceGroupPath(context)}/providers/Microsoft.Storage/storageAccounts`;
 }
 
-function blobServicePath(context: CommandContext): string {
-  return `${accountsPath(context)}/${encodeURIComponent(context.args["account_name"]!)}/blobServices/default`;
+function blobServicePath(context: CommandContext<{ account_name: string }>): string {
+  return `${accountsPath(context)}/${encodeURIComponent(context.args["account_name"])}/blobServices/default`;
 }
 
 const query = { "api-version": STORAGE_MANAGEMENT_API_VERSION };
@@ -55,7 +55,9 @@ export async function listAccounts(context: CommandContext): Promise<CommandResu
 }
 
 /** `azure-storage-blob-service-properties-get`: GET …/storageAccounts/{name}/blobServices/default. */
-export async function getBlobServiceProperties(context: CommandContext): Promise<CommandResult> {
+export async function getBlobServiceProperties(
+  context: CommandContext<{ account_name: string }>,
+): Promise<CommandResult> {
   const service = await context.api.get<ArmResource>(blobServicePath(context), query);
   const properties = service.properties ?? {};
   const retention = properties["deleteRetentionPolicy"] as { enabled?: boolean; days?: number } | undefined;
@@ -77,7 +79,9 @@ export async function getBlobServiceProperties(context: CommandContext): Promise
 }
 
 /** `azure-storage-blob-containers-list`: GET …/storageAccounts/{name}/blobServices/default/containers. */
-export async function listBlobContainers(context: CommandContext): Promise<CommandResult> {
+export async function listBlobContainers(
+  context: CommandContext<{ account_name: string }>,
+): Promise<CommandResult> {
   const { items } = await collectPages<ArmResource>(
     context.api,
     `${blobServicePath(context)}/containers`,

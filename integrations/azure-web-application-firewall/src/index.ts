@@ -1,7 +1,9 @@
 import {
+  armScopeArguments,
   azureResourceManager,
   defineIntegration,
   resourceGroupParameter,
+  subscriptionIdArgument,
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
@@ -25,10 +27,7 @@ const policyOutputs = [
   { path: "AzureWAF.Policy.properties.managedRules", type: "unknown", description: "The managed rule sets." },
 ] as const;
 
-const scope = [
-  { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
-  { name: "resource_group_name", description: "The resource group (default: the instance's)." },
-] as const;
+const scope = armScopeArguments();
 
 /** Azure Web Application Firewall: Application Gateway and Front Door WAF policies through Azure Resource Manager. */
 export default defineIntegration({
@@ -61,7 +60,7 @@ export default defineIntegration({
     "azure-waf-policies-list-all-in-subscription": {
       description: "Lists every Application Gateway WAF policy of the subscription.",
       arguments: [
-        { name: "subscription_id", description: "The subscription ID (default: the instance's)." },
+        subscriptionIdArgument(),
         { name: "limit", description: "The most policies to return (1-1000).", defaultValue: "50" },
       ],
       outputs: policyOutputs,

@@ -86,8 +86,8 @@ export async function listPoliciesInSubscription(context: CommandContext): Promi
 }
 
 /** `azure-waf-policy-delete`: DELETE …/ApplicationGatewayWebApplicationFirewallPolicies/{name}. */
-export async function deletePolicy(context: CommandContext): Promise<CommandResult> {
-  const name = context.args["policy_name"]!;
+export async function deletePolicy(context: CommandContext<{ policy_name: string }>): Promise<CommandResult> {
+  const name = context.args["policy_name"];
   await context.api.request({
     method: "DELETE",
     path: `${groupPath(context)}/${APP_GATEWAY_POLICIES}/${encodeURIComponent(name)}`,

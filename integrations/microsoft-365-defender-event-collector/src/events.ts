@@ -18,8 +18,8 @@ const row = (alert: Alert) => ({
 });
 
 /** `microsoft-365-defender-get-events`: GET /api/alerts?$expand=evidence&$filter=alertCreationTime gt …. */
-export async function getEvents(context: CommandContext): Promise<CommandResult> {
-  const after = context.args["first_fetch"]!;
+export async function getEvents(context: CommandContext<{ first_fetch: string }>): Promise<CommandResult> {
+  const after = context.args["first_fetch"];
   if (Number.isNaN(Date.parse(after))) {
     throw new UsageError(
       `first_fetch must be an ISO 8601 time such as 2024-05-01T00:00:00Z (got "${after}").`,
@@ -46,8 +46,8 @@ export async function getEvents(context: CommandContext): Promise<CommandResult>
 }
 
 /** `microsoft-365-defender-get-event`: GET /api/alerts/{id}?$expand=evidence. */
-export async function getEvent(context: CommandContext): Promise<CommandResult> {
-  const alert = await context.api.get<Alert>(`/api/alerts/${encodeURIComponent(context.args["alert_id"]!)}`, {
+export async function getEvent(context: CommandContext<{ alert_id: string }>): Promise<CommandResult> {
+  const alert = await context.api.get<Alert>(`/api/alerts/${encodeURIComponent(context.args["alert_id"])}`, {
     $expand: "evidence",
   });
   return {

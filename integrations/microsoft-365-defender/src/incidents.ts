@@ -54,9 +54,9 @@ export async function listIncidents(context: CommandContext): Promise<CommandRes
 }
 
 /** `microsoft-365-defender-incident-get`: GET /api/incidents/{id}. */
-export async function getIncident(context: CommandContext): Promise<CommandResult> {
+export async function getIncident(context: CommandContext<{ id: string }>): Promise<CommandResult> {
   const incident = await context.api.get<Incident>(
-    `/api/incidents/${encodeURIComponent(context.args["id"]!)}`,
+    `/api/incidents/${encodeURIComponent(context.args["id"])}`,
   );
   return {
     readable: tableToMarkdown(
@@ -72,7 +72,7 @@ export async function getIncident(context: CommandContext): Promise<CommandResul
 }
 
 /** `microsoft-365-defender-incident-update`: PATCH /api/incidents/{id}. */
-export async function updateIncident(context: CommandContext): Promise<CommandResult> {
+export async function updateIncident(context: CommandContext<{ id: string }>): Promise<CommandResult> {
   const { args } = context;
   const body: Record<string, unknown> = {};
   if (args["status"]) body["status"] = args["status"];
@@ -91,7 +91,7 @@ export async function updateIncident(context: CommandContext): Promise<CommandRe
     );
   const incident = await context.api.request<Incident>({
     method: "PATCH",
-    path: `/api/incidents/${encodeURIComponent(args["id"]!)}`,
+    path: `/api/incidents/${encodeURIComponent(args["id"])}`,
     body,
   });
   return {
@@ -108,8 +108,8 @@ export async function updateIncident(context: CommandContext): Promise<CommandRe
 }
 
 /** `microsoft-365-defender-advanced-hunting`: POST /api/advancedhunting/run. */
-export async function advancedHunting(context: CommandContext): Promise<CommandResult> {
-  const query = context.args["query"]!;
+export async function advancedHunting(context: CommandContext<{ query: string }>): Promise<CommandResult> {
+  const query = context.args["query"];
   const response = await context.api.request<{
     Schema?: Array<{ Name?: string }>;
     Results?: Record<string, unknown>[];

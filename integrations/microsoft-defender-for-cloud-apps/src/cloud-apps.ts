@@ -109,8 +109,11 @@ export async function listFiles(context: CommandContext): Promise<CommandResult>
 }
 
 /** `microsoft-cas-alert-close-true-positive`: POST /api/v1/alerts/close_true_positive/. */
-export async function closeAlertTruePositive(context: CommandContext): Promise<CommandResult> {
-  const ids = context.args["alert_ids"]!.split(",")
+export async function closeAlertTruePositive(
+  context: CommandContext<{ alert_ids: string }>,
+): Promise<CommandResult> {
+  const ids = context.args["alert_ids"]
+    .split(",")
     .map((id) => id.trim())
     .filter(Boolean);
   const response = await context.api.request<{ closed_true_positive?: number }>({

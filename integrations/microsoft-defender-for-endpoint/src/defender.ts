@@ -98,8 +98,10 @@ export async function listAlerts(context: CommandContext): Promise<CommandResult
 }
 
 /** `microsoft-atp-isolate-machine`: POST /api/machines/{id}/isolate. */
-export async function isolateMachine(context: CommandContext): Promise<CommandResult> {
-  const machineId = context.args["machine_id"]!;
+export async function isolateMachine(
+  context: CommandContext<{ machine_id: string }>,
+): Promise<CommandResult> {
+  const machineId = context.args["machine_id"];
   const action = await context.api.request<Entry>({
     expect: "object",
     method: "POST",
@@ -125,8 +127,8 @@ export async function isolateMachine(context: CommandContext): Promise<CommandRe
 }
 
 /** `microsoft-atp-advanced-hunting`: POST /api/advancedqueries/run. */
-export async function advancedHunting(context: CommandContext): Promise<CommandResult> {
-  const query = context.args["query"]!;
+export async function advancedHunting(context: CommandContext<{ query: string }>): Promise<CommandResult> {
+  const query = context.args["query"];
   const response = await context.api.request<{ Schema?: Array<{ Name?: string }>; Results?: Entry[] }>({
     expect: "object",
     method: "POST",

@@ -17,9 +17,9 @@ function parseBody(text: string | undefined): unknown {
 }
 
 /** `msgraph-api-request`: {method} /{api_version}/{resource}?{odata}. */
-export async function graphRequest(context: CommandContext): Promise<CommandResult> {
+export async function graphRequest(context: CommandContext<{ resource: string }>): Promise<CommandResult> {
   const { args } = context;
-  const resource = args["resource"]!.trim();
+  const resource = args["resource"].trim();
   if (/^https?:\/\//i.test(resource)) {
     throw new UsageError(
       "resource is a path such as /users; the Graph host comes from the instance's Azure Cloud.",

@@ -1,4 +1,4 @@
-import { defineIntegration, graph } from "@msint/integration-kit";
+import { type CommandContext, defineIntegration, graph } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import { deviceAction, getManagedDevice, listManagedDevices } from "./managed-devices.js";
 
@@ -75,17 +75,18 @@ export default defineIntegration({
     "msgraph-device-sync-device": {
       description: "Asks a device to check in with Intune now.",
       arguments: [deviceId],
-      run: (context) => deviceAction(context, "syncDevice", "Sync"),
+      run: (context: CommandContext<{ device_id: string }>) => deviceAction(context, "syncDevice", "Sync"),
     },
     "msgraph-device-reboot-now": {
       description: "Reboots a device.",
       arguments: [deviceId],
-      run: (context) => deviceAction(context, "rebootNow", "Reboot"),
+      run: (context: CommandContext<{ device_id: string }>) => deviceAction(context, "rebootNow", "Reboot"),
     },
     "msgraph-device-remote-lock": {
       description: "Locks a device.",
       arguments: [deviceId],
-      run: (context) => deviceAction(context, "remoteLock", "Remote lock"),
+      run: (context: CommandContext<{ device_id: string }>) =>
+        deviceAction(context, "remoteLock", "Remote lock"),
     },
   },
   async test({ api }) {

@@ -65,9 +65,11 @@ export async function listManagedDevices(context: CommandContext): Promise<Comma
 }
 
 /** `msgraph-device-get-managed-device-by-id`: GET /v1.0/deviceManagement/managedDevices/{id}. */
-export async function getManagedDevice(context: CommandContext): Promise<CommandResult> {
+export async function getManagedDevice(
+  context: CommandContext<{ device_id: string }>,
+): Promise<CommandResult> {
   const device = await context.api.get<ManagedDevice>(
-    `${DEVICES}/${encodeURIComponent(context.args["device_id"]!)}`,
+    `${DEVICES}/${encodeURIComponent(context.args["device_id"])}`,
   );
   const entry = toContextDevice(device);
   return {
@@ -81,11 +83,11 @@ export async function getManagedDevice(context: CommandContext): Promise<Command
 
 /** A remote action: POST /v1.0/deviceManagement/managedDevices/{id}/{action} (204 No Content). */
 export async function deviceAction(
-  context: CommandContext,
+  context: CommandContext<{ device_id: string }>,
   action: string,
   label: string,
 ): Promise<CommandResult> {
-  const id = context.args["device_id"]!;
+  const id = context.args["device_id"];
   await context.api.request({ method: "POST", path: `${DEVICES}/${encodeURIComponent(id)}/${action}` });
   return { readable: `${label} request to the device ${id} was sent successfully.` };
 }

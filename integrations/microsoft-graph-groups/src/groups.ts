@@ -41,8 +41,8 @@ const HEADERS = [
   "GroupTypes",
   "CreatedDateTime",
 ];
-const groupPath = (context: CommandContext) =>
-  `/v1.0/groups/${encodeURIComponent(context.args["group_id"]!)}`;
+const groupPath = (context: CommandContext<{ group_id: string }>) =>
+  `/v1.0/groups/${encodeURIComponent(context.args["group_id"])}`;
 
 /** `msgraph-groups-list-groups`: GET /v1.0/groups. */
 export async function listGroups(context: CommandContext): Promise<CommandResult> {
@@ -60,7 +60,7 @@ export async function listGroups(context: CommandContext): Promise<CommandResult
 }
 
 /** `msgraph-groups-get-group`: GET /v1.0/groups/{id}. */
-export async function getGroup(context: CommandContext): Promise<CommandResult> {
+export async function getGroup(context: CommandContext<{ group_id: string }>): Promise<CommandResult> {
   const group = await context.api.get<Group>(groupPath(context));
   const entry = toContextGroup(group);
   return {
@@ -73,7 +73,7 @@ export async function getGroup(context: CommandContext): Promise<CommandResult> 
 }
 
 /** `msgraph-groups-list-members`: GET /v1.0/groups/{id}/members. */
-export async function listMembers(context: CommandContext): Promise<CommandResult> {
+export async function listMembers(context: CommandContext<{ group_id: string }>): Promise<CommandResult> {
   const limit = limitArgument(context, 999);
   const { items } = await collectPages<{
     id?: string;
@@ -97,8 +97,10 @@ export async function listMembers(context: CommandContext): Promise<CommandResul
 }
 
 /** `msgraph-groups-add-member`: POST /v1.0/groups/{id}/members/$ref. */
-export async function addMember(context: CommandContext): Promise<CommandResult> {
-  const userId = context.args["user_id"]!;
+export async function addMember(
+  context: CommandContext<{ group_id: string; user_id: string }>,
+): Promise<CommandResult> {
+  const userId = context.args["user_id"];
   await context.api.request({
     method: "POST",
     path: `${groupPath(context)}/members/$ref`,
@@ -108,8 +110,10 @@ export async function addMember(context: CommandContext): Promise<CommandResult>
 }
 
 /** `msgraph-groups-remove-member`: DELETE /v1.0/groups/{id}/members/{user}/$ref. */
-export async function removeMember(context: CommandContext): Promise<CommandResult> {
-  const userId = context.args["user_id"]!;
+export async function removeMember(
+  context: CommandContext<{ group_id: string; user_id: string }>,
+): Promise<CommandResult> {
+  const userId = context.args["user_id"];
   await context.api.request({
     method: "DELETE",
     path: `${groupPath(context)}/members/${encodeURIComponent(userId)}/$ref`,

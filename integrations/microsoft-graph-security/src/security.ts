@@ -47,9 +47,9 @@ export async function searchAlerts(context: CommandContext): Promise<CommandResu
 }
 
 /** `msg-get-alert-details`: GET /v1.0/security/alerts_v2/{id}. */
-export async function getAlertDetails(context: CommandContext): Promise<CommandResult> {
+export async function getAlertDetails(context: CommandContext<{ alert_id: string }>): Promise<CommandResult> {
   const alert = clean(
-    await context.api.get<Entry>(`/v1.0/security/alerts_v2/${encodeURIComponent(context.args["alert_id"]!)}`),
+    await context.api.get<Entry>(`/v1.0/security/alerts_v2/${encodeURIComponent(context.args["alert_id"])}`),
   );
   return {
     readable: tableToMarkdown(`Microsoft Security Graph Alert Details - ${alert.id}`, [alert], ALERT_HEADERS),
@@ -61,7 +61,7 @@ export async function getAlertDetails(context: CommandContext): Promise<CommandR
 }
 
 /** `msg-update-alert`: PATCH /v1.0/security/alerts_v2/{id}. */
-export async function updateAlert(context: CommandContext): Promise<CommandResult> {
+export async function updateAlert(context: CommandContext<{ alert_id: string }>): Promise<CommandResult> {
   const { args } = context;
   const body: Record<string, string> = {};
   if (args["status"]) body["status"] = args["status"];
@@ -73,7 +73,7 @@ export async function updateAlert(context: CommandContext): Promise<CommandResul
   }
   const updated = await context.api.request<Entry>({
     method: "PATCH",
-    path: `/v1.0/security/alerts_v2/${encodeURIComponent(args["alert_id"]!)}`,
+    path: `/v1.0/security/alerts_v2/${encodeURIComponent(args["alert_id"])}`,
     body,
   });
   return { readable: `Alert ${args["alert_id"]} has been successfully updated.`, raw: updated };
@@ -111,8 +111,8 @@ export async function listIncidents(context: CommandContext): Promise<CommandRes
 }
 
 /** `msg-advanced-hunting`: POST /v1.0/security/runHuntingQuery. */
-export async function advancedHunting(context: CommandContext): Promise<CommandResult> {
-  const query = context.args["query"]!;
+export async function advancedHunting(context: CommandContext<{ query: string }>): Promise<CommandResult> {
+  const query = context.args["query"];
   const response = await context.api.request<{ schema?: Array<{ name?: string }>; results?: Entry[] }>({
     expect: "object",
     method: "POST",

@@ -43,8 +43,11 @@ export async function listSubscriptions(context: CommandContext): Promise<Comman
   };
 }
 
-async function changeSubscription(context: CommandContext, action: "start" | "stop"): Promise<CommandResult> {
-  const type = context.args["content_type"]!;
+async function changeSubscription(
+  context: CommandContext<{ content_type: string }>,
+  action: "start" | "stop",
+): Promise<CommandResult> {
+  const type = context.args["content_type"];
   await context.api.request({
     method: "POST",
     path: `${feedPath(context)}/${action}`,
@@ -56,9 +59,11 @@ async function changeSubscription(context: CommandContext, action: "start" | "st
 }
 
 /** `ms-management-activity-start-subscription`: POST …/subscriptions/start?contentType=…. */
-export const startSubscription = (context: CommandContext) => changeSubscription(context, "start");
+export const startSubscription = (context: CommandContext<{ content_type: string }>) =>
+  changeSubscription(context, "start");
 /** `ms-management-activity-stop-subscription`: POST …/subscriptions/stop?contentType=…. */
-export const stopSubscription = (context: CommandContext) => changeSubscription(context, "stop");
+export const stopSubscription = (context: CommandContext<{ content_type: string }>) =>
+  changeSubscription(context, "stop");
 
 /** The API's time format: ISO 8601 without milliseconds, in UTC. */
 function apiTime(date: Date): string {

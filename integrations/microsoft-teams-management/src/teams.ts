@@ -8,7 +8,8 @@ import {
 
 type Team = Record<string, unknown> & { id?: string; displayName?: string };
 
-const teamPath = (context: CommandContext) => `/v1.0/teams/${encodeURIComponent(context.args["team_id"]!)}`;
+const teamPath = (context: CommandContext<{ team_id: string }>) =>
+  `/v1.0/teams/${encodeURIComponent(context.args["team_id"])}`;
 const HEADERS = ["id", "displayName", "description", "visibility", "isArchived"];
 
 function clean(team: Team): Team {
@@ -30,7 +31,7 @@ export async function listTeams(context: CommandContext): Promise<CommandResult>
 }
 
 /** `microsoft-teams-team-get`: GET /v1.0/teams/{id}. */
-export async function getTeam(context: CommandContext): Promise<CommandResult> {
+export async function getTeam(context: CommandContext<{ team_id: string }>): Promise<CommandResult> {
   const team = clean(await context.api.get<Team>(teamPath(context)));
   return {
     readable: tableToMarkdown(`Team ${team.displayName ?? team.id}`, [team], HEADERS),
@@ -42,8 +43,10 @@ export async function getTeam(context: CommandContext): Promise<CommandResult> {
 }
 
 /** `microsoft-teams-member-add`: POST /v1.0/teams/{id}/members. */
-export async function addMember(context: CommandContext): Promise<CommandResult> {
-  const userId = context.args["user_id"]!;
+export async function addMember(
+  context: CommandContext<{ team_id: string; user_id: string }>,
+): Promise<CommandResult> {
+  const userId = context.args["user_id"];
   const member = await context.api.request<Team>({
     expect: "object",
     method: "POST",
@@ -65,8 +68,10 @@ export async function addMember(context: CommandContext): Promise<CommandResult>
 }
 
 /** `microsoft-teams-member-remove`: DELETE /v1.0/teams/{id}/members/{membership-id}. */
-export async function removeMember(context: CommandContext): Promise<CommandResult> {
-  const membership = context.args["membership_id"]!;
+export async function removeMember(
+  context: CommandContext<{ membership_id: string; team_id: string }>,
+): Promise<CommandResult> {
+  const membership = context.args["membership_id"];
   await context.api.request({
     method: "DELETE",
     path: `${teamPath(context)}/members/${encodeURIComponent(membership)}`,
@@ -77,7 +82,7 @@ export async function removeMember(context: CommandContext): Promise<CommandResu
 }
 
 /** `microsoft-teams-team-archive`: POST /v1.0/teams/{id}/archive (202 Accepted). */
-export async function archiveTeam(context: CommandContext): Promise<CommandResult> {
+export async function archiveTeam(context: CommandContext<{ team_id: string }>): Promise<CommandResult> {
   await context.api.request({ method: "POST", path: `${teamPath(context)}/archive` });
   return { readable: `Team ${context.args["team_id"]} was archived successfully.` };
 }

@@ -1,11 +1,12 @@
 import { type CommandContext, type CommandResult, tableToMarkdown, UsageError } from "@msint/integration-kit";
 
-const teamPath = (context: CommandContext) => `/v1.0/teams/${encodeURIComponent(context.args["team_id"]!)}`;
-const channelPath = (context: CommandContext) =>
-  `${teamPath(context)}/channels/${encodeURIComponent(context.args["channel_id"]!)}`;
+const teamPath = (context: CommandContext<{ team_id: string }>) =>
+  `/v1.0/teams/${encodeURIComponent(context.args["team_id"])}`;
+const channelPath = (context: CommandContext<{ channel_id: string; team_id: string }>) =>
+  `${teamPath(context)}/channels/${encodeURIComponent(context.args["channel_id"])}`;
 
 /** `microsoft-teams-create-channel`: POST /v1.0/teams/{id}/channels. */
-export async function createChannel(context: CommandContext): Promise<CommandResult> {
+export async function createChannel(context: CommandContext<{ team_id: string }>): Promise<CommandResult> {
   const channel = await context.api.request<{ id?: string; displayName?: string; webUrl?: string }>({
     expect: "object",
     method: "POST",
@@ -27,7 +28,9 @@ export async function createChannel(context: CommandContext): Promise<CommandRes
 }
 
 /** `microsoft-teams-channel-user-list`: GET /v1.0/teams/{id}/channels/{id}/members. */
-export async function listChannelUsers(context: CommandContext): Promise<CommandResult> {
+export async function listChannelUsers(
+  context: CommandContext<{ channel_id: string; team_id: string }>,
+): Promise<CommandResult> {
   const response = await context.api.get<{ value?: Array<Record<string, unknown>> }>(
     `${channelPath(context)}/members`,
     undefined,
@@ -55,8 +58,10 @@ export async function listChannelUsers(context: CommandContext): Promise<Command
 }
 
 /** `microsoft-teams-add-user-to-channel`: POST /v1.0/teams/{id}/channels/{id}/members. */
-export async function addUserToChannel(context: CommandContext): Promise<CommandResult> {
-  const member = context.args["member"]!;
+export async function addUserToChannel(
+  context: CommandContext<{ channel_id: string; member: string; team_id: string }>,
+): Promise<CommandResult> {
+  const member = context.args["member"];
   await context.api.request({
     method: "POST",
     path: `${channelPath(context)}/members`,
@@ -80,13 +85,13 @@ function isoTime(value: string | undefined, name: string, fallback: Date): strin
 }
 
 /** `microsoft-teams-create-meeting`: POST /v1.0/users/{user}/onlineMeetings. */
-export async function createMeeting(context: CommandContext): Promise<CommandResult> {
+export async function createMeeting(context: CommandContext<{ user: string }>): Promise<CommandResult> {
   const start = isoTime(context.args["start_time"], "start_time", new Date());
   const end = isoTime(context.args["end_time"], "end_time", new Date(Date.parse(start) + 30 * 60_000));
   const meeting = await context.api.request<Record<string, unknown>>({
     expect: "object",
     method: "POST",
-    path: `/v1.0/users/${encodeURIComponent(context.args["user"]!)}/onlineMeetings`,
+    path: `/v1.0/users/${encodeURIComponent(context.args["user"])}/onlineMeetings`,
     body: { subject: context.args["subject"], startDateTime: start, endDateTime: end },
   });
   return {

@@ -71,9 +71,11 @@ export async function getEvents(context: CommandContext): Promise<CommandResult>
 }
 
 /** `ms-defender-for-cloud-get-event`: GET …/providers/Microsoft.Security/locations/{loc}/alerts/{name}. */
-export async function getEvent(context: CommandContext): Promise<CommandResult> {
-  const location = encodeURIComponent(context.args["location"]!);
-  const name = encodeURIComponent(context.args["alert_name"]!);
+export async function getEvent(
+  context: CommandContext<{ alert_name: string; location: string }>,
+): Promise<CommandResult> {
+  const location = encodeURIComponent(context.args["location"]);
+  const name = encodeURIComponent(context.args["alert_name"]);
   const alert = await context.api.get<SecurityAlert>(
     `${securityPath(context)}/locations/${location}/alerts/${name}`,
     {

@@ -74,9 +74,9 @@ export async function listEmails(context: CommandContext): Promise<CommandResult
 }
 
 /** `msgraph-mail-get-email`: GET /v1.0/me/messages/{id} with the body as text or HTML. */
-export async function getEmail(context: CommandContext): Promise<CommandResult> {
+export async function getEmail(context: CommandContext<{ message_id: string }>): Promise<CommandResult> {
   const message = await context.api.request<Message>({
-    path: `/v1.0/me/messages/${encodeURIComponent(context.args["message_id"]!)}`,
+    path: `/v1.0/me/messages/${encodeURIComponent(context.args["message_id"])}`,
     headers: { prefer: `outlook.body-content-type="${context.args["body_type"] ?? "text"}"` },
   });
   const entry = toContextEmail(message);
@@ -113,8 +113,8 @@ export async function createDraft(context: CommandContext): Promise<CommandResul
 }
 
 /** `msgraph-mail-send-draft`: POST /v1.0/me/messages/{id}/send (202 Accepted). */
-export async function sendDraft(context: CommandContext): Promise<CommandResult> {
-  const id = context.args["draft_id"]!;
+export async function sendDraft(context: CommandContext<{ draft_id: string }>): Promise<CommandResult> {
+  const id = context.args["draft_id"];
   await context.api.request({ method: "POST", path: `/v1.0/me/messages/${encodeURIComponent(id)}/send` });
   return { readable: `### Draft with: ${id} id was sent successfully.` };
 }

@@ -88,8 +88,8 @@ export async function listUsers({ api, args, formatCommand }: CommandContext): P
 }
 
 /** `msgraph-user-get`: GET /v1.0/users/{id or userPrincipalName}. */
-export async function getUser({ api, args }: CommandContext): Promise<CommandResult> {
-  const userId = args["user"]!;
+export async function getUser({ api, args }: CommandContext<{ user: string }>): Promise<CommandResult> {
+  const userId = args["user"];
   const user = await api.get<GraphUser>(`/v1.0/users/${encodeURIComponent(userId)}`, {
     $select: selectedProperties(args["properties"]),
   });

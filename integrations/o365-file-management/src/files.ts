@@ -40,11 +40,11 @@ export async function listSharePointSites(context: CommandContext): Promise<Comm
 }
 
 /** `msgraph-files-list-drives-in-site`: GET /v1.0/sites/{site_id}/drives. */
-export async function listDrivesInSite(context: CommandContext): Promise<CommandResult> {
+export async function listDrivesInSite(context: CommandContext<{ site_id: string }>): Promise<CommandResult> {
   const limit = limitArgument(context, 200);
   const { items } = await collectPages<{ id?: string; name?: string; driveType?: string; webUrl?: string }>(
     context.api,
-    `/v1.0/sites/${encodeURIComponent(context.args["site_id"]!)}/drives`,
+    `/v1.0/sites/${encodeURIComponent(context.args["site_id"])}/drives`,
     { $top: limit },
     limit,
   );
@@ -57,10 +57,12 @@ export async function listDrivesInSite(context: CommandContext): Promise<Command
 }
 
 /** `msgraph-files-list-drive-content`: GET /v1.0/{object_type}/{id}/drive(s)/…/children. */
-export async function listDriveContent(context: CommandContext): Promise<CommandResult> {
+export async function listDriveContent(
+  context: CommandContext<{ object_type_id: string }>,
+): Promise<CommandResult> {
   const limit = limitArgument(context, 200);
   const type = context.args["object_type"] ?? "drives";
-  const owner = encodeURIComponent(context.args["object_type_id"]!);
+  const owner = encodeURIComponent(context.args["object_type_id"]);
   // A drive is addressed directly; a group, site or user through its default drive.
   const drive = type === "drives" ? `/v1.0/drives/${owner}` : `/v1.0/${type}/${owner}/drive`;
   const item = context.args["item_id"] ? `items/${encodeURIComponent(context.args["item_id"])}` : "root";

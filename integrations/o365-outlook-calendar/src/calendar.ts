@@ -86,9 +86,9 @@ export async function listEvents(context: CommandContext): Promise<CommandResult
 }
 
 /** `msgraph-calendar-get-event`: GET /v1.0/users/{user}/events/{id}. */
-export async function getEvent(context: CommandContext): Promise<CommandResult> {
+export async function getEvent(context: CommandContext<{ event_id: string }>): Promise<CommandResult> {
   const event = await context.api.get<GraphEvent>(
-    `${userPath(context)}/events/${encodeURIComponent(context.args["event_id"]!)}`,
+    `${userPath(context)}/events/${encodeURIComponent(context.args["event_id"])}`,
   );
   const entry = toContextEvent(event);
   return {
@@ -101,8 +101,8 @@ export async function getEvent(context: CommandContext): Promise<CommandResult> 
 }
 
 /** `msgraph-calendar-delete-event`: DELETE /v1.0/users/{user}/events/{id}. */
-export async function deleteEvent(context: CommandContext): Promise<CommandResult> {
-  const id = context.args["event_id"]!;
+export async function deleteEvent(context: CommandContext<{ event_id: string }>): Promise<CommandResult> {
+  const id = context.args["event_id"];
   await context.api.request({
     method: "DELETE",
     path: `${userPath(context)}/events/${encodeURIComponent(id)}`,

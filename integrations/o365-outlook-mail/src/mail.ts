@@ -18,9 +18,10 @@ interface Message {
 const SELECT = "id,subject,from,receivedDateTime,hasAttachments";
 const HEADERS = ["Subject", "Sender", "ReceivedTime", "HasAttachments", "ID"];
 
-const mailbox = (context: CommandContext) => `/v1.0/users/${encodeURIComponent(context.args["user_id"]!)}`;
-const messagePath = (context: CommandContext) =>
-  `${mailbox(context)}/messages/${encodeURIComponent(context.args["message_id"]!)}`;
+const mailbox = (context: CommandContext<{ user_id: string }>) =>
+  `/v1.0/users/${encodeURIComponent(context.args["user_id"])}`;
+const messagePath = (context: CommandContext<{ message_id: string; user_id: string }>) =>
+  `${mailbox(context)}/messages/${encodeURIComponent(context.args["message_id"])}`;
 
 /** A message as the XSOAR integration writes it under `MSGraphMail`. */
 export function toContextEmail(message: Message, userId: string): Record<string, unknown> {
@@ -36,7 +37,7 @@ export function toContextEmail(message: Message, userId: string): Record<string,
 }
 
 /** `msgraph-mail-list-emails`: GET /v1.0/users/{user}[/mailFolders/{id}]/messages. */
-export async function listEmails(context: CommandContext): Promise<CommandResult> {
+export async function listEmails(context: CommandContext<{ user_id: string }>): Promise<CommandResult> {
   const limit = limitArgument(context, 1000);
   const folder = context.args["folder_id"]
     ? `/mailFolders/${encodeURIComponent(context.args["folder_id"])}`
@@ -52,7 +53,7 @@ export async function listEmails(context: CommandContext): Promise<CommandResult
     },
     limit,
   );
-  const emails = items.map((message) => toContextEmail(message, context.args["user_id"]!));
+  const emails = items.map((message) => toContextEmail(message, context.args["user_id"]));
   return {
     readable: tableToMarkdown(`Total of ${emails.length} mails received`, emails, HEADERS),
     outputsPrefix: "MSGraphMail",
@@ -63,9 +64,11 @@ export async function listEmails(context: CommandContext): Promise<CommandResult
 }
 
 /** `msgraph-mail-get-email`: GET /v1.0/users/{user}/messages/{id}. */
-export async function getEmail(context: CommandContext): Promise<CommandResult> {
+export async function getEmail(
+  context: CommandContext<{ message_id: string; user_id: string }>,
+): Promise<CommandResult> {
   const message = await context.api.get<Message>(messagePath(context));
-  const entry = toContextEmail(message, context.args["user_id"]!);
+  const entry = toContextEmail(message, context.args["user_id"]);
   return {
     readable: tableToMarkdown(`Results for message ID ${context.args["message_id"]}`, [entry], HEADERS),
     outputsPrefix: "MSGraphMail",
@@ -76,8 +79,10 @@ export async function getEmail(context: CommandContext): Promise<CommandResult> 
 }
 
 /** `msgraph-mail-move-email`: POST /v1.0/users/{user}/messages/{id}/move. */
-export async function moveEmail(context: CommandContext): Promise<CommandResult> {
-  const destination = context.args["destination_folder_id"]!;
+export async function moveEmail(
+  context: CommandContext<{ destination_folder_id: string; message_id: string; user_id: string }>,
+): Promise<CommandResult> {
+  const destination = context.args["destination_folder_id"];
   const moved = await context.api.request<Message>({
     expect: "object",
     method: "POST",
@@ -95,7 +100,9 @@ export async function moveEmail(context: CommandContext): Promise<CommandResult>
 }
 
 /** `msgraph-mail-delete-email`: DELETE /v1.0/users/{user}/messages/{id}. */
-export async function deleteEmail(context: CommandContext): Promise<CommandResult> {
+export async function deleteEmail(
+  context: CommandContext<{ message_id: string; user_id: string }>,
+): Promise<CommandResult> {
   await context.api.request({ method: "DELETE", path: messagePath(context) });
   return { readable: `Message has been deleted successfully` };
 }

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import {
   ApiError,
   type HttpRequest,
-  type HttpResponse,
   type Transport,
   translateApiError,
   withSpan,
 } from "@msint/auth-core/internal";
+import { type AnswerContext, notSuccess, readJson } from "./api-answers.js";
 import { KIT_VERSION } from "./version.js";
 
 /**
@@ -94,73 +94,85 @@ export function userAgent(integration?: { id: string; version?: string | undefin
   return `msint/${KIT_VERSION} ${integration.id}${integration.version ? `/${integration.version}` : ""}`;
 }
 
+/** The URL of `path` under the API root, with the query; an ApiError for another host. */
+function urlFor(base: URL, path: string, query: ApiRequest["query"], extra?: Record<string, string>): string {
+  const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(path.replace(/^\/+/, ""), base);
+  if (url.origin !== base.origin) {
+    // Never send the instance's token to another host.
+    throw new ApiError(
+      `Refusing to call ${url.origin}: it is not the instance's API endpoint ${base.origin}.`,
+    );
+  }
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== "") url.searchParams.set(key, String(value));
+  }
+  for (const [key, value] of Object.entries(extra ?? {})) url.searchParams.set(key, value);
+  return url.toString();
+}
+
+/** The headers of one attempt: defaults, the client's, the request's, the authorization's, the request id. */
+function headersFor(
+  options: ApiClientOptions,
+  apiRequest: ApiRequest,
+  authorization: Authorization,
+  clientRequestId: string,
+): Record<string, string> {
+  return {
+    accept: apiRequest.responseType === "text" ? "*/*" : "application/json",
+    "user-agent": userAgent(options.integration),
+    ...options.headers,
+    ...apiRequest.headers,
+    ...authorization.headers,
+    "x-ms-client-request-id": clientRequestId,
+  };
+}
+
+/** One attempt of a request: authorize, send through the transport inside a span. */
+async function sendOnce(options: ApiClientOptions, base: URL, apiRequest: ApiRequest, forceRefresh: boolean) {
+  const method = apiRequest.method ?? "GET";
+  const authorization = await options.authorize(forceRefresh);
+  const url = urlFor(base, apiRequest.path, apiRequest.query, authorization.query);
+  // A fresh id per request, so a user can quote the one of a failed call to Microsoft support; a command that
+  // names its own (Data Explorer's client activity ID, as XSOAR lets users set it) keeps it.
+  const clientRequestId =
+    apiRequest.headers?.["x-ms-client-request-id"] ??
+    options.headers?.["x-ms-client-request-id"] ??
+    randomUUID();
+  const headers = headersFor(options, apiRequest, authorization, clientRequestId);
+  let body: string | undefined;
+  if (apiRequest.body !== undefined) {
+    headers["content-type"] ??= "application/json";
+    body = typeof apiRequest.body === "string" ? apiRequest.body : JSON.stringify(apiRequest.body);
+  }
+  const target = new URL(url);
+  // Span attributes: method, host, path and ids only; the query (a SAS signature) and headers stay out.
+  const attributes = {
+    "http.request.method": method,
+    "server.address": target.hostname,
+    "url.path": target.pathname,
+    "msint.client_request_id": clientRequestId,
+  };
+  const response = await withSpan(`msint.api ${method}`, attributes, async (span) => {
+    const answer = await options.transport.request({ method, url, headers, body });
+    span.setAttribute("http.response.status_code", answer.status);
+    return answer;
+  });
+  return { response, fromCache: authorization.fromCache, clientRequestId };
+}
+
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = new URL(options.baseUrl.replace(/\/*$/, "/"));
-  const agent = userAgent(options.integration);
-
-  const urlFor = (path: string, query: ApiRequest["query"], extra?: Record<string, string>): string => {
-    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(path.replace(/^\/+/, ""), base);
-    if (url.origin !== base.origin) {
-      // Never send the instance's token to another host.
-      throw new ApiError(
-        `Refusing to call ${url.origin}: it is not the instance's API endpoint ${base.origin}.`,
-      );
-    }
-    for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined && value !== "") url.searchParams.set(key, String(value));
-    }
-    for (const [key, value] of Object.entries(extra ?? {})) url.searchParams.set(key, value);
-    return url.toString();
+  const answers: AnswerContext = {
+    service: options.serviceName ?? "The API",
+    command: options.commandName ?? "the command",
+    base,
   };
-
   const request = async <T>(apiRequest: ApiRequest): Promise<T> => {
-    urlFor(apiRequest.path, apiRequest.query); // refuse foreign hosts before any credential is obtained
-    const method = apiRequest.method ?? "GET";
-    const send = async (forceRefresh: boolean) => {
-      const authorization = await options.authorize(forceRefresh);
-      const { fromCache } = authorization;
-      const url = urlFor(apiRequest.path, apiRequest.query, authorization.query);
-      // A fresh id per request, so a user can quote the one of a failed call to Microsoft support; a command that
-      // names its own (Data Explorer's client activity ID, as XSOAR lets users set it) keeps it.
-      const clientRequestId =
-        apiRequest.headers?.["x-ms-client-request-id"] ??
-        options.headers?.["x-ms-client-request-id"] ??
-        randomUUID();
-      const headers: Record<string, string> = {
-        accept: apiRequest.responseType === "text" ? "*/*" : "application/json",
-        "user-agent": agent,
-        ...options.headers,
-        ...apiRequest.headers,
-        ...authorization.headers,
-        "x-ms-client-request-id": clientRequestId,
-      };
-      let body: string | undefined;
-      if (apiRequest.body !== undefined) {
-        headers["content-type"] ??= "application/json";
-        body = typeof apiRequest.body === "string" ? apiRequest.body : JSON.stringify(apiRequest.body);
-      }
-      const target = new URL(url);
-      // Span attributes: method, host, path and ids only; the query (a SAS signature) and headers stay out.
-      const response = await withSpan(
-        `msint.api ${method}`,
-        {
-          "http.request.method": method,
-          "server.address": target.hostname,
-          "url.path": target.pathname,
-          "msint.client_request_id": clientRequestId,
-        },
-        async (span) => {
-          const answer = await options.transport.request({ method, url, headers, body });
-          span.setAttribute("http.response.status_code", answer.status);
-          return answer;
-        },
-      );
-      return { response, fromCache, clientRequestId };
-    };
-    let { response, fromCache, clientRequestId } = await send(false);
+    urlFor(base, apiRequest.path, apiRequest.query); // refuse foreign hosts before any credential is obtained
+    let { response, fromCache, clientRequestId } = await sendOnce(options, base, apiRequest, false);
     if (response.status === 401 && fromCache) {
       // The API no longer accepts the cached token (revoked, or the app's permissions changed): get a new one once.
-      ({ response, clientRequestId } = await send(true));
+      ({ response, clientRequestId } = await sendOnce(options, base, apiRequest, true));
     }
     if (response.status >= 400) {
       throw translateApiError(response.status, response.body, {
@@ -172,92 +184,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const expected: Expectation =
       apiRequest.expect ?? ((apiRequest.method ?? "GET") === "GET" ? "object" : "optional-object");
     if (response.status < 200 || response.status >= 300)
-      throw notSuccess(response, expected, clientRequestId);
+      throw notSuccess(answers, response, expected, clientRequestId);
     if (apiRequest.responseType === "text") return response.body as T;
-    return readJson(response, expected, clientRequestId) as T;
+    return readJson(answers, response, expected, clientRequestId) as T;
   };
-
-  const service = options.serviceName ?? "The API";
-  const command = options.commandName ?? "the command";
-
-  const wanted = (expected: Expectation): string =>
-    expected === "array"
-      ? `the JSON array ${command} expects`
-      : expected === "collection"
-        ? `the JSON list (an object with a "value" array) ${command} expects`
-        : `the JSON object ${command} expects`;
-
-  const contentType = (response: HttpResponse): string =>
-    (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-
-  /** The line a user quotes to Microsoft support, as API errors end (see translateApiError). */
-  const support = (clientRequestId: string): string =>
-    `\nFor Microsoft support: client-request-id ${clientRequestId}.`;
-
-  const answered = (
-    response: HttpResponse,
-    what: string,
-    expected: Expectation,
-    clientRequestId: string,
-  ): ApiError =>
-    new ApiError(
-      `${service} answered ${response.status} with ${what}, not ${wanted(expected)}.${support(clientRequestId)}`,
-      { status: response.status, code: "unexpected_answer", clientRequestId },
-    );
-
-  /** A 1xx or 3xx: never followed (a redirect could take the token to another host). */
-  const notSuccess = (response: HttpResponse, expected: Expectation, clientRequestId: string): ApiError => {
-    const location = response.headers["location"];
-    if (response.status >= 300 && response.status < 400) {
-      let target = "";
-      if (location) {
-        try {
-          target = ` to ${new URL(location, base).origin}`;
-        } catch {
-          target = " to an invalid location";
-        }
-      }
-      return new ApiError(
-        `${service} answered ${response.status} (a redirect${target}) instead of ${wanted(expected)}. msint does not follow redirects, so the instance's token never goes to another host: check Server URL (or Azure Cloud) and the proxy settings.${support(clientRequestId)}`,
-        { status: response.status, code: "unexpected_redirect", clientRequestId },
-      );
-    }
-    return answered(response, `no final answer`, expected, clientRequestId);
-  };
-
-  const readJson = (response: HttpResponse, expected: Expectation, clientRequestId: string): unknown => {
-    if (expected === "none") return undefined;
-    const type = contentType(response);
-    const empty = response.status === 204 || response.body.trim() === "";
-    if (empty) {
-      if (expected === "optional-object") return undefined;
-      throw answered(
-        response,
-        response.status === 204 ? "no content (204)" : `an empty body${type ? ` (${type})` : ""}`,
-        expected,
-        clientRequestId,
-      );
-    }
-    if (type !== "" && !/[/+]json$/.test(type) && type !== "text/json") {
-      throw answered(response, `${type}${bodyTaste(response.body)}`, expected, clientRequestId);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(response.body);
-    } catch {
-      throw answered(
-        response,
-        `a body that is not JSON (${type || "no content type"})${bodyTaste(response.body)}`,
-        expected,
-        clientRequestId,
-      );
-    }
-    const problem = shapeProblem(parsed, expected);
-    if (problem !== undefined)
-      throw answered(response, `${problem} (${type || "no content type"})`, expected, clientRequestId);
-    return parsed;
-  };
-
   return {
     baseUrl: base.toString().replace(/\/$/, ""),
     request,
@@ -271,56 +201,4 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     getText: (path, query, headers) =>
       request<string>({ path, query, responseType: "text", ...(headers ? { headers } : {}) }),
   };
-}
-
-/** A few words of a body that was not what was expected: enough to recognise a portal's page, never a dump. */
-function bodyTaste(body: string): string {
-  const text = body
-    .replace(/<[^>]*>/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  if (text === "") return "";
-  return ` (${text.length > 80 ? `${text.slice(0, 80)}…` : text})`;
-}
-
-/** "null", "an empty array", "a string"… for a JSON value that is not the expected shape. */
-function describeJson(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return value.length === 0 ? "an empty JSON array" : "a JSON array";
-  if (typeof value === "object") return "a JSON object";
-  return `a JSON ${typeof value}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-/** What is wrong with `value` for `expected`, or undefined when it fits. */
-function shapeProblem(value: unknown, expected: Expectation): string | undefined {
-  if (expected === "object" || expected === "optional-object") {
-    return isRecord(value) ? undefined : describeJson(value);
-  }
-  if (expected === "array") {
-    if (!Array.isArray(value)) return describeJson(value);
-    const index = value.findIndex((item) => !isRecord(item));
-    return index < 0 ? undefined : `a JSON array whose item ${index + 1} is ${describeJson(value[index])}`;
-  }
-  if (expected === "collection") {
-    if (!isRecord(value)) return describeJson(value);
-    const items = value["value"];
-    if (!Array.isArray(items)) {
-      return items === undefined
-        ? 'a JSON object without a "value" array'
-        : `a JSON object whose "value" is ${describeJson(items)}`;
-    }
-    const index = items.findIndex((item) => !isRecord(item));
-    if (index >= 0) return `a "value" array whose item ${index + 1} is ${describeJson(items[index])}`;
-    for (const link of ["nextLink", "@odata.nextLink"]) {
-      const next = value[link];
-      if (next !== undefined && next !== null && typeof next !== "string") {
-        return `a "${link}" that is ${describeJson(next)}, not a URL`;
-      }
-    }
-  }
-  return undefined;
 }

@@ -15,7 +15,7 @@ import { flowDefinitions, flowDisplayName, selectFlowDefinition } from "./flows/
 import type { KitFlowId } from "./flows/types.js";
 import type { IntegrationManifest, ResourceDefinition } from "./manifest.js";
 import { AUTH_PARAMETERS } from "./parameters.js";
-import { qualifyScope } from "./resources.js";
+import { qualifyScope } from "./resources/index.js";
 
 export {
   declaredFlows,

@@ -1,7 +1,7 @@
 import { brandErrorClass, MsintError, type MsintErrorOptions } from "@msint/auth-core/internal";
 import { generatedCommandNames } from "./auth-commands.js";
 import { extensionsProblem, flowParameters } from "./flows/index.js";
-import type { CommandDefinition, IntegrationManifest } from "./manifest.js";
+import type { CheckedCommands, CommandDefinition, IntegrationManifest } from "./manifest.js";
 import { AUTH_PARAMETERS, type ParameterDefinition } from "./parameters.js";
 
 /**
@@ -105,7 +105,9 @@ function authParametersFor(manifest: IntegrationManifest): ParameterDefinition[]
  * parameters and generated auth commands. The manifest's literal type is kept (a `const` type parameter), so
  * `connect(integration).run()` knows its commands and their arguments.
  */
-export function defineIntegration<const M extends IntegrationManifest>(manifest: M): Integration<M> {
+export function defineIntegration<const M extends IntegrationManifest>(
+  manifest: M & { commands: CheckedCommands<M["commands"]> },
+): Integration<M> {
   validateManifest(manifest);
   // The resources' parameters (Endpoint Type, vault name …), each once, then the integration's own.
   const fromResources = new Map<string, ParameterDefinition>();

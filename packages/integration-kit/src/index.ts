@@ -72,7 +72,10 @@ export {
   supportedFlowNames,
 } from "./flows/index.js";
 export type {
+  ArgsOf,
   ArgumentDefinition,
+  ArgumentValues,
+  CheckedCommands,
   CommandContext,
   CommandDefinition,
   IntegrationManifest,
@@ -100,6 +103,7 @@ export {
   AZURE_DEVOPS_ORGANIZATION_PARAMETER,
   AZURE_DEVOPS_RESOURCE_ID,
   argumentOrParameter,
+  armScopeArguments,
   azureDevOps,
   azureResourceManager,
   CLOUD_APPS_ENDPOINT_TYPE_PARAMETER,
@@ -115,6 +119,7 @@ export {
   KUSTO_CLUSTER_URL_PARAMETER,
   keyVault,
   kustoCluster,
+  type ListLayout,
   limitArgument,
   listStorageEntries,
   logAnalytics,
@@ -123,21 +128,30 @@ export {
   microsoft365Defender,
   office365Management,
   qualifyScope,
+  RESOURCE_GROUPS_API_VERSION,
   RESOURCE_MANAGER_URL_PARAMETER,
+  resourceGroupArgument,
+  resourceGroupListCommand,
   resourceGroupParameter,
   resourceGroupPath,
+  resourceGroupsPath,
+  resourceGroupTagFilter,
+  type ScopeWording,
   STORAGE_API_VERSION,
   STORAGE_AUDIENCE,
   STORAGE_MAX_RESULTS,
   type StorageListing,
   type StorageService,
+  SUBSCRIPTIONS_API_VERSION,
   storage,
   storageName,
   storageXml,
+  subscriptionIdArgument,
   subscriptionIdParameter,
   subscriptionPath,
+  subscriptionsListCommand,
   workspaceNameParameter,
-} from "./resources.js";
+} from "./resources/index.js";
 export { type CommandResult, moreEntriesNote, tableToMarkdown, textContentMarkdown } from "./results.js";
 export { contextAccess, type InstanceDocument, type RunCommandOptions, runCommand } from "./runtime.js";
 export { KIT_VERSION } from "./version.js";

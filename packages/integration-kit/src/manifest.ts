@@ -86,10 +86,37 @@ export interface OutputDefinition {
   description: string;
 }
 
-/** What a command handler receives. */
-export interface CommandContext {
+/** Argument values by name, as a handler reads them. */
+export type ArgumentValues = Readonly<Record<string, string | undefined>>;
+
+/** Whether an argument always has a value when the handler runs: it is required, or it has a default. */
+type AlwaysSet<A> = A extends { required: true } ? true : A extends { defaultValue: string } ? true : false;
+
+/**
+ * The `args` a command's declared `arguments` give its handler (a literal type: declared inline in
+ * `defineIntegration`, or `as const`): required and defaulted arguments are strings, the others may be
+ * undefined. Arguments declared without literal names give none for certain.
+ */
+export type ArgsOf<L> = L extends readonly (infer A extends ArgumentDefinition)[]
+  ? [A] extends [never]
+    ? Record<never, never>
+    : string extends A["name"]
+      ? ArgumentValues
+      : {
+          readonly [K in A as AlwaysSet<K> extends true ? K["name"] : never]: string;
+        } & {
+          readonly [K in A as AlwaysSet<K> extends true ? never : K["name"]]?: string;
+        }
+  : Record<never, never>;
+
+/**
+ * What a command handler receives. `Args` names the arguments a handler relies on being set (`CommandContext<{
+ * user: string }>`): `defineIntegration` checks that its command declares each of them required or with a
+ * default. Every other argument reads as `string | undefined`.
+ */
+export interface CommandContext<Args extends object = Record<never, never>> {
   /** Arguments after defaults were applied and required ones checked. */
-  args: Record<string, string>;
+  args: ArgumentValues & Args;
   /** Resolved instance parameters (env references read). */
   params: Record<string, string | boolean | undefined>;
   /** HTTP client for the integration's API: base URL of the instance's cloud, bearer token attached. */
@@ -108,12 +135,30 @@ export interface CommandContext {
   formatCommand(command: string, args?: Readonly<Record<string, string>>): string;
 }
 
-export interface CommandDefinition {
+/**
+ * One command. `run` receives the arguments its declaration gives ({@link ArgsOf}); `defineIntegration` checks
+ * a handler against the command's `arguments`.
+ */
+export interface CommandDefinition<Args extends object = Record<never, never>> {
   description: string;
   arguments?: readonly ArgumentDefinition[];
   outputs?: readonly OutputDefinition[];
-  run(context: CommandContext): Promise<CommandResult>;
+  run(context: CommandContext<Args>): Promise<CommandResult>;
 }
+
+/** A command's handler as its declared arguments type it. */
+type HandlerFor<D> = (
+  context: CommandContext<ArgsOf<D extends { arguments: infer L } ? L : undefined>>,
+) => Promise<CommandResult>;
+
+/**
+ * The check `defineIntegration` makes of each command: its handler must accept the `args` that the declared
+ * arguments give. A handler that reads an argument the command does not declare, or takes an optional one as
+ * always set, is a type error on its `run`.
+ */
+export type CheckedCommands<C> = {
+  [K in keyof C]: C[K] extends { run: HandlerFor<C[K]> } ? unknown : { run: HandlerFor<C[K]> };
+};
 
 /** The whole of what an integration declares. Everything about authentication comes from the kit. */
 export interface IntegrationManifest {

@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { type CommandArgs, type CommandName, connect } from "../src/connect.js";
 import { defineIntegration } from "../src/define.js";
-import { graph } from "../src/resources.js";
+import { graph } from "../src/resources/index.js";
 import type { InstanceDocument } from "../src/runtime.js";
 
 // A small Graph integration declared inline: its literal type is what connect() types run() with.

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connect } from "../src/connect.js";
 import { defineIntegration } from "../src/define.js";
 import { AUTH_PARAMETERS, resolveParameterValues } from "../src/parameters.js";
-import { graph } from "../src/resources.js";
+import { graph } from "../src/resources/index.js";
 
 const users = defineIntegration({
   id: "extension-users",

@@ -7,7 +7,7 @@ import { UsageError } from "../src/args.js";
 import { GENERATED_COMMANDS, generatedCommand } from "../src/auth-commands.js";
 import { defineIntegration } from "../src/define.js";
 import type { IntegrationManifest } from "../src/manifest.js";
-import { graph } from "../src/resources.js";
+import { graph } from "../src/resources/index.js";
 import { type InstanceDocument, runCommand } from "../src/runtime.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));

@@ -1,0 +1,130 @@
+import {
+  CLOUD_APPS_ENDPOINT_TYPES,
+  type CloudEndpoints,
+  DEFENDER_ENDPOINT_TYPES,
+  ENDPOINT_TYPE_PARAMETER,
+  getCloudAppsEndpoint,
+  getDefenderEndpoint,
+  ParameterError,
+} from "@msint/auth-core/internal";
+import type { ResolvedParams, ResourceDefinition } from "../manifest.js";
+import { type ParameterDefinition, validators } from "../parameters.js";
+import { required, type ScopeOptions, text } from "./common.js";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Microsoft Defender
+
+/** Parameter "Endpoint Type" of Microsoft Defender for Endpoint (and the XSIAM event collector). */
+export const DEFENDER_ENDPOINT_TYPE_PARAMETER: ParameterDefinition = {
+  key: "endpoint_type",
+  displayName: ENDPOINT_TYPE_PARAMETER,
+  type: "select",
+  options: DEFENDER_ENDPOINT_TYPES,
+  defaultValue: "Worldwide",
+  help: "The Defender for Endpoint API of your tenant: Worldwide, a geo proximity API (US, EU, UK), US GCC, US GCC-High or DoD; Custom uses the Server URL. It also chooses where the instance signs in (login.microsoftonline.us for US GCC-High and DoD) unless Azure Cloud is set.",
+};
+
+function checkLoginCloud(cloud: CloudEndpoints, loginHost: string, type: string): void {
+  if (type === "Custom") return; // a custom API URL signs in wherever Azure Cloud says
+  // The Endpoint Type names the API and, with Azure Cloud left empty, the cloud. An Azure Cloud that says
+  // otherwise would send the credentials to a cloud that does not know the tenant.
+  if (cloud.id === "custom" || cloud.loginHost === loginHost) return;
+  throw new ParameterError(
+    `${ENDPOINT_TYPE_PARAMETER} ${type} signs in at ${loginHost}, but Azure Cloud ${cloud.displayName} signs in at ${cloud.loginHost}. Leave Azure Cloud empty (the Endpoint Type then chooses the cloud), or set it to the cloud of your tenant.`,
+    ENDPOINT_TYPE_PARAMETER,
+  );
+}
+
+/**
+ * The Microsoft Defender for Endpoint API chosen by "Endpoint Type" (`https://api.securitycenter.microsoft.com`
+ * on Worldwide), with tokens for the WindowsDefenderATP service (`https://securitycenter.onmicrosoft.com/
+ * windowsatpservice/.default`, `.us` for US GCC-High and DoD).
+ */
+export function defenderForEndpoint(scopes: ScopeOptions = {}): ResourceDefinition {
+  const resolve = (params: ResolvedParams) =>
+    getDefenderEndpoint(
+      text(params, "endpoint_type") || "Worldwide",
+      text(params, "server_url") || undefined,
+    );
+  return {
+    kind: "defender-for-endpoint",
+    displayName: "Microsoft Defender for Endpoint",
+    endpoint: (cloud, params) => {
+      const endpoint = resolve(params);
+      checkLoginCloud(cloud, endpoint.loginHost, endpoint.type);
+      return endpoint.api;
+    },
+    audience: (_cloud, params) => `${resolve(params).aptServiceHost}/windowsatpservice`,
+    cloudFor: (params) => resolve(params).cloud,
+    applicationScopes: scopes.application ?? [".default"],
+    delegatedScopes: scopes.delegated ?? ["Machine.Read", "Alert.Read", "offline_access"],
+    parameters: [DEFENDER_ENDPOINT_TYPE_PARAMETER],
+  };
+}
+
+/** The application ID of the Microsoft Defender for Cloud Apps API, the resource of its tokens. */
+export const CLOUD_APPS_RESOURCE_ID = "05a65629-4c1b-48c1-a78b-804c4abdd4af";
+
+/** Parameter "Endpoint Type" of Microsoft Defender for Cloud Apps. */
+export const CLOUD_APPS_ENDPOINT_TYPE_PARAMETER: ParameterDefinition = {
+  key: "endpoint_type",
+  displayName: ENDPOINT_TYPE_PARAMETER,
+  type: "select",
+  options: CLOUD_APPS_ENDPOINT_TYPES,
+  defaultValue: "Worldwide",
+  help: "The cloud of your Defender for Cloud Apps tenant: Worldwide, US GCC or US GCC-High. It also chooses where the instance signs in (login.microsoftonline.us for US GCC-High) unless Azure Cloud is set.",
+};
+
+/** Parameter "Server URL" of Defender for Cloud Apps: the tenant's own API URL. */
+export const CLOUD_APPS_URL_PARAMETER: ParameterDefinition = {
+  key: "url",
+  displayName: "Defender for Cloud Apps API URL",
+  type: "url",
+  help: "The API URL of your tenant, e.g. https://contoso.us3.portal.cloudappsecurity.com (Microsoft Defender portal > Settings > Cloud Apps > About, or System > API tokens).",
+  validate: validators.endpointUrl,
+};
+
+/** Microsoft Defender for Cloud Apps: the tenant's API URL, tokens for the Cloud Apps API application. */
+export function defenderForCloudApps(scopes: ScopeOptions = {}): ResourceDefinition {
+  return {
+    kind: "defender-for-cloud-apps",
+    displayName: "Microsoft Defender for Cloud Apps",
+    endpoint: (cloud, params) => {
+      const endpoint = getCloudAppsEndpoint(text(params, "endpoint_type") || undefined);
+      checkLoginCloud(cloud, endpoint.loginHost, endpoint.type);
+      return required(params, CLOUD_APPS_URL_PARAMETER);
+    },
+    audience: () => CLOUD_APPS_RESOURCE_ID,
+    cloudFor: (params) => getCloudAppsEndpoint(text(params, "endpoint_type") || undefined).cloud,
+    applicationScopes: scopes.application ?? [".default"],
+    delegatedScopes: scopes.delegated ?? [".default", "offline_access"],
+    parameters: [CLOUD_APPS_ENDPOINT_TYPE_PARAMETER, CLOUD_APPS_URL_PARAMETER],
+  };
+}
+
+/** The token audience of the Microsoft 365 Defender (Defender XDR) API. */
+export const MICROSOFT_365_DEFENDER_AUDIENCE = "https://api.security.microsoft.com";
+
+/** Parameter "Endpoint URI" of Microsoft 365 Defender. */
+export const MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER: ParameterDefinition = {
+  key: "base_url",
+  displayName: "Endpoint URI",
+  type: "url",
+  defaultValue: MICROSOFT_365_DEFENDER_AUDIENCE,
+  help: "The Microsoft 365 Defender API: https://api.security.microsoft.com, or the one closest to your tenant's data: https://api-us.security.microsoft.com, https://api-eu.security.microsoft.com, https://api-uk.security.microsoft.com.",
+  validate: validators.endpointUrl,
+};
+
+/** The Microsoft 365 Defender API (incidents, advanced hunting), tokens for `https://api.security.microsoft.com`. */
+export function microsoft365Defender(scopes: ScopeOptions = {}): ResourceDefinition {
+  return {
+    kind: "microsoft-365-defender",
+    displayName: "Microsoft 365 Defender",
+    endpoint: (_cloud, params) =>
+      text(params, MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER.key) || MICROSOFT_365_DEFENDER_AUDIENCE,
+    audience: () => MICROSOFT_365_DEFENDER_AUDIENCE,
+    applicationScopes: scopes.application ?? [".default"],
+    delegatedScopes: scopes.delegated ?? ["Incident.Read", "AdvancedHunting.Read", "offline_access"],
+    parameters: [MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER],
+  };
+}

@@ -1,0 +1,48 @@
+import { type CloudEndpoints, ParameterError } from "@msint/auth-core";
+import type { ResolvedParams, ResourceDefinition } from "../manifest.js";
+import type { ParameterDefinition } from "../parameters.js";
+import { required, type ScopeOptions } from "./common.js";
+
+/** Parameter "Key Vault Name": the vault whose keys, secrets and certificates the commands read. */
+export const KEY_VAULT_NAME_PARAMETER: ParameterDefinition = {
+  key: "vault_name",
+  displayName: "Key Vault Name",
+  type: "string",
+  help: "The name of the key vault (Azure Portal > Key vaults; its Overview tab shows the Vault URI https://<name>.vault.azure.net).",
+  validate: (value, definition) => {
+    if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(value)) {
+      throw new ParameterError(
+        `${definition.displayName}: "${value}" is not a key vault name. Use the 3-24 letters, digits and dashes of the Vault URI's first label.`,
+        definition.displayName,
+      );
+    }
+  },
+};
+
+/**
+ * A Key Vault's data plane: `https://<vault><dns suffix>` of the instance's cloud, tokens for the cloud's Key Vault
+ * resource (`https://vault.azure.net` on Worldwide). With Azure Cloud = Custom the Server URL is the vault URL.
+ */
+export function keyVault(scopes: ScopeOptions = {}): ResourceDefinition {
+  return {
+    kind: "key-vault",
+    displayName: "Azure Key Vault",
+    endpoint: (cloud: CloudEndpoints, params: ResolvedParams) =>
+      `https://${required(params, KEY_VAULT_NAME_PARAMETER)}${cloud.keyVaultDnsSuffix}`,
+    // A vault's audience is its DNS suffix as a host (https://vault.azure.net for <name>.vault.azure.net): in a
+    // Custom cloud it comes from the vault URL in Server URL, never from the Worldwide catalog.
+    audience: (cloud: CloudEndpoints) =>
+      cloud.id === "custom" && cloud.resourceUrl ? vaultAudience(cloud.resourceUrl) : cloud.keyVault,
+    applicationScopes: scopes.application ?? [".default"],
+    delegatedScopes: scopes.delegated ?? ["user_impersonation"],
+    parameters: [KEY_VAULT_NAME_PARAMETER],
+  };
+}
+
+/** `https://<name>.vault.example` → `https://vault.example` (a vault URL's host without its first label). */
+function vaultAudience(vaultUrl: string): string {
+  const url = new URL(vaultUrl);
+  const labels = url.hostname.split(".");
+  const host = labels.length > 2 ? labels.slice(1).join(".") : url.hostname;
+  return `${url.protocol}//${host}${url.port ? `:${url.port}` : ""}`;
+}
