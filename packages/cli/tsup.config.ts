@@ -40,6 +40,52 @@ for (const folder of ["packages", "integrations"]) {
     sources.set((JSON.parse(readFileSync(manifest, "utf8")) as { name: string }).name, index);
   }
 }
+/** The built-in integrations: their ids, and the entries of their bundles (`dist/integrations/<id>.cjs`). */
+const integrationIds = readdirSync(join(root, "integrations"), { withFileTypes: true })
+  .filter(
+    (entry) => entry.isDirectory() && existsSync(join(root, "integrations", entry.name, "src", "index.ts")),
+  )
+  .map((entry) => entry.name);
+const integrationPackages = new Set(integrationIds.map((id) => `@msint/${id}`));
+
+/**
+ * In cli.cjs, `import("@msint/<integration>")` loads the integration's own bundle (src/integration-bundles.ts)
+ * instead of inlining all of them: a command reads and compiles one integration.
+ */
+const integrationBundles: NonNullable<Options["esbuildPlugins"]>[number] = {
+  name: "integration-bundles",
+  setup(build) {
+    build.onResolve({ filter: /^@msint\/[a-z0-9-]+$/ }, (args) =>
+      integrationPackages.has(args.path)
+        ? { path: args.path.slice("@msint/".length), namespace: "msint-integration" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "msint-integration" }, (args) => ({
+      contents:
+        `import { requireIntegrationBundle } from ${JSON.stringify(join(root, "packages/cli/src/integration-bundles.ts"))};\n` +
+        `export default requireIntegrationBundle(${JSON.stringify(args.path)}).default;\n`,
+      loader: "ts",
+      resolveDir: join(root, "packages/cli/src"),
+    }));
+  },
+};
+
+/** In an integration's bundle, the kit is the one cli.cjs registered (src/integration-bundles.ts). */
+const sharedKit: NonNullable<Options["esbuildPlugins"]>[number] = {
+  name: "shared-kit",
+  setup(build) {
+    build.onResolve({ filter: /^@msint\/integration-kit$/ }, () => ({
+      path: "kit",
+      namespace: "msint-shared",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "msint-shared" }, () => ({
+      contents:
+        'module.exports = globalThis[Symbol.for("msint.cli.shared-modules")]["@msint/integration-kit"];\n',
+      loader: "js",
+    }));
+  },
+};
+
 const workspaceSources: NonNullable<Options["esbuildPlugins"]>[number] = {
   name: "workspace-sources",
   setup(build) {
@@ -106,6 +152,36 @@ const executables: Options[] = [
             path: "./emulator.cjs",
             external: true,
           }));
+          build.onResolve({ filter: /^pg$/ }, () => ({ path: "./pg.cjs", external: true }));
+          build.onResolve({ filter: /^@msint\/token-broker$/ }, () => ({
+            path: "./broker.cjs",
+            external: true,
+          }));
+        },
+      },
+      integrationBundles,
+      workspaceSources,
+    ],
+  },
+  {
+    // One bundle per built-in integration, over the kit of cli.cjs.
+    ...executable,
+    entry: Object.fromEntries(
+      integrationIds.map((id) => [`integrations/${id}`, join(root, "integrations", id, "src", "index.ts")]),
+    ),
+    noExternal: [/^@msint\//],
+    esbuildPlugins: [sharedKit, workspaceSources],
+  },
+  {
+    // The token broker, for `msint broker start` only. It has its own copy of auth-core: its errors and the
+    // process-wide logger and redactor are recognised across copies (docs/architecture.md).
+    ...executable,
+    entry: { broker: "src/broker-bundle.ts" },
+    noExternal: [/^@msint\//],
+    esbuildPlugins: [
+      {
+        name: "broker-pg",
+        setup(build) {
           build.onResolve({ filter: /^pg$/ }, () => ({ path: "./pg.cjs", external: true }));
         },
       },

@@ -11,7 +11,6 @@
  * Built as CommonJS only (tsup.config.ts), hence `require` and `__dirname`.
  */
 import { isAscii } from "node:buffer";
-import { createHash } from "node:crypto";
 import {
   closeSync,
   constants,
@@ -83,7 +82,8 @@ const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Bundles next to cli.cjs that it requires only for some commands (the PostgreSQL driver for a postgres:// store
- * or broker database): on Node 20 they are compiled with a code cache of their own too.
+ * or broker database, and each built-in integration, `./integrations/<id>.cjs`): on Node 20 they are compiled
+ * with a code cache of their own too.
  */
 const CACHED_SIBLINGS: Readonly<Record<string, string>> = { "./pg.cjs": "pg" };
 
@@ -106,22 +106,40 @@ function readCacheFile(cacheFile: string): Buffer | undefined {
   }
 }
 
+/** 32 hex digits of four FNV-1a passes over `text` (a file name, not a security boundary: the directory is private). */
+function fingerprint(text: string): string {
+  let out = "";
+  for (const basis of [0x811c9dc5, 0x01000193, 0x050c5d1f, 0x2e2b5a27]) {
+    let hash = basis;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    out += hash.toString(16).padStart(8, "0");
+  }
+  return out;
+}
+
 /**
  * Node 20: compiles a bundle of this directory as a CommonJS module would be, with the V8 code cache of an earlier
  * run (`<name>-<hash>-<family>.v8`), runs it and returns its exports.
  */
 function loadWithCachedData(directory: string, file: string, name: string, family: string): unknown {
-  const bytes = readFileSync(file);
+  // One descriptor for the identity and the bytes, so the two always describe the same file.
+  const fd = openSync(file, constants.O_RDONLY);
+  let bytes: Buffer;
+  let identity: string;
+  try {
+    const stats = fstatSync(fd, { bigint: true });
+    bytes = readFileSync(fd);
+    // V8 checks a cache's engine version and flags but only the length of the source: the cache's name carries
+    // the file's identity instead (inode, size, and the change time the kernel sets on every write, which no
+    // archive or utimes() can set back), so a new build or a reinstall never runs stale code. No hash of the
+    // bundle's bytes: that would cost a millisecond on every start.
+    identity = `${process.version}|${process.arch}|${stats.dev}|${stats.ino}|${stats.size}|${stats.ctimeNs}|${stats.mtimeNs}`;
+  } finally {
+    closeSync(fd);
+  }
   // esbuild writes ASCII: a one-byte string is a copy, where UTF-8 decoding would cost a few milliseconds.
   const source = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
-  // V8 checks a cache's engine version and flags but only the length of the source: the file name carries a
-  // hash of the source, so a new build of the same length never runs stale code.
-  const digest = createHash("sha256")
-    .update(process.version)
-    .update(process.arch)
-    .update(bytes)
-    .digest("hex");
-  const cacheFile = join(directory, `${name}-${digest.slice(0, 32)}-${family}.v8`);
+  const cacheFile = join(directory, `${name}-${fingerprint(identity)}-${family}.v8`);
   const cachedData = readCacheFile(cacheFile);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
@@ -151,7 +169,15 @@ function loadWithCachedData(directory: string, file: string, name: string, famil
     // except the sibling bundles above, which come through their own code cache (once per process).
     const loaded = new Map<string, unknown>();
     const siblingRequire = Object.assign((id: string): unknown => {
-      const sibling = Object.hasOwn(CACHED_SIBLINGS, id) ? CACHED_SIBLINGS[id] : undefined;
+      // An integration's bundle is cached for `msint run` only (one integration per run); a listing that loads
+      // all of them compiles them without leaving 37 cache files behind.
+      const integration =
+        family === "run" ? /^\.\/integrations\/([a-z0-9-]+)\.cjs$/.exec(id)?.[1] : undefined;
+      const sibling = Object.hasOwn(CACHED_SIBLINGS, id)
+        ? CACHED_SIBLINGS[id]
+        : integration !== undefined
+          ? `integration-${integration}`
+          : undefined;
       if (sibling === undefined) return require(id);
       if (!loaded.has(id)) loaded.set(id, loadWithCachedData(directory, join(__dirname, id), sibling, "lib"));
       return loaded.get(id);

@@ -145,7 +145,7 @@ describe("msint on a PostgreSQL store", () => {
     expect(local.stdout).not.toContain("graph");
   }, 60_000);
 
-  it("the PostgreSQL driver, a bundle of its own, is compiled from a code cache too (Node 20's own cache)", async () => {
+  it("the PostgreSQL driver and the integration, bundles of their own, are compiled from a code cache too (Node 20's own cache)", async () => {
     const url = await server.createDatabase();
     const home = await newHome();
     const cache = join(home, "code-cache");
@@ -160,6 +160,8 @@ describe("msint on a PostgreSQL store", () => {
       expect.arrayContaining([
         expect.stringMatching(/^cli-[0-9a-f]{32}-run\.v8$/),
         expect.stringMatching(/^pg-[0-9a-f]{32}-lib\.v8$/),
+        // The integration's own bundle (dist/integrations/msgraph-user.cjs) too.
+        expect.stringMatching(/^integration-msgraph-user-[0-9a-f]{32}-lib\.v8$/),
       ]),
     );
     const pgCache = join(cache, written.find((name) => name.startsWith("pg-"))!);
