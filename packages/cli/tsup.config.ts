@@ -86,6 +86,25 @@ const sharedKit: NonNullable<Options["esbuildPlugins"]>[number] = {
   },
 };
 
+/**
+ * pg asks, when it loads, whether it runs in a Cloudflare Worker; on Node 20 (no `navigator`) its check constructs
+ * a `Response`, which loads Node's whole fetch implementation (undici): about 25 ms of every PostgreSQL command.
+ * msint's bundle of pg only ever runs on Node, so the check answers "no" at once. The build fails if pg changes
+ * the function, rather than silently losing this.
+ */
+const nodeOnlyPgStream: NonNullable<Options["esbuildPlugins"]>[number] = {
+  name: "pg-node-only",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const patched = source.replace(/function isCloudflareRuntime\(\) \{/, "$& return false;");
+      if (patched === source)
+        throw new Error(`pg-node-only: isCloudflareRuntime() not found in ${args.path}`);
+      return { contents: patched, loader: "js" };
+    });
+  },
+};
+
 const workspaceSources: NonNullable<Options["esbuildPlugins"]>[number] = {
   name: "workspace-sources",
   setup(build) {
@@ -200,6 +219,7 @@ const executables: Options[] = [
     ...executable,
     entry: { pg: createRequire(import.meta.url).resolve("pg") },
     noExternal: [/^pg(-[a-z]+)?$/, /^postgres-/, "xtend", "split2", "pgpass"],
+    esbuildPlugins: [nodeOnlyPgStream],
   },
 ];
 
