@@ -120,7 +120,6 @@ export {
 export {
   type ContextAccess,
   type FetchOptions,
-  FLOW_DISPLAY_NAMES,
   type FlowId,
   type FlowStrategy,
   type GetTokenOptions,

@@ -93,6 +93,7 @@ export * from "./store/index.js";
 export {
   type ContextAccess,
   type FetchOptions,
+  FLOW_DISPLAY_NAMES,
   type FlowId,
   type FlowStrategy,
   type GetTokenOptions,

@@ -1,4 +1,4 @@
-import { createAuthorizationCodeStrategy, FLOW_DISPLAY_NAMES } from "@msint/auth-core";
+import { createAuthorizationCodeStrategy, FLOW_DISPLAY_NAMES } from "@msint/auth-core/internal";
 import { AUTH_PARAMETERS, textParameter } from "../parameters.js";
 import {
   checkedApplication,

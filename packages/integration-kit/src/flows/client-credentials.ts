@@ -2,7 +2,7 @@ import {
   createClientCertificateStrategy,
   createClientSecretStrategy,
   FLOW_DISPLAY_NAMES,
-} from "@msint/auth-core";
+} from "@msint/auth-core/internal";
 import { AUTH_PARAMETERS } from "../parameters.js";
 import {
   checkedApplication,

@@ -1,4 +1,4 @@
-import { createDeviceCodeStrategy, FLOW_DISPLAY_NAMES, type FlowStrategy } from "@msint/auth-core";
+import { createDeviceCodeStrategy, FLOW_DISPLAY_NAMES, type FlowStrategy } from "@msint/auth-core/internal";
 import { AUTH_PARAMETERS, textParameter, validators } from "../parameters.js";
 import { requireParameters, selfDeployedSettings } from "./shared.js";
 import { authTypeIs } from "./store.js";

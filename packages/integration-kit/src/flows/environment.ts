@@ -1,4 +1,4 @@
-import { createEnvironmentStrategy, FLOW_DISPLAY_NAMES } from "@msint/auth-core";
+import { createEnvironmentStrategy, FLOW_DISPLAY_NAMES } from "@msint/auth-core/internal";
 import { selfDeployedSettings } from "./shared.js";
 import { authTypeIs, declaresExtension } from "./store.js";
 import type { FlowDefinition } from "./types.js";

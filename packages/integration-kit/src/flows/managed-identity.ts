@@ -1,4 +1,4 @@
-import { createManagedIdentityStrategy, FLOW_DISPLAY_NAMES } from "@msint/auth-core";
+import { createManagedIdentityStrategy, FLOW_DISPLAY_NAMES } from "@msint/auth-core/internal";
 import { AUTH_PARAMETERS, textParameter, toBoolean } from "../parameters.js";
 import { authTypeIs } from "./store.js";
 import type { FlowDefinition } from "./types.js";

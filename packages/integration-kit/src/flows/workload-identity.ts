@@ -1,4 +1,4 @@
-import { createWorkloadIdentityStrategy, FLOW_DISPLAY_NAMES } from "@msint/auth-core";
+import { createWorkloadIdentityStrategy, FLOW_DISPLAY_NAMES } from "@msint/auth-core/internal";
 import { AUTH_PARAMETERS, textParameter, validators } from "../parameters.js";
 import { requireParameters, selfDeployedSettings } from "./shared.js";
 import { authTypeIs, declaresExtension } from "./store.js";

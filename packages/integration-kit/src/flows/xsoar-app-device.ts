@@ -1,4 +1,4 @@
-import { FLOW_DISPLAY_NAMES } from "@msint/auth-core";
+import { FLOW_DISPLAY_NAMES } from "@msint/auth-core/internal";
 import { AUTH_PARAMETERS } from "../parameters.js";
 import { deviceCodeStrategy } from "./device-code.js";
 import type { FlowDefinition } from "./types.js";

@@ -1,4 +1,4 @@
-import { createXsoarAppStrategy, FLOW_DISPLAY_NAMES } from "@msint/auth-core";
+import { createXsoarAppStrategy, FLOW_DISPLAY_NAMES } from "@msint/auth-core/internal";
 import { AUTH_PARAMETERS, textParameter } from "../parameters.js";
 import { requireParameters } from "./shared.js";
 import type { FlowDefinition } from "./types.js";
