@@ -87,12 +87,15 @@ const sharedKit: NonNullable<Options["esbuildPlugins"]>[number] = {
 };
 
 /**
- * pg asks, when it loads, whether it runs in a Cloudflare Worker; on Node 20 (no `navigator`) its check constructs
- * a `Response`, which loads Node's whole fetch implementation (undici): about 25 ms of every PostgreSQL command.
- * msint's bundle of pg only ever runs on Node, so the check answers "no" at once. The build fails if pg changes
- * the function, rather than silently losing this.
+ * msint's bundle of pg only ever runs on Node, and a command opens one connection and exits, so two of pg's
+ * portable paths cost it time for nothing; the build fails if pg changes them, rather than silently losing this.
+ * - When it loads, pg asks whether it runs in a Cloudflare Worker; on Node 20 (no `navigator`) its check
+ *   constructs a `Response`, which loads Node's whole fetch implementation (undici): about 25 ms. Answered "no".
+ * - Its SCRAM-SHA-256 sign-in derives and signs keys through WebCrypto (async, first use initialises it): 4–6 ms
+ *   where node:crypto's PBKDF2 and HMAC take about 1 ms. The same computations (RFC 5802/7677: PBKDF2-HMAC-SHA-256
+ *   with the server's salt and iteration count, HMAC-SHA-256, SHA-256) through node:crypto.
  */
-const nodeOnlyPgStream: NonNullable<Options["esbuildPlugins"]>[number] = {
+const nodeOnlyPg: NonNullable<Options["esbuildPlugins"]>[number] = {
   name: "pg-node-only",
   setup(build) {
     build.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, (args) => {
@@ -101,6 +104,20 @@ const nodeOnlyPgStream: NonNullable<Options["esbuildPlugins"]>[number] = {
       if (patched === source)
         throw new Error(`pg-node-only: isCloudflareRuntime() not found in ${args.path}`);
       return { contents: patched, loader: "js" };
+    });
+    build.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      for (const name of ["deriveKey", "sha256", "hmacSha256"]) {
+        if (!new RegExp(`async function ${name}\\(`).test(source) || !source.includes("module.exports = {"))
+          throw new Error(`pg-node-only: ${name}() not found in ${args.path}`);
+      }
+      const nodeCrypto = [
+        "const msintCrypto = require('crypto')",
+        "module.exports.deriveKey = async (password, salt, iterations) => msintCrypto.pbkdf2Sync(password, salt, iterations, 32, 'sha256')",
+        "module.exports.sha256 = async (data) => msintCrypto.createHash('sha256').update(Buffer.from(data)).digest()",
+        "module.exports.hmacSha256 = async (key, message) => msintCrypto.createHmac('sha256', Buffer.from(key)).update(message).digest()",
+      ].join("\n");
+      return { contents: `${source}\n${nodeCrypto}\n`, loader: "js" };
     });
   },
 };
@@ -219,7 +236,7 @@ const executables: Options[] = [
     ...executable,
     entry: { pg: createRequire(import.meta.url).resolve("pg") },
     noExternal: [/^pg(-[a-z]+)?$/, /^postgres-/, "xtend", "split2", "pgpass"],
-    esbuildPlugins: [nodeOnlyPgStream],
+    esbuildPlugins: [nodeOnlyPg],
   },
 ];
 

@@ -14,7 +14,6 @@
  * it), and the global prefix of the running Node. `MSINT_DISCOVERY=off` turns it off.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
-import { createRequire } from "node:module";
 import { basename, delimiter, dirname, join, resolve } from "node:path";
 import type { Integration } from "@msint/integration-kit";
 
@@ -166,6 +165,8 @@ function isIntegration(value: unknown): value is Integration {
 
 /** Loads a discovered package: its default export, which must be an integration. */
 export function loadIntegrationPackage(entry: DiscoveredPackage): Integration {
+  // node:module only here, when a package is loaded: a cached built-in command never pays for it.
+  const { createRequire } = process.getBuiltinModule("node:module");
   const requireFrom = createRequire(join(entry.dir, "package.json"));
   let loaded: unknown;
   try {

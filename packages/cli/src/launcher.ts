@@ -23,7 +23,6 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { Script } from "node:vm";
 
@@ -34,7 +33,12 @@ function cacheDirectory(): string | undefined {
   const setting = process.env["MSINT_CODE_CACHE"];
   if (setting && /^(off|0|false|no)$/i.test(setting)) return undefined;
   const xdg = process.env["XDG_CACHE_HOME"];
-  const directory = setting || (xdg ? join(xdg, "msint") : join(homedir(), ".cache", "msint"));
+  // node:os only when neither variable names the directory.
+  const directory =
+    setting ||
+    (xdg
+      ? join(xdg, "msint")
+      : join((require("node:os") as typeof import("node:os")).homedir(), ".cache", "msint"));
   try {
     let stats: Stats;
     try {
@@ -106,6 +110,21 @@ function readCacheFile(cacheFile: string): Buffer | undefined {
   }
 }
 
+/** Code caches to write when the process exits: one exit listener for all of them (a listing loads many bundles). */
+const pendingCaches: { script: Script; cacheFile: string }[] = [];
+
+function writePendingCaches(): void {
+  for (const { script, cacheFile } of pendingCaches) {
+    try {
+      const temporary = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
+      renameSync(temporary, cacheFile);
+    } catch {
+      // A cache that cannot be written is only a slower next start.
+    }
+  }
+}
+
 /** 32 hex digits of four FNV-1a passes over `text` (a file name, not a security boundary: the directory is private). */
 function fingerprint(text: string): string {
   let out = "";
@@ -147,15 +166,8 @@ function loadWithCachedData(directory: string, file: string, name: string, famil
   });
   if (!cachedData || script.cachedDataRejected) {
     // Written at exit, so that the cache also holds the functions this run compiled lazily.
-    process.once("exit", () => {
-      try {
-        const temporary = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
-        renameSync(temporary, cacheFile);
-      } catch {
-        // A cache that cannot be written is only a slower next start.
-      }
-    });
+    if (pendingCaches.length === 0) process.once("exit", writePendingCaches);
+    pendingCaches.push({ script, cacheFile });
   }
   const wrapper = script.runInThisContext() as (
     exports: unknown,
@@ -168,19 +180,23 @@ function loadWithCachedData(directory: string, file: string, name: string, famil
     // The CLI runs as this module would: same directory, so the same require() resolution for its externals,
     // except the sibling bundles above, which come through their own code cache (once per process).
     const loaded = new Map<string, unknown>();
+    let integrations = 0;
     const siblingRequire = Object.assign((id: string): unknown => {
-      // An integration's bundle is cached for `msint run` only (one integration per run); a listing that loads
-      // all of them compiles them without leaving 37 cache files behind.
-      const integration =
-        family === "run" ? /^\.\/integrations\/([a-z0-9-]+)\.cjs$/.exec(id)?.[1] : undefined;
+      // An integration's bundle is cached for `msint run` only, and only the first one a process loads (a run
+      // needs one); a listing or `run <command> --help`, which load all of them, leaves no 37 cache files behind.
+      if (loaded.has(id)) return loaded.get(id);
+      const name = /^\.\/integrations\/([a-z0-9-]+)\.cjs$/.exec(id)?.[1];
+      if (name !== undefined) integrations++;
+      const integration = family === "run" && integrations === 1 ? name : undefined;
       const sibling = Object.hasOwn(CACHED_SIBLINGS, id)
         ? CACHED_SIBLINGS[id]
         : integration !== undefined
           ? `integration-${integration}`
           : undefined;
       if (sibling === undefined) return require(id);
-      if (!loaded.has(id)) loaded.set(id, loadWithCachedData(directory, join(__dirname, id), sibling, "lib"));
-      return loaded.get(id);
+      const exports = loadWithCachedData(directory, join(__dirname, id), sibling, "lib");
+      loaded.set(id, exports);
+      return exports;
     }, require) as NodeJS.Require;
     wrapper.call(module.exports, module.exports, siblingRequire, module, BUNDLE, __dirname);
     return module.exports;

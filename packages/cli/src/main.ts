@@ -15,7 +15,7 @@ import { registerStore } from "./commands/store.js";
 import { registerToken } from "./commands/token.js";
 import { chooseFormat, OUTPUT_FORMATS, renderHuman } from "./format.js";
 import { requireIntegration } from "./instances.js";
-import { type Io, processIo, reportError } from "./output.js";
+import { type Io, processIo, reportError, stdoutIsTerminal } from "./output.js";
 import { registerSecrets } from "./secrets.js";
 import { setStoreOption } from "./store.js";
 
@@ -79,10 +79,7 @@ function rootProgram(io: Io, usageErr: (text: string) => void): Command {
 export function buildProgram(io: Io, usageErr: (text: string) => void = io.err): Command {
   const program = rootProgram(io, usageErr);
   const format = () =>
-    chooseFormat(
-      program.opts<{ format?: string }>().format,
-      io === processIo && Boolean(process.stdout.isTTY),
-    );
+    chooseFormat(program.opts<{ format?: string }>().format, io === processIo && stdoutIsTerminal());
   const cli: CliContext = {
     io,
     format,

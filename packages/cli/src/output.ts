@@ -1,3 +1,4 @@
+import { fstatSync, writeSync } from "node:fs";
 import { neutralizeControls } from "@msint/auth-core/internal";
 import type { CommandResult } from "@msint/integration-kit";
 import { type OutputFormat, renderHuman } from "./format.js";
@@ -19,9 +20,55 @@ function line(text: string): string {
   return safe.endsWith("\n") ? safe : `${safe}\n`;
 }
 
+/**
+ * Whether fd 1 or 2 is written with `fs.writeSync`, not through `process.stdout`/`process.stderr`: when it is a
+ * pipe, a socket or a file, which is never a terminal. Node builds those streams on first use, and for a pipe that
+ * loads its whole `net` module: a millisecond or two of every scripted command. A character device (a terminal, or
+ * /dev/null) keeps Node's stream.
+ */
+const direct: Partial<Record<1 | 2, boolean>> = {};
+function isDirect(fd: 1 | 2): boolean {
+  if (direct[fd] === undefined) {
+    try {
+      const stats = fstatSync(fd);
+      direct[fd] = stats.isFIFO() || stats.isSocket() || stats.isFile();
+    } catch {
+      direct[fd] = false;
+    }
+  }
+  return direct[fd];
+}
+
+function write(fd: 1 | 2, text: string): void {
+  if (isDirect(fd)) {
+    const bytes = Buffer.from(text, "utf8");
+    let offset = 0;
+    try {
+      while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+      return;
+    } catch (error) {
+      // A non-blocking pipe that is full (EAGAIN): the rest goes through Node's stream, which waits for it.
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      direct[fd] = false;
+      text = bytes.subarray(offset).toString("utf8");
+    }
+  }
+  (fd === 1 ? process.stdout : process.stderr).write(text);
+}
+
+/** Whether standard output is a terminal, without building `process.stdout` when it plainly is not one. */
+export function stdoutIsTerminal(): boolean {
+  return !isDirect(1) && Boolean(process.stdout.isTTY);
+}
+
+/** The same for standard error. */
+export function stderrIsTerminal(): boolean {
+  return !isDirect(2) && Boolean(process.stderr.isTTY);
+}
+
 export const processIo: Io = {
-  out: (text) => process.stdout.write(line(text)),
-  err: (text) => process.stderr.write(line(text)),
+  out: (text) => write(1, line(text)),
+  err: (text) => write(2, line(text)),
 };
 
 /** Prints a command result: its markdown, or with --json the markdown, outputs and raw response. */

@@ -2,7 +2,7 @@ import { parseArgumentWords, parseCommandLine, runCommand } from "@msint/integra
 import { chooseFormat, shellCommandFormatter } from "./format.js";
 import { requireInstance, requireIntegration } from "./instances.js";
 import { INTERACTIVE_WAIT_MS, limitsFromEnv, transportFor, withDeadline } from "./limits.js";
-import { type Io, printResult, processIo } from "./output.js";
+import { type Io, printResult, processIo, stderrIsTerminal, stdoutIsTerminal } from "./output.js";
 import { registerSecrets } from "./secrets.js";
 import { openStore } from "./store.js";
 
@@ -19,12 +19,14 @@ export function signInProgress(io: Io): {
   report: (secondsLeft: number, signIn: { verificationUri: string; userCode?: string | undefined }) => void;
   done: () => void;
 } {
-  const terminal = io === processIo && Boolean(process.stderr.isTTY);
+  // Asked when the first line is due: a command that never waits does not build process.stderr.
+  let terminal: boolean | undefined;
   let lastLine = Number.POSITIVE_INFINITY;
   let drawn = false;
   return {
     report(secondsLeft, { verificationUri, userCode }) {
       const text = `Waiting for the sign-in at ${verificationUri}${userCode ? ` with the code ${userCode}` : ""} (code expires in ${clock(secondsLeft)})`;
+      terminal ??= io === processIo && stderrIsTerminal();
       if (terminal) {
         process.stderr.write(`\r\x1b[K${text}`);
         drawn = true;
@@ -59,7 +61,7 @@ export async function runAction(
   const limits = limitsFromEnv();
   const format = options.json
     ? "markdown"
-    : chooseFormat(options.format, io === processIo && Boolean(process.stdout.isTTY));
+    : chooseFormat(options.format, io === processIo && stdoutIsTerminal());
   const parsed = command.startsWith("!")
     ? parseCommandLine([command, ...words].join(" "))
     : { command, args: parseArgumentWords(words) };

@@ -83,6 +83,26 @@ describe("the msint executable's code cache", () => {
     ]);
   });
 
+  // A run needs one integration, whose bundle gets a cache of its own; `run <command> --help` loads all 37 to
+  // find the command, and must neither leave 37 cache files nor add an exit listener per bundle (Node warns).
+  it("msint run <command> --help loads every integration quietly and caches at most one of them", async () => {
+    const cache = join(home, "cache-run-help");
+    const run = await runCli(["run", "msgraph-user-list", "--help"], {
+      MSINT_HOME: join(home, "msint"),
+      MSINT_CODE_CACHE: cache,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("msgraph-user-list");
+    const names = (await filesUnder(cache)).map((file) => file.slice(cache.length + 1));
+    if (OWN_CACHE) {
+      expect(names.filter((name) => name.startsWith("cli-"))).toEqual([
+        expect.stringMatching(/^cli-[0-9a-f]{32}-run\.v8$/),
+      ]);
+      expect(names.filter((name) => name.startsWith("integration-")).length).toBeLessThanOrEqual(1);
+    }
+  });
+
   it.runIf(OWN_CACHE)("does not wait on a FIFO in place of its cache file", async () => {
     const cache = join(home, "cache-fifo");
     await listIntegrations(cache);
