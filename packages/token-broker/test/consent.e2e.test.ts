@@ -423,7 +423,11 @@ describe("forged callbacks: a refusal page, and no registration", () => {
 
   it("an ID token of another tenant than the one whose admin consented (tid mismatch)", async () => {
     await refused("The sign-in could not be verified", async (page) => {
-      // The sign-in request of the broker (after the consent step) fixes the nonce the forged answer carries.
+      // The sign-in request of the broker (after the consent step) fixes the nonce the forged answer carries. It
+      // reaches the browser as a redirect, which page.route cannot hold, and the "request" event may arrive after
+      // the broker already redeemed the code on a loaded machine (seen once on the Node 24 leg): the emulator
+      // answers that sign-in request 3 s late, time enough for the event to put the forged answer in place.
+      emulator.faults.inject({ match: "/oauth2/v2.0/authorize", delayMs: 3_000 });
       page.on("request", (request) => {
         if (!request.url().includes("/oauth2/v2.0/authorize")) return;
         const other = randomUUID();
