@@ -51,18 +51,23 @@ export async function tempHome(): Promise<{ home: string; cleanup: () => Promise
 }
 
 /**
- * `msint instance add NAME` for a Microsoft Graph User instance of the emulator's demo app with client
- * credentials, its Custom cloud pointing at the emulator.
+ * `msint instance add NAME` for an instance of `integration` with the emulator's demo app and client credentials,
+ * its Custom cloud pointing at the emulator; `params` (`key=value`) come first.
  */
-export function graphInstanceArgs(name: string, emulatorUrl: string, secret: string): string[] {
+export function emulatorInstanceArgs(
+  name: string,
+  integration: string,
+  emulatorUrl: string,
+  secret: string,
+  params: readonly string[] = [],
+): string[] {
   return [
     "instance",
     "add",
     name,
     "--integration",
-    "msgraph-user",
-    "--param",
-    "self_deployed=true",
+    integration,
+    ...params.flatMap((param) => ["--param", param]),
     "--param",
     `tenant_id=${DEMO_TENANT_ID}`,
     "--param",
@@ -76,4 +81,9 @@ export function graphInstanceArgs(name: string, emulatorUrl: string, secret: str
     "--param",
     `server_url=${emulatorUrl}`,
   ];
+}
+
+/** The same for a Microsoft Graph User instance (self-deployed). */
+export function graphInstanceArgs(name: string, emulatorUrl: string, secret: string): string[] {
+  return emulatorInstanceArgs(name, "msgraph-user", emulatorUrl, secret, ["self_deployed=true"]);
 }

@@ -4,15 +4,9 @@
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_TENANT_ID,
-  type RunningEmulator,
-  startEmulator,
-} from "@msint/entra-emulator";
+import { DEMO_CLIENT_SECRET, type RunningEmulator, startEmulator } from "@msint/entra-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphInstanceArgs, runCli, tempHome } from "./helpers.js";
+import { emulatorInstanceArgs, graphInstanceArgs, runCli, tempHome } from "./helpers.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const KIT = join(here, "..", "..", "integration-kit");
@@ -152,25 +146,7 @@ describe("third-party integration packages", () => {
 
   it("an instance of it is added and its command runs against the emulator", async () => {
     const add = await runCli(
-      [
-        "instance",
-        "add",
-        "contoso",
-        "--integration",
-        "contoso-directory",
-        "--param",
-        `tenant_id=${DEMO_TENANT_ID}`,
-        "--param",
-        `auth_id=${DEMO_CLIENT_ID}`,
-        "--param",
-        `enc_key=${DEMO_CLIENT_SECRET}`,
-        "--param",
-        "azure_cloud=Custom",
-        "--param",
-        `azure_ad_endpoint=${emulator.url}`,
-        "--param",
-        `server_url=${emulator.url}`,
-      ],
+      emulatorInstanceArgs("contoso", "contoso-directory", emulator.url, DEMO_CLIENT_SECRET),
       env(),
       { cwd: project, timeoutMs: 60_000 },
     );
