@@ -27,6 +27,29 @@ import type { ErrorDialect, FaultKind, FaultSpec, RecordedRequest } from "./type
 import { errorPage } from "./web/pages.js";
 
 const GRAPH_PATH = /^\/(v1\.0|beta)(\/|$)/i;
+
+/**
+ * The host a client addressed: a forwarding harness's `x-forwarded-host` (tests send real Microsoft URLs to the
+ * emulator's address), else the Host header's or the proxy's.
+ */
+function addressedHost(request: EmulatorRequest): string {
+  const forwarded = request.headers["x-forwarded-host"];
+  if (forwarded && HOST_HEADER.test(forwarded)) return forwarded.replace(/:\d+$/, "").toLowerCase();
+  return request.hostname;
+}
+
+/** The `aud` of a bearer token, unverified (only to choose between services; the route verifies the token). */
+function unverifiedAudience(authorization: string | undefined): string | undefined {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+  const payload = token?.split(".")[1];
+  if (!payload) return undefined;
+  try {
+    const audience: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")).aud;
+    return typeof audience === "string" ? audience : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** Body of a `garbage` fault without its own: what a captive portal or a misrouted proxy answers. */
@@ -159,15 +182,38 @@ export class Dispatcher {
     const endpoint = findEndpoint(path);
     if (endpoint) return endpoint.call(this.state, request);
     let pathMatched = false;
+    const host = addressedHost(request);
+    const own = host === new URL(this.state.origin).hostname;
+    const matches: Array<{ route: ResourceRoute; params: Record<string, string> }> = [];
     for (const candidate of [...this.customRoutes, ...this.builtInRoutes]) {
+      if (candidate.hosts && !own && !candidate.hosts.test(host)) continue;
       const params = matchPattern(candidate.pattern, path);
       if (!params) continue;
       pathMatched = true;
       if (candidate.method === method || (candidate.method === "*" && method !== "OPTIONS")) {
-        return candidate.handler(this.state, request, params);
+        matches.push({ route: candidate, params });
       }
     }
+    const chosen = matches.length > 1 ? this.#byAudience(matches, request) : matches[0];
+    if (chosen) {
+      request.record.service = chosen.route.resourceKey;
+      return chosen.route.handler(this.state, request, chosen.params);
+    }
     return this.#notFound(request, pathMatched);
+  }
+
+  /**
+   * Several services answer this path on the emulator's own address (a Custom cloud sends every API there): the
+   * one whose audience the bearer token was issued for, else the first.
+   */
+  #byAudience<T extends { route: ResourceRoute }>(matches: T[], request: EmulatorRequest): T {
+    const audience = unverifiedAudience(request.headers["authorization"]);
+    if (audience !== undefined) {
+      const owner = this.state.resources.byAudience(audience)?.key;
+      const match = matches.find((candidate) => candidate.route.resourceKey === owner);
+      if (match) return match;
+    }
+    return matches[0]!;
   }
 
   #notFound(request: EmulatorRequest, pathMatched: boolean): Reply {

@@ -40,6 +40,20 @@ export class ResourceTable {
   readonly #byKey = new Map<string, Resource>();
   readonly #byAudience = new Map<string, Resource>();
 
+  /** Audiences registered by built-in services: an explicit registration under another key takes them over. */
+  readonly #builtIn = new Set<string>();
+
+  /** Registers a built-in service's audiences, which a later {@link register} under another key may take over. */
+  registerBuiltIn(key: string, audiences: readonly string[], options: ResourceOptions = {}): void {
+    // An audience the options' resources gave another key stays theirs.
+    const free = audiences.filter((audience) => {
+      const owner = this.#byAudience.get(normalizeAudience(audience));
+      return !owner || owner.key === key;
+    });
+    this.register(key, free, options);
+    for (const audience of free) this.#builtIn.add(normalizeAudience(audience));
+  }
+
   register(key: string, audiences: readonly string[], options: ResourceOptions = {}): void {
     if (!/^[A-Za-z0-9_.-]+$/.test(key))
       throw new Error(`Resource key '${key}' must be letters, digits, '.', '_' or '-'`);
@@ -59,7 +73,9 @@ export class ResourceTable {
       const normalized = normalizeAudience(audience);
       if (normalized.length === 0) throw new Error(`Resource '${key}' has an empty audience`);
       const owner = this.#byAudience.get(normalized);
-      if (owner && owner.key !== key) {
+      if (owner && owner.key !== key && this.#builtIn.delete(normalized)) {
+        owner.audiences.delete(normalized);
+      } else if (owner && owner.key !== key) {
         throw new Error(`Audience '${audience}' already belongs to resource '${owner.key}'`);
       }
       resource.audiences.add(normalized);

@@ -76,6 +76,11 @@ export interface ResourceRoute {
   method: string;
   pattern: PathPattern;
   resourceKey: string;
+  /**
+   * Host names the route answers on (a built-in service's). A request addressed to another Microsoft host skips
+   * it; one addressed to the emulator itself (a Custom cloud) matches by path.
+   */
+  hosts?: RegExp;
   handler: InternalHandler;
 }
 

@@ -18,6 +18,7 @@ import { RequestLog } from "./request-log.js";
 import { BUILT_IN_RESOURCES, ResourceTable } from "./resources.js";
 import { compilePattern, protectedRoute, type ResourceRoute } from "./routes.js";
 import { demoSeed, loadSeed } from "./seed.js";
+import { BUILT_IN_SERVICES, grantDemoPermissions, serviceRoutes } from "./services/index.js";
 import type { EmulatorState, FlowSettings } from "./state.js";
 import type { EmulatorOptions, RunningEmulator } from "./types.js";
 
@@ -153,7 +154,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const log = new RequestLog(options.requestLogLimit ?? 10_000);
   const faults = new Faults();
   const customRoutes: ResourceRoute[] = [];
-  const dispatcher = new Dispatcher(state, log, faults, customRoutes, graphUserRoutes());
+  const services = options.services === false ? [] : BUILT_IN_SERVICES;
+  for (const service of services) {
+    state.resources.registerBuiltIn(service.key, service.audiences, {
+      ...(service.dialect ? { dialect: service.dialect } : {}),
+    });
+  }
+  if (options.seed === undefined) grantDemoPermissions(state.seed, services);
+  const dispatcher = new Dispatcher(state, log, faults, customRoutes, [
+    ...graphUserRoutes(),
+    ...serviceRoutes(services),
+  ]);
   const handler: EmulatorHandler = (req, res, via) => {
     dispatcher.handle(req, res, via).catch(() => {
       if (!res.headersSent && !res.destroyed) {

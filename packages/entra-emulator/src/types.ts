@@ -180,6 +180,12 @@ export interface EmulatorOptions {
   clockSkewSeconds?: number;
   /** RSA private key (PEM or KeyObject) to sign tokens with; a 2048-bit key is generated when omitted. */
   signingKey?: string | KeyObject;
+  /**
+   * Serve the built-in Microsoft API doubles (Resource Manager, Key Vault, Storage, Defender, Log Analytics …, see
+   * src/services/) with their seeded data. Default true. With the default seed, the demo apps and managed
+   * identities get each service's demo permissions.
+   */
+  services?: boolean;
   /** Extra resources: key → audiences (e.g. `{ mde: ["https://api.securitycenter.microsoft.com"] }`). */
   resources?: Record<string, string[]>;
   /** Keep at most this many entries in `requests` (oldest dropped first). Default 10000; 0 = unlimited. */
@@ -244,6 +250,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** True when an injected fault answered or delayed this request. */
   faulted?: boolean;
+  /** API requests: the resource key of the double that answered (`graph`, `arm`, `defender-for-endpoint` …). */
+  service?: string;
   /** The host the request was addressed to (`127.0.0.1:PORT`, or e.g. `graph.microsoft.us` through the proxy). */
   host?: string;
   /** Device-code polls: the form field that carried the device code (`device_code`, or XSOAR's legacy `code`). */

@@ -86,6 +86,10 @@ export interface ApiClientOptions {
    * the User-Agent is `msint/<kit version>` alone without it.
    */
   integration?: { id: string; version?: string | undefined } | undefined;
+  /** Called with every answer (after a retry, the last one): `-test` records what it reached. */
+  onAnswer?: (answer: { method: string; url: string; status: number }) => void;
+  /** Added to a 403's message: the permissions the command declares and where to add them. */
+  forbiddenAdvice?: string;
 }
 
 /** The User-Agent of msint's API requests: `msint/<version> <integration>/<version>`. */
@@ -174,11 +178,25 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       // The API no longer accepts the cached token (revoked, or the app's permissions changed): get a new one once.
       ({ response, clientRequestId } = await sendOnce(options, base, apiRequest, true));
     }
+    options.onAnswer?.({
+      method: apiRequest.method ?? "GET",
+      url: urlFor(base, apiRequest.path, undefined),
+      status: response.status,
+    });
     if (response.status >= 400) {
-      throw translateApiError(response.status, response.body, {
+      const error = translateApiError(response.status, response.body, {
         commandPrefix: options.commandPrefix,
         headers: response.headers,
         clientRequestId,
+      });
+      if (response.status !== 403 || !options.forbiddenAdvice) throw error;
+      throw new ApiError(`${error.message}\n${options.forbiddenAdvice}`, {
+        status: 403,
+        ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+        ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+        ...(error.clientRequestId === undefined ? {} : { clientRequestId: error.clientRequestId }),
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+        code: error.code,
       });
     }
     const expected: Expectation =

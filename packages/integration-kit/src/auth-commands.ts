@@ -7,6 +7,7 @@ import {
   type Transport,
   toPendingDeviceCode,
 } from "@msint/auth-core/internal";
+import type { Authorization } from "./api-client.js";
 import {
   consentScopesFor,
   FLOW_NAMES,
@@ -18,8 +19,10 @@ import {
 import type { Integration } from "./define.js";
 import type { ArgumentDefinition, IntegrationManifest, ResolvedParams, SupportedFlows } from "./manifest.js";
 import { AUTH_PARAMETERS, textParameter, toBoolean } from "./parameters.js";
+import { missingPermissionError, type PermissionReport, permissionReport } from "./permissions.js";
 import type { CommandResult } from "./results.js";
 import type { InstanceDocument } from "./runtime.js";
+import { type ReachedRequest, reachedLines } from "./test-run.js";
 
 /** The seed's security notice about device-code phishing, shown with every device code. */
 export const DEVICE_CODE_NOTICE = [
@@ -113,9 +116,12 @@ export interface GeneratedCommandSession {
   /** The flow the instance's parameters select. */
   flow: KitFlowId;
   /** Gets a token (from the cache unless `forceRefresh`), as every API call of the command would. */
-  authorize(forceRefresh: boolean): Promise<unknown>;
-  /** The manifest's `test` call (XSOAR's Test button), if it declares one. */
-  test(): Promise<void>;
+  authorize(forceRefresh: boolean): Promise<Authorization>;
+  /**
+   * XSOAR's Test button: the manifest's `test`, then a probe of each resource it did not reach; returns every
+   * answer, by resource.
+   */
+  test(): Promise<ReachedRequest[]>;
 }
 
 /**
@@ -187,6 +193,27 @@ function resetGuidance(integration: Integration, params: ResolvedParams, warRoom
   return lines.join("\n");
 }
 
+/** The bearer token of an authorization, if it is one (a SAS token is not). */
+function bearerTokenOf(authorization: Authorization): string | undefined {
+  const header = authorization.headers?.["authorization"];
+  return header?.startsWith("Bearer ") ? header.slice("Bearer ".length) : undefined;
+}
+
+/**
+ * Compares the main resource's token with the permissions the integration declares; throws when the token lacks one
+ * the test needs, else returns the lines to print (granted, needed, missing for some commands).
+ */
+function checkPermissions(run: GeneratedCommandRun, authorization: Authorization): PermissionReport {
+  const { manifest } = run.integration;
+  const token = bearerTokenOf(authorization);
+  if (token === undefined && authorization.query) return { lines: [], missingForTest: [] };
+  const report = permissionReport(manifest, token);
+  if (token !== undefined && report.missingForTest.length > 0) {
+    throw missingPermissionError(manifest, token, report);
+  }
+  return report;
+}
+
 /** `<prefix>-auth-reset`: forgets every piece of auth state, and the pasted authorization code with it. */
 async function resetAuthorization(run: GeneratedCommandRun): Promise<CommandResult> {
   run.args();
@@ -213,8 +240,8 @@ export const GENERATED_COMMANDS: readonly GeneratedCommand[] = [
     async run(run) {
       const session = run.session();
       run.args();
-      await session.authorize(false);
-      return { readable: "✅ Success!" };
+      const report = checkPermissions(run, await session.authorize(false));
+      return { readable: ["✅ Success!", ...report.lines].join("\n") };
     },
   },
   {
@@ -233,11 +260,15 @@ export const GENERATED_COMMANDS: readonly GeneratedCommand[] = [
     async run(run) {
       const session = run.session();
       run.args();
-      await session.authorize(false);
-      await session.test();
+      const report = checkPermissions(run, await session.authorize(false));
+      const reached = await session.test();
       const { manifest } = run.integration;
       return {
-        readable: `✅ Success! ${manifest.displayName} authenticated with ${FLOW_NAMES[session.flow]} and reached ${manifest.resource.displayName}.`,
+        readable: [
+          `✅ Success! ${manifest.displayName} authenticated with ${FLOW_NAMES[session.flow]} and reached:`,
+          ...reachedLines(manifest, reached),
+          ...report.lines,
+        ].join("\n"),
       };
     },
   },

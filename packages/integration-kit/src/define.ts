@@ -73,6 +73,16 @@ function validateManifest(manifest: IntegrationManifest): void {
     );
     check(!resource.sharedAccessSignature, id, `additional resource "${key}" cannot use a SAS token.`);
   }
+  // `<prefix>-test` calls the API: through the manifest's test, else a probe of each resource.
+  if (!manifest.test) {
+    for (const resource of [manifest.resource, ...Object.values(manifest.additionalResources ?? {})]) {
+      check(
+        resource.probe,
+        id,
+        `${resource.displayName} has no probe and the manifest has no test: declare \`test\` (cheap reads of the API) or give the resource a \`probe\`, so that ${manifest.commandPrefix}-test calls the API.`,
+      );
+    }
+  }
   for (const name of Object.keys(manifest.commands ?? {})) {
     check(
       name.startsWith(`${manifest.commandPrefix}-`),

@@ -80,8 +80,10 @@ export type {
   CommandDefinition,
   IntegrationManifest,
   OutputDefinition,
+  PermissionSpec,
   ResolvedParams,
   ResourceDefinition,
+  ResourceProbe,
   SeedColumns,
   SupportedFlows,
 } from "./manifest.js";
@@ -99,6 +101,17 @@ export {
   validateParameterValue,
   validators,
 } from "./parameters.js";
+export {
+  forbiddenAdvice,
+  type GrantedPermissions,
+  grantedPermissions,
+  MissingPermissionError,
+  type PermissionReport,
+  permissionReport,
+  permissionsOf,
+  readTokenClaims,
+  testPermissions,
+} from "./permissions.js";
 export {
   AZURE_DEVOPS_ORGANIZATION_PARAMETER,
   AZURE_DEVOPS_RESOURCE_ID,
@@ -154,5 +167,6 @@ export {
 } from "./resources/index.js";
 export { type CommandResult, moreEntriesNote, tableToMarkdown, textContentMarkdown } from "./results.js";
 export { contextAccess, type InstanceDocument, type RunCommandOptions, runCommand } from "./runtime.js";
+export { type ReachedRequest, reachedLines, resourcesOf } from "./test-run.js";
 export { KIT_VERSION } from "./version.js";
 export { parseXml, type XmlElement, XmlError, xmlChildren, xmlEscape, xmlFind, xmlText } from "./xml.js";

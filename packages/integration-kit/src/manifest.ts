@@ -1,5 +1,5 @@
 import type { CloudEndpoints, CloudServiceKey } from "@msint/auth-core";
-import type { ApiClient } from "./api-client.js";
+import type { ApiClient, ApiRequest } from "./api-client.js";
 import type { ParameterDefinition } from "./parameters.js";
 import type { CommandResult } from "./results.js";
 
@@ -67,6 +67,33 @@ export interface ResourceDefinition {
    * login.microsoftonline.us), used when the instance leaves Azure Cloud empty. A name or id of the catalog.
    */
   cloudFor?(params: ResolvedParams): string | undefined;
+  /** The cheap read `<prefix>-test` sends to this resource unless the integration's `test` reaches it. */
+  probe?: ResourceProbe;
+  /** The API's name under "API permissions" of an app registration (e.g. "WindowsDefenderATP"); default displayName. */
+  permissionsApi?: string;
+}
+
+/**
+ * Permissions one command (or the test) needs on one resource, from Microsoft's API reference for the call. Within
+ * each list any one permission suffices; list the least privileged first.
+ */
+export interface PermissionSpec {
+  /** The key of an additional resource these apply to; the main resource when omitted. */
+  resource?: string;
+  /** Application permissions (app roles, the `roles` claim of app-only tokens). */
+  application?: readonly string[];
+  /** Delegated permissions (scopes, the `scp` claim of a user's token). */
+  delegated?: readonly string[];
+  /** Azure RBAC roles (or Key Vault access policies): not in any token, checked by the service. */
+  rbac?: readonly string[];
+}
+
+/** The cheap read `<prefix>-test` makes of a resource when the manifest's own test does not reach it. */
+export interface ResourceProbe {
+  /** The request (a GET of one item, e.g. `$top=1` or `maxresults=1`). */
+  request(params: ResolvedParams): ApiRequest;
+  /** What it needs. */
+  permissions?: PermissionSpec;
 }
 
 /** One argument of a command. */
@@ -143,6 +170,11 @@ export interface CommandDefinition<Args extends object = Record<never, never>> {
   description: string;
   arguments?: readonly ArgumentDefinition[];
   outputs?: readonly OutputDefinition[];
+  /**
+   * What the command needs, from Microsoft's API reference of the calls it makes: `-auth-test` compares them with
+   * the token's claims, and a 403 names them.
+   */
+  permissions?: PermissionSpec | readonly PermissionSpec[];
   run(context: CommandContext<Args>): Promise<CommandResult>;
 }
 
@@ -191,6 +223,11 @@ export interface IntegrationManifest {
   /** Parameters beyond authentication (subscription ID, workspace, …). */
   parameters?: readonly ParameterDefinition[];
   commands: Record<string, CommandDefinition>;
-  /** What `<prefix>-test` runs after authenticating; defaults to getting a token. */
+  /**
+   * What `<prefix>-test` runs after authenticating: cheap reads of the integration's API. Every resource the test
+   * does not reach is read with its `probe`; `defineIntegration` refuses a manifest with neither for a resource.
+   */
   test?: (context: CommandContext) => Promise<void>;
+  /** What `test` needs (default: the probes' permissions); `-auth-test` fails when the token lacks it. */
+  testPermissions?: PermissionSpec | readonly PermissionSpec[];
 }

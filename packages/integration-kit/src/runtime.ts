@@ -31,7 +31,9 @@ import type {
   ResourceDefinition,
 } from "./manifest.js";
 import { type ParameterValues, resolveParameterValues, toBoolean } from "./parameters.js";
+import { forbiddenAdvice } from "./permissions.js";
 import type { CommandResult } from "./results.js";
+import { type ReachedRequest, runIntegrationTest, targetOf } from "./test-run.js";
 
 /** One configured instance, as persisted: its integration, its parameters and its integration context. */
 export interface InstanceDocument {
@@ -192,6 +194,8 @@ interface SessionInput {
   commandName: string;
   /** Poll a pending device code until the user has signed in (`-auth-complete wait=true`). */
   waitForSignIn: boolean;
+  /** Told of every answer of every resource (`""` is the main one): `-test` names what it reached. */
+  onAnswer?: (resourceKey: string, answer: { method: string; url: string; status: number }) => void;
 }
 
 /**
@@ -231,7 +235,13 @@ function openSession(input: SessionInput): Session {
   const { integration, params, options, connection, commandName } = input;
   const { manifest } = integration;
   const authorizeFor = authorizer(input);
-  const clientFor = (resource: ResourceDefinition, endpoints: ResolvedEndpoints, authorize: Authorize) =>
+  const advice = forbiddenAdvice(manifest, commandName);
+  const clientFor = (
+    key: string,
+    resource: ResourceDefinition,
+    endpoints: ResolvedEndpoints,
+    authorize: Authorize,
+  ) =>
     createApiClient({
       baseUrl: endpoints.apiBase,
       transport: connection.transport,
@@ -241,9 +251,11 @@ function openSession(input: SessionInput): Session {
       serviceName: resource.displayName,
       commandName,
       integration: manifest,
+      ...(advice === undefined ? {} : { forbiddenAdvice: advice }),
+      ...(input.onAnswer ? { onAnswer: (answer) => input.onAnswer!(key, answer) } : {}),
     });
   const authorize = authorizeFor(manifest.resource, connection.endpoints);
-  const api = clientFor(manifest.resource, connection.endpoints, authorize);
+  const api = clientFor("", manifest.resource, connection.endpoints, authorize);
   const additional = new Map<string, ApiClient>();
   const apiFor = (key: string): ApiClient => {
     const resource = Object.hasOwn(manifest.additionalResources ?? {}, key)
@@ -257,7 +269,7 @@ function openSession(input: SessionInput): Session {
     let client = additional.get(key);
     if (!client) {
       const endpoints = resolveEndpoints(manifest, params, resource);
-      client = clientFor(resource, endpoints, authorizeFor(resource, endpoints));
+      client = clientFor(key, resource, endpoints, authorizeFor(resource, endpoints));
       additional.set(key, client);
     }
     return client;
@@ -291,8 +303,17 @@ async function runInstanceCommand(
     connection ??= resolveConnection(manifest, params, options);
     return connection;
   };
-  const session = (waitForSignIn = false) =>
-    openSession({ integration, params, env, options, connection: resolve(), commandName, waitForSignIn });
+  const session = (waitForSignIn = false, onAnswer?: SessionInput["onAnswer"]) =>
+    openSession({
+      integration,
+      params,
+      env,
+      options,
+      connection: resolve(),
+      commandName,
+      waitForSignIn,
+      ...(onAnswer ? { onAnswer } : {}),
+    });
 
   if (generated) {
     return generated.run({
@@ -310,12 +331,21 @@ async function runInstanceCommand(
         return { manifest, params, endpoints, transport, access, instance: document.name, now: options.now };
       },
       session: (waitForSignIn) => {
-        const { authorize, context } = session(waitForSignIn);
+        const reached: ReachedRequest[] = [];
+        const { authorize, context } = session(waitForSignIn, (resource, answer) =>
+          reached.push({
+            resource,
+            method: answer.method,
+            target: targetOf(answer.url),
+            status: answer.status,
+          }),
+        );
         return {
           flow: resolve().selection.flow,
           authorize,
           test: async () => {
-            await manifest.test?.(context);
+            await runIntegrationTest(manifest, context, reached);
+            return reached;
           },
         };
       },

@@ -118,6 +118,13 @@ export function azureResourceManager(scopes: ScopeOptions = {}): ResourceDefinit
     customEndpoint: RESOURCE_MANAGER_URL_PARAMETER,
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["user_impersonation"],
+    // `-test`'s default read: the subscriptions the identity can see (Subscriptions - List, api-version
+    // 2022-12-01, learn.microsoft.com/rest/api/resources/subscriptions/list). Resource Manager authorizes with
+    // Azure RBAC: nothing in the token to compare.
+    probe: {
+      request: () => ({ path: "/subscriptions", query: { "api-version": "2022-12-01" } }),
+      permissions: { rbac: ["Reader"] },
+    },
   };
 }
 

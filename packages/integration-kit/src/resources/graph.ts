@@ -11,5 +11,15 @@ export function graph(scopes: ScopeOptions = {}): ResourceDefinition {
     cloudKey: "graph",
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? [],
+    // The default read of `-test` (an integration whose commands read something else declares its own test):
+    // List users, one entry. learn.microsoft.com/graph/api/user-list: least privileged User.ReadBasic.All
+    // (delegated) / User.Read.All (application).
+    probe: {
+      request: () => ({ path: "/v1.0/users", query: { $top: 1, $select: "id" } }),
+      permissions: {
+        application: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        delegated: ["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All"],
+      },
+    },
   };
 }

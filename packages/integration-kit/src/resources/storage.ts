@@ -1,7 +1,7 @@
 import { ApiError, type CloudEndpoints, ParameterError } from "@msint/auth-core";
 import type { ApiClient } from "../api-client.js";
 import { UsageError } from "../args.js";
-import type { ResolvedParams, ResourceDefinition } from "../manifest.js";
+import type { ResolvedParams, ResourceDefinition, ResourceProbe } from "../manifest.js";
 import { parseXml, type XmlElement, xmlFind, xmlText } from "../xml.js";
 import { type ArgsContext, text } from "./common.js";
 
@@ -46,8 +46,40 @@ export function storage(service: StorageService): ResourceDefinition {
     delegatedScopes: ["user_impersonation"],
     headers: { "x-ms-version": STORAGE_API_VERSION },
     sharedAccessSignature: true,
+    probe: STORAGE_PROBES[service],
+    permissionsApi: "Azure Storage",
   };
 }
+
+/**
+ * `-test`'s read of each service: one entry of the account's containers, shares or queues (List Containers, List
+ * Shares, List Queues: `GET /?comp=list&maxresults=1`), or of its tables (Query Tables: `GET /Tables?$top=1`).
+ * Source: learn.microsoft.com/rest/api/storageservices (list-containers2, list-shares, list-queues1,
+ * query-tables); roles: learn.microsoft.com/azure/storage/blobs/assign-azure-role-data-access and the
+ * built-in roles list.
+ */
+const STORAGE_PROBES: Record<StorageService, ResourceProbe> = {
+  blob: {
+    request: () => ({ path: "/", query: { comp: "list", maxresults: 1 }, responseType: "text" }),
+    permissions: { rbac: ["Storage Blob Data Reader", "Storage Blob Data Contributor"] },
+  },
+  file: {
+    request: () => ({ path: "/", query: { comp: "list", maxresults: 1 }, responseType: "text" }),
+    permissions: { rbac: ["Storage File Data Privileged Reader"] },
+  },
+  queue: {
+    request: () => ({ path: "/", query: { comp: "list", maxresults: 1 }, responseType: "text" }),
+    permissions: { rbac: ["Storage Queue Data Reader", "Storage Queue Data Contributor"] },
+  },
+  table: {
+    request: () => ({
+      path: "/Tables",
+      query: { $top: 1 },
+      headers: { accept: "application/json;odata=nometadata" },
+    }),
+    permissions: { rbac: ["Storage Table Data Reader", "Storage Table Data Contributor"] },
+  },
+};
 
 /** What {@link listStorageEntries} reads: one `comp=list` listing of the Blob, File or Queue service. */
 export interface StorageListing {
