@@ -397,6 +397,7 @@ export class Dispatcher {
     }
     if (disruption === "reset" || disruption === "truncate") this.#break(res, record, reply, disruption);
     else this.#write(res, method, record, reply, closeConnection);
+    this.log.answered(record);
   }
 
   /** Leaves a request unanswered until the client gives up (or the emulator closes). */

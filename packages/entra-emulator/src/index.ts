@@ -5,10 +5,11 @@
 
 export type { ClientAssertionParameters } from "./assertions.js";
 export { createClientAssertion } from "./assertions.js";
-export { formatEmulatorBanner } from "./banner.js";
+export { type BannerOptions, formatEmulatorBanner, formatRequestLine } from "./banner.js";
 export { decryptBrokerToken } from "./broker.js";
 export type { TestCertificateOptions } from "./certificates.js";
 export { createTestCertificate } from "./certificates.js";
+export { DEMO_INSTANCE_PARAMETERS } from "./demo-parameters.js";
 export { BUILT_IN_RESOURCES } from "./resources.js";
 export {
   DEMO_ADMIN_UPN,

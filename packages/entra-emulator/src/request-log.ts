@@ -53,7 +53,19 @@ export function redactParameters(parameters: URLSearchParams): Record<string, st
 export class RequestLog {
   readonly entries: RecordedRequest[] = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly onAnswered?: (entry: RecordedRequest) => void,
+  ) {}
+
+  /** A request was answered (its status is set): tells the `onRequest` listener, which must not throw. */
+  answered(entry: RecordedRequest): void {
+    try {
+      this.onAnswered?.(entry);
+    } catch {
+      // A listener's failure never breaks the answer.
+    }
+  }
 
   push(entry: RecordedRequest): void {
     this.entries.push(entry);

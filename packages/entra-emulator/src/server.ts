@@ -151,7 +151,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`port must be 0..65535, got ${port}`);
   const state = await createState(options);
-  const log = new RequestLog(options.requestLogLimit ?? 10_000);
+  const log = new RequestLog(options.requestLogLimit ?? 10_000, options.onRequest);
   const faults = new Faults();
   const customRoutes: ResourceRoute[] = [];
   const services = options.services === false ? [] : BUILT_IN_SERVICES;

@@ -188,6 +188,8 @@ export interface EmulatorOptions {
   services?: boolean;
   /** Extra resources: key → audiences (e.g. `{ mde: ["https://api.securitycenter.microsoft.com"] }`). */
   resources?: Record<string, string[]>;
+  /** Called with each request once it is answered (`msint emulator --log`); never with secrets (see `requests`). */
+  onRequest?: (request: RecordedRequest) => void;
   /** Keep at most this many entries in `requests` (oldest dropped first). Default 10000; 0 = unlimited. */
   requestLogLimit?: number;
   /**

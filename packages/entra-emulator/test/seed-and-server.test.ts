@@ -4,9 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  DEMO_BROKER_APP_REGISTRATION_ID,
+  DEMO_BROKER_KEY,
+  DEMO_BROKER_REFRESH_TOKEN,
+  DEMO_CERT_CLIENT_ID,
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
+  DEMO_PUBLIC_CLIENT_ID,
   DEMO_TENANT_ID,
+  DEMO_USER_PASSWORD,
   demoSeed,
   type EmulatorSeed,
   formatEmulatorBanner,
@@ -146,7 +152,28 @@ describe("startEmulator", () => {
       expect(banner).toContain("azure_cloud=Custom");
       expect(banner).toContain(`azure_ad_endpoint=${emulator.url}`);
       expect(banner).toContain(`server_url=${emulator.url}`);
-      expect(banner).toContain(`${DEMO_CLIENT_SECRET}  (the public demo secret`);
+      // Every flow's demo credentials, as instance parameters a newcomer pastes.
+      expect(banner).toContain(
+        `--param tenant_id=${DEMO_TENANT_ID} --param auth_id=${DEMO_CLIENT_ID} --param enc_key=${DEMO_CLIENT_SECRET}`,
+      );
+      expect(banner).toContain(
+        `--param auth_id=${DEMO_PUBLIC_CLIENT_ID} --param tenant_id=${DEMO_TENANT_ID}`,
+      );
+      expect(banner).toContain(
+        `Sign-in user: ${demoSeed.tenants[0]!.users![0]!.userPrincipalName} / ${DEMO_USER_PASSWORD}`,
+      );
+      expect(banner).toContain(
+        `--param auth_id=${DEMO_CERT_CLIENT_ID} --param certificate_thumbprint=${emulator.demoCertificate!.thumbprintSha1}`,
+      );
+      expect(banner).toContain(
+        `export IDENTITY_ENDPOINT=${emulator.url}/msi/token IDENTITY_HEADER=${emulator.identityHeader}`,
+      );
+      expect(banner).toContain(
+        `--param auth_id=${DEMO_BROKER_APP_REGISTRATION_ID}@${emulator.url}/obtain-token --param tenant_id=${DEMO_BROKER_REFRESH_TOKEN} --param enc_key=${DEMO_BROKER_KEY}`,
+      );
+      expect(formatEmulatorBanner(emulator, { certificateKeyFile: "/tmp/k.pem" })).toContain(
+        "--param private_key=file:/tmp/k.pem",
+      );
     } finally {
       await emulator.close();
     }

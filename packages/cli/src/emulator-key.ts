@@ -1,0 +1,57 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { EmulatorFacts } from "./emulator-instances.js";
+
+/**
+ * Writes the demo certificate app's private key (an emulator-only key, generated at start) to a file of its own,
+ * readable by the owner only, so an instance can name it with `private_key=file:<path>`; `remove` deletes it.
+ */
+export async function writeDemoKey(
+  privateKeyPem: string | undefined,
+): Promise<{ path: string; remove(): Promise<void> } | undefined> {
+  if (!privateKeyPem) return undefined;
+  const folder = await mkdtemp(join(tmpdir(), "msint-emulator-"));
+  const path = join(folder, "demo-certificate-key.pem");
+  await writeFile(path, privateKeyPem, { mode: 0o600 });
+  return { path, remove: () => rm(folder, { recursive: true, force: true }) };
+}
+
+type EmulatorModule = typeof import("@msint/entra-emulator");
+type Running = Awaited<ReturnType<EmulatorModule["startEmulator"]>>;
+
+/** The demo seed's credentials and seeded parameter values, for `msint emulator --instances`. */
+export function demoFacts(
+  module: EmulatorModule,
+  emulator: Running,
+  keyFile: string | undefined,
+): EmulatorFacts {
+  const tenant = emulator.seed.tenants.find((candidate) => candidate.id === module.DEMO_TENANT_ID);
+  const app = tenant?.apps.find((candidate) => candidate.clientId === module.DEMO_CLIENT_ID);
+  const certificate = emulator.demoCertificate;
+  return {
+    url: emulator.url,
+    tenantId: module.DEMO_TENANT_ID,
+    clientId: module.DEMO_CLIENT_ID,
+    clientSecret: module.DEMO_CLIENT_SECRET,
+    publicClientId: module.DEMO_PUBLIC_CLIENT_ID,
+    ...(certificate && keyFile
+      ? {
+          certificate: {
+            clientId: module.DEMO_CERT_CLIENT_ID,
+            thumbprint: certificate.thumbprintSha1,
+            keyFile,
+          },
+        }
+      : {}),
+    ...(app?.redirectUris?.[0] ? { redirectUri: app.redirectUris[0] } : {}),
+    identityHeader: emulator.identityHeader,
+    broker: {
+      registrationId: module.DEMO_BROKER_APP_REGISTRATION_ID,
+      refreshToken: module.DEMO_BROKER_REFRESH_TOKEN,
+      key: module.DEMO_BROKER_KEY,
+    },
+    parameters: module.DEMO_INSTANCE_PARAMETERS,
+    proxy: emulator.proxyUrl !== undefined,
+  };
+}
