@@ -4,10 +4,14 @@ import {
   flowDefinitions,
   flowTableWords,
   type Integration,
+  type IntegrationManifest,
   inColumnOrder,
   type ParameterDefinition,
+  type PermissionSpec,
+  permissionsOf,
   qualifyScope,
   type ResolvedParams,
+  testPermissions,
 } from "@msint/integration-kit";
 import { FLOW_COLUMNS } from "./flows.js";
 
@@ -70,8 +74,51 @@ function parameterRows(parameters: readonly ParameterDefinition[]): string[][] {
   ]);
 }
 
-function commandSection(name: string, command: CommandDefinition): string {
+/** "Application: A (or B); Delegated: C; Azure RBAC: R" for one permission spec, with its resource if not the main one. */
+function describePermissionSpec(manifest: IntegrationManifest, spec: PermissionSpec): string {
+  const any = (list: readonly string[]) => list.map((name) => `\`${name}\``).join(" or ");
+  const parts = [
+    ...(spec.application?.length ? [`Application ${any(spec.application)}`] : []),
+    ...(spec.delegated?.length ? [`Delegated ${any(spec.delegated)}`] : []),
+    ...(spec.rbac?.length ? [`Azure RBAC ${any(spec.rbac)}`] : []),
+  ];
+  const where =
+    spec.resource === undefined
+      ? ""
+      : ` (${manifest.additionalResources?.[spec.resource]?.displayName ?? spec.resource})`;
+  return `${parts.join("; ")}${where}`;
+}
+
+function permissionsLine(manifest: IntegrationManifest, command: CommandDefinition): string | undefined {
+  const specs = permissionsOf(command);
+  if (specs.length === 0) return undefined;
+  return `Permissions: ${specs.map((spec) => describePermissionSpec(manifest, spec)).join(" · ")}.`;
+}
+
+/** The Permissions section: what `-test` needs and what each command needs, as the manifest declares them. */
+function permissionsSection(manifest: IntegrationManifest): string {
+  const rows = Object.entries(manifest.commands).map(([name, command]) => [
+    `\`${name}\``,
+    permissionsOf(command)
+      .map((spec) => describePermissionSpec(manifest, spec))
+      .join(" · ") || "(not declared)",
+  ]);
+  const test = testPermissions(manifest)
+    .map((spec) => describePermissionSpec(manifest, spec))
+    .join(" · ");
+  return [
+    "## Permissions",
+    "",
+    `\`${manifest.commandPrefix}-test\` needs: ${test || "(nothing beyond a token)"}. \`-auth-test\` and \`-test\` compare the token's \`roles\` (application) or \`scp\` (delegated) with these and name what is missing. Within a cell, any one permission suffices (least privileged first); Azure RBAC roles are not in tokens and are checked by the service.`,
+    "",
+    table(["Command", "Needs"], rows),
+  ].join("\n");
+}
+
+function commandSection(manifest: IntegrationManifest, name: string, command: CommandDefinition): string {
   const parts = [`### \`${name}\``, "", command.description];
+  const needs = permissionsLine(manifest, command);
+  if (needs) parts.push("", needs);
   const args = command.arguments ?? [];
   if (args.length) {
     parts.push(
@@ -212,13 +259,14 @@ export function renderReference(integration: Integration, options: { readme?: bo
         : []),
     ].join("\n"),
   );
+  sections.push(permissionsSection(manifest));
   sections.push(`## Example\n\n${exampleFor(integration)}`);
   sections.push(
     `## Parameters\n\n${table(["Key", "Display name", "Type", "Help"], parameterRows(integration.parameters))}`,
   );
   sections.push(
     `## Commands\n\n${Object.entries(manifest.commands)
-      .map(([name, command]) => commandSection(name, command))
+      .map(([name, command]) => commandSection(manifest, name, command))
       .join("\n\n")}`,
   );
   return `${sections.join("\n\n")}\n`;
