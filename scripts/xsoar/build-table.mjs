@@ -95,7 +95,12 @@ for (const file of readdirSync(folder).filter((name) => name.endsWith(".txt"))) 
 for (const name of readdirSync(join(root, "integrations"))) {
   const path = join(out, `${name}.json`);
   if (!existsSync(join(root, "integrations", name, "src", "index.ts")) || existsSync(path)) continue;
-  const placeholder = { id: name, xsoar: null, reason: "Not transcribed from demisto/content yet.", commands: [] };
+  const placeholder = {
+    id: name,
+    xsoar: null,
+    reason: "Not transcribed from demisto/content yet.",
+    commands: [],
+  };
   writeFileSync(path, `${JSON.stringify(placeholder, null, 2)}\n`);
   console.log(`${name}: placeholder`);
 }
