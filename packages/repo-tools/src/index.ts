@@ -2,3 +2,5 @@
 export * from "./flows.js";
 export { renderReference } from "./reference.js";
 export * from "./workspace.js";
+export * from "./xsoar.js";
+export * from "./xsoar-workspace.js";
