@@ -80,23 +80,56 @@ export function printResult(
   json: boolean,
   format: OutputFormat = "markdown",
 ): void {
+  for (const notice of result.notices ?? []) io.err(`Note: ${notice}`);
   if (!json) {
     io.out(renderHuman(result.readable, format));
     return;
   }
-  const outputs =
-    result.outputs === undefined
-      ? {}
-      : result.outputsPrefix
-        ? { [result.outputsPrefix]: result.outputs }
-        : result.outputs;
   io.out(
     JSON.stringify(
-      { command, instance, readable: result.readable, outputs, raw: result.raw ?? null },
+      {
+        command,
+        instance,
+        readable: result.readable,
+        outputs: contextOutputs(result),
+        ...(result.outputsPrefix ? { outputsPrefix: result.outputsPrefix } : {}),
+        ...(result.outputsKeyField ? { outputsKeyField: result.outputsKeyField } : {}),
+        raw: result.raw ?? null,
+      },
       null,
       2,
     ),
   );
+}
+
+/** Puts `value` at a dotted context path (`AzureStorageQueue.Queue`) of `context`, as XSOAR's context holds it. */
+function setPath(context: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let node = context;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    node = (next !== null && typeof next === "object" && !Array.isArray(next) ? next : (node[key] = {})) as Record<
+      string,
+      unknown
+    >;
+  }
+  node[keys.at(-1)!] = value;
+}
+
+/**
+ * The result's context entries as a playbook reads them: the outputs under their prefix (a dotted prefix nests),
+ * and any additional entries (`Account`, `Endpoint` …) beside them.
+ */
+export function contextOutputs(result: CommandResult): unknown {
+  if (result.outputs === undefined && !result.additionalOutputs) return {};
+  if (!result.outputsPrefix && !result.additionalOutputs) return result.outputs;
+  const context: Record<string, unknown> = {};
+  if (result.outputs !== undefined) {
+    if (result.outputsPrefix) setPath(context, result.outputsPrefix, result.outputs);
+    else Object.assign(context, result.outputs);
+  }
+  for (const [path, value] of Object.entries(result.additionalOutputs ?? {})) setPath(context, path, value);
+  return context;
 }
 
 /** Exit code and one-line message for any error; never a stack trace unless MSINT_LOG=debug. */

@@ -18,6 +18,7 @@ import {
 } from "./auth.js";
 import type { Integration } from "./define.js";
 import type { ArgumentDefinition, IntegrationManifest, ResolvedParams, SupportedFlows } from "./manifest.js";
+import { generatedName } from "./names.js";
 import { AUTH_PARAMETERS, textParameter, toBoolean } from "./parameters.js";
 import { missingPermissionError, type PermissionReport, permissionReport } from "./permissions.js";
 import type { CommandResult } from "./results.js";
@@ -59,7 +60,6 @@ export async function generateLoginUrl(input: AuthCommandInput, consent: boolean
     now: input.now?.(),
   });
   await access.update((context) => ({ ...context, pendingLogin }));
-  const prefix = manifest.commandPrefix;
   const readable = [
     "### Authorization instructions",
     `1. Click on the [login URL](${url}) to sign in and grant msint permissions for ${[manifest.resource, ...Object.values(manifest.additionalResources ?? {})].map((resource) => resource.displayName).join(" and ")}.`,
@@ -68,10 +68,10 @@ export async function generateLoginUrl(input: AuthCommandInput, consent: boolean
     "2. Copy the `AUTH_CODE` (without the `code=` prefix and the other parameters), or simply the whole redirected URL,",
     "and paste it in your instance configuration under the **Authorization code** parameter:",
     `   msint instance set ${instance} --param auth_code='<code or redirected URL>'`,
-    `3. Run **${formatCommand(`${prefix}-auth-test`)}**.`,
+    `3. Run **${formatCommand(generatedName(manifest, "auth-test"))}**.`,
     consent
       ? ""
-      : `If a command later says "Missing scope permissions on the request", run **${formatCommand(`${prefix}-generate-login-url`, { consent: "true" })}** to ask for consent again.`,
+      : `If a command later says "Missing scope permissions on the request", run **${formatCommand(generatedName(manifest, "generate-login-url"), { consent: "true" })}** to ask for consent again.`,
   ]
     .filter(Boolean)
     .join("\n");
@@ -91,12 +91,11 @@ export async function startDeviceAuthorization(input: AuthCommandInput): Promise
   });
   // A new sign-in replaces every earlier token, refresh token and pending login of the instance.
   await access.update(() => ({ deviceCode: toPendingDeviceCode(started) }));
-  const prefix = manifest.commandPrefix;
   const readable = [
     "### Authorization instructions",
     `1. To sign in, use a web browser to open the page [${started.verificationUri}](${started.verificationUri})`,
     `and enter the code **${started.userCode}** to authenticate.`,
-    `2. Run **${formatCommand(`${prefix}-auth-complete`)}** (or **${formatCommand(`${prefix}-auth-complete`, { wait: "true" })}** to wait for the sign-in).`,
+    `2. Run **${formatCommand(generatedName(manifest, "auth-complete"))}** (or **${formatCommand(generatedName(manifest, "auth-complete"), { wait: "true" })}** to wait for the sign-in).`,
     "",
     DEVICE_CODE_NOTICE,
   ].join("\n");
@@ -165,8 +164,7 @@ const deviceCodeFlows = (flows: SupportedFlows) => flows.deviceCode || flows.xso
 
 /** What `<prefix>-auth-reset` says to do next, by the flow the instance's parameters select. */
 function resetGuidance(integration: Integration, params: ResolvedParams, warRoom: boolean): string {
-  const prefix = integration.manifest.commandPrefix;
-  const cmd = (name: string) => formatCommand(`${prefix}-${name}`);
+  const cmd = (name: string) => formatCommand(generatedName(integration.manifest, name));
   let flow: string | undefined;
   try {
     flow = selectFlow(integration.manifest, params).flow;
@@ -322,14 +320,21 @@ export const GENERATED_COMMANDS: readonly GeneratedCommand[] = [
 
 /** The names of the commands the kit generates for a manifest, by its flows. */
 export function generatedCommandNames(manifest: IntegrationManifest): string[] {
-  return GENERATED_COMMANDS.filter((command) => command.offeredBy(manifest.flows)).map(
-    (command) => `${manifest.commandPrefix}-${command.suffix}`,
+  return GENERATED_COMMANDS.filter((command) => command.offeredBy(manifest.flows)).map((command) =>
+    generatedName(manifest, command.suffix),
   );
 }
 
-/** The generated command an integration answers to this name, if any. */
+/**
+ * The generated command an integration answers to this name, if any: its listed name, or `<prefix>-<suffix>` where
+ * the manifest gives it another.
+ */
 export function generatedCommand(integration: Integration, name: string): GeneratedCommand | undefined {
-  if (!integration.authCommands.includes(name)) return undefined;
-  const suffix = name.slice(integration.manifest.commandPrefix.length + 1);
-  return GENERATED_COMMANDS.find((command) => command.suffix === suffix);
+  const { manifest } = integration;
+  return GENERATED_COMMANDS.find(
+    (command) =>
+      command.offeredBy(manifest.flows) &&
+      (generatedName(manifest, command.suffix) === name ||
+        `${manifest.commandPrefix}-${command.suffix}` === name),
+  );
 }

@@ -218,6 +218,22 @@ export interface IntegrationManifest {
    * from its `customEndpoint` parameter.
    */
   additionalResources?: Readonly<Record<string, ResourceDefinition>>;
+  /**
+   * A public client of the vendor (Palo Alto Networks) that XSOAR uses when the instance gives no App/Client ID
+   * (e.g. Microsoft 365 Defender's device code). It becomes the App/Client ID parameter's default, as in XSOAR's
+   * yml; record in a comment the file it was taken from.
+   */
+  builtInClientId?: string;
+  /**
+   * Names of generated commands where XSOAR's differ from `<commandPrefix>-<suffix>`, by suffix (e.g. Microsoft Graph
+   * Security: `{ "auth-reset": "ms-graph-security-auth-reset" }`). The prefixed name keeps working.
+   */
+  generatedCommandNames?: Readonly<Partial<Record<string, string>>>;
+  /**
+   * Old command names kept for one release after a rename, old → new (an own or generated command). Running one
+   * works and says which name to use instead.
+   */
+  deprecatedAliases?: Readonly<Record<string, string>>;
   /** Permissions the app registration needs, shown by `-auth-test` when access is denied. */
   permissions?: { application?: readonly string[]; delegated?: readonly string[] };
   /** Parameters beyond authentication (subscription ID, workspace, …). */

@@ -5,6 +5,7 @@ import type {
   PermissionSpec,
   ResourceDefinition,
 } from "./manifest.js";
+import { generatedName } from "./names.js";
 
 /** What an access token grants, read from its claims (no signature check: only for diagnosis). */
 export interface GrantedPermissions {
@@ -108,11 +109,10 @@ export function grantAdvice(
   resourceKey?: string,
 ): string {
   const type = kind === "application" ? "Application permissions" : "Delegated permissions";
-  const prefix = manifest.commandPrefix;
   return (
     `Add it in the Azure portal: App registrations → your app → API permissions → Add a permission → ` +
     `${permissionsApiName(manifest, resourceKey)} → ${type}, then Grant admin consent. ` +
-    `Then run ${formatCommand(`${prefix}-auth-reset`)} and ${formatCommand(`${prefix}-auth-test`)}` +
+    `Then run ${formatCommand(generatedName(manifest, "auth-reset"))} and ${formatCommand(generatedName(manifest, "auth-test"))}` +
     (kind === "delegated" ? " (sign in again: a user's token keeps the scopes it was issued with)." : ".")
   );
 }
@@ -189,7 +189,7 @@ export function permissionReport(manifest: IntegrationManifest, token: string | 
   const needed = forTest.map((spec) => describeSpec(spec, granted.kind)).filter(Boolean);
   if (needed.length > 0) {
     const state = missingForTest.length === 0 ? "granted" : "MISSING";
-    lines.push(`Needed by ${manifest.commandPrefix}-test: ${needed.join("; ")} (${state}).`);
+    lines.push(`Needed by ${generatedName(manifest, "test")}: ${needed.join("; ")} (${state}).`);
   }
   const missing = commandsMissing(manifest, granted);
   if (missing.length > 0) {
@@ -213,7 +213,7 @@ export function missingPermissionError(
   const type = granted.kind === "application" ? "application permission" : "delegated permission";
   return new MissingPermissionError(
     [
-      `The access token lacks the ${type} ${names}, which ${manifest.commandPrefix}-test needs to call ${manifest.resource.displayName}.`,
+      `The access token lacks the ${type} ${names}, which ${generatedName(manifest, "test")} needs to call ${manifest.resource.displayName}.`,
       grantAdvice(manifest, granted.kind),
       ...report.lines,
     ].join("\n"),
@@ -232,5 +232,5 @@ export function forbiddenAdvice(manifest: IntegrationManifest, command: string):
     if (spec.delegated?.length) parts.push(`delegated permission ${describeSpec(spec, "delegated")}${where}`);
     if (spec.rbac?.length) parts.push(`Azure role ${spec.rbac.join(", or ")}${where}`);
   }
-  return `${command} needs: ${parts.join("; ")}. Add it to the app registration (API permissions, then Grant admin consent) or assign the role, then run ${formatCommand(`${manifest.commandPrefix}-auth-reset`)}.`;
+  return `${command} needs: ${parts.join("; ")}. Add it to the app registration (API permissions, then Grant admin consent) or assign the role, then run ${formatCommand(generatedName(manifest, "auth-reset"))}.`;
 }

@@ -9,7 +9,14 @@ export interface CommandResult {
   /** Field that identifies an output entry, e.g. `ID`. */
   outputsKeyField?: string;
   outputs?: unknown;
+  /**
+   * Further context entries beside `outputsPrefix`, by context path (XSOAR's standard ones such as `Account` or
+   * `Endpoint`), as a playbook reads them.
+   */
+  additionalOutputs?: Readonly<Record<string, unknown>>;
   raw?: unknown;
+  /** Notes for the person running the command, printed apart from the result (e.g. a deprecated name). */
+  notices?: readonly string[];
 }
 
 type Cell = string | number | boolean | null | undefined | readonly unknown[] | Record<string, unknown>;

@@ -291,6 +291,12 @@ async function runInstanceCommand(
   rawArgs: Record<string, string>,
   options: RunCommandOptions,
 ): Promise<CommandResult> {
+  const canonical = integration.canonicalName(commandName);
+  if (canonical !== commandName) {
+    const result = await runInstanceCommand(integration, canonical, rawArgs, options);
+    const notice = `${commandName} is deprecated and goes in the next release: use ${canonical}.`;
+    return { ...result, notices: [...(result.notices ?? []), notice] };
+  }
   const { manifest } = integration;
   const own = integration.ownCommand(commandName);
   const generated = own ? undefined : generatedCommand(integration, commandName);

@@ -1,5 +1,6 @@
 import { ApiError, formatCommand, MsintError } from "@msint/auth-core/internal";
 import type { CommandContext, IntegrationManifest, ResourceDefinition } from "./manifest.js";
+import { generatedName } from "./names.js";
 import { describeSpec, grantAdvice, testPermissions } from "./permissions.js";
 
 /** One answer `<prefix>-test` got: which resource, which request (no query: it may hold a SAS signature). */
@@ -29,10 +30,9 @@ function resourceName(manifest: IntegrationManifest, key: string): string {
 
 /** What to do about a failed test call, by status. */
 function fixFor(manifest: IntegrationManifest, key: string, status: number): string {
-  const prefix = manifest.commandPrefix;
   const resource = key === "" ? manifest.resource : manifest.additionalResources?.[key];
   if (status === 401) {
-    return `Fix: the service refused the token. Check Tenant ID, the application's ID and its secret or certificate, and Azure Cloud, then run ${formatCommand(`${prefix}-auth-reset`)} and ${formatCommand(`${prefix}-test`)}.`;
+    return `Fix: the service refused the token. Check Tenant ID, the application's ID and its secret or certificate, and Azure Cloud, then run ${formatCommand(generatedName(manifest, "auth-reset"))} and ${formatCommand(generatedName(manifest, "test"))}.`;
   }
   if (status === 403) {
     const specs = testPermissions(manifest).filter((spec) => (spec.resource ?? "") === key);
@@ -52,7 +52,7 @@ function fixFor(manifest: IntegrationManifest, key: string, status: number): str
     return `Fix: the service has no such resource: check the instance's parameters that name it${which} with msint instance show, and the Azure Cloud.`;
   }
   if (status === 429 || status >= 500) {
-    return `Fix: the service is busy or failing; run ${formatCommand(`${prefix}-test`)} again in a minute.`;
+    return `Fix: the service is busy or failing; run ${formatCommand(generatedName(manifest, "test"))} again in a minute.`;
   }
   return `Fix: check the instance's parameters with msint instance show.`;
 }
@@ -73,7 +73,7 @@ export async function runIntegrationTest(
       if (reached.some((answer) => answer.resource === key)) continue;
       if (!resource.probe) {
         throw new MsintError(
-          `${manifest.commandPrefix}-test did not reach ${resource.displayName}: the integration's test does not call it and the resource has no probe (a defect of the integration package).`,
+          `${generatedName(manifest, "test")} did not reach ${resource.displayName}: the integration's test does not call it and the resource has no probe (a defect of the integration package).`,
         );
       }
       const client = key === "" ? context.api : context.apiFor(key);
@@ -84,7 +84,7 @@ export async function runIntegrationTest(
     if (!ApiError.isInstance(error) || !last || last.status < 400) throw error;
     throw new ApiError(
       [
-        `${manifest.commandPrefix}-test could not reach ${resourceName(manifest, last.resource)}: ${last.method} ${last.target} answered HTTP ${last.status}.`,
+        `${generatedName(manifest, "test")} could not reach ${resourceName(manifest, last.resource)}: ${last.method} ${last.target} answered HTTP ${last.status}.`,
         error.message,
         fixFor(manifest, last.resource, last.status),
       ].join("\n"),

@@ -37,9 +37,9 @@ describe("defineIntegration", () => {
     expect(() =>
       defineIntegration({
         ...base,
-        commands: { "other-list": { description: "", run: async () => ({ readable: "" }) } },
+        commands: { "Other List": { description: "", run: async () => ({ readable: "" }) } },
       }),
-    ).toThrow('command "other-list" must start with the command prefix "sample-"');
+    ).toThrow('command "Other List" must be a lower-case slug');
     expect(() =>
       defineIntegration({ ...base, flows: { ...base.flows, xsoarApp: "maybe" as never } }),
     ).toThrow("flows.xsoarApp");
