@@ -65,6 +65,10 @@ export default defineIntegration({
           description: "Anonymous read access: none, blob or container.",
         },
       ],
+      // learn.microsoft.com/rest/api/storageservices/list-containers2 ("Authorization"); least privileged role first.
+      permissions: {
+        rbac: ["Storage Blob Data Reader", "Storage Blob Data Contributor", "Storage Blob Data Owner"],
+      },
       run: listContainers,
     },
     "azure-storage-container-blob-list": {
@@ -83,6 +87,10 @@ export default defineIntegration({
           description: "The blob's content type.",
         },
       ],
+      // learn.microsoft.com/rest/api/storageservices/list-blobs ("Authorization"); least privileged role first.
+      permissions: {
+        rbac: ["Storage Blob Data Reader", "Storage Blob Data Contributor", "Storage Blob Data Owner"],
+      },
       run: listBlobs,
     },
     "azure-storage-container-blob-get": {
@@ -101,6 +109,10 @@ export default defineIntegration({
           description: "Its size in bytes.",
         },
       ],
+      // learn.microsoft.com/rest/api/storageservices/get-blob ("Authorization"); least privileged role first.
+      permissions: {
+        rbac: ["Storage Blob Data Reader", "Storage Blob Data Contributor", "Storage Blob Data Owner"],
+      },
       run: getBlob,
     },
     "azure-storage-container-create": {
@@ -120,11 +132,15 @@ export default defineIntegration({
           description: "The container's name.",
         },
       ],
+      // learn.microsoft.com/rest/api/storageservices/create-container ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Blob Data Contributor", "Storage Blob Data Owner"] },
       run: createContainer,
     },
     "azure-storage-container-delete": {
       description: "Deletes a container and its blobs.",
       arguments: [containerName],
+      // learn.microsoft.com/rest/api/storageservices/delete-container ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Blob Data Contributor", "Storage Blob Data Owner"] },
       run: deleteContainer,
     },
     "azure-storage-container-blob-create": {
@@ -140,11 +156,15 @@ export default defineIntegration({
         },
       ],
       outputs: [...containerAndBlobOutputs],
+      // learn.microsoft.com/rest/api/storageservices/put-blob ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Blob Data Contributor", "Storage Blob Data Owner"] },
       run: createBlob,
     },
     "azure-storage-container-blob-delete": {
       description: "Deletes a blob and its snapshots.",
       arguments: [containerName, blobName],
+      // learn.microsoft.com/rest/api/storageservices/delete-blob ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Blob Data Contributor", "Storage Blob Data Owner"] },
       run: deleteBlob,
     },
   },

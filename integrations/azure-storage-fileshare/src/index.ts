@@ -54,6 +54,10 @@ export default defineIntegration({
           description: "When the share last changed.",
         },
       ],
+      // learn.microsoft.com/rest/api/storageservices/list-shares ("Authorization"); least privileged role first.
+      permissions: {
+        rbac: ["Storage File Data Privileged Reader", "Storage File Data Privileged Contributor"],
+      },
       run: listShares,
     },
     "azure-storage-fileshare-content-list": {
@@ -82,6 +86,10 @@ export default defineIntegration({
           description: "A directory's name.",
         },
       ],
+      // learn.microsoft.com/rest/api/storageservices/list-directories-and-files ("Authorization"); least privileged role first.
+      permissions: {
+        rbac: ["Storage File Data Privileged Reader", "Storage File Data Privileged Contributor"],
+      },
       run: listContent,
     },
     "azure-storage-fileshare-file-get": {
@@ -99,6 +107,10 @@ export default defineIntegration({
         { path: "AzureStorageFileShare.Share.File.Content", type: "string", description: "Its content." },
         { path: "AzureStorageFileShare.Share.File.Size", type: "number", description: "Its size in bytes." },
       ],
+      // learn.microsoft.com/rest/api/storageservices/get-file ("Authorization"); least privileged role first.
+      permissions: {
+        rbac: ["Storage File Data Privileged Reader", "Storage File Data Privileged Contributor"],
+      },
       run: getFile,
     },
     "azure-storage-fileshare-create": {
@@ -107,11 +119,15 @@ export default defineIntegration({
       outputs: [
         { path: "AzureStorageFileShare.Share.Name", type: "string", description: "The share's name." },
       ],
+      // learn.microsoft.com/rest/api/storageservices/create-share ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage File Data Privileged Contributor"] },
       run: createShare,
     },
     "azure-storage-fileshare-delete": {
       description: "Deletes a file share and its snapshots.",
       arguments: [shareName],
+      // learn.microsoft.com/rest/api/storageservices/delete-share ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage File Data Privileged Contributor"] },
       run: deleteShare,
     },
     "azure-storage-fileshare-directory-create": {
@@ -125,11 +141,15 @@ export default defineIntegration({
           description: "The directory created.",
         },
       ],
+      // learn.microsoft.com/rest/api/storageservices/create-directory ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage File Data Privileged Contributor"] },
       run: createDirectory,
     },
     "azure-storage-fileshare-directory-delete": {
       description: "Deletes an empty directory.",
       arguments: [shareName, directoryPath],
+      // learn.microsoft.com/rest/api/storageservices/delete-directory ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage File Data Privileged Contributor"] },
       run: deleteDirectory,
     },
   },

@@ -56,6 +56,8 @@ export default defineIntegration({
         { name: "limit", description: "How many to list, at most (1-5000).", defaultValue: "50" },
       ],
       outputs: [{ path: "AzureStorageQueue.Queue.name", type: "string", description: "The queue's name." }],
+      // learn.microsoft.com/rest/api/storageservices/list-queues1 ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Queue Data Reader", "Storage Queue Data Contributor"] },
       run: listQueues,
     },
     "azure-storage-queue-message-create": {
@@ -76,12 +78,22 @@ export default defineIntegration({
         { name: "expiration_time", description: "Seconds the message lives (1-604800; default 7 days)." },
       ],
       outputs: [...messageOutputs],
+      // learn.microsoft.com/rest/api/storageservices/put-message ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Queue Data Message Sender", "Storage Queue Data Contributor"] },
       run: createMessage,
     },
     "azure-storage-queue-message-peek": {
       description: "Reads messages from the front of a queue without hiding them from other readers.",
       arguments: [queueName, messageNumber],
       outputs: [...messageOutputs],
+      // learn.microsoft.com/rest/api/storageservices/peek-messages ("Authorization"); least privileged role first.
+      permissions: {
+        rbac: [
+          "Storage Queue Data Reader",
+          "Storage Queue Data Message Processor",
+          "Storage Queue Data Contributor",
+        ],
+      },
       run: peekMessages,
     },
     "azure-storage-queue-message-get": {
@@ -103,6 +115,8 @@ export default defineIntegration({
           description: "The receipt that deletes or updates the message.",
         },
       ],
+      // learn.microsoft.com/rest/api/storageservices/get-messages ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Queue Data Message Processor", "Storage Queue Data Contributor"] },
       run: getMessages,
     },
     "azure-storage-queue-create": {
@@ -112,11 +126,15 @@ export default defineIntegration({
         { name: "metadata", description: 'Metadata as a JSON object, e.g. {"owner":"soc"}.' },
       ],
       outputs: [{ path: "AzureStorageQueue.Queue.name", type: "string", description: "The queue's name." }],
+      // learn.microsoft.com/rest/api/storageservices/create-queue4 ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Queue Data Contributor"] },
       run: createQueue,
     },
     "azure-storage-queue-delete": {
       description: "Deletes a queue and its messages.",
       arguments: [queueName],
+      // learn.microsoft.com/rest/api/storageservices/delete-queue3 ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Queue Data Contributor"] },
       run: deleteQueue,
     },
     "azure-storage-queue-metadata-set": {
@@ -125,11 +143,15 @@ export default defineIntegration({
         queueName,
         { name: "metadata", description: 'Metadata as a JSON object, e.g. {"owner":"soc"}.', required: true },
       ],
+      // learn.microsoft.com/rest/api/storageservices/set-queue-metadata ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Queue Data Contributor"] },
       run: setQueueMetadata,
     },
     "azure-storage-queue-message-clear": {
       description: "Deletes every message of a queue.",
       arguments: [queueName],
+      // learn.microsoft.com/rest/api/storageservices/clear-messages ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Queue Data Contributor"] },
       run: clearMessages,
     },
   },

@@ -35,11 +35,15 @@ export default defineIntegration({
       description: "Creates a table.",
       arguments: [tableArgument],
       outputs: [{ path: "AzureStorageTable.Table.name", type: "string", description: "The table's name." }],
+      // learn.microsoft.com/rest/api/storageservices/create-table ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Table Data Contributor"] },
       run: createTable,
     },
     "azure-storage-table-delete": {
       description: "Deletes a table and all its entities.",
       arguments: [tableArgument],
+      // learn.microsoft.com/rest/api/storageservices/delete-table ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Table Data Contributor"] },
       run: deleteTable,
     },
     "azure-storage-table-query": {
@@ -49,6 +53,8 @@ export default defineIntegration({
         { name: "limit", description: "The most tables to return (1-1000).", defaultValue: "50" },
       ],
       outputs: [{ path: "AzureStorageTable.Table.name", type: "string", description: "The table's name." }],
+      // learn.microsoft.com/rest/api/storageservices/query-tables ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Table Data Reader", "Storage Table Data Contributor"] },
       run: queryTables,
     },
     "azure-storage-table-entity-insert": {
@@ -66,6 +72,8 @@ export default defineIntegration({
         { path: "AzureStorageTable.Table.name", type: "string", description: "The table's name." },
         { path: "AzureStorageTable.Table.Entity", type: "unknown", description: "The inserted entity." },
       ],
+      // learn.microsoft.com/rest/api/storageservices/insert-entity ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Table Data Contributor"] },
       run: insertEntity,
     },
     "azure-storage-table-entity-query": {
@@ -80,6 +88,8 @@ export default defineIntegration({
         { path: "AzureStorageTable.Table.name", type: "string", description: "The table's name." },
         { path: "AzureStorageTable.Table.Entity", type: "unknown", description: "The entities found." },
       ],
+      // learn.microsoft.com/rest/api/storageservices/query-entities ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Table Data Reader", "Storage Table Data Contributor"] },
       run: queryEntities,
     },
     "azure-storage-table-entity-delete": {
@@ -89,6 +99,8 @@ export default defineIntegration({
         { name: "partition_key", description: "The entity's PartitionKey.", required: true },
         { name: "row_key", description: "The entity's RowKey.", required: true },
       ],
+      // learn.microsoft.com/rest/api/storageservices/delete-entity1 ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Table Data Contributor"] },
       run: deleteEntity,
     },
   },

@@ -186,7 +186,7 @@ export class Dispatcher {
     const own = host === new URL(this.state.origin).hostname;
     const matches: Array<{ route: ResourceRoute; params: Record<string, string> }> = [];
     for (const candidate of [...this.customRoutes, ...this.builtInRoutes]) {
-      if (candidate.hosts && !own && !candidate.hosts.test(host)) continue;
+      if (candidate.hosts && (!own || candidate.hostsOnly) && !candidate.hosts.test(host)) continue;
       const params = matchPattern(candidate.pattern, path);
       if (!params) continue;
       pathMatched = true;

@@ -43,6 +43,13 @@ export {
   loadSeed,
 } from "./seed.js";
 export { startEmulator } from "./server.js";
+export {
+  type AccountSasFields,
+  accountSasSignature,
+  DEMO_STORAGE_ACCOUNT,
+  DEMO_STORAGE_ACCOUNT_KEY,
+  demoAccountSas,
+} from "./services/storage.js";
 export { type FederatedTokenOptions, issueFederatedToken } from "./token/federated.js";
 export type {
   AccessTokenClaims,

@@ -4,7 +4,14 @@ import { bearerToken, isFormContentType, isJsonContentType, jsonReply, type Repl
 import type { Resource } from "./resources.js";
 import { type EmulatorRequest, type EmulatorState, findTenant } from "./state.js";
 import { checkAccessToken, isAppOnly } from "./tokens.js";
-import type { ProtectedRouteSpec, RouteContext, RouteHandler, RouteResponse } from "./types.js";
+import type {
+  AccessTokenClaims,
+  ErrorDialect,
+  ProtectedRouteSpec,
+  RouteContext,
+  RouteHandler,
+  RouteResponse,
+} from "./types.js";
 
 /** A compiled path pattern: literal segments (case-insensitive), `:name` captures, and a trailing `*`. */
 export interface PathPattern {
@@ -81,6 +88,8 @@ export interface ResourceRoute {
    * it; one addressed to the emulator itself (a Custom cloud) matches by path.
    */
   hosts?: RegExp;
+  /** Only on `hosts`: never matched by path on the emulator's own address. */
+  hostsOnly?: boolean;
   handler: InternalHandler;
 }
 
@@ -177,6 +186,19 @@ export function protectedRoute(spec: ProtectedRouteSpec, handler: RouteHandler):
       );
     }
     const dialect = resource.dialect;
+    if (spec.authenticate) {
+      const outcome = spec.authenticate(
+        {
+          method: request.method,
+          path: request.path,
+          query: Object.fromEntries(request.url.searchParams),
+          headers: { ...request.headers },
+        },
+        (token) => checkAccessToken(state, token, resource, request),
+      );
+      if (!("claims" in outcome)) return finishReply(toReply(outcome), request);
+      return respond(state, request, params, outcome.claims, dialect, handler);
+    }
     const token = bearerToken(request.headers["authorization"]) ?? "";
     const check = checkAccessToken(state, token, resource, request);
     if (!check.ok) {
@@ -208,39 +230,57 @@ export function protectedRoute(spec: ProtectedRouteSpec, handler: RouteHandler):
             );
       }
     }
-    let body: unknown;
-    try {
-      body = parseBody(request);
-    } catch {
-      return resourceError(
-        dialect,
-        400,
-        "BadRequest",
-        "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
-        correlation,
-      );
-    }
-    const context: RouteContext = {
-      method: request.method,
-      path: request.path,
-      params,
-      query: Object.fromEntries(request.url.searchParams),
-      headers: { ...request.headers },
-      body,
-      claims,
-      tenant: findTenant(state.seed, claims.tid),
-      origin: request.origin,
-      json: (status, json, headers) => ({ status, body: json, ...(headers ? { headers } : {}) }),
-      error: (status, code, message, headers) => {
-        const reply = resourceError(dialect, status, code, message, correlation, headers);
-        return { status, headers: reply.headers, body: JSON.parse(reply.body) };
-      },
-      empty: (status = 204) => ({ status }),
-    };
-    const response = await handler(context);
-    const reply = toReply(response ?? { status: 204 });
-    reply.headers["request-id"] ??= correlation.traceId;
-    if (correlation.clientRequestId) reply.headers["client-request-id"] ??= correlation.clientRequestId;
-    return reply;
+    return respond(state, request, params, claims, dialect, handler);
   };
+}
+
+/** Adds the request and client-request IDs Microsoft's APIs echo. */
+function finishReply(reply: Reply, request: EmulatorRequest): Reply {
+  reply.headers["request-id"] ??= request.correlation.traceId;
+  if (request.correlation.clientRequestId)
+    reply.headers["client-request-id"] ??= request.correlation.clientRequestId;
+  return reply;
+}
+
+/** Parses the body and runs the handler with the verified claims. */
+async function respond(
+  state: EmulatorState,
+  request: EmulatorRequest,
+  params: Record<string, string>,
+  claims: AccessTokenClaims,
+  dialect: ErrorDialect,
+  handler: RouteHandler,
+): Promise<Reply> {
+  const correlation = request.correlation;
+  let body: unknown;
+  try {
+    body = parseBody(request);
+  } catch {
+    return resourceError(
+      dialect,
+      400,
+      "BadRequest",
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+      correlation,
+    );
+  }
+  const context: RouteContext = {
+    method: request.method,
+    path: request.path,
+    params,
+    query: Object.fromEntries(request.url.searchParams),
+    headers: { ...request.headers },
+    body,
+    claims,
+    tenant: typeof claims.tid === "string" ? findTenant(state.seed, claims.tid) : undefined,
+    origin: request.origin,
+    json: (status, json, headers) => ({ status, body: json, ...(headers ? { headers } : {}) }),
+    error: (status, code, message, headers) => {
+      const reply = resourceError(dialect, status, code, message, correlation, headers);
+      return { status, headers: reply.headers, body: JSON.parse(reply.body) };
+    },
+    empty: (status = 204) => ({ status }),
+  };
+  const response = await handler(context);
+  return finishReply(toReply(response ?? { status: 204 }), request);
 }

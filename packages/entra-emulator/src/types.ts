@@ -381,7 +381,33 @@ export interface ProtectedRouteSpec {
   roles?: string[];
   /** Delegated scopes, any of which a user token must carry. */
   scopes?: string[];
+  /**
+   * The service's own authentication instead of the bearer-token and `roles`/`scopes` checks (Azure Storage: an
+   * account SAS, or a bearer token plus the service's own authorization): answers the refusal, or the claims the
+   * handler sees (empty for a request without a token). `verifyBearer` checks a token for the resource.
+   */
+  authenticate?: ServiceAuthenticator;
 }
+
+/** What a service's own authentication sees of a request. */
+export interface ServiceAuthRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Request headers, lower-cased. */
+  headers: Record<string, string>;
+}
+
+/** Outcome of a bearer token's verification for the route's resource. */
+export type BearerCheck =
+  | { ok: true; claims: AccessTokenClaims }
+  | { ok: false; reason: string; message: string };
+
+/** See {@link ProtectedRouteSpec.authenticate}. */
+export type ServiceAuthenticator = (
+  request: ServiceAuthRequest,
+  verifyBearer: (token: string) => BearerCheck,
+) => { claims: AccessTokenClaims } | RouteResponse;
 
 /** Parameters of {@link RunningEmulator.issueAccessToken}. */
 export interface IssueTokenParameters {

@@ -37,6 +37,13 @@ import {
   UsageError,
 } from "@msint/integration-kit";
 
+/** The emulator's demo storage account, its managed identities, and account SAS tokens signed with its key. */
+export {
+  DEMO_MANAGED_IDENTITY_CLIENT_ID,
+  DEMO_STORAGE_ACCOUNT,
+  DEMO_USER_ASSIGNED_CLIENT_ID,
+  demoAccountSas,
+} from "@msint/entra-emulator";
 export { DEMO_CLIENT_ID, DEMO_EXPIRED_CLIENT_ID, DEMO_EXPIRED_CLIENT_SECRET, DEMO_TENANT_ID };
 
 /** One request an integration sent, as it sent it (before it was redirected to a double). */

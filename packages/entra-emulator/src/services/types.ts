@@ -1,4 +1,4 @@
-import type { ErrorDialect, RouteHandler } from "../types.js";
+import type { ErrorDialect, RouteHandler, ServiceAuthenticator } from "../types.js";
 
 /** One route of an emulated service: a path pattern (`:name` captures, trailing `*`), its authorization, its answer. */
 export interface ServiceRoute {
@@ -34,6 +34,13 @@ export interface EmulatedService {
   demoRoles?: readonly string[];
   /** Delegated permissions the demo apps are configured with (what a user's `.default` token carries). */
   demoScopes?: readonly string[];
+  /**
+   * Answers only on its `hosts`, never by path on the emulator's own address (a service whose clients always
+   * address an account host, such as Azure Storage's `<account>.blob.core.windows.net`).
+   */
+  hostsOnly?: boolean;
+  /** Authentication of its own instead of the bearer-token check (see `ProtectedRouteSpec.authenticate`). */
+  authenticate?: ServiceAuthenticator;
   /** Its routes over a fresh copy of its seeded data: called once per emulator. */
   routes(): ServiceRoute[];
 }

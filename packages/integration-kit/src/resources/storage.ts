@@ -65,7 +65,10 @@ const STORAGE_PROBES: Record<StorageService, ResourceProbe> = {
   },
   file: {
     request: () => ({ path: "/", query: { comp: "list", maxresults: 1 }, responseType: "text" }),
-    permissions: { rbac: ["Storage File Data Privileged Reader"] },
+    // Share-level operations such as List Shares take Shared Key or a SAS; with a SAS no role applies (list-shares).
+    permissions: {
+      rbac: ["Storage File Data Privileged Reader", "Storage File Data Privileged Contributor"],
+    },
   },
   queue: {
     request: () => ({ path: "/", query: { comp: "list", maxresults: 1 }, responseType: "text" }),

@@ -1,0 +1,163 @@
+import {
+  DEMO_STORAGE_ACCOUNT,
+  DEMO_USER_ASSIGNED_CLIENT_ID,
+  demoAccountSas,
+  type Harness,
+  startHarness,
+} from "@msint/integration-testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import integration from "../src/index.js";
+
+// Every command through the instance's own flows (the system-assigned managed identity, whose token the emulator's
+// IMDS issues, and an account SAS signed with the demo account's key) against the emulator's Blob service.
+const HOST = `${DEMO_STORAGE_ACCOUNT}.blob.core.windows.net`;
+const FLOWS = [
+  { flow: "managed identity", params: { use_managed_identities: true, account_name: DEMO_STORAGE_ACCOUNT } },
+  {
+    flow: "account SAS",
+    params: { account_name: DEMO_STORAGE_ACCOUNT, sas_token: demoAccountSas({ ss: "b", sp: "rwdlac" }) },
+  },
+] as const;
+
+describe.each(FLOWS)("Azure Storage Container through $flow", ({ flow, params }) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(integration, { params });
+  });
+  afterAll(() => harness.close());
+
+  function sent(method: string, path: string) {
+    const call = harness.lastCall();
+    expect(call).toMatchObject({ method, host: HOST, path });
+    expect(call.headers["x-ms-version"]).toBe("2020-10-02");
+    if (flow === "managed identity") expect(call.headers["authorization"]).toMatch(/^Bearer /);
+    else expect(call.query).toMatchObject({ ss: "b", sig: expect.any(String) });
+    return call;
+  }
+
+  it("azure-storage-container-list lists the seeded containers (List Containers: GET /?comp=list)", async () => {
+    // learn.microsoft.com/rest/api/storageservices/list-containers2
+    const result = await harness.run("azure-storage-container-list", {});
+    expect(sent("GET", "/").query).toMatchObject({ comp: "list", maxresults: "50" });
+    expect(result.outputs).toEqual([
+      expect.objectContaining({
+        name: "alerts",
+        Property: expect.objectContaining({ public_access: "none" }),
+      }),
+      expect.objectContaining({ name: "evidence" }),
+      expect.objectContaining({
+        name: "public-reports",
+        Property: expect.objectContaining({ public_access: "blob" }),
+      }),
+    ]);
+    expect(result.readable).toContain("|alerts|Mon, 25 Nov 2024 10:00:00 GMT|none|available|");
+    expect(harness.emulator.requests.at(-1)).toMatchObject({ service: "storage", status: 200 });
+  });
+
+  it("-blob-list and -blob-get read the seeded blobs", async () => {
+    // learn.microsoft.com/rest/api/storageservices/list-blobs: GET /{container}?restype=container&comp=list
+    const listed = await harness.run("azure-storage-container-blob-list", { container_name: "alerts" });
+    expect(sent("GET", "/alerts").query).toMatchObject({ restype: "container", comp: "list" });
+    expect(listed.outputs).toMatchObject({
+      name: "alerts",
+      Blob: [
+        { name: "2024/incident-42.json", Property: { content_type: "application/json", content_length: 55 } },
+        { name: "readme.txt" },
+      ],
+    });
+    // learn.microsoft.com/rest/api/storageservices/get-blob: GET /{container}/{blob}
+    const got = await harness.run("azure-storage-container-blob-get", {
+      container_name: "alerts",
+      blob_name: "2024/incident-42.json",
+    });
+    sent("GET", "/alerts/2024/incident-42.json");
+    expect(got.outputs).toMatchObject({
+      name: "alerts",
+      Blob: { content: '{"id":42,"title":"Impossible travel","severity":"high"}', size: 55 },
+    });
+  });
+
+  it("-create, -blob-create, -blob-delete and -delete change the account", async () => {
+    // learn.microsoft.com/rest/api/storageservices/create-container: PUT /{container}?restype=container
+    await harness.run("azure-storage-container-create", { container_name: "cases", public_access: "blob" });
+    expect(sent("PUT", "/cases").headers["x-ms-blob-public-access"]).toBe("blob");
+    // learn.microsoft.com/rest/api/storageservices/put-blob: PUT /{container}/{blob}, x-ms-blob-type
+    const created = await harness.run("azure-storage-container-blob-create", {
+      container_name: "cases",
+      blob_name: "notes/case 1.txt",
+      content: "héllo",
+    });
+    expect(sent("PUT", "/cases/notes/case 1.txt").headers["x-ms-blob-type"]).toBe("BlockBlob");
+    expect(created.readable).toContain("|cases|notes/case 1.txt|6|");
+    const got = await harness.run("azure-storage-container-blob-get", {
+      container_name: "cases",
+      blob_name: "notes/case 1.txt",
+    });
+    expect(got.outputs).toMatchObject({ Blob: { content: "héllo", size: 6 } });
+    // learn.microsoft.com/rest/api/storageservices/delete-blob: DELETE /{container}/{blob}
+    await harness.run("azure-storage-container-blob-delete", {
+      container_name: "cases",
+      blob_name: "notes/case 1.txt",
+    });
+    expect(sent("DELETE", "/cases/notes/case 1.txt").headers["x-ms-delete-snapshots"]).toBe("include");
+    await expect(
+      harness.run("azure-storage-container-blob-get", {
+        container_name: "cases",
+        blob_name: "notes/case 1.txt",
+      }),
+    ).rejects.toThrow("BlobNotFound");
+    // learn.microsoft.com/rest/api/storageservices/delete-container: DELETE /{container}?restype=container
+    const deleted = await harness.run("azure-storage-container-delete", { container_name: "cases" });
+    expect(sent("DELETE", "/cases").query["restype"]).toBe("container");
+    expect(deleted.readable).toBe("Container cases successfully deleted.");
+    await expect(
+      harness.run("azure-storage-container-blob-list", { container_name: "cases" }),
+    ).rejects.toThrow("ContainerNotFound");
+  });
+
+  it("-test lists one container at the emulator and names what it reached", async () => {
+    const count = () => harness.emulator.requests.filter((request) => request.service === "storage").length;
+    const before = count();
+    const result = await harness.run("azure-storage-container-test", {});
+    expect(count() - before).toBe(1);
+    expect(sent("GET", "/").query).toMatchObject({ comp: "list", maxresults: "1" });
+    expect(result.readable).toContain("✅ Success!");
+    expect(result.readable).toContain(`- Azure Blob Storage: GET ${HOST}/`);
+  });
+});
+
+describe("Azure Storage Container: refusals name what is missing", () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(integration, { params: { account_name: DEMO_STORAGE_ACCOUNT } });
+  });
+  afterAll(() => harness.close());
+
+  it("a managed identity with only Storage Blob Data Reader gets 403 on -blob-create, which names its role", async () => {
+    const identity = harness.emulator.seed.managedIdentities!.find(
+      (candidate) => candidate.clientId === DEMO_USER_ASSIGNED_CLIENT_ID,
+    )!;
+    identity.grants = { ...identity.grants, storage: ["Storage Blob Data Reader"] };
+    const params = {
+      use_managed_identities: true,
+      managed_identities_client_id: DEMO_USER_ASSIGNED_CLIENT_ID,
+    };
+    expect((await harness.run("azure-storage-container-list", {}, params)).outputs).toHaveLength(3);
+    const failure = harness.run(
+      "azure-storage-container-blob-create",
+      { container_name: "alerts", blob_name: "x.txt", content: "x" },
+      params,
+    );
+    await expect(failure).rejects.toThrow("AuthorizationPermissionMismatch");
+    await expect(failure).rejects.toThrow(
+      "azure-storage-container-blob-create needs: Azure role Storage Blob Data Contributor",
+    );
+  });
+
+  it("an expired SAS fails -test with the resource, the status and the fix", async () => {
+    const expired = demoAccountSas({ ss: "b", se: "2020-01-01T00:00:00Z" });
+    const test = harness.run("azure-storage-container-test", {}, { sas_token: expired });
+    await expect(test).rejects.toThrow(/could not reach Azure Blob Storage: GET .* answered HTTP 403/);
+    await expect(test).rejects.toThrow("Signature not valid in the specified time frame");
+  });
+});
