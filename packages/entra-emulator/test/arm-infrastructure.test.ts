@@ -164,6 +164,13 @@ describe("providers", () => {
     expect(updated.body.properties.ipAddresses).toEqual(["10.2.0.0/16"]);
   });
 
+  it("Blob Containers - List stops at $maxpagesize without a continuation token, as the Storage RP does", async () => {
+    const containers = `${GROUP}/providers/Microsoft.Storage/storageAccounts/msintdemostorage/blobServices/default/containers`;
+    const { body } = await arm("GET", `${containers}?api-version=2022-09-01&$maxpagesize=1`);
+    expect(body.value.map((entry: { name: string }) => entry.name)).toEqual(["evidence"]);
+    expect(body.nextLink).toBeUndefined();
+  });
+
   it("a nested list under a missing parent answers ParentResourceNotFound", async () => {
     const { status, body } = await arm(
       "GET",

@@ -168,7 +168,12 @@ const TYPES: readonly ArmTypeSpec[] = [
   { type: "Microsoft.Sql/servers/databases/auditingSettings", versions: SQL_VERSIONS },
   { type: "Microsoft.Storage/storageAccounts", versions: STORAGE_VERSIONS, bySubscription: true },
   { type: "Microsoft.Storage/storageAccounts/blobServices", versions: STORAGE_VERSIONS },
-  { type: "Microsoft.Storage/storageAccounts/blobServices/containers", versions: STORAGE_VERSIONS },
+  // Blob Containers - List: "SRP today does not return continuation token" (learn.microsoft.com/rest/api/storagerp/blob-containers/list).
+  {
+    type: "Microsoft.Storage/storageAccounts/blobServices/containers",
+    versions: STORAGE_VERSIONS,
+    continuation: false,
+  },
 ];
 
 const isResponse = (value: object): value is RouteResponse => "status" in value;

@@ -20,6 +20,8 @@ export interface ArmTypeSpec {
   type: string;
   /** The api-versions the resource provider accepts for it. */
   versions: readonly string[];
+  /** False when its lists never return a nextLink (they stop at `$maxpagesize`). */
+  continuation?: boolean;
   /** Also listed across the subscription (`/subscriptions/{id}/providers/{type}`). */
   bySubscription?: boolean;
   /** POST actions on one resource (`…/{name}/start`): what each changes in the stored body. */
@@ -148,14 +150,17 @@ export function armBase(ctx: RouteContext): string {
   return ARM_HOSTS.test(host.replace(/:\d+$/, "")) ? `https://${host.replace(/:\d+$/, "")}` : ctx.origin;
 }
 
-/** One page of a list: `$top` / `$maxpagesize` / `maxpagesize` items from `$skiptoken`, with ARM's `nextLink`. */
-export function page(ctx: RouteContext, items: unknown[]): RouteResponse {
-  const size = Number(ctx.query["$top"] ?? ctx.query["$maxpagesize"] ?? ctx.query["maxpagesize"] ?? 0);
+/**
+ * One page of a list: `$top` / `$maxpagesize` items from `$skiptoken`, with ARM's `nextLink` unless the provider
+ * returns none (`continuation: false`: Blob Containers - List, "SRP today does not return continuation token").
+ */
+export function page(ctx: RouteContext, items: unknown[], continuation = true): RouteResponse {
+  const size = Number(ctx.query["$top"] ?? ctx.query["$maxpagesize"] ?? 0);
   const start = Number(ctx.query["$skiptoken"] ?? 0) || 0;
   if (!Number.isInteger(size) || size <= 0) return ctx.json(200, { value: items.slice(start) });
   const end = start + size;
   const body: Record<string, unknown> = { value: items.slice(start, end) };
-  if (end < items.length) {
+  if (continuation && end < items.length) {
     const next = { ...ctx.query, $skiptoken: String(end) };
     const query = Object.entries(next).map(([key, value]) => `${key}=${encodeURIComponent(value)}`);
     body["nextLink"] = `${armBase(ctx)}${ctx.path}?${query.join("&")}`;
@@ -261,6 +266,7 @@ function list(state: ArmState, spec: ArmTypeSpec, scope: Scope) {
     return page(
       ctx,
       items.map((resource) => view(spec, resource, ctx.query)),
+      spec.continuation !== false,
     );
   };
 }
