@@ -83,10 +83,10 @@ describe("Azure Storage (management) against the emulator's Resource Manager", (
       { account_name: "msintdemostorage", limit: "1" },
       { use_managed_identities: true, managed_identities_client_id: USER_ASSIGNED_CLIENT_ID },
     );
-    // Blob Containers - List: GET …/blobServices/default/containers (learn.microsoft.com/rest/api/storagerp/blob-containers/list).
+    // Blob Containers - List: GET …/blobServices/default/containers?$maxpagesize=… (learn.microsoft.com/rest/api/storagerp/blob-containers/list).
     expect(harness.lastCall()).toMatchObject({
       path: `${ACCOUNTS}/msintdemostorage/blobServices/default/containers`,
-      query: { "api-version": "2022-09-01", maxpagesize: "1" },
+      query: { "api-version": "2022-09-01", $maxpagesize: "1" },
     });
     expect(result.outputs).toEqual([
       expect.objectContaining({
