@@ -160,3 +160,26 @@ describe("azure-vm-test and azure-vm-auth-test", () => {
     expect(result.readable).toContain("Virtual Machine Contributor");
   });
 });
+
+describe("an app that is only a Reader of the subscription", () => {
+  let reader: Harness;
+  beforeAll(async () => {
+    // Azure RBAC: the emulator takes the app's `arm` grants as its role assignments.
+    reader = await startHarness(integration, {
+      params: { subscription_id: SUBSCRIPTION, resource_group: GROUP },
+      grants: { arm: ["Reader"] },
+    });
+  });
+  afterAll(() => reader.close());
+
+  it("lists VMs, and azure-vm-poweroff-instance answers 403 naming Virtual Machine Contributor", async () => {
+    expect((await reader.run("azure-vm-list-instances")).outputs).toHaveLength(2);
+    await expect(
+      reader.run("azure-vm-poweroff-instance", { virtual_machine_name: "web-01" }),
+    ).rejects.toThrow(
+      /'Microsoft\.Compute\/virtualMachines\/powerOff\/action'[\s\S]*azure-vm-poweroff-instance needs: Azure role Virtual Machine Contributor, or Contributor/,
+    );
+    const vm = await reader.run("azure-vm-get-instance-details", { virtual_machine_name: "web-01" });
+    expect(vm.outputs).toMatchObject({ PowerState: "VM running" });
+  });
+});
