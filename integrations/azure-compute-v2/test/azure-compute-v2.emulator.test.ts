@@ -154,6 +154,15 @@ describe("azure-vm-test and azure-vm-auth-test", () => {
     );
   });
 
+  it("azure-vm-auth-test of an app without any role cannot see Azure RBAC in its token: it names the roles, -test then fails", async () => {
+    const result = await harness.run("azure-vm-auth-test", {}, NO_GRANT);
+    expect(result.readable).toContain("Granted in the token, Application (roles): none.");
+    expect(result.readable).toContain(
+      "the identity needs Reader, or Virtual Machine Contributor, or Contributor",
+    );
+    await expect(harness.run("azure-vm-test", {}, NO_GRANT)).rejects.toThrow("Access control (IAM)");
+  });
+
   it("azure-vm-auth-test prints the Azure role the commands need (RBAC is not in the token)", async () => {
     const result = await harness.run("azure-vm-auth-test");
     expect(result.readable).toContain("Azure RBAC (checked by the service, not in the token)");
