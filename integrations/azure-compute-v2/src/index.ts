@@ -43,6 +43,10 @@ const vmArguments = [
   ...scopeArguments,
 ] as const;
 
+// Azure RBAC roles with the actions each command needs, least privileged first.
+const VM_READ = { rbac: ["Reader", "Virtual Machine Contributor"] } as const;
+const VM_OPERATE = { rbac: ["Virtual Machine Contributor", "Contributor"] } as const;
+
 /** Azure Compute v2: Azure virtual machines through Azure Resource Manager (Microsoft.Compute). */
 export default defineIntegration({
   id: "azure-compute-v2",
@@ -60,7 +64,8 @@ export default defineIntegration({
   },
   // The Cortex XSOAR application's name at the token broker, as XSOAR registers it.
   brokerAppName: "ms-azure-compute",
-  resource: azureResourceManager(),
+  // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
+  resource: { ...azureResourceManager(), permissionsApi: "Azure Service Management" },
   permissions: { application: ["Virtual Machine Contributor (Azure RBAC role on the subscription)"] },
   parameters: [subscriptionIdParameter("subscription_id"), resourceGroupParameter("resource_group")],
   commands: {
@@ -68,6 +73,10 @@ export default defineIntegration({
       description: "Lists the virtual machines of a resource group.",
       arguments: scopeArguments,
       outputs: vmOutputs,
+      // Virtual Machines - List (learn.microsoft.com/rest/api/compute/virtual-machines/list) needs
+      // Microsoft.Compute/virtualMachines/read (learn.microsoft.com/azure/role-based-access-control/permissions/compute),
+      // which Reader and Virtual Machine Contributor hold (…/role-based-access-control/built-in-roles).
+      permissions: VM_READ,
       run: listInstances,
     },
     "azure-vm-get-instance-details": {
@@ -82,12 +91,18 @@ export default defineIntegration({
         },
       ],
       outputs: vmOutputs,
+      // Virtual Machines - Get (learn.microsoft.com/rest/api/compute/virtual-machines/get):
+      // Microsoft.Compute/virtualMachines/read.
+      permissions: VM_READ,
       run: getInstanceDetails,
     },
     "azure-vm-start-instance": {
       description: "Powers on a virtual machine.",
       arguments: vmArguments,
       outputs: vmOutputs.filter((output) => /Name|ResourceGroup|PowerState/.test(output.path)),
+      // Virtual Machines - Start (learn.microsoft.com/rest/api/compute/virtual-machines/start):
+      // Microsoft.Compute/virtualMachines/start/action, held by Virtual Machine Contributor (not by Reader).
+      permissions: VM_OPERATE,
       run: startInstance,
     },
     "azure-vm-poweroff-instance": {
@@ -103,6 +118,9 @@ export default defineIntegration({
         },
       ],
       outputs: vmOutputs.filter((output) => /Name|ResourceGroup|PowerState/.test(output.path)),
+      // Virtual Machines - Power Off (learn.microsoft.com/rest/api/compute/virtual-machines/power-off):
+      // Microsoft.Compute/virtualMachines/powerOff/action.
+      permissions: VM_OPERATE,
       run: powerOffInstance,
     },
     "azure-vm-list-resource-groups": {
@@ -117,9 +135,14 @@ export default defineIntegration({
           description: "The provisioning state.",
         },
       ],
+      // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list):
+      // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
+      permissions: { rbac: ["Reader"] },
       run: listResourceGroups,
     },
   },
+  // The test lists resource groups (Microsoft.Resources/subscriptions/resourceGroups/read).
+  testPermissions: { rbac: ["Reader"] },
   async test({ api, params }) {
     if (params["subscription_id"]) {
       await api.get(

@@ -7,7 +7,7 @@ import {
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { getFirewalls, listFirewalls, listPolicies } from "./firewalls.js";
+import { getFirewalls, listFirewalls, listPolicies, NETWORK_API_VERSION } from "./firewalls.js";
 
 const firewallOutputs = [
   { path: "AzureFirewall.Firewall.name", type: "string", description: "The firewall's name." },
@@ -43,6 +43,9 @@ const listScope = [
   { name: "limit", description: "The most entries to return (1-1000).", defaultValue: "50" },
 ] as const;
 
+// Azure RBAC roles with the read actions of Microsoft.Network, least privileged first.
+const NETWORK_READ = { rbac: ["Reader", "Network Contributor"] } as const;
+
 /** Azure Firewall: firewalls and firewall policies through Azure Resource Manager (Microsoft.Network). */
 export default defineIntegration({
   id: "azure-firewall",
@@ -58,7 +61,11 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
-  resource: azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+  // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
+  resource: {
+    ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+    permissionsApi: "Azure Service Management",
+  },
   permissions: { application: ["Network Contributor (Azure RBAC role)"], delegated: ["user_impersonation"] },
   parameters: [subscriptionIdParameter("subscription_id"), resourceGroupParameter("resource_group")],
   commands: {
@@ -66,6 +73,10 @@ export default defineIntegration({
       description: "Lists the firewalls of a resource group or subscription.",
       arguments: listScope,
       outputs: firewallOutputs,
+      // Azure Firewalls - List / List All (learn.microsoft.com/rest/api/firewall/azure-firewalls/list) need
+      // Microsoft.Network/azureFirewalls/read
+      // (learn.microsoft.com/azure/role-based-access-control/permissions/networking): Reader, Network Contributor.
+      permissions: NETWORK_READ,
       run: listFirewalls,
     },
     "azure-firewall-get": {
@@ -75,6 +86,9 @@ export default defineIntegration({
         ...scope,
       ],
       outputs: firewallOutputs,
+      // Azure Firewalls - Get (learn.microsoft.com/rest/api/firewall/azure-firewalls/get):
+      // Microsoft.Network/azureFirewalls/read.
+      permissions: NETWORK_READ,
       run: getFirewalls,
     },
     "azure-firewall-policy-list": {
@@ -89,7 +103,23 @@ export default defineIntegration({
           description: "Alert, Deny or Off.",
         },
       ],
+      // Firewall Policies - List / List All (learn.microsoft.com/rest/api/firewall/firewall-policies/list):
+      // Microsoft.Network/firewallPolicies/read.
+      permissions: NETWORK_READ,
       run: listPolicies,
     },
+  },
+  // The test lists the default resource group's firewalls (Microsoft.Network/azureFirewalls/read); without a
+  // default subscription and group, -test reads the subscriptions list instead.
+  testPermissions: { rbac: ["Reader"] },
+  async test({ api, params }) {
+    const subscription = params["subscription_id"];
+    const group = params["resource_group"];
+    if (typeof subscription !== "string" || !subscription || typeof group !== "string" || !group) return;
+    await api.get(
+      `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Network/azureFirewalls`,
+      { "api-version": NETWORK_API_VERSION },
+      { expect: "collection" },
+    );
   },
 });

@@ -10,7 +10,7 @@ import {
   subscriptionsListCommand,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { listClusters } from "./clusters.js";
+import { AKS_API_VERSION, listClusters } from "./clusters.js";
 
 /** Azure Kubernetes Services: AKS managed clusters through Azure Resource Manager (Microsoft.ContainerService). */
 export default defineIntegration({
@@ -27,7 +27,11 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: true,
   },
-  resource: azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+  // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
+  resource: {
+    ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+    permissionsApi: "Azure Service Management",
+  },
   permissions: {
     application: ["Azure Kubernetes Service Contributor Role (Azure RBAC)"],
     delegated: ["user_impersonation"],
@@ -65,18 +69,45 @@ export default defineIntegration({
           description: "The API server's FQDN.",
         },
       ],
+      // Managed Clusters - List / List By Resource Group (learn.microsoft.com/rest/api/aks/managed-clusters/list)
+      // need Microsoft.ContainerService/managedClusters/read
+      // (learn.microsoft.com/azure/role-based-access-control/permissions/containers): Reader, Azure Kubernetes
+      // Service Contributor Role (…/role-based-access-control/built-in-roles).
+      permissions: { rbac: ["Reader", "Azure Kubernetes Service Contributor Role"] },
       run: listClusters,
     },
-    "azure-ks-subscriptions-list": subscriptionsListCommand({
-      outputsPrefix: "AzureKS.Subscription",
-      title: "Azure Kubernetes Subscriptions list",
-    }),
-    "azure-ks-resource-group-list": resourceGroupListCommand({
-      outputsPrefix: "AzureKS.ResourceGroup",
-      title: "Resource Groups List",
-    }),
+    "azure-ks-subscriptions-list": {
+      ...subscriptionsListCommand({
+        outputsPrefix: "AzureKS.Subscription",
+        title: "Azure Kubernetes Subscriptions list",
+      }),
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { rbac: ["Reader"] },
+    },
+    "azure-ks-resource-group-list": {
+      ...resourceGroupListCommand({
+        outputsPrefix: "AzureKS.ResourceGroup",
+        title: "Resource Groups List",
+      }),
+      // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list):
+      // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
+      permissions: { rbac: ["Reader"] },
+    },
   },
-  async test({ api }) {
+  // With a default subscription the test lists its clusters (Microsoft.ContainerService/managedClusters/read);
+  // without one, the subscriptions the identity can see.
+  testPermissions: { rbac: ["Reader"] },
+  async test({ api, params }) {
+    const subscription = params["subscription_id"];
+    if (typeof subscription === "string" && subscription) {
+      await api.get(
+        `/subscriptions/${encodeURIComponent(subscription)}/providers/Microsoft.ContainerService/managedClusters`,
+        { "api-version": AKS_API_VERSION },
+        { expect: "collection" },
+      );
+      return;
+    }
     await api.get("/subscriptions", { "api-version": SUBSCRIPTIONS_API_VERSION }, { expect: "collection" });
   },
 });

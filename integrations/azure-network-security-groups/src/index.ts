@@ -6,7 +6,7 @@ import {
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { deleteRule, listRules, listSecurityGroups } from "./security-groups.js";
+import { deleteRule, listRules, listSecurityGroups, NSG_API_VERSION } from "./security-groups.js";
 
 const scope = armScopeArguments();
 
@@ -21,6 +21,9 @@ const ruleOutputs = [
   { path: "AzureNSG.Rule.sourceAddressPrefix", type: "string", description: "The source address prefix." },
   { path: "AzureNSG.Rule.destinationPortRange", type: "string", description: "The destination port range." },
 ] as const;
+
+// Azure RBAC roles with the read actions of Microsoft.Network, least privileged first.
+const NETWORK_READ = { rbac: ["Reader", "Network Contributor"] } as const;
 
 /** Azure Network Security Groups: NSGs and their security rules through Azure Resource Manager. */
 export default defineIntegration({
@@ -37,7 +40,11 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
-  resource: azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+  // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
+  resource: {
+    ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+    permissionsApi: "Azure Service Management",
+  },
   permissions: { application: ["Network Contributor (Azure RBAC role)"], delegated: ["user_impersonation"] },
   parameters: [subscriptionIdParameter(), resourceGroupParameter()],
   commands: {
@@ -58,6 +65,10 @@ export default defineIntegration({
           description: "The security group's region.",
         },
       ],
+      // Network Security Groups - List (learn.microsoft.com/rest/api/virtualnetwork/network-security-groups/list)
+      // needs Microsoft.Network/networkSecurityGroups/read
+      // (learn.microsoft.com/azure/role-based-access-control/permissions/networking): Reader, Network Contributor.
+      permissions: NETWORK_READ,
       run: listSecurityGroups,
     },
     "azure-nsg-security-rules-list": {
@@ -68,6 +79,9 @@ export default defineIntegration({
         ...scope,
       ],
       outputs: ruleOutputs,
+      // Security Rules - List (learn.microsoft.com/rest/api/virtualnetwork/security-rules/list):
+      // Microsoft.Network/networkSecurityGroups/securityRules/read.
+      permissions: NETWORK_READ,
       run: listRules,
     },
     "azure-nsg-security-rule-delete": {
@@ -77,7 +91,23 @@ export default defineIntegration({
         { name: "security_rule_name", description: "The rule to delete.", required: true },
         ...scope,
       ],
+      // Security Rules - Delete (learn.microsoft.com/rest/api/virtualnetwork/security-rules/delete):
+      // Microsoft.Network/networkSecurityGroups/securityRules/delete, held by Network Contributor (not by Reader).
+      permissions: { rbac: ["Network Contributor", "Contributor"] },
       run: deleteRule,
     },
+  },
+  // The test lists the default resource group's security groups (Microsoft.Network/networkSecurityGroups/read);
+  // without a default subscription and group, -test reads the subscriptions list instead.
+  testPermissions: { rbac: ["Reader"] },
+  async test({ api, params }) {
+    const subscription = params["subscription_id"];
+    const group = params["resource_group_name"];
+    if (typeof subscription !== "string" || !subscription || typeof group !== "string" || !group) return;
+    await api.get(
+      `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Network/networkSecurityGroups`,
+      { "api-version": NSG_API_VERSION },
+      { expect: "collection" },
+    );
   },
 });

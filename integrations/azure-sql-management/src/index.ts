@@ -6,7 +6,7 @@ import {
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { listAuditPolicies, listDatabases, listServers } from "./sql.js";
+import { listAuditPolicies, listDatabases, listServers, SQL_API_VERSION } from "./sql.js";
 
 const scope = armScopeArguments();
 
@@ -25,7 +25,11 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
-  resource: azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+  // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
+  resource: {
+    ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+    permissionsApi: "Azure Service Management",
+  },
   permissions: { application: ["SQL Security Manager (Azure RBAC role)"], delegated: ["user_impersonation"] },
   parameters: [subscriptionIdParameter(), resourceGroupParameter()],
   commands: {
@@ -59,6 +63,10 @@ export default defineIntegration({
         },
         { path: "AzureSQL.Server.properties.state", type: "string", description: "The server's state." },
       ],
+      // Servers - List / List By Resource Group (learn.microsoft.com/rest/api/sql/servers/list) need
+      // Microsoft.Sql/servers/read (learn.microsoft.com/azure/role-based-access-control/permissions/databases):
+      // Reader, SQL Server Contributor.
+      permissions: { rbac: ["Reader", "SQL Server Contributor"] },
       run: listServers,
     },
     "azure-sql-db-list": {
@@ -74,6 +82,9 @@ export default defineIntegration({
         { path: "AzureSQL.DB.properties.status", type: "string", description: "The database's status." },
         { path: "AzureSQL.DB.sku.name", type: "string", description: "The database's SKU." },
       ],
+      // Databases - List By Server (learn.microsoft.com/rest/api/sql/databases/list-by-server):
+      // Microsoft.Sql/servers/databases/read.
+      permissions: { rbac: ["Reader", "SQL Server Contributor"] },
       run: listDatabases,
     },
     "azure-sql-db-audit-policy-list": {
@@ -105,7 +116,24 @@ export default defineIntegration({
           description: "Audited actions.",
         },
       ],
+      // Database Blob Auditing Policies - List By Database
+      // (learn.microsoft.com/rest/api/sql/database-blob-auditing-policies/list-by-database):
+      // Microsoft.Sql/servers/databases/auditingSettings/read, held by Reader and SQL Security Manager.
+      permissions: { rbac: ["Reader", "SQL Security Manager"] },
       run: listAuditPolicies,
     },
+  },
+  // The test lists the default resource group's SQL servers (Microsoft.Sql/servers/read); without a default
+  // subscription and group, -test reads the subscriptions list instead.
+  testPermissions: { rbac: ["Reader"] },
+  async test({ api, params }) {
+    const subscription = params["subscription_id"];
+    const group = params["resource_group_name"];
+    if (typeof subscription !== "string" || !subscription || typeof group !== "string" || !group) return;
+    await api.get(
+      `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Sql/servers`,
+      { "api-version": SQL_API_VERSION },
+      { expect: "collection" },
+    );
   },
 });

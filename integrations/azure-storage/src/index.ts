@@ -6,9 +6,17 @@ import {
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { getBlobServiceProperties, listAccounts, listBlobContainers } from "./storage-accounts.js";
+import {
+  getBlobServiceProperties,
+  listAccounts,
+  listBlobContainers,
+  STORAGE_MANAGEMENT_API_VERSION,
+} from "./storage-accounts.js";
 
 const scope = armScopeArguments();
+
+// Azure RBAC roles with the read actions of Microsoft.Storage's management plane, least privileged first.
+const STORAGE_READ = { rbac: ["Reader", "Storage Account Contributor"] } as const;
 
 /** Azure Storage (Azure Storage Management): storage accounts and blob services through Azure Resource Manager. */
 export default defineIntegration({
@@ -26,7 +34,11 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
-  resource: azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+  // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
+  resource: {
+    ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+    permissionsApi: "Azure Service Management",
+  },
   permissions: {
     application: ["Storage Account Contributor (Azure RBAC role)"],
     delegated: ["user_impersonation"],
@@ -57,6 +69,11 @@ export default defineIntegration({
           description: "The minimum TLS version.",
         },
       ],
+      // Storage Accounts - List By Resource Group / Get Properties
+      // (learn.microsoft.com/rest/api/storagerp/storage-accounts/list-by-resource-group) need
+      // Microsoft.Storage/storageAccounts/read (learn.microsoft.com/azure/role-based-access-control/permissions/storage):
+      // Reader, Storage Account Contributor.
+      permissions: STORAGE_READ,
       run: listAccounts,
     },
     "azure-storage-blob-service-properties-get": {
@@ -82,6 +99,9 @@ export default defineIntegration({
           description: "Blob soft delete.",
         },
       ],
+      // Blob Services - Get Service Properties (learn.microsoft.com/rest/api/storagerp/blob-services/get-service-properties):
+      // Microsoft.Storage/storageAccounts/blobServices/read.
+      permissions: STORAGE_READ,
       run: getBlobServiceProperties,
     },
     "azure-storage-blob-containers-list": {
@@ -104,7 +124,23 @@ export default defineIntegration({
           description: "When it last changed.",
         },
       ],
+      // Blob Containers - List (learn.microsoft.com/rest/api/storagerp/blob-containers/list):
+      // Microsoft.Storage/storageAccounts/blobServices/containers/read.
+      permissions: STORAGE_READ,
       run: listBlobContainers,
     },
+  },
+  // The test lists the default resource group's storage accounts (Microsoft.Storage/storageAccounts/read);
+  // without a default subscription and group, -test reads the subscriptions list instead.
+  testPermissions: { rbac: ["Reader"] },
+  async test({ api, params }) {
+    const subscription = params["subscription_id"];
+    const group = params["resource_group_name"];
+    if (typeof subscription !== "string" || !subscription || typeof group !== "string" || !group) return;
+    await api.get(
+      `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Storage/storageAccounts`,
+      { "api-version": STORAGE_MANAGEMENT_API_VERSION },
+      { expect: "collection" },
+    );
   },
 });

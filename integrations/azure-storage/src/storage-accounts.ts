@@ -85,7 +85,8 @@ export async function listBlobContainers(
   const { items } = await collectPages<ArmResource>(
     context.api,
     `${blobServicePath(context)}/containers`,
-    { ...query, maxpagesize: limitArgument(context, 1000) },
+    // Blob Containers - List takes $maxpagesize (learn.microsoft.com/rest/api/storagerp/blob-containers/list).
+    { ...query, $maxpagesize: limitArgument(context, 1000) },
     limitArgument(context, 1000),
   );
   const rows = items.map((container) => ({

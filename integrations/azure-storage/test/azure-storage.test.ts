@@ -74,7 +74,7 @@ describe("storage accounts", () => {
     });
     expect(harness.lastCall()).toMatchObject({
       path: `${ACCOUNTS}/socstorage/blobServices/default/containers`,
-      query: { maxpagesize: "10" },
+      query: { $maxpagesize: "10" },
     });
     expect(containers.readable).toContain("|evidence|None|Available|");
   });

@@ -7,7 +7,13 @@ import {
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { deletePolicy, getPolicies, listFrontDoorPolicies, listPoliciesInSubscription } from "./policies.js";
+import {
+  deletePolicy,
+  getPolicies,
+  listFrontDoorPolicies,
+  listPoliciesInSubscription,
+  WAF_API_VERSION,
+} from "./policies.js";
 
 const policyOutputs = [
   { path: "AzureWAF.Policy.name", type: "string", description: "The policy's name." },
@@ -29,6 +35,9 @@ const policyOutputs = [
 
 const scope = armScopeArguments();
 
+// Azure RBAC roles with the read actions of Microsoft.Network, least privileged first.
+const NETWORK_READ = { rbac: ["Reader", "Network Contributor"] } as const;
+
 /** Azure Web Application Firewall: Application Gateway and Front Door WAF policies through Azure Resource Manager. */
 export default defineIntegration({
   id: "azure-web-application-firewall",
@@ -44,7 +53,11 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
-  resource: azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+  // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
+  resource: {
+    ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
+    permissionsApi: "Azure Service Management",
+  },
   permissions: { application: ["Network Contributor (Azure RBAC role)"], delegated: ["user_impersonation"] },
   parameters: [subscriptionIdParameter(), resourceGroupParameter()],
   commands: {
@@ -55,6 +68,11 @@ export default defineIntegration({
         ...scope,
       ],
       outputs: policyOutputs,
+      // Web Application Firewall Policies - Get / List
+      // (learn.microsoft.com/rest/api/application-gateway/web-application-firewall-policies/get) need
+      // Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/read
+      // (learn.microsoft.com/azure/role-based-access-control/permissions/networking): Reader, Network Contributor.
+      permissions: NETWORK_READ,
       run: getPolicies,
     },
     "azure-waf-policies-list-all-in-subscription": {
@@ -64,11 +82,18 @@ export default defineIntegration({
         { name: "limit", description: "The most policies to return (1-1000).", defaultValue: "50" },
       ],
       outputs: policyOutputs,
+      // Web Application Firewall Policies - List All
+      // (learn.microsoft.com/rest/api/application-gateway/web-application-firewall-policies/list-all).
+      permissions: NETWORK_READ,
       run: listPoliciesInSubscription,
     },
     "azure-waf-policy-delete": {
       description: "Deletes a policy.",
       arguments: [{ name: "policy_name", description: "The policy to delete.", required: true }, ...scope],
+      // Web Application Firewall Policies - Delete
+      // (learn.microsoft.com/rest/api/application-gateway/web-application-firewall-policies/delete):
+      // Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/delete, held by Network Contributor.
+      permissions: { rbac: ["Network Contributor", "Contributor"] },
       run: deletePolicy,
     },
     "azure-waf-front-door-policies-list": {
@@ -86,7 +111,24 @@ export default defineIntegration({
           description: "Prevention or Detection.",
         },
       ],
+      // Front Door Policies - List (learn.microsoft.com/rest/api/frontdoorservice/webapplicationfirewall/policies/list):
+      // Microsoft.Network/frontDoorWebApplicationFirewallPolicies/read.
+      permissions: NETWORK_READ,
       run: listFrontDoorPolicies,
     },
+  },
+  // The test lists the default resource group's Application Gateway WAF policies
+  // (Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/read); without a default subscription and
+  // group, -test reads the subscriptions list instead.
+  testPermissions: { rbac: ["Reader"] },
+  async test({ api, params }) {
+    const subscription = params["subscription_id"];
+    const group = params["resource_group_name"];
+    if (typeof subscription !== "string" || !subscription || typeof group !== "string" || !group) return;
+    await api.get(
+      `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies`,
+      { "api-version": WAF_API_VERSION },
+      { expect: "collection" },
+    );
   },
 });

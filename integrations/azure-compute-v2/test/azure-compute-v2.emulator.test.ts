@@ -1,0 +1,194 @@
+import { type Harness, startHarness } from "@msint/integration-testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import integration from "../src/index.js";
+
+// The emulator's seeded Resource Manager (packages/entra-emulator/src/services/arm-infrastructure-seed.ts).
+const SUBSCRIPTION = "1b2c3d4e-5f60-4718-829a-abcdef012345";
+const GROUP = "msint-demo";
+const VMS = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${GROUP}/providers/Microsoft.Compute/virtualMachines`;
+// The emulator's app without any grant or role (DEMO_NO_GRANT_CLIENT_ID / _SECRET of its seed).
+const NO_GRANT = {
+  auth_id: "b31782f3-d07c-4c24-a16e-f7b286db2553",
+  enc_key: "demo-nogrant-secret-not-for-production",
+};
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness(integration, {
+    params: { subscription_id: SUBSCRIPTION, resource_group: GROUP },
+  });
+});
+afterAll(() => harness.close());
+beforeEach(() => {
+  harness.clear();
+  harness.emulator.clearRequests();
+});
+
+/** The API requests the emulator answered for Resource Manager since the last clear. */
+const armRequests = () => harness.emulator.requests.filter((entry) => entry.service === "arm");
+
+describe("Azure Compute v2 against the emulator's Resource Manager (client credentials)", () => {
+  it("azure-vm-list-instances lists the seeded VMs", async () => {
+    const result = await harness.run("azure-vm-list-instances");
+    // Virtual Machines - List: GET …/providers/Microsoft.Compute/virtualMachines?api-version=2023-03-01
+    // (learn.microsoft.com/rest/api/compute/virtual-machines/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      host: "management.azure.com",
+      path: VMS,
+      query: { "api-version": "2023-03-01" },
+    });
+    expect(result.outputs).toEqual([
+      expect.objectContaining({
+        Name: "web-01",
+        Size: "Standard_D2s_v3",
+        OS: "Linux",
+        Location: "westeurope",
+      }),
+      expect.objectContaining({ Name: "dc-01", Size: "Standard_B2ms", OS: "Windows", ResourceGroup: GROUP }),
+    ]);
+    expect(result.readable).toContain("|web-01|");
+  });
+
+  it("azure-vm-get-instance-details, -start-instance and -poweroff-instance change the power state a get shows", async () => {
+    const details = await harness.run("azure-vm-get-instance-details", { virtual_machine_name: "dc-01" });
+    // Virtual Machines - Get with $expand=instanceView (learn.microsoft.com/rest/api/compute/virtual-machines/get).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `${VMS}/dc-01`,
+      query: { "api-version": "2023-03-01", $expand: "instanceView" },
+    });
+    expect(details.outputs).toMatchObject({ Name: "dc-01", PowerState: "VM deallocated" });
+
+    const started = await harness.run("azure-vm-start-instance", { virtual_machine_name: "dc-01" });
+    // Virtual Machines - Start: POST …/{vmName}/start (learn.microsoft.com/rest/api/compute/virtual-machines/start).
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: `${VMS}/dc-01/start`,
+      query: { "api-version": "2023-03-01" },
+    });
+    expect(started.readable).toContain('Power-on of Virtual Machine "dc-01" Successfully Initiated');
+    expect(
+      (await harness.run("azure-vm-get-instance-details", { virtual_machine_name: "dc-01" })).outputs,
+    ).toMatchObject({
+      PowerState: "VM running",
+    });
+
+    const stopped = await harness.run("azure-vm-poweroff-instance", {
+      virtual_machine_name: "dc-01",
+      skip_shutdown: "true",
+    });
+    // Virtual Machines - Power Off: POST …/powerOff?skipShutdown=true (…/virtual-machines/power-off).
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: `${VMS}/dc-01/powerOff`,
+      query: { "api-version": "2023-03-01", skipShutdown: "true" },
+    });
+    expect(stopped.outputs).toEqual({ Name: "dc-01", ResourceGroup: GROUP, PowerState: "VM stopping" });
+    expect(
+      (await harness.run("azure-vm-get-instance-details", { virtual_machine_name: "dc-01" })).outputs,
+    ).toMatchObject({
+      PowerState: "VM stopped",
+    });
+  });
+
+  it("azure-vm-get-instance-details with expand=userData returns the VM's user data", async () => {
+    const result = await harness.run("azure-vm-get-instance-details", {
+      virtual_machine_name: "web-01",
+      expand: "userData",
+    });
+    expect(harness.lastCall().query).toMatchObject({ $expand: "userData" });
+    expect(
+      Buffer.from(String((result.outputs as { UserData: string }).UserData), "base64").toString(),
+    ).toContain("hostname: web-01");
+  });
+
+  it("azure-vm-list-resource-groups lists the subscription's seeded groups", async () => {
+    const result = await harness.run("azure-vm-list-resource-groups");
+    // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourcegroups`,
+      query: { "api-version": "2021-04-01" },
+    });
+    expect(result.outputs).toEqual([
+      { Name: "msint-demo", Location: "westeurope", ProvisioningState: "Succeeded" },
+      { Name: "soc-rg", Location: "eastus", ProvisioningState: "Succeeded" },
+    ]);
+  });
+
+  it("an unknown VM answers ARM's ResourceNotFound", async () => {
+    await expect(
+      harness.run("azure-vm-get-instance-details", { virtual_machine_name: "nope" }),
+    ).rejects.toThrow("ResourceNotFound");
+  });
+});
+
+describe("azure-vm-test and azure-vm-auth-test", () => {
+  it("azure-vm-test reads Resource Manager and names what it reached", async () => {
+    const result = await harness.run("azure-vm-test");
+    expect(armRequests().length).toBeGreaterThanOrEqual(1);
+    expect(armRequests()[0]).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourcegroups`,
+    });
+    expect(result.readable).toContain("✅ Success!");
+    expect(result.readable).toContain(
+      `- Azure Resource Manager: GET management.azure.com/subscriptions/${SUBSCRIPTION}/resourcegroups → 200`,
+    );
+  });
+
+  it("azure-vm-test with an identity without an Azure role fails naming the role", async () => {
+    const failure = harness.run("azure-vm-test", {}, NO_GRANT);
+    await expect(failure).rejects.toThrow("HTTP 403");
+    await expect(harness.run("azure-vm-test", {}, NO_GRANT)).rejects.toThrow("the Azure role Reader");
+  });
+
+  it("a 403 of azure-vm-start-instance names its Azure role", async () => {
+    await expect(
+      harness.run("azure-vm-start-instance", { virtual_machine_name: "web-01" }, NO_GRANT),
+    ).rejects.toThrow(
+      /AuthorizationFailed[\s\S]*azure-vm-start-instance needs: Azure role Virtual Machine Contributor/,
+    );
+  });
+
+  it("azure-vm-auth-test of an app without any role cannot see Azure RBAC in its token: it names the roles, -test then fails", async () => {
+    const result = await harness.run("azure-vm-auth-test", {}, NO_GRANT);
+    expect(result.readable).toContain("Granted in the token, Application (roles): none.");
+    expect(result.readable).toContain(
+      "the identity needs Reader, or Virtual Machine Contributor, or Contributor",
+    );
+    await expect(harness.run("azure-vm-test", {}, NO_GRANT)).rejects.toThrow("Access control (IAM)");
+  });
+
+  it("azure-vm-auth-test prints the Azure role the commands need (RBAC is not in the token)", async () => {
+    const result = await harness.run("azure-vm-auth-test");
+    expect(result.readable).toContain("Azure RBAC (checked by the service, not in the token)");
+    expect(result.readable).toContain("Virtual Machine Contributor");
+  });
+});
+
+describe("an app that is only a Reader of the subscription", () => {
+  let reader: Harness;
+  beforeAll(async () => {
+    // Azure RBAC: the emulator takes the app's `arm` grants as its role assignments.
+    reader = await startHarness(integration, {
+      params: { subscription_id: SUBSCRIPTION, resource_group: GROUP },
+      grants: { arm: ["Reader"] },
+    });
+  });
+  afterAll(() => reader.close());
+
+  it("lists VMs, and azure-vm-poweroff-instance answers 403 naming Virtual Machine Contributor", async () => {
+    expect((await reader.run("azure-vm-list-instances")).outputs).toHaveLength(2);
+    await expect(
+      reader.run("azure-vm-poweroff-instance", { virtual_machine_name: "web-01" }),
+    ).rejects.toThrow(
+      /'Microsoft\.Compute\/virtualMachines\/powerOff\/action'[\s\S]*azure-vm-poweroff-instance needs: Azure role Virtual Machine Contributor, or Contributor/,
+    );
+    const vm = await reader.run("azure-vm-get-instance-details", { virtual_machine_name: "web-01" });
+    expect(vm.outputs).toMatchObject({ PowerState: "VM running" });
+  });
+});
