@@ -568,13 +568,9 @@ export const graphDirectoryService: EmulatedService = {
   key: "graph",
   displayName: "Microsoft Graph",
   dialect: "graph",
-  audiences: [
-    "https://graph.microsoft.com",
-    "https://graph.microsoft.us",
-    "https://dod-graph.microsoft.us",
-    "https://microsoftgraph.chinacloudapi.cn",
-    "00000003-0000-0000-c000-000000000000",
-  ],
+  // Graph's audiences (every cloud's, and its app ID) are in the emulator's base resource table
+  // (src/resources.ts): listing them here too would let another registration take them over.
+  audiences: [],
   hosts:
     /^(graph\.microsoft\.com|graph\.microsoft\.us|dod-graph\.microsoft\.us|microsoftgraph\.chinacloudapi\.cn)$/i,
   demoRoles: DEMO_PERMISSIONS,
