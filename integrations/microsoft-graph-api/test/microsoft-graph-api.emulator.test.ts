@@ -60,6 +60,16 @@ describe("commands through client credentials", () => {
     expect(result.readable).toContain("Phishing email delivered to a mailbox");
   });
 
+  it("msgraph-api-request on the beta endpoint", async () => {
+    const result = await harness.run("msgraph-api-request", {
+      resource: "/security/incidents",
+      api_version: "beta",
+      odata: "$filter=status eq 'resolved'",
+    });
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: "/beta/security/incidents" });
+    expect(result.outputs).toEqual([expect.objectContaining({ id: "2972397", status: "resolved" })]);
+  });
+
   it("msgraph-api-request PATCH disables a user (204); a later GET shows it", async () => {
     const result = await harness.run("msgraph-api-request", {
       resource: `/users/${ISAIAH}`,

@@ -575,18 +575,23 @@ export const graphDirectoryService: EmulatedService = {
     /^(graph\.microsoft\.com|graph\.microsoft\.us|dod-graph\.microsoft\.us|microsoftgraph\.chinacloudapi\.cn)$/i,
   demoRoles: DEMO_PERMISSIONS,
   demoScopes: DEMO_PERMISSIONS,
-  routes: () => [
-    ...groupRoutes(),
-    ...servicePrincipalRoutes(),
-    ...identityRoutes(),
-    {
-      method: "GET",
-      path: "/v1.0/organization",
-      roles: ORGANIZATION_ROLES,
-      scopes: ORGANIZATION_SCOPES,
-      handler: organization,
-    },
-    ...userRoutes(),
-    ...securityRoutes(),
-  ],
+  routes: () => {
+    const v1: ServiceRoute[] = [
+      ...groupRoutes(),
+      ...servicePrincipalRoutes(),
+      ...identityRoutes(),
+      {
+        method: "GET",
+        path: "/v1.0/organization",
+        roles: ORGANIZATION_ROLES,
+        scopes: ORGANIZATION_SCOPES,
+        handler: organization,
+      },
+      ...userRoutes(),
+      ...securityRoutes(),
+    ];
+    // The beta endpoint serves the same data (msgraph-api-request's api_version=beta): one copy of the state.
+    const beta = v1.map((route) => ({ ...route, path: route.path.replace(/^\/v1\.0\//, "/beta/") }));
+    return [...v1, ...beta];
+  },
 };
