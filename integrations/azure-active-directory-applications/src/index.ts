@@ -24,6 +24,20 @@ const servicePrincipalOutputs = [
   },
 ] as const;
 
+// learn.microsoft.com/graph/api/serviceprincipal-list and /serviceprincipal-get, "Permissions": least privileged
+// Application.Read.All, then Application.ReadWrite.All and Directory.Read.All.
+const READ_PRINCIPALS = {
+  application: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All"],
+  delegated: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All"],
+};
+// learn.microsoft.com/graph/api/serviceprincipal-update and /serviceprincipal-delete: application
+// Application.ReadWrite.OwnedBy (the app's own principals) or Application.ReadWrite.All; delegated
+// Application.ReadWrite.All; Directory.ReadWrite.All above both.
+const WRITE_PRINCIPALS = {
+  application: ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.ReadWrite.All"],
+  delegated: ["Application.ReadWrite.All", "Directory.ReadWrite.All"],
+};
+
 const idArgument = {
   name: "id",
   description: "The service principal's object ID (or use app_id).",
@@ -56,12 +70,14 @@ export default defineIntegration({
         { name: "filter", description: "An OData $filter, e.g. startswith(displayName,'Contoso')." },
       ],
       outputs: servicePrincipalOutputs,
+      permissions: READ_PRINCIPALS,
       run: listServicePrincipals,
     },
     "msgraph-apps-service-principal-get": {
       description: "Gets one service principal.",
       arguments: [idArgument, appIdArgument],
       outputs: servicePrincipalOutputs,
+      permissions: READ_PRINCIPALS,
       run: getServicePrincipal,
     },
     "msgraph-apps-service-principal-update": {
@@ -73,14 +89,17 @@ export default defineIntegration({
         { name: "display_name", description: "A new display name." },
         { name: "notes", description: "Free-text notes." },
       ],
+      permissions: WRITE_PRINCIPALS,
       run: updateServicePrincipal,
     },
     "msgraph-apps-service-principal-remove": {
       description: "Deletes a service principal.",
       arguments: [idArgument, appIdArgument],
+      permissions: WRITE_PRINCIPALS,
       run: removeServicePrincipal,
     },
   },
+  testPermissions: READ_PRINCIPALS,
   async test({ api }) {
     await api.get("/v1.0/servicePrincipals", { $top: 1, $select: "id" }, { expect: "collection" });
   },

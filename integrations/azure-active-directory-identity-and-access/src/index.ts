@@ -13,6 +13,25 @@ const limit = {
   description: "The most entries to return (1-999).",
   defaultValue: "50",
 } as const;
+// learn.microsoft.com/graph/api/directoryrole-list and /directoryrole-list-members, "Permissions": least privileged
+// RoleManagement.Read.Directory, then Directory.Read.All and RoleManagement.ReadWrite.Directory.
+const READ_ROLES = {
+  application: ["RoleManagement.Read.Directory", "Directory.Read.All", "RoleManagement.ReadWrite.Directory"],
+  delegated: ["RoleManagement.Read.Directory", "Directory.Read.All", "RoleManagement.ReadWrite.Directory"],
+};
+// learn.microsoft.com/graph/api/directoryrole-post-members: RoleManagement.ReadWrite.Directory.
+const WRITE_ROLE_MEMBERS = {
+  application: ["RoleManagement.ReadWrite.Directory"],
+  delegated: ["RoleManagement.ReadWrite.Directory"],
+};
+// learn.microsoft.com/graph/api/conditionalaccessroot-list-policies and
+// /conditionalaccessroot-list-namedlocations: least privileged Policy.Read.All, then
+// Policy.ReadWrite.ConditionalAccess.
+const READ_POLICIES = {
+  application: ["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"],
+  delegated: ["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"],
+};
+
 const roleId = { name: "role_id", description: "The directory role's object ID.", required: true } as const;
 
 /** Azure Active Directory Identity And Access: directory roles and Conditional Access through Microsoft Graph. */
@@ -57,6 +76,7 @@ export default defineIntegration({
         },
         { path: "MSGraphIdentity.Role.description", type: "string", description: "The role's description." },
       ],
+      permissions: READ_ROLES,
       run: listDirectoryRoles,
     },
     "msgraph-identity-directory-role-members-list": {
@@ -70,11 +90,13 @@ export default defineIntegration({
           description: "The members' object IDs.",
         },
       ],
+      permissions: READ_ROLES,
       run: listDirectoryRoleMembers,
     },
     "msgraph-identity-directory-role-member-add": {
       description: "Adds a user to a directory role.",
       arguments: [roleId, { name: "user_id", description: "The user's object ID.", required: true }],
+      permissions: WRITE_ROLE_MEMBERS,
       run: addDirectoryRoleMember,
     },
     "msgraph-identity-ca-policies-list": {
@@ -93,6 +115,7 @@ export default defineIntegration({
           description: "enabled, disabled or enabledForReportingButNotEnforced.",
         },
       ],
+      permissions: READ_POLICIES,
       run: listConditionalAccessPolicies,
     },
     "msgraph-identity-ip-named-locations-list": {
@@ -120,9 +143,11 @@ export default defineIntegration({
           description: "Its CIDR ranges.",
         },
       ],
+      permissions: READ_POLICIES,
       run: listNamedLocations,
     },
   },
+  testPermissions: READ_ROLES,
   async test({ api }) {
     await api.get("/v1.0/directoryRoles", { $select: "id" }, { expect: "collection" });
   },

@@ -61,6 +61,18 @@ const detectionOutputs = [
   },
 ] as const;
 
+// learn.microsoft.com/graph/api/riskyuser-list, "Permissions": IdentityRiskyUser.Read.All (least privileged), then
+// IdentityRiskyUser.ReadWrite.All.
+const READ_RISKY_USERS = {
+  application: ["IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All"],
+  delegated: ["IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All"],
+};
+// learn.microsoft.com/graph/api/riskdetection-list and /riskdetection-get: IdentityRiskEvent.Read.All.
+const READ_RISK_DETECTIONS = {
+  application: ["IdentityRiskEvent.Read.All", "IdentityRiskEvent.ReadWrite.All"],
+  delegated: ["IdentityRiskEvent.Read.All", "IdentityRiskEvent.ReadWrite.All"],
+};
+
 const limit = {
   name: "limit",
   description: "The most entries to return (1-500).",
@@ -108,6 +120,7 @@ export default defineIntegration({
         limit,
       ],
       outputs: riskyUserOutputs,
+      permissions: READ_RISKY_USERS,
       run: listRiskyUsers,
     },
     "azure-risky-users-risk-detections-list": {
@@ -123,15 +136,18 @@ export default defineIntegration({
         limit,
       ],
       outputs: detectionOutputs,
+      permissions: READ_RISK_DETECTIONS,
       run: listRiskDetections,
     },
     "azure-risky-users-risk-detection-get": {
       description: "Gets one risk detection.",
       arguments: [{ name: "id", description: "The risk detection's ID.", required: true }],
       outputs: detectionOutputs,
+      permissions: READ_RISK_DETECTIONS,
       run: getRiskDetection,
     },
   },
+  testPermissions: READ_RISKY_USERS,
   async test({ api }) {
     await api.get("/v1.0/identityProtection/riskyUsers", { $top: 1 }, { expect: "collection" });
   },

@@ -2,6 +2,13 @@ import { defineIntegration, graph } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import { getOrganization, graphRequest } from "./request.js";
 
+// learn.microsoft.com/graph/api/organization-list, "Permissions": application Organization.Read.All (least
+// privileged), then Directory.Read.All; delegated User.Read, then Organization.Read.All and Directory.Read.All.
+const READ_ORGANIZATION = {
+  application: ["Organization.Read.All", "Directory.Read.All", "Organization.ReadWrite.All"],
+  delegated: ["User.Read", "Organization.Read.All", "Directory.Read.All"],
+};
+
 /** Microsoft Graph API: any Microsoft Graph request, with the instance's authentication. */
 export default defineIntegration({
   id: "microsoft-graph-api",
@@ -59,6 +66,8 @@ export default defineIntegration({
           description: "The response (its value array when it has one).",
         },
       ],
+      // No `permissions`: what a request needs depends on its resource path, which the user chooses (each call's page
+      // under learn.microsoft.com/graph/api lists them). Graph's 403 body names the failing call.
       run: graphRequest,
     },
     "msgraph-api-organization-get": {
@@ -76,9 +85,11 @@ export default defineIntegration({
           description: "The verified domains.",
         },
       ],
+      permissions: READ_ORGANIZATION,
       run: getOrganization,
     },
   },
+  testPermissions: READ_ORGANIZATION,
   async test({ api }) {
     await api.get("/v1.0/organization", { $select: "id" }, { expect: "collection" });
   },

@@ -29,6 +29,19 @@ const deviceOutputs = [
   { path: "MSGraphDeviceManagement.Device.SerialNumber", type: "string", description: "The serial number." },
 ] as const;
 
+// learn.microsoft.com/graph/api/intune-devices-manageddevice-list and -get, "Permissions":
+// DeviceManagementManagedDevices.Read.All or DeviceManagementManagedDevices.ReadWrite.All.
+const READ_DEVICES = {
+  application: ["DeviceManagementManagedDevices.Read.All", "DeviceManagementManagedDevices.ReadWrite.All"],
+  delegated: ["DeviceManagementManagedDevices.Read.All", "DeviceManagementManagedDevices.ReadWrite.All"],
+};
+// learn.microsoft.com/graph/api/intune-devices-manageddevice-syncdevice, -rebootnow and -remotelock:
+// DeviceManagementManagedDevices.PrivilegedOperations.All.
+const DEVICE_ACTIONS = {
+  application: ["DeviceManagementManagedDevices.PrivilegedOperations.All"],
+  delegated: ["DeviceManagementManagedDevices.PrivilegedOperations.All"],
+};
+
 const deviceId = { name: "device_id", description: "The managed device's ID.", required: true } as const;
 
 /** Microsoft Graph Device Management: Intune managed devices through Microsoft Graph. */
@@ -64,31 +77,37 @@ export default defineIntegration({
         { name: "limit", description: "The most devices to return (1-1000).", defaultValue: "50" },
       ],
       outputs: deviceOutputs,
+      permissions: READ_DEVICES,
       run: listManagedDevices,
     },
     "msgraph-device-get-managed-device-by-id": {
       description: "Gets one managed device.",
       arguments: [deviceId],
       outputs: deviceOutputs,
+      permissions: READ_DEVICES,
       run: getManagedDevice,
     },
     "msgraph-device-sync-device": {
       description: "Asks a device to check in with Intune now.",
       arguments: [deviceId],
+      permissions: DEVICE_ACTIONS,
       run: (context: CommandContext<{ device_id: string }>) => deviceAction(context, "syncDevice", "Sync"),
     },
     "msgraph-device-reboot-now": {
       description: "Reboots a device.",
       arguments: [deviceId],
+      permissions: DEVICE_ACTIONS,
       run: (context: CommandContext<{ device_id: string }>) => deviceAction(context, "rebootNow", "Reboot"),
     },
     "msgraph-device-remote-lock": {
       description: "Locks a device.",
       arguments: [deviceId],
+      permissions: DEVICE_ACTIONS,
       run: (context: CommandContext<{ device_id: string }>) =>
         deviceAction(context, "remoteLock", "Remote lock"),
     },
   },
+  testPermissions: READ_DEVICES,
   async test({ api }) {
     await api.get(
       "/v1.0/deviceManagement/managedDevices",

@@ -17,6 +17,19 @@ const groupOutputs = [
   { path: "MSGraphGroups.CreatedDateTime", type: "date", description: "When the group was created." },
 ] as const;
 
+// learn.microsoft.com/graph/api/group-list, /group-get and /group-list-members, "Permissions": least privileged
+// GroupMember.Read.All (application and delegated), then the higher ones.
+const READ_GROUPS = {
+  application: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All", "Group.ReadWrite.All"],
+  delegated: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All", "Group.ReadWrite.All"],
+};
+// learn.microsoft.com/graph/api/group-post-members and /group-delete-members: least privileged
+// GroupMember.ReadWrite.All, then Group.ReadWrite.All and Directory.ReadWrite.All.
+const WRITE_MEMBERS = {
+  application: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+  delegated: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+};
+
 const groupId = { name: "group_id", description: "The group's object ID.", required: true } as const;
 const userId = { name: "user_id", description: "The member's object ID.", required: true } as const;
 
@@ -53,12 +66,14 @@ export default defineIntegration({
         { name: "limit", description: "The most groups to return (1-999).", defaultValue: "50" },
       ],
       outputs: groupOutputs,
+      permissions: READ_GROUPS,
       run: listGroups,
     },
     "msgraph-groups-get-group": {
       description: "Gets one group.",
       arguments: [groupId],
       outputs: groupOutputs,
+      permissions: READ_GROUPS,
       run: getGroup,
     },
     "msgraph-groups-list-members": {
@@ -77,19 +92,23 @@ export default defineIntegration({
         },
         { path: "MSGraphGroups.Members.UserPrincipalName", type: "string", description: "The member's UPN." },
       ],
+      permissions: READ_GROUPS,
       run: listMembers,
     },
     "msgraph-groups-add-member": {
       description: "Adds a user to a group.",
       arguments: [groupId, userId],
+      permissions: WRITE_MEMBERS,
       run: addMember,
     },
     "msgraph-groups-remove-member": {
       description: "Removes a user from a group.",
       arguments: [groupId, userId],
+      permissions: WRITE_MEMBERS,
       run: removeMember,
     },
   },
+  testPermissions: READ_GROUPS,
   async test({ api }) {
     await api.get("/v1.0/groups", { $top: 1, $select: "id" }, { expect: "collection" });
   },

@@ -2,6 +2,25 @@ import { defineIntegration, graph } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import { advancedHunting, getAlertDetails, listIncidents, searchAlerts, updateAlert } from "./security.js";
 
+// learn.microsoft.com/graph/api/security-list-alerts_v2 and /security-alert-get, "Permissions":
+// SecurityAlert.Read.All (least privileged), then SecurityAlert.ReadWrite.All.
+const READ_ALERTS = {
+  application: ["SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All"],
+  delegated: ["SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All"],
+};
+// learn.microsoft.com/graph/api/security-alert-update: SecurityAlert.ReadWrite.All.
+const WRITE_ALERTS = {
+  application: ["SecurityAlert.ReadWrite.All"],
+  delegated: ["SecurityAlert.ReadWrite.All"],
+};
+// learn.microsoft.com/graph/api/security-list-incidents: SecurityIncident.Read.All, then SecurityIncident.ReadWrite.All.
+const READ_INCIDENTS = {
+  application: ["SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"],
+  delegated: ["SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"],
+};
+// learn.microsoft.com/graph/api/security-security-runhuntingquery: ThreatHunting.Read.All.
+const HUNTING = { application: ["ThreatHunting.Read.All"], delegated: ["ThreatHunting.Read.All"] };
+
 const alertOutputs = [
   { path: "MsGraph.Alert.id", type: "string", description: "The alert's ID." },
   { path: "MsGraph.Alert.title", type: "string", description: "The alert's title." },
@@ -59,12 +78,14 @@ export default defineIntegration({
         { name: "limit", description: "The most alerts to return (1-2000).", defaultValue: "50" },
       ],
       outputs: alertOutputs,
+      permissions: READ_ALERTS,
       run: searchAlerts,
     },
     "msg-get-alert-details": {
       description: "Gets one alert with its evidence.",
       arguments: [{ name: "alert_id", description: "The alert's ID.", required: true }],
       outputs: alertOutputs,
+      permissions: READ_ALERTS,
       run: getAlertDetails,
     },
     "msg-update-alert": {
@@ -80,6 +101,7 @@ export default defineIntegration({
         { name: "determination", description: "The determination, e.g. malware or phishing." },
         { name: "assigned_to", description: "The owner's address." },
       ],
+      permissions: WRITE_ALERTS,
       run: updateAlert,
     },
     "msg-list-security-incident": {
@@ -99,6 +121,7 @@ export default defineIntegration({
         { path: "MsGraph.Incident.status", type: "string", description: "The incident's status." },
         { path: "MsGraph.Incident.createdDateTime", type: "date", description: "When it was created." },
       ],
+      permissions: READ_INCIDENTS,
       run: listIncidents,
     },
     "msg-advanced-hunting": {
@@ -108,9 +131,11 @@ export default defineIntegration({
         { path: "MsGraph.HuntingQueryResults.query", type: "string", description: "The query." },
         { path: "MsGraph.HuntingQueryResults.results", type: "unknown", description: "The result rows." },
       ],
+      permissions: HUNTING,
       run: advancedHunting,
     },
   },
+  testPermissions: READ_ALERTS,
   async test({ api }) {
     await api.get("/v1.0/security/alerts_v2", { $top: 1 }, { expect: "collection" });
   },

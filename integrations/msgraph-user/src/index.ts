@@ -2,6 +2,13 @@ import { defineIntegration, graph } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import { getUser, listUsers } from "./users.js";
 
+// learn.microsoft.com/graph/api/user-list and /user-get, "Permissions": least privileged User.Read.All
+// (application) / User.ReadBasic.All (delegated), then the higher ones.
+const READ_USERS = {
+  application: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  delegated: ["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All"],
+};
+
 const userOutputs = [
   { path: "MSGraphUser.ID", type: "string", description: "The user's object ID." },
   { path: "MSGraphUser.DisplayName", type: "string", description: "The user's display name." },
@@ -39,6 +46,7 @@ export default defineIntegration({
         { name: "next_page", description: "The next-page link printed by a previous run." },
       ],
       outputs: userOutputs,
+      permissions: READ_USERS,
       run: listUsers,
     },
     "msgraph-user-get": {
@@ -48,9 +56,11 @@ export default defineIntegration({
         { name: "properties", description: "Comma-separated Graph user properties to return." },
       ],
       outputs: userOutputs,
+      permissions: READ_USERS,
       run: getUser,
     },
   },
+  testPermissions: READ_USERS,
   async test({ api }) {
     await api.get("/v1.0/users", { $top: 1, $select: "id" }, { expect: "collection" });
   },

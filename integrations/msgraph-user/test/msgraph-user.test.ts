@@ -108,9 +108,12 @@ describe("msgraph-user-get", () => {
 
 describe("auth commands", () => {
   it("auth-test succeeds and -test reaches Graph", async () => {
-    await expect(harness.run("msgraph-user-auth-test")).resolves.toEqual({ readable: "✅ Success!" });
+    const authTest = await harness.run("msgraph-user-auth-test");
+    expect(authTest.readable).toMatch(
+      /^✅ Success!\nGranted in the token, Application \(roles\): .*User\.Read\.All/,
+    );
     const test = await harness.run("msgraph-user-test");
-    expect(test.readable).toContain("reached Microsoft Graph");
+    expect(test.readable).toContain("reached:\n- Microsoft Graph: GET graph.microsoft.com/v1.0/users → 200");
     expect(harness.lastCall()).toMatchObject({ host: "graph.microsoft.com", path: "/v1.0/users" });
   });
 

@@ -62,7 +62,8 @@ describe("XSOAR application broker double", () => {
       aud: "https://graph.microsoft.com",
       appid: DEMO_BROKER_VENDOR_CLIENT_ID,
       tid: DEMO_TENANT_ID,
-      roles: ["User.Read.All"],
+      // The seed grant plus the built-in services' demo roles (src/services).
+      roles: expect.arrayContaining(["User.Read.All"]),
     });
     expect((await graphGet(emulator, "/v1.0/users?$top=1", body["access_token"] as string)).status).toBe(200);
     const arm = await obtain(

@@ -64,7 +64,8 @@ describe("managed identity endpoints", () => {
       oid: DEMO_MANAGED_IDENTITY_PRINCIPAL_ID,
       tid: DEMO_TENANT_ID,
       idtyp: "app",
-      roles: ["User.Read.All"],
+      // The seed grant plus the built-in services' demo roles (src/services).
+      roles: expect.arrayContaining(["User.Read.All"]),
     });
     expect(Number(body["expires_on"]) - Number(body["not_before"])).toBe(86399);
     expect((await graphGet(emulator, "/v1.0/users?$top=1", body["access_token"] as string)).status).toBe(200);

@@ -2,6 +2,7 @@ import { compilePattern, protectedRoute, type ResourceRoute } from "../routes.js
 import type { EmulatorSeed } from "../types.js";
 import { storageService } from "./storage.js";
 import { armInfrastructureService } from "./arm-infrastructure.js";
+import { graphDirectoryService } from "./graph-directory.js";
 import type { EmulatedService } from "./types.js";
 
 export type { EmulatedService, ServiceRoute } from "./types.js";
@@ -10,7 +11,7 @@ export type { EmulatedService, ServiceRoute } from "./types.js";
  * Every service the emulator serves besides Entra ID and Graph users, one module each. A module is added here once;
  * its routes, audiences and demo grants need nothing else.
  */
-export const BUILT_IN_SERVICES: readonly EmulatedService[] = [storageService, armInfrastructureService];
+export const BUILT_IN_SERVICES: readonly EmulatedService[] = [storageService, armInfrastructureService, graphDirectoryService];
 
 /** The services' routes, each wrapped with the token checks of {@link protectedRoute}. */
 export function serviceRoutes(services: readonly EmulatedService[]): ResourceRoute[] {

@@ -1,0 +1,597 @@
+import type { RouteContext, RouteResponse, SeedTenant, SeedUser } from "../types.js";
+import {
+  type GraphEntity,
+  getEntity,
+  graphOrigin,
+  listCollection,
+  notFound,
+  referencedId,
+} from "./graph-collection.js";
+import { SECURITY_ROLES, securityRoutes } from "./graph-security.js";
+import {
+  seedConditionalAccessPolicies,
+  seedDirectoryRoles,
+  seedGroups,
+  seedNamedLocations,
+  seedServicePrincipals,
+  USERS,
+} from "./graph-seed.js";
+import type { EmulatedService, ServiceRoute } from "./types.js";
+
+// Permissions of each route: the "Permissions" table of the call's page on learn.microsoft.com/graph/api, least
+// privileged first. Where application and delegated lists differ, both are given.
+/** group-list, group-get, group-list-members. */
+const GROUPS_READ = [
+  "GroupMember.Read.All",
+  "Group.Read.All",
+  "Directory.Read.All",
+  "GroupMember.ReadWrite.All",
+  "Group.ReadWrite.All",
+  "Directory.ReadWrite.All",
+];
+/** group-post-members, group-delete-members. */
+const GROUP_MEMBERS_WRITE = ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"];
+/** serviceprincipal-list, serviceprincipal-get. */
+const APPS_READ = [
+  "Application.Read.All",
+  "Application.ReadWrite.All",
+  "Directory.Read.All",
+  "Directory.ReadWrite.All",
+];
+/** serviceprincipal-update, serviceprincipal-delete (application: OwnedBy is the least privileged). */
+const APPS_WRITE_ROLES = [
+  "Application.ReadWrite.OwnedBy",
+  "Application.ReadWrite.All",
+  "Directory.ReadWrite.All",
+];
+const APPS_WRITE_SCOPES = ["Application.ReadWrite.All", "Directory.ReadWrite.All"];
+/** directoryrole-list, directoryrole-list-members. */
+const ROLES_READ = [
+  "RoleManagement.Read.Directory",
+  "Directory.Read.All",
+  "RoleManagement.ReadWrite.Directory",
+  "Directory.ReadWrite.All",
+];
+/** directoryrole-post-members. */
+const ROLES_WRITE = ["RoleManagement.ReadWrite.Directory"];
+/** conditionalaccessroot-list-policies, conditionalaccessroot-list-namedlocations. */
+const POLICY_READ = ["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"];
+/** organization-list: application Organization.Read.All, delegated User.Read. */
+const ORGANIZATION_ROLES = [
+  "Organization.Read.All",
+  "Directory.Read.All",
+  "Organization.ReadWrite.All",
+  "Directory.ReadWrite.All",
+];
+const ORGANIZATION_SCOPES = [
+  "User.Read",
+  "Organization.Read.All",
+  "Directory.Read.All",
+  "Organization.ReadWrite.All",
+];
+/** user-update (accountEnabled also with User.EnableDisableAccount.All), user-revokesigninsessions. */
+const USERS_WRITE_ROLES = ["User.ReadWrite.All", "User.EnableDisableAccount.All", "Directory.ReadWrite.All"];
+const USERS_WRITE_SCOPES = [
+  "User.ReadWrite.All",
+  "User.EnableDisableAccount.All",
+  "Directory.ReadWrite.All",
+  "Directory.AccessAsUser.All",
+];
+/** user-list-manager, user-list-directreports. */
+const USERS_READ_ROLES = [
+  "User.Read.All",
+  "User.ReadWrite.All",
+  "Directory.Read.All",
+  "Directory.ReadWrite.All",
+];
+const USERS_READ_SCOPES = [
+  "User.Read.All",
+  "User.ReadBasic.All",
+  "User.ReadWrite.All",
+  "Directory.Read.All",
+  "Directory.ReadWrite.All",
+];
+
+/** The demo apps' application roles (and user tokens' `.default` scopes) for every Graph route here. */
+const DEMO_PERMISSIONS = [
+  "Group.ReadWrite.All",
+  "GroupMember.ReadWrite.All",
+  "Application.ReadWrite.All",
+  "RoleManagement.ReadWrite.Directory",
+  "Policy.Read.All",
+  "Organization.Read.All",
+  "User.ReadWrite.All",
+  ...SECURITY_ROLES,
+];
+
+function findUser(tenant: SeedTenant | undefined, key: string): SeedUser | undefined {
+  const wanted = key.toLowerCase();
+  return (tenant?.users ?? []).find(
+    (user) => user.id.toLowerCase() === wanted || user.userPrincipalName.toLowerCase() === wanted,
+  );
+}
+
+/** A user as a directoryObject in member lists. */
+function memberOf(user: SeedUser): GraphEntity {
+  return {
+    "@odata.type": "#microsoft.graph.user",
+    id: user.id,
+    businessPhones: user.businessPhones ?? [],
+    displayName: user.displayName,
+    givenName: user.givenName ?? null,
+    jobTitle: user.jobTitle ?? null,
+    mail: user.mail ?? null,
+    mobilePhone: user.mobilePhone ?? null,
+    officeLocation: user.officeLocation ?? null,
+    preferredLanguage: user.preferredLanguage ?? null,
+    surname: user.surname ?? null,
+    userPrincipalName: user.userPrincipalName,
+  };
+}
+
+/** GET, POST $ref and DELETE $ref of a members relationship (groups and directory roles). */
+function memberRoutes(
+  base: string,
+  entries: Array<{ id: string; members: string[] }>,
+  read: readonly string[],
+  write: { roles: readonly string[]; scopes: readonly string[] },
+  allowRemove: boolean,
+): ServiceRoute[] {
+  const entryOf = (context: RouteContext) =>
+    entries.find((entry) => entry.id.toLowerCase() === context.params["id"]!.toLowerCase());
+  const routes: ServiceRoute[] = [
+    {
+      method: "GET",
+      path: `${base}/:id/members`,
+      roles: read,
+      scopes: read,
+      handler: (context) => {
+        const entry = entryOf(context);
+        if (!entry) return notFound(context, context.params["id"]!);
+        const members = entry.members
+          .map((id) => findUser(context.tenant, id))
+          .filter((user): user is SeedUser => user !== undefined)
+          .map(memberOf);
+        return listCollection(context, members, {
+          typeName: "microsoft.graph.directoryObject",
+          entitySet: "directoryObjects",
+          defaultTop: 100,
+          maxTop: 999,
+        });
+      },
+    },
+    {
+      method: "POST",
+      path: `${base}/:id/members/$ref`,
+      ...write,
+      handler: (context) => {
+        const entry = entryOf(context);
+        if (!entry) return notFound(context, context.params["id"]!);
+        const memberId = referencedId(context.body);
+        if (!memberId) {
+          return context.error(400, "Request_BadRequest", "Invalid URL format specified in @odata.id.");
+        }
+        const user = findUser(context.tenant, memberId);
+        if (!user) return notFound(context, memberId);
+        if (entry.members.includes(user.id)) {
+          return context.error(
+            400,
+            "Request_BadRequest",
+            "One or more added object references already exist for the following modified properties: 'members'.",
+          );
+        }
+        entry.members.push(user.id);
+        return context.empty(204);
+      },
+    },
+  ];
+  if (allowRemove) {
+    routes.push({
+      method: "DELETE",
+      path: `${base}/:id/members/:member/$ref`,
+      ...write,
+      handler: (context) => {
+        const entry = entryOf(context);
+        if (!entry) return notFound(context, context.params["id"]!);
+        const index = entry.members.findIndex(
+          (id) => id.toLowerCase() === context.params["member"]!.toLowerCase(),
+        );
+        if (index < 0) return notFound(context, context.params["member"]!);
+        entry.members.splice(index, 1);
+        return context.empty(204);
+      },
+    });
+  }
+  return routes;
+}
+
+function groupRoutes(): ServiceRoute[] {
+  const seeded = seedGroups();
+  const groups = seeded.map(({ group }) => group);
+  const entries = seeded.map(({ group, members }) => ({ id: group.id, members }));
+  return [
+    {
+      method: "GET",
+      path: "/v1.0/groups",
+      roles: GROUPS_READ,
+      scopes: GROUPS_READ,
+      handler: (context) =>
+        listCollection(context, groups, {
+          typeName: "microsoft.graph.group",
+          entitySet: "groups",
+          defaultTop: 100,
+          maxTop: 999,
+        }),
+    },
+    {
+      method: "GET",
+      path: "/v1.0/groups/:id",
+      roles: GROUPS_READ,
+      scopes: GROUPS_READ,
+      handler: (context) => {
+        const id = context.params["id"]!;
+        const group = groups.find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
+        return getEntity(context, group, "groups", id);
+      },
+    },
+    ...memberRoutes(
+      "/v1.0/groups",
+      entries,
+      GROUPS_READ,
+      { roles: GROUP_MEMBERS_WRITE, scopes: GROUP_MEMBERS_WRITE },
+      true,
+    ),
+  ];
+}
+
+const SERVICE_PRINCIPAL_FIELDS = [
+  "accountEnabled",
+  "displayName",
+  "notes",
+  "tags",
+  "appRoleAssignmentRequired",
+];
+
+function servicePrincipalRoutes(): ServiceRoute[] {
+  const principals = seedServicePrincipals();
+  const deleted = new Set<string>();
+  const live = () => principals.filter((principal) => !deleted.has(principal.id));
+  const byId = (id: string) => live().find((principal) => principal.id.toLowerCase() === id.toLowerCase());
+  const byAppId = (appId: string) =>
+    live().find((principal) => String(principal["appId"]).toLowerCase() === appId.toLowerCase());
+  const read =
+    (find: (context: RouteContext) => [GraphEntity | undefined, string]) => (context: RouteContext) => {
+      const [principal, key] = find(context);
+      return getEntity(context, principal, "servicePrincipals", key);
+    };
+  const update =
+    (find: (context: RouteContext) => [GraphEntity | undefined, string]) => (context: RouteContext) => {
+      const [principal, key] = find(context);
+      if (!principal) return notFound(context, key);
+      const body = (context.body ?? {}) as Record<string, unknown>;
+      const unknownField = Object.keys(body).find((field) => !SERVICE_PRINCIPAL_FIELDS.includes(field));
+      if (unknownField) {
+        return context.error(
+          400,
+          "Request_BadRequest",
+          `Property '${unknownField}' is read-only and cannot be set.`,
+        );
+      }
+      Object.assign(principal, body);
+      return context.empty(204);
+    };
+  const remove =
+    (find: (context: RouteContext) => [GraphEntity | undefined, string]) => (context: RouteContext) => {
+      const [principal, key] = find(context);
+      if (!principal) return notFound(context, key);
+      deleted.add(principal.id);
+      return context.empty(204);
+    };
+  const byIdParam = (context: RouteContext): [GraphEntity | undefined, string] => [
+    byId(context.params["id"]!),
+    context.params["id"]!,
+  ];
+  const routes: ServiceRoute[] = [
+    {
+      method: "GET",
+      path: "/v1.0/servicePrincipals",
+      roles: APPS_READ,
+      scopes: APPS_READ,
+      handler: (context) =>
+        listCollection(context, live(), {
+          typeName: "microsoft.graph.servicePrincipal",
+          entitySet: "servicePrincipals",
+          defaultTop: 100,
+          maxTop: 999,
+        }),
+    },
+    {
+      method: "GET",
+      path: "/v1.0/servicePrincipals/:id",
+      roles: APPS_READ,
+      scopes: APPS_READ,
+      handler: read(byIdParam),
+    },
+    {
+      method: "PATCH",
+      path: "/v1.0/servicePrincipals/:id",
+      roles: APPS_WRITE_ROLES,
+      scopes: APPS_WRITE_SCOPES,
+      handler: update(byIdParam),
+    },
+    {
+      method: "DELETE",
+      path: "/v1.0/servicePrincipals/:id",
+      roles: APPS_WRITE_ROLES,
+      scopes: APPS_WRITE_SCOPES,
+      handler: remove(byIdParam),
+    },
+  ];
+  // The alternate key `servicePrincipals(appId='{appId}')` (serviceprincipal-get: "appId" as key), one literal
+  // path per seeded app ID: the route patterns have no partial-segment captures.
+  for (const principal of principals) {
+    const appId = String(principal["appId"]);
+    const path = `/v1.0/servicePrincipals(appId='${appId}')`;
+    const find = (): [GraphEntity | undefined, string] => [
+      byAppId(appId),
+      `servicePrincipals(appId='${appId}')`,
+    ];
+    routes.push(
+      { method: "GET", path, roles: APPS_READ, scopes: APPS_READ, handler: read(find) },
+      { method: "PATCH", path, roles: APPS_WRITE_ROLES, scopes: APPS_WRITE_SCOPES, handler: update(find) },
+      { method: "DELETE", path, roles: APPS_WRITE_ROLES, scopes: APPS_WRITE_SCOPES, handler: remove(find) },
+    );
+  }
+  return routes;
+}
+
+function identityRoutes(): ServiceRoute[] {
+  const seeded = seedDirectoryRoles();
+  const roles = seeded.map(({ role }) => ({ ...role }));
+  const entries = seeded.map(({ role, members }) => ({ id: role.id, members }));
+  const policies = seedConditionalAccessPolicies();
+  const locations = seedNamedLocations();
+  const collection = (entitySet: string, typeName: string) => ({
+    entitySet,
+    typeName,
+    defaultTop: 100,
+    maxTop: 999,
+  });
+  return [
+    {
+      method: "GET",
+      path: "/v1.0/directoryRoles",
+      roles: ROLES_READ,
+      scopes: ROLES_READ,
+      handler: (context) =>
+        listCollection(context, roles, collection("directoryRoles", "microsoft.graph.directoryRole")),
+    },
+    {
+      method: "GET",
+      path: "/v1.0/directoryRoles/:id",
+      roles: ROLES_READ,
+      scopes: ROLES_READ,
+      handler: (context) => {
+        const id = context.params["id"]!;
+        return getEntity(
+          context,
+          roles.find((role) => role.id === id),
+          "directoryRoles",
+          id,
+        );
+      },
+    },
+    // Directory roles have no DELETE $ref in this double: the integration never removes role members.
+    ...memberRoutes(
+      "/v1.0/directoryRoles",
+      entries,
+      ROLES_READ,
+      { roles: ROLES_WRITE, scopes: ROLES_WRITE },
+      false,
+    ),
+    {
+      method: "GET",
+      path: "/v1.0/identity/conditionalAccess/policies",
+      roles: POLICY_READ,
+      scopes: POLICY_READ,
+      handler: (context) =>
+        listCollection(
+          context,
+          policies,
+          collection("identity/conditionalAccess/policies", "microsoft.graph.conditionalAccessPolicy"),
+        ),
+    },
+    {
+      method: "GET",
+      path: "/v1.0/identity/conditionalAccess/namedLocations",
+      roles: POLICY_READ,
+      scopes: POLICY_READ,
+      handler: (context) =>
+        listCollection(
+          context,
+          locations,
+          collection("identity/conditionalAccess/namedLocations", "microsoft.graph.namedLocation"),
+        ),
+    },
+  ];
+}
+
+function organization(context: RouteContext): RouteResponse {
+  const tenant = context.tenant;
+  if (!tenant) return context.error(404, "Request_ResourceNotFound", "The tenant has no organization.");
+  const domains = tenant.domains ?? [];
+  const entity: GraphEntity = {
+    id: tenant.id,
+    displayName: tenant.displayName ?? domains[0] ?? tenant.id,
+    countryLetterCode: "US",
+    preferredLanguage: "en",
+    tenantType: "AAD",
+    city: "Redmond",
+    state: "WA",
+    createdDateTime: "2023-06-01T00:00:00Z",
+    verifiedDomains: domains.map((name, index) => ({
+      capabilities: "Email, OfficeCommunicationsOnline",
+      isDefault: index === 0,
+      isInitial: name.endsWith(".onmicrosoft.com"),
+      name,
+      type: "Managed",
+    })),
+  };
+  return listCollection(context, [entity], {
+    entitySet: "organization",
+    typeName: "microsoft.graph.organization",
+    defaultTop: 100,
+    maxTop: 999,
+  });
+}
+
+const USER_FIELDS = [
+  "accountEnabled",
+  "displayName",
+  "givenName",
+  "surname",
+  "jobTitle",
+  "department",
+  "officeLocation",
+  "mobilePhone",
+  "businessPhones",
+  "preferredLanguage",
+];
+
+/** User writes and relationships (user-update, user-revokesigninsessions, manager, directReports). */
+function userRoutes(): ServiceRoute[] {
+  // Manager of each user (object IDs).
+  const managers = new Map<string, string>([
+    [USERS.alex, USERS.megan],
+    [USERS.megan, USERS.adele],
+    [USERS.lynne, USERS.adele],
+    [USERS.isaiah, USERS.diego],
+  ]);
+  const userOr404 = (context: RouteContext): SeedUser | RouteResponse =>
+    findUser(context.tenant, context.params["id"]!) ?? notFound(context, context.params["id"]!);
+  const isUser = (value: SeedUser | RouteResponse): value is SeedUser => "userPrincipalName" in value;
+  return [
+    {
+      method: "PATCH",
+      path: "/v1.0/users/:id",
+      roles: USERS_WRITE_ROLES,
+      scopes: USERS_WRITE_SCOPES,
+      handler: (context) => {
+        const user = userOr404(context);
+        if (!isUser(user)) return user;
+        const body = (context.body ?? {}) as Record<string, unknown>;
+        const unknownField = Object.keys(body).find((field) => !USER_FIELDS.includes(field));
+        if (unknownField) {
+          return context.error(
+            400,
+            "Request_BadRequest",
+            `Property '${unknownField}' is read-only or unknown and cannot be set.`,
+          );
+        }
+        Object.assign(user, body);
+        return context.empty(204);
+      },
+    },
+    {
+      method: "POST",
+      path: "/v1.0/users/:id/revokeSignInSessions",
+      roles: USERS_WRITE_ROLES,
+      scopes: USERS_WRITE_SCOPES,
+      handler: (context) => {
+        const user = userOr404(context);
+        if (!isUser(user)) return user;
+        return context.json(200, {
+          "@odata.context": `${graphOrigin(context)}/v1.0/$metadata#Edm.Boolean`,
+          value: true,
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1.0/users/:id/manager",
+      roles: USERS_READ_ROLES,
+      scopes: USERS_READ_SCOPES,
+      handler: (context) => {
+        const user = userOr404(context);
+        if (!isUser(user)) return user;
+        const manager = findUser(context.tenant, managers.get(user.id) ?? "");
+        if (!manager) return notFound(context, "manager");
+        return context.json(200, {
+          "@odata.context": `${graphOrigin(context)}/v1.0/$metadata#directoryObjects/$entity`,
+          ...memberOf(manager),
+        });
+      },
+    },
+    {
+      method: "PUT",
+      path: "/v1.0/users/:id/manager/$ref",
+      roles: USERS_WRITE_ROLES,
+      scopes: USERS_WRITE_SCOPES,
+      handler: (context) => {
+        const user = userOr404(context);
+        if (!isUser(user)) return user;
+        const managerId = referencedId(context.body);
+        const manager = managerId === undefined ? undefined : findUser(context.tenant, managerId);
+        if (!manager) return notFound(context, managerId ?? "@odata.id");
+        managers.set(user.id, manager.id);
+        return context.empty(204);
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1.0/users/:id/directReports",
+      roles: USERS_READ_ROLES,
+      scopes: USERS_READ_SCOPES,
+      handler: (context) => {
+        const user = userOr404(context);
+        if (!isUser(user)) return user;
+        const reports = (context.tenant?.users ?? []).filter(
+          (candidate) => managers.get(candidate.id) === user.id,
+        );
+        return listCollection(context, reports.map(memberOf), {
+          entitySet: "directoryObjects",
+          typeName: "microsoft.graph.directoryObject",
+          defaultTop: 100,
+          maxTop: 999,
+        });
+      },
+    },
+  ];
+}
+
+/**
+ * Microsoft Graph beyond the user reads of src/graph/users.ts: groups and members, service principals, directory
+ * roles, Conditional Access, the organization, user writes, Entra ID Protection, Intune managed devices and
+ * Microsoft 365 Defender's alerts, incidents and advanced hunting.
+ */
+export const graphDirectoryService: EmulatedService = {
+  key: "graph",
+  displayName: "Microsoft Graph",
+  dialect: "graph",
+  // Graph's audiences (every cloud's, and its app ID) are in the emulator's base resource table
+  // (src/resources.ts): listing them here too would let another registration take them over.
+  audiences: [],
+  hosts:
+    /^(graph\.microsoft\.com|graph\.microsoft\.us|dod-graph\.microsoft\.us|microsoftgraph\.chinacloudapi\.cn)$/i,
+  demoRoles: DEMO_PERMISSIONS,
+  demoScopes: DEMO_PERMISSIONS,
+  routes: () => {
+    const v1: ServiceRoute[] = [
+      ...groupRoutes(),
+      ...servicePrincipalRoutes(),
+      ...identityRoutes(),
+      {
+        method: "GET",
+        path: "/v1.0/organization",
+        roles: ORGANIZATION_ROLES,
+        scopes: ORGANIZATION_SCOPES,
+        handler: organization,
+      },
+      ...userRoutes(),
+      ...securityRoutes(),
+    ];
+    // The beta endpoint serves the same data (msgraph-api-request's api_version=beta): one copy of the state.
+    const beta = v1.map((route) => ({ ...route, path: route.path.replace(/^\/v1\.0\//, "/beta/") }));
+    return [...v1, ...beta];
+  },
+};
