@@ -1,5 +1,9 @@
 import { compilePattern, protectedRoute, type ResourceRoute } from "../routes.js";
 import type { EmulatorSeed } from "../types.js";
+import { cloudApps } from "./cloud-apps.js";
+import { defenderForEndpoint } from "./defender-for-endpoint.js";
+import { microsoft365Defender } from "./microsoft-365-defender.js";
+import { office365Management } from "./office-365-management.js";
 import type { EmulatedService } from "./types.js";
 
 export type { EmulatedService, ServiceRoute } from "./types.js";
@@ -8,7 +12,12 @@ export type { EmulatedService, ServiceRoute } from "./types.js";
  * Every service the emulator serves besides Entra ID and Graph users, one module each. A module is added here once;
  * its routes, audiences and demo grants need nothing else.
  */
-export const BUILT_IN_SERVICES: readonly EmulatedService[] = [];
+export const BUILT_IN_SERVICES: readonly EmulatedService[] = [
+  defenderForEndpoint,
+  microsoft365Defender,
+  cloudApps,
+  office365Management,
+];
 
 /** The services' routes, each wrapped with the token checks of {@link protectedRoute}. */
 export function serviceRoutes(services: readonly EmulatedService[]): ResourceRoute[] {
