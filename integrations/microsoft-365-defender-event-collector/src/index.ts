@@ -36,12 +36,16 @@ export default defineIntegration({
         { name: "limit", description: "The most events to return (1-10000).", defaultValue: "100" },
       ],
       outputs: eventOutputs,
+      // learn.microsoft.com/defender-endpoint/api/get-alerts
+      permissions: { application: ["Alert.Read.All", "Alert.ReadWrite.All"] },
       run: getEvents,
     },
     "microsoft-365-defender-get-event": {
       description: "Gets one alert with its evidence.",
       arguments: [{ name: "alert_id", description: "The alert's ID.", required: true }],
       outputs: eventOutputs,
+      // learn.microsoft.com/defender-endpoint/api/get-alert-info-by-id
+      permissions: { application: ["Alert.Read.All", "Alert.ReadWrite.All"] },
       run: getEvent,
     },
   },

@@ -57,12 +57,22 @@ export default defineIntegration({
         { name: "offset", description: "How many incidents to skip.", defaultValue: "0" },
       ],
       outputs: incidentOutputs,
+      // learn.microsoft.com/defender-xdr/api-list-incidents
+      permissions: {
+        application: ["Incident.Read.All", "Incident.ReadWrite.All"],
+        delegated: ["Incident.Read", "Incident.ReadWrite"],
+      },
       run: listIncidents,
     },
     "microsoft-365-defender-incident-get": {
       description: "Gets one incident with its alerts.",
       arguments: [{ name: "id", description: "The incident's ID.", required: true }],
       outputs: incidentOutputs,
+      // learn.microsoft.com/defender-xdr/api-get-incident
+      permissions: {
+        application: ["Incident.Read.All", "Incident.ReadWrite.All"],
+        delegated: ["Incident.Read", "Incident.ReadWrite"],
+      },
       run: getIncident,
     },
     "microsoft-365-defender-incident-update": {
@@ -85,6 +95,8 @@ export default defineIntegration({
         { name: "comment", description: "A comment to add." },
       ],
       outputs: incidentOutputs,
+      // learn.microsoft.com/defender-xdr/api-update-incidents
+      permissions: { application: ["Incident.ReadWrite.All"], delegated: ["Incident.ReadWrite"] },
       run: updateIncident,
     },
     "microsoft-365-defender-advanced-hunting": {
@@ -94,6 +106,8 @@ export default defineIntegration({
         { path: "Microsoft365Defender.Hunt.query", type: "string", description: "The query." },
         { path: "Microsoft365Defender.Hunt.results", type: "unknown", description: "The result rows." },
       ],
+      // learn.microsoft.com/defender-xdr/api-advanced-hunting
+      permissions: { application: ["AdvancedHunting.Read.All"], delegated: ["AdvancedHunting.Read"] },
       run: advancedHunting,
     },
   },

@@ -8,6 +8,12 @@ const limit = {
   defaultValue: "50",
 } as const;
 const skip = { name: "skip", description: "How many entries to skip.", defaultValue: "0" } as const;
+// learn.microsoft.com/defender-cloud-apps/api-authentication-application: Investigation.read reads activities,
+// alerts and files; Investigation.manage also closes alerts.
+const investigationRead = {
+  application: ["Investigation.read", "Investigation.manage"],
+  delegated: ["investigation.read", "investigation.manage"],
+} as const;
 
 /** Microsoft Defender for Cloud Apps: alerts, activities and files of the Cloud Apps API. */
 export default defineIntegration({
@@ -68,6 +74,7 @@ export default defineIntegration({
           description: "When it was raised (epoch ms).",
         },
       ],
+      permissions: investigationRead,
       run: listAlerts,
     },
     "microsoft-cas-activities-list": {
@@ -90,6 +97,7 @@ export default defineIntegration({
           description: "When (epoch ms).",
         },
       ],
+      permissions: investigationRead,
       run: listActivities,
     },
     "microsoft-cas-files-list": {
@@ -100,6 +108,7 @@ export default defineIntegration({
         { path: "MicrosoftCloudAppSecurity.Files.name", type: "string", description: "The file's name." },
         { path: "MicrosoftCloudAppSecurity.Files.ownerAddress", type: "string", description: "The owner." },
       ],
+      permissions: investigationRead,
       run: listFiles,
     },
     "microsoft-cas-alert-close-true-positive": {
@@ -108,6 +117,8 @@ export default defineIntegration({
         { name: "alert_ids", description: "Comma-separated alert IDs.", required: true },
         { name: "comment", description: "A comment." },
       ],
+      // learn.microsoft.com/defender-cloud-apps/api-alerts-close-true-positive
+      permissions: { application: ["Investigation.manage"], delegated: ["investigation.manage"] },
       run: closeAlertTruePositive,
     },
   },

@@ -49,6 +49,11 @@ export default defineIntegration({
         { name: "limit", description: "The most machines to return (1-10000).", defaultValue: "50" },
       ],
       outputs: machineOutputs,
+      // learn.microsoft.com/defender-endpoint/api/get-machines
+      permissions: {
+        application: ["Machine.Read.All", "Machine.ReadWrite.All"],
+        delegated: ["Machine.Read", "Machine.ReadWrite"],
+      },
       run: getMachines,
     },
     "microsoft-atp-list-alerts": {
@@ -78,6 +83,11 @@ export default defineIntegration({
           description: "When the alert was created.",
         },
       ],
+      // learn.microsoft.com/defender-endpoint/api/get-alerts
+      permissions: {
+        application: ["Alert.Read.All", "Alert.ReadWrite.All"],
+        delegated: ["Alert.Read", "Alert.ReadWrite"],
+      },
       run: listAlerts,
     },
     "microsoft-atp-isolate-machine": {
@@ -98,12 +108,16 @@ export default defineIntegration({
         { path: "MicrosoftATP.MachineAction.Status", type: "string", description: "Pending, Succeeded …" },
         { path: "MicrosoftATP.MachineAction.MachineID", type: "string", description: "The machine's ID." },
       ],
+      // learn.microsoft.com/defender-endpoint/api/isolate-machine
+      permissions: { application: ["Machine.Isolate"], delegated: ["Machine.Isolate"] },
       run: isolateMachine,
     },
     "microsoft-atp-advanced-hunting": {
       description: "Runs an advanced hunting query.",
       arguments: [{ name: "query", description: "The KQL query.", required: true }],
       outputs: [{ path: "MicrosoftATP.Hunt.Result", type: "unknown", description: "The result rows." }],
+      // learn.microsoft.com/defender-endpoint/api/run-advanced-query-api
+      permissions: { application: ["AdvancedQuery.Read.All"], delegated: ["AdvancedQuery.Read"] },
       run: advancedHunting,
     },
   },

@@ -19,6 +19,15 @@ function publisher(context: CommandContext): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** `-test`: lists the audited tenant's subscriptions (a cheap read the feed's every caller may make). */
+export async function testFeed(context: CommandContext): Promise<void> {
+  await context.api.get(
+    `${feedPath(context)}/list`,
+    { PublisherIdentifier: publisher(context) },
+    { expect: "array" },
+  );
+}
+
 /** `ms-management-activity-list-subscriptions`: GET /api/v1.0/{tenant}/activity/feed/subscriptions/list. */
 export async function listSubscriptions(context: CommandContext): Promise<CommandResult> {
   const subscriptions = await context.api.get<

@@ -1,6 +1,19 @@
 import { defineIntegration, office365Management } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { listContent, listSubscriptions, startSubscription, stopSubscription } from "./activity-feed.js";
+import {
+  listContent,
+  listSubscriptions,
+  startSubscription,
+  stopSubscription,
+  testFeed,
+} from "./activity-feed.js";
+
+// learn.microsoft.com/office/office-365-management-api/office-365-management-activity-api-reference: every
+// operation needs ActivityFeed.Read; ActivityFeed.ReadDlp includes it (and DLP.All's sensitive data).
+const activityFeed = {
+  application: ["ActivityFeed.Read", "ActivityFeed.ReadDlp"],
+  delegated: ["ActivityFeed.Read", "ActivityFeed.ReadDlp"],
+} as const;
 
 const contentType = {
   name: "content_type",
@@ -67,16 +80,19 @@ export default defineIntegration({
           description: "Whether it is enabled.",
         },
       ],
+      permissions: activityFeed,
       run: listSubscriptions,
     },
     "ms-management-activity-start-subscription": {
       description: "Starts a subscription to a content type.",
       arguments: [contentType],
+      permissions: activityFeed,
       run: startSubscription,
     },
     "ms-management-activity-stop-subscription": {
       description: "Stops a subscription to a content type.",
       arguments: [contentType],
+      permissions: activityFeed,
       run: stopSubscription,
     },
     "ms-management-activity-list-content": {
@@ -104,7 +120,9 @@ export default defineIntegration({
           description: "When it was created.",
         },
       ],
+      permissions: activityFeed,
       run: listContent,
     },
   },
+  test: testFeed,
 });

@@ -1,8 +1,12 @@
 import { compilePattern, protectedRoute, type ResourceRoute } from "../routes.js";
 import type { EmulatorSeed } from "../types.js";
-import { storageService } from "./storage.js";
 import { armInfrastructureService } from "./arm-infrastructure.js";
+import { cloudApps } from "./cloud-apps.js";
+import { defenderForEndpoint } from "./defender-for-endpoint.js";
 import { graphDirectoryService } from "./graph-directory.js";
+import { microsoft365Defender } from "./microsoft-365-defender.js";
+import { office365Management } from "./office-365-management.js";
+import { storageService } from "./storage.js";
 import type { EmulatedService } from "./types.js";
 
 export type { EmulatedService, ServiceRoute } from "./types.js";
@@ -11,7 +15,15 @@ export type { EmulatedService, ServiceRoute } from "./types.js";
  * Every service the emulator serves besides Entra ID and Graph users, one module each. A module is added here once;
  * its routes, audiences and demo grants need nothing else.
  */
-export const BUILT_IN_SERVICES: readonly EmulatedService[] = [storageService, armInfrastructureService, graphDirectoryService];
+export const BUILT_IN_SERVICES: readonly EmulatedService[] = [
+  storageService,
+  armInfrastructureService,
+  graphDirectoryService,
+  defenderForEndpoint,
+  microsoft365Defender,
+  cloudApps,
+  office365Management,
+];
 
 /** The services' routes, each wrapped with the token checks of {@link protectedRoute}. */
 export function serviceRoutes(services: readonly EmulatedService[]): ResourceRoute[] {

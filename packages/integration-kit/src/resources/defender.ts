@@ -59,6 +59,16 @@ export function defenderForEndpoint(scopes: ScopeOptions = {}): ResourceDefiniti
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["Machine.Read", "Alert.Read", "offline_access"],
     parameters: [DEFENDER_ENDPOINT_TYPE_PARAMETER],
+    permissionsApi: "WindowsDefenderATP",
+    // `-test`'s default read: one alert. List alerts (learn.microsoft.com/defender-endpoint/api/get-alerts):
+    // Alert.Read.All or Alert.ReadWrite.All (application), Alert.Read or Alert.ReadWrite (delegated).
+    probe: {
+      request: () => ({ path: "/api/alerts", query: { $top: 1 } }),
+      permissions: {
+        application: ["Alert.Read.All", "Alert.ReadWrite.All"],
+        delegated: ["Alert.Read", "Alert.ReadWrite"],
+      },
+    },
   };
 }
 
@@ -99,6 +109,15 @@ export function defenderForCloudApps(scopes: ScopeOptions = {}): ResourceDefinit
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? [".default", "offline_access"],
     parameters: [CLOUD_APPS_ENDPOINT_TYPE_PARAMETER, CLOUD_APPS_URL_PARAMETER],
+    // The API keeps its former name in app registrations: "APIs my organization uses" → "Microsoft Cloud App
+    // Security" (learn.microsoft.com/defender-cloud-apps/api-authentication-application).
+    permissionsApi: "Microsoft Cloud App Security",
+    // `-test`'s default read: one alert. The alerts list is a POST with the filters in the body
+    // (learn.microsoft.com/defender-cloud-apps/api-alerts-list); Investigation.read reads activities and alerts.
+    probe: {
+      request: () => ({ method: "POST", path: "/api/v1/alerts/", body: { limit: 1 } }),
+      permissions: { application: ["Investigation.read"], delegated: ["investigation.read"] },
+    },
   };
 }
 
@@ -126,5 +145,15 @@ export function microsoft365Defender(scopes: ScopeOptions = {}): ResourceDefinit
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["Incident.Read", "AdvancedHunting.Read", "offline_access"],
     parameters: [MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER],
+    permissionsApi: "Microsoft Threat Protection",
+    // `-test`'s default read: one incident. List incidents (learn.microsoft.com/defender-xdr/api-list-incidents):
+    // Incident.Read.All or Incident.ReadWrite.All (application), Incident.Read or Incident.ReadWrite (delegated).
+    probe: {
+      request: () => ({ path: "/api/incidents", query: { $top: 1 } }),
+      permissions: {
+        application: ["Incident.Read.All", "Incident.ReadWrite.All"],
+        delegated: ["Incident.Read", "Incident.ReadWrite"],
+      },
+    },
   };
 }

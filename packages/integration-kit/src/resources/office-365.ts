@@ -1,6 +1,6 @@
 import { type CloudEndpoints, ParameterError } from "@msint/auth-core";
-import type { ResourceDefinition } from "../manifest.js";
-import type { ScopeOptions } from "./common.js";
+import type { ResolvedParams, ResourceDefinition } from "../manifest.js";
+import { type ScopeOptions, text } from "./common.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Office 365 Management Activity API
@@ -11,6 +11,11 @@ const OFFICE_365_MANAGEMENT: Partial<Record<CloudEndpoints["id"], string>> = {
   "gcc-high": "https://manage.office365.us",
   dod: "https://manage.protection.apps.mil",
 };
+
+/** The tenant whose feed a request reads: parameter `audited_tenant_id`, else the instance's tenant. */
+function auditedTenant(params: ResolvedParams): string {
+  return text(params, "audited_tenant_id") || text(params, "tenant_id") || "common";
+}
 
 /** The Office 365 Management Activity API of the instance's cloud (`https://manage.office.com` on Worldwide). */
 export function office365Management(scopes: ScopeOptions = {}): ResourceDefinition {
@@ -31,5 +36,18 @@ export function office365Management(scopes: ScopeOptions = {}): ResourceDefiniti
     audience: root,
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["ActivityFeed.Read", "offline_access"],
+    permissionsApi: "Office 365 Management APIs",
+    // `-test`'s default read: the tenant's subscriptions (learn.microsoft.com/office/office-365-management-api/
+    // office-365-management-activity-api-reference, "List current subscriptions"): ActivityFeed.Read, or
+    // ActivityFeed.ReadDlp, which includes it.
+    probe: {
+      request: (params) => ({
+        path: `/api/v1.0/${encodeURIComponent(auditedTenant(params))}/activity/feed/subscriptions/list`,
+      }),
+      permissions: {
+        application: ["ActivityFeed.Read", "ActivityFeed.ReadDlp"],
+        delegated: ["ActivityFeed.Read", "ActivityFeed.ReadDlp"],
+      },
+    },
   };
 }
