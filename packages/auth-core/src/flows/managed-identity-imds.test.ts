@@ -54,6 +54,18 @@ afterAll(async () => {
 });
 
 describe("createManagedIdentityStrategy against IMDS", () => {
+  it("gives a second strategy of the same identity and resource the token MSAL keeps for the process", async () => {
+    // MSAL's managed-identity token cache is process-wide: the second strategy's fetch sends no request, and its
+    // token must be taken, not refused for want of an HTTP answer to inspect.
+    const resource = "https://cache.contoso.example";
+    const first = await createManagedIdentityStrategy({ resource, maxRetries: 1 }).fetchToken([], undefined);
+    const sent = server.requests.length;
+    const second = await createManagedIdentityStrategy({ resource, maxRetries: 1 }).fetchToken([], undefined);
+    expect(server.requests.length).toBe(sent);
+    expect(second.token.accessToken).toBe(first.token.accessToken);
+    expect(second.token.expiresInSeconds).toBeGreaterThan(86_000);
+  });
+
   it("gets a system-assigned token: Metadata header, api-version, resource, no client_id", async () => {
     const strategy = createManagedIdentityStrategy({
       resource: "https://management.azure.com/",

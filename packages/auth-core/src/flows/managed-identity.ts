@@ -308,8 +308,10 @@ export function createManagedIdentityStrategy(options: ManagedIdentityOptions = 
         const app = await getCredential();
         const scope: CallScope = { transport: getTransport(), exchange };
         const result = await currentCall.run(scope, () => app.getToken(resource!));
-        // @azure/identity fills in a lifetime of its own when the answer has none: the raw answer is checked.
-        if (!result?.token || tokenAnswerProblem(jsonObject(exchange.body ?? "")) !== undefined) {
+        // @azure/identity fills in a lifetime of its own when the answer has none: the raw answer is checked. With
+        // no exchange, MSAL answered from its process-wide cache a token whose answer was checked when it came.
+        const answered = exchange.body !== undefined;
+        if (!result?.token || (answered && tokenAnswerProblem(jsonObject(exchange.body!)) !== undefined)) {
           throw new Error("the managed identity endpoint returned no usable access token");
         }
         const now = Date.now();
