@@ -19,5 +19,18 @@ export function logAnalytics(scopes: ScopeOptions = {}): ResourceDefinition {
     cloudKey: "logAnalytics",
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["Data.Read"],
+    // Listed as "Log Analytics API" under "APIs my organization uses" (learn.microsoft.com/azure/azure-monitor/
+    // logs/api/access-api).
+    permissionsApi: "Log Analytics API",
+    // `-test`'s default read: a one-row query of the workspace in parameter `workspaceID` (Query - Get, GET
+    // /v1/workspaces/{workspaceId}/query?query=…, learn.microsoft.com/rest/api/loganalytics/dataaccess/query/get).
+    // It needs Data.Read of the Log Analytics API, and a role that may read the workspace.
+    probe: {
+      request: (params) => ({
+        path: `/v1/workspaces/${encodeURIComponent(String(params["workspaceID"] ?? "").trim())}/query`,
+        query: { query: "print Test = 1" },
+      }),
+      permissions: { application: ["Data.Read"], delegated: ["Data.Read"], rbac: ["Log Analytics Reader"] },
+    },
   };
 }
