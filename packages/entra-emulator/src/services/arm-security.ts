@@ -731,6 +731,8 @@ export const armSecurityService: EmulatedService = {
     "797f4846-ba00-4fd7-ba43-dac1f8f63013",
   ],
   hosts: /^management\.(azure\.com|usgovcloudapi\.net|chinacloudapi\.cn)$/,
+  // Azure Service Management's one delegated permission: what a signed-in user's token for Resource Manager carries.
+  demoScopes: ["user_impersonation"],
   routes: () => [
     ...sentinelRoutes(),
     ...operationalInsightsRoutes(),
