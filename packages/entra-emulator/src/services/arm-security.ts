@@ -79,6 +79,13 @@ function authorizationFailed(ctx: RouteContext, action: string): RouteResponse {
   );
 }
 
+/** A query string as Azure services write their nextLinks: keys as they are (`$skipToken`), values encoded. */
+export function queryString(query: Readonly<Record<string, string>>): string {
+  return Object.entries(query)
+    .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+    .join("&");
+}
+
 /** The base URL the client addressed (for nextLinks): the real host through a proxy or harness, else the emulator. */
 export function addressedBase(ctx: RouteContext): string {
   const host = ctx.headers["x-forwarded-host"] ?? "";
@@ -340,7 +347,7 @@ function listIncidents(ctx: RouteContext, incidents: Incident[]): RouteResponse 
   const page = sorted.slice(skip, skip + top);
   const body: Record<string, unknown> = { value: page.map((incident) => incidentResource(ctx, incident)) };
   if (skip + top < sorted.length) {
-    const next = new URLSearchParams({ ...ctx.query, $skipToken: String(skip + top) });
+    const next = queryString({ ...ctx.query, $skipToken: String(skip + top) });
     body["nextLink"] = `${addressedBase(ctx)}${ctx.path}?${next}`;
   }
   return ctx.json(200, body);

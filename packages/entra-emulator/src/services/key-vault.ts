@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { RouteContext, RouteResponse } from "../types.js";
-import { addressedBase, hasRoleAssignment, SECURITY_VAULT } from "./arm-security.js";
+import { addressedBase, hasRoleAssignment, queryString, SECURITY_VAULT } from "./arm-security.js";
 import type { EmulatedService, ServiceRoute } from "./types.js";
 
 // The Key Vault data plane (learn.microsoft.com/rest/api/keyvault/secrets, …/keys, …/certificates): the seeded
@@ -153,7 +153,7 @@ function page<T>(ctx: RouteContext, items: T[], toJson: (item: T) => unknown): R
   const skip = Number(ctx.query["$skiptoken"] ?? 0) || 0;
   const next =
     skip + max < items.length
-      ? `${vaultOf(ctx).base}${ctx.path}?${new URLSearchParams({ ...ctx.query, $skiptoken: String(skip + max) })}`
+      ? `${vaultOf(ctx).base}${ctx.path}?${queryString({ ...ctx.query, $skiptoken: String(skip + max) })}`
       : null;
   return ctx.json(200, { value: items.slice(skip, skip + max).map(toJson), nextLink: next });
 }
