@@ -136,14 +136,20 @@ describe("Log Analytics query API", () => {
     });
   });
 
-  it("answers a semantic error, an unknown workspace and a token without Data.Read as the service does", async () => {
+  it("answers a semantic error, an unknown workspace and a caller without access as the service does", async () => {
     const bad = await la(`/v1/workspaces/${WORKSPACE_ID}/query?query=Nope`);
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: "BadArgumentError", innererror: { code: "SemanticError" } });
     const unknown = await la("/v1/workspaces/00000000-0000-0000-0000-000000000000/metadata");
     expect([unknown.status, unknown.body.error.code]).toEqual([404, "WorkspaceNotFoundError"]);
     const denied = await la(`/v1/workspaces/${WORKSPACE_ID}/metadata`, { token: tokens["la-none"] });
-    expect(denied.status).toBe(403);
+    expect([denied.status, denied.body.error.code]).toEqual([403, "InsufficientAccessError"]);
+    const user = emulator.issueAccessToken({
+      tenantId: DEMO_TENANT_ID,
+      resource: "log-analytics",
+      scp: "openid",
+    });
+    expect((await la(`/v1/workspaces/${WORKSPACE_ID}/metadata`, { token: user })).status).toBe(403);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { RouteContext, RouteResponse } from "../types.js";
-import { SECURITY_WORKSPACE } from "./arm-security.js";
+import { hasRoleAssignment, SECURITY_WORKSPACE } from "./arm-security.js";
 import type { EmulatedService, ServiceRoute } from "./types.js";
 
 // The Log Analytics query API (learn.microsoft.com/rest/api/loganalytics/dataaccess/query/execute and
@@ -203,9 +203,26 @@ function metadata(ctx: RouteContext): RouteResponse {
   });
 }
 
-// Application permission Data.Read of the "Log Analytics API" (learn.microsoft.com/azure/azure-monitor/logs/api/
-// access-api); a user's token carries the delegated Data.Read.
-const READ = { roles: ["Data.Read"], scopes: ["Data.Read"] } as const;
+/**
+ * Who may read the workspace: a signed-in user's token needs the delegated Data.Read of the "Log Analytics API";
+ * an app-only token needs only an Azure role on the workspace (learn.microsoft.com/azure/azure-monitor/logs/api/
+ * register-app-for-token: Reader through Access control (IAM)), for which the emulator's stand-in is
+ * {@link hasRoleAssignment}. Both refusals are the service's 403 InsufficientAccessError.
+ */
+function authorized(handler: (ctx: RouteContext) => RouteResponse): (ctx: RouteContext) => RouteResponse {
+  return (ctx) => {
+    const scopes = ctx.claims.scp?.split(" ").map((scope) => scope.toLowerCase());
+    const allowed = scopes ? scopes.includes("data.read") : hasRoleAssignment(ctx);
+    if (allowed) return handler(ctx);
+    return ctx.json(403, {
+      error: {
+        message: "The provided credentials have insufficient access to perform the requested operation",
+        code: "InsufficientAccessError",
+        correlationId: ctx.headers["x-ms-client-request-id"] ?? "00000000-0000-0000-0000-000000000000",
+      },
+    });
+  };
+}
 
 /** The Log Analytics query API (`api.loganalytics.io` and the national clouds' hosts). */
 export const logAnalyticsService: EmulatedService = {
@@ -219,12 +236,14 @@ export const logAnalyticsService: EmulatedService = {
     "ca7f3f0b-7d91-482c-8e09-c5d840d0eac5",
   ],
   hosts: /^api\.loganalytics\.(io|us|azure\.cn|azure\.com)$/,
+  // The Log Analytics API's application permission ("Read Log Analytics data"); app-only access also works
+  // without it, with an Azure role on the workspace.
   demoRoles: ["Data.Read"],
   demoScopes: ["Data.Read"],
   routes: (): ServiceRoute[] => [
-    { method: "POST", path: "/v1/workspaces/:workspace/query", ...READ, handler: query },
-    { method: "GET", path: "/v1/workspaces/:workspace/query", ...READ, handler: query },
-    { method: "GET", path: "/v1/workspaces/:workspace/metadata", ...READ, handler: metadata },
-    { method: "POST", path: "/v1/workspaces/:workspace/metadata", ...READ, handler: metadata },
+    { method: "POST", path: "/v1/workspaces/:workspace/query", handler: authorized(query) },
+    { method: "GET", path: "/v1/workspaces/:workspace/query", handler: authorized(query) },
+    { method: "GET", path: "/v1/workspaces/:workspace/metadata", handler: authorized(metadata) },
+    { method: "POST", path: "/v1/workspaces/:workspace/metadata", handler: authorized(metadata) },
   ],
 };
