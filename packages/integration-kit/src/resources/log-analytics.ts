@@ -24,13 +24,14 @@ export function logAnalytics(scopes: ScopeOptions = {}): ResourceDefinition {
     permissionsApi: "Log Analytics API",
     // `-test`'s default read: a one-row query of the workspace in parameter `workspaceID` (Query - Get, GET
     // /v1/workspaces/{workspaceId}/query?query=…, learn.microsoft.com/rest/api/loganalytics/dataaccess/query/get).
-    // It needs Data.Read of the Log Analytics API, and a role that may read the workspace.
+    // A user's token needs the delegated Data.Read of the Log Analytics API; an application needs only an Azure role
+    // that may read the workspace (learn.microsoft.com/azure/azure-monitor/logs/api/register-app-for-token).
     probe: {
       request: (params) => ({
         path: `/v1/workspaces/${encodeURIComponent(String(params["workspaceID"] ?? "").trim())}/query`,
         query: { query: "print Test = 1" },
       }),
-      permissions: { application: ["Data.Read"], delegated: ["Data.Read"], rbac: ["Log Analytics Reader"] },
+      permissions: { delegated: ["Data.Read"], rbac: ["Log Analytics Reader", "Reader"] },
     },
   };
 }
