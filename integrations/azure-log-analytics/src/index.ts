@@ -12,11 +12,10 @@ import packageJson from "../package.json" with { type: "json" };
 import { listSavedSearches, listWorkspaces, testWorkspace } from "./management.js";
 import { executeQuery, listTables, testQuery } from "./query.js";
 
-// The query API needs Data.Read of the "Log Analytics API" (Application for app-only tokens, Delegated for a
-// user) and a role that may read the workspace (learn.microsoft.com/azure/azure-monitor/logs/api/access-api,
-// learn.microsoft.com/azure/azure-monitor/logs/manage-access).
+// The query API: a user's token needs the delegated Data.Read of the "Log Analytics API"; an application needs no
+// API permission, only an Azure role that may read the workspace (learn.microsoft.com/azure/azure-monitor/logs/api/
+// register-app-for-token, learn.microsoft.com/azure/azure-monitor/logs/manage-access).
 const QUERY = {
-  application: ["Data.Read"],
   delegated: ["Data.Read"],
   rbac: ["Log Analytics Reader", "Reader"],
 } as const;

@@ -141,17 +141,20 @@ describe("azure-log-analytics-test and permissions", () => {
     expect(result.readable).toContain("Granted in the token, Application (roles): Data.Read");
   });
 
-  it("an app without Data.Read: -auth-test and -test fail naming it and where to add it", async () => {
-    for (const command of ["azure-log-analytics-auth-test", "azure-log-analytics-test"]) {
-      await expect(harness.run(command, {}, noGrantApp())).rejects.toThrow(
-        /lacks the application permission Data\.Read[\s\S]*Log Analytics API → Application permissions/,
-      );
-    }
+  it("an app without a role on the workspace: -auth-test cannot tell, -test fails naming the role", async () => {
+    // App-only access is Azure RBAC (no permission in the token to compare): -auth-test passes and says what the
+    // service checks; the service's 403 names it.
+    const auth = await harness.run("azure-log-analytics-auth-test", {}, noGrantApp());
+    expect(auth.readable).toContain("Granted in the token, Application (roles): none.");
+    expect(auth.readable).toContain("the identity needs Log Analytics Reader, or Reader");
+    await expect(harness.run("azure-log-analytics-test", {}, noGrantApp())).rejects.toThrow(
+      /could not reach Azure Log Analytics[\s\S]*HTTP 403[\s\S]*InsufficientAccessError[\s\S]*Log Analytics Reader/,
+    );
   });
 
   it("a command's 403 names the permission it needs", async () => {
     await expect(harness.run("azure-log-analytics-list-tables", {}, noGrantApp())).rejects.toThrow(
-      "azure-log-analytics-list-tables needs: application permission Data.Read; delegated permission Data.Read",
+      "azure-log-analytics-list-tables needs: delegated permission Data.Read; Azure role Log Analytics Reader, or Reader",
     );
   });
 });
