@@ -27,10 +27,19 @@ export function logAnalytics(scopes: ScopeOptions = {}): ResourceDefinition {
     // A user's token needs the delegated Data.Read of the Log Analytics API; an application needs only an Azure role
     // that may read the workspace (learn.microsoft.com/azure/azure-monitor/logs/api/register-app-for-token).
     probe: {
-      request: (params) => ({
-        path: `/v1/workspaces/${encodeURIComponent(String(params["workspaceID"] ?? "").trim())}/query`,
-        query: { query: "print Test = 1" },
-      }),
+      request: (params) => {
+        const workspace = typeof params["workspaceID"] === "string" ? params["workspaceID"].trim() : "";
+        if (!workspace) {
+          throw new ParameterError(
+            "Workspace ID is not set: -test queries the workspace. Set it with msint instance set <name> --param workspaceID=<Workspace ID>.",
+            "Workspace ID",
+          );
+        }
+        return {
+          path: `/v1/workspaces/${encodeURIComponent(workspace)}/query`,
+          query: { query: "print Test = 1" },
+        };
+      },
       permissions: { delegated: ["Data.Read"], rbac: ["Log Analytics Reader", "Reader"] },
     },
   };
