@@ -8,8 +8,24 @@ import {
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { getVault, listVaults } from "./management.js";
+import { getVault, listVaults, testVault } from "./management.js";
 import { getSecret, listKeys, listSecrets } from "./vault.js";
+
+// Key Vault authorizes data-plane calls with Azure RBAC or the vault's access policies, never with the token's
+// roles (learn.microsoft.com/azure/key-vault/general/rbac-guide, …/general/assign-access-policy); the vaults
+// themselves are Resource Manager resources (Reader or Key Vault Reader).
+const SECRETS_LIST = {
+  rbac: ["Key Vault Reader", "Key Vault Secrets User", "access policy: secrets list"],
+} as const;
+const SECRETS_GET = { rbac: ["Key Vault Secrets User", "access policy: secrets get"] } as const;
+const KEYS_LIST = {
+  rbac: ["Key Vault Reader", "Key Vault Crypto User", "access policy: keys list"],
+} as const;
+const VAULTS_READ = {
+  resource: "arm",
+  delegated: ["user_impersonation"],
+  rbac: ["Key Vault Reader", "Reader"],
+} as const;
 
 const subscriptionId = subscriptionIdArgument("override");
 const resourceGroupName = resourceGroupArgument({ wording: "override" });
@@ -66,6 +82,8 @@ export default defineIntegration({
         { name: "limit", description: "The most vaults to list (1-500).", defaultValue: "50" },
       ],
       outputs: [...vaultOutputs],
+      // Vaults - List By Resource Group (learn.microsoft.com/rest/api/keyvault/keyvault/vaults/list-by-resource-group).
+      permissions: VAULTS_READ,
       run: listVaults,
     },
     "azure-key-vault-get": {
@@ -76,6 +94,8 @@ export default defineIntegration({
         resourceGroupName,
       ],
       outputs: [...vaultOutputs],
+      // Vaults - Get (learn.microsoft.com/rest/api/keyvault/keyvault/vaults/get).
+      permissions: VAULTS_READ,
       run: getVault,
     },
     "azure-key-vault-secret-list": {
@@ -91,6 +111,8 @@ export default defineIntegration({
         { path: "AzureKeyVault.Secret.attributes.exp", type: "number", description: "Expiry, Unix time." },
         { path: "AzureKeyVault.Secret.contentType", type: "string", description: "The content type." },
       ],
+      // Get Secrets (learn.microsoft.com/rest/api/keyvault/secrets/get-secrets): "secrets/list".
+      permissions: SECRETS_LIST,
       run: listSecrets,
     },
     "azure-key-vault-secret-get": {
@@ -108,6 +130,8 @@ export default defineIntegration({
           description: "Whether it is enabled.",
         },
       ],
+      // Get Secret (learn.microsoft.com/rest/api/keyvault/secrets/get-secret): "secrets/get".
+      permissions: SECRETS_GET,
       run: getSecret,
     },
     "azure-key-vault-key-list": {
@@ -126,10 +150,16 @@ export default defineIntegration({
           description: "Whether Key Vault manages it (certificate keys).",
         },
       ],
+      // Get Keys (learn.microsoft.com/rest/api/keyvault/keys/get-keys): "keys/list".
+      permissions: KEYS_LIST,
       run: listKeys,
     },
   },
-  async test({ api }) {
-    await api.get("/secrets", { "api-version": "7.4", maxresults: 1 }, { expect: "collection" });
+  // One secret's metadata from the vault, then the vault's Resource Manager resource when the instance names its
+  // subscription and resource group (otherwise the kit's probe lists the subscriptions).
+  async test(context) {
+    await context.api.get("/secrets", { "api-version": "7.4", maxresults: 1 }, { expect: "collection" });
+    await testVault(context);
   },
+  testPermissions: [SECRETS_LIST, VAULTS_READ],
 });

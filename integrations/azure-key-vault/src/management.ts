@@ -64,6 +64,14 @@ function vaultRows(vaults: ReturnType<typeof toContextVault>[]) {
 
 const COLUMNS = ["Name", "Location", "Vault URI", "SKU", "RBAC Authorization", "Access Policies"];
 
+/** `azure-key-vault-test`'s read of Resource Manager: the instance's vault (Vaults - Get), when its scope is set. */
+export async function testVault(context: CommandContext): Promise<void> {
+  const { params } = context;
+  if (!params["subscription_id"] || !params["resource_group_name"] || !params["vault_name"]) return;
+  const name = encodeURIComponent(String(params["vault_name"]).trim());
+  await context.apiFor("arm").get(`${groupPath(context)}/${name}`, { "api-version": VAULTS_API_VERSION });
+}
+
 /** `azure-key-vault-list`: the resource group's key vaults, through Azure Resource Manager. */
 export async function listVaults(context: CommandContext): Promise<CommandResult> {
   const { items } = await collectPages<Vault>(

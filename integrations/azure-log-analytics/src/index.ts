@@ -9,8 +9,23 @@ import {
   workspaceNameParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { listSavedSearches, listWorkspaces } from "./management.js";
-import { executeQuery, listTables } from "./query.js";
+import { listSavedSearches, listWorkspaces, testWorkspace } from "./management.js";
+import { executeQuery, listTables, testQuery } from "./query.js";
+
+// The query API: a user's token needs the delegated Data.Read of the "Log Analytics API"; an application needs no
+// API permission, only an Azure role that may read the workspace (learn.microsoft.com/azure/azure-monitor/logs/api/
+// register-app-for-token, learn.microsoft.com/azure/azure-monitor/logs/manage-access).
+const QUERY = {
+  delegated: ["Data.Read"],
+  rbac: ["Log Analytics Reader", "Reader"],
+} as const;
+// Workspaces and saved searches are Resource Manager resources: Azure RBAC, delegated user_impersonation of Azure
+// Service Management.
+const MANAGEMENT = {
+  resource: "arm",
+  delegated: ["user_impersonation"],
+  rbac: ["Log Analytics Reader", "Reader"],
+} as const;
 
 /** Azure Log Analytics: KQL queries against a Log Analytics workspace through the Log Analytics query API. */
 export default defineIntegration({
@@ -66,6 +81,9 @@ export default defineIntegration({
         },
         { path: "AzureLogAnalytics.Query.Data", type: "unknown", description: "The rows, as objects." },
       ],
+      // Query - Execute (POST /v1/workspaces/{workspaceId}/query,
+      // learn.microsoft.com/rest/api/loganalytics/dataaccess/query/execute).
+      permissions: QUERY,
       run: executeQuery,
     },
     "azure-log-analytics-workspace-list": {
@@ -83,6 +101,8 @@ export default defineIntegration({
         },
         { path: "AzureLogAnalytics.Workspace.location", type: "string", description: "Its region." },
       ],
+      // Workspaces - List By Resource Group (learn.microsoft.com/rest/api/loganalytics/workspaces/list-by-resource-group).
+      permissions: MANAGEMENT,
       run: listWorkspaces,
     },
     "azure-log-analytics-list-saved-searches": {
@@ -98,6 +118,8 @@ export default defineIntegration({
         { path: "AzureLogAnalytics.SavedSearch.displayName", type: "string", description: "Its name." },
         { path: "AzureLogAnalytics.SavedSearch.query", type: "string", description: "Its KQL query." },
       ],
+      // Saved Searches - List By Workspace (learn.microsoft.com/rest/api/loganalytics/saved-searches/list-by-workspace).
+      permissions: MANAGEMENT,
       run: listSavedSearches,
     },
     "azure-log-analytics-list-tables": {
@@ -107,7 +129,16 @@ export default defineIntegration({
         { path: "AzureLogAnalytics.Table.name", type: "string", description: "The table's name." },
         { path: "AzureLogAnalytics.Table.columns", type: "unknown", description: "Its columns." },
       ],
+      // Metadata - Get (GET /v1/workspaces/{workspaceId}/metadata,
+      // learn.microsoft.com/rest/api/loganalytics/dataaccess/metadata/get).
+      permissions: QUERY,
       run: listTables,
     },
   },
+  // A one-row query of the workspace, then the workspace's Resource Manager resource.
+  async test(context) {
+    await testQuery(context);
+    await testWorkspace(context);
+  },
+  testPermissions: [QUERY, MANAGEMENT],
 });

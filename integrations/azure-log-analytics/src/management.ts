@@ -70,6 +70,21 @@ export async function listWorkspaces(context: CommandContext): Promise<CommandRe
   };
 }
 
+/**
+ * `azure-log-analytics-test`'s read of Resource Manager: the workspace itself (Workspaces - Get), when the
+ * instance names it; otherwise the kit's probe lists the subscriptions.
+ */
+export async function testWorkspace(context: CommandContext): Promise<void> {
+  const { params } = context;
+  if (!params["subscriptionID"] || !params["resourceGroupName"] || !params["workspaceName"]) return;
+  const workspace = encodeURIComponent(String(params["workspaceName"]).trim());
+  await context
+    .apiFor("arm")
+    .get(`${groupPath(context)}/providers/Microsoft.OperationalInsights/workspaces/${workspace}`, {
+      "api-version": WORKSPACES_API_VERSION,
+    });
+}
+
 interface SavedSearch {
   id?: string;
   etag?: string;

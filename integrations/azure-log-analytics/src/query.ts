@@ -56,6 +56,14 @@ export async function executeQuery(context: CommandContext<{ query: string }>): 
   };
 }
 
+/**
+ * `azure-log-analytics-test`'s read of the query API: `print Test = 1` on the workspace (Query - Get), which needs
+ * Data.Read and read access to the workspace but reads no table.
+ */
+export async function testQuery(context: CommandContext): Promise<void> {
+  await context.api.get(`${workspacePath(context)}/query`, { query: "print Test = 1" });
+}
+
 /** `azure-log-analytics-list-tables`: GET /v1/workspaces/{id}/metadata. */
 export async function listTables(context: CommandContext): Promise<CommandResult> {
   const metadata = await context.api.get<{

@@ -125,6 +125,19 @@ export async function updateAlert(
   };
 }
 
+/**
+ * `azure-sc-test`: the subscription's Defender for Cloud locations (Locations - List), a cheap read that needs the
+ * subscription and a Security Reader role. Without a default subscription the kit's probe lists subscriptions.
+ */
+export async function testLocations(context: CommandContext): Promise<void> {
+  if (!context.params["default_sub_id"]) return;
+  await context.api.get(
+    `${subscriptionPath(context)}/providers/Microsoft.Security/locations`,
+    { "api-version": LOCATIONS_API_VERSION },
+    { expect: "collection" },
+  );
+}
+
 /** `azure-sc-list-location`: GET /subscriptions/{id}/providers/Microsoft.Security/locations. */
 export async function listLocations(context: CommandContext): Promise<CommandResult> {
   const { items } = await collectPages<{ name?: string; properties?: { homeRegionName?: string } }>(

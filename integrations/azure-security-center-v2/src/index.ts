@@ -7,7 +7,18 @@ import {
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { getAlert, listAlerts, listLocations, updateAlert } from "./alerts.js";
+import { getAlert, listAlerts, listLocations, testLocations, updateAlert } from "./alerts.js";
+
+// Defender for Cloud authorizes with Azure RBAC (learn.microsoft.com/azure/defender-for-cloud/permissions):
+// Security Reader reads alerts and locations; Security Admin (or Contributor) also dismisses and resolves them.
+const SECURITY_READ = {
+  delegated: ["user_impersonation"],
+  rbac: ["Security Reader", "Security Admin", "Reader"],
+} as const;
+const SECURITY_WRITE = {
+  delegated: ["user_impersonation"],
+  rbac: ["Security Admin", "Contributor"],
+} as const;
 
 const alertOutputs = [
   { path: "AzureSecurityCenter.Alert.ID", type: "string", description: "The alert's name (ID)." },
@@ -81,12 +92,17 @@ export default defineIntegration({
         subscriptionIdArgument(),
       ],
       outputs: alertOutputs,
+      // Alerts - List / List By Resource Group / List Subscription Level By Region
+      // (learn.microsoft.com/rest/api/defenderforcloud/alerts/list).
+      permissions: SECURITY_READ,
       run: listAlerts,
     },
     "azure-sc-get-alert": {
       description: "Gets one security alert.",
       arguments: alertArguments,
       outputs: alertOutputs,
+      // Alerts - Get Subscription Level (learn.microsoft.com/rest/api/defenderforcloud/alerts/get-subscription-level).
+      permissions: SECURITY_READ,
       run: getAlert,
     },
     "azure-sc-update-alert": {
@@ -104,6 +120,9 @@ export default defineIntegration({
         { path: "AzureSecurityCenter.Alert.ID", type: "string", description: "The alert's name (ID)." },
         { path: "AzureSecurityCenter.Alert.ActionTaken", type: "string", description: "The action taken." },
       ],
+      // Alerts - Update Subscription Level State To Dismiss / Activate / Resolve / In Progress
+      // (learn.microsoft.com/rest/api/defenderforcloud/alerts/update-subscription-level-state-to-dismiss).
+      permissions: SECURITY_WRITE,
       run: updateAlert,
     },
     "azure-sc-list-location": {
@@ -117,7 +136,11 @@ export default defineIntegration({
           description: "The home region.",
         },
       ],
+      // Locations - List (learn.microsoft.com/rest/api/defenderforcloud/locations/list).
+      permissions: SECURITY_READ,
       run: listLocations,
     },
   },
+  test: testLocations,
+  testPermissions: SECURITY_READ,
 });

@@ -38,6 +38,18 @@ function sentinelPath(context: CommandContext): string {
   return `${group}/providers/Microsoft.OperationalInsights/workspaces/${encodeURIComponent(workspace)}/providers/Microsoft.SecurityInsights`;
 }
 
+/**
+ * `azure-sentinel-test`: the newest incident of the workspace (Incidents - List with `$top=1`), which proves the
+ * token, the subscription, resource group and workspace, and the identity's Sentinel role at once.
+ */
+export async function testIncidents(context: CommandContext): Promise<void> {
+  await context.api.get(
+    `${sentinelPath(context)}/incidents`,
+    { "api-version": SENTINEL_API_VERSION, $top: 1, $orderby: "properties/createdTimeUtc desc" },
+    { expect: "collection" },
+  );
+}
+
 /** An incident as the XSOAR integration writes it under `AzureSentinel.Incident`. */
 export function toContextIncident(incident: Incident): Record<string, unknown> {
   const properties = incident.properties ?? {};

@@ -6,7 +6,25 @@ import {
   workspaceNameParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { addIncidentComment, getIncident, listIncidents, listWatchlists } from "./incidents.js";
+import {
+  addIncidentComment,
+  getIncident,
+  listIncidents,
+  listWatchlists,
+  testIncidents,
+} from "./incidents.js";
+
+// Microsoft Sentinel authorizes with Azure RBAC roles on the workspace (learn.microsoft.com/azure/sentinel/roles):
+// Reader reads incidents and watchlists, Responder also manages incidents and their comments; Contributor both.
+// A user's token for Resource Manager carries the delegated user_impersonation.
+const SENTINEL_READ = {
+  delegated: ["user_impersonation"],
+  rbac: ["Microsoft Sentinel Reader", "Microsoft Sentinel Responder", "Microsoft Sentinel Contributor"],
+} as const;
+const SENTINEL_RESPOND = {
+  delegated: ["user_impersonation"],
+  rbac: ["Microsoft Sentinel Responder", "Microsoft Sentinel Contributor"],
+} as const;
 
 const incidentOutputs = [
   { path: "AzureSentinel.Incident.ID", type: "string", description: "The incident's ID (name)." },
@@ -59,12 +77,16 @@ export default defineIntegration({
         { name: "next_link", description: "The next-page link printed by a previous run." },
       ],
       outputs: incidentOutputs,
+      // Incidents - List (learn.microsoft.com/rest/api/securityinsights/incidents/list).
+      permissions: SENTINEL_READ,
       run: listIncidents,
     },
     "azure-sentinel-get-incident-by-id": {
       description: "Gets one incident.",
       arguments: [{ name: "incident_id", description: "The incident's ID.", required: true }],
       outputs: incidentOutputs,
+      // Incidents - Get (learn.microsoft.com/rest/api/securityinsights/incidents/get).
+      permissions: SENTINEL_READ,
       run: getIncident,
     },
     "azure-sentinel-incident-add-comment": {
@@ -82,6 +104,9 @@ export default defineIntegration({
         },
         { path: "AzureSentinel.IncidentComment.Message", type: "string", description: "The comment." },
       ],
+      // Incident Comments - Create Or Update (learn.microsoft.com/rest/api/securityinsights/incident-comments/
+      // create-or-update).
+      permissions: SENTINEL_RESPOND,
       run: addIncidentComment,
     },
     "azure-sentinel-list-watchlists": {
@@ -95,7 +120,11 @@ export default defineIntegration({
         { path: "AzureSentinel.Watchlist.Alias", type: "string", description: "The watchlist's alias." },
         { path: "AzureSentinel.Watchlist.ID", type: "string", description: "The watchlist's ID." },
       ],
+      // Watchlists - List (learn.microsoft.com/rest/api/securityinsights/watchlists/list).
+      permissions: SENTINEL_READ,
       run: listWatchlists,
     },
   },
+  test: testIncidents,
+  testPermissions: SENTINEL_READ,
 });

@@ -1,6 +1,13 @@
 import { azureResourceManager, defineIntegration, subscriptionIdParameter } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { getEvent, getEvents } from "./events.js";
+import { ALERTS_API_VERSION, getEvent, getEvents } from "./events.js";
+
+// Defender for Cloud authorizes with Azure RBAC (learn.microsoft.com/azure/defender-for-cloud/permissions):
+// Security Reader (or Security Admin, or Reader) on the subscription reads its alerts.
+const SECURITY_READ = {
+  delegated: ["user_impersonation"],
+  rbac: ["Security Reader", "Security Admin", "Reader"],
+} as const;
 
 const eventOutputs = [
   { path: "MicrosoftDefenderForCloud.Alert.id", type: "string", description: "The alert's resource ID." },
@@ -53,6 +60,8 @@ export default defineIntegration({
         },
       ],
       outputs: eventOutputs,
+      // Alerts - List (learn.microsoft.com/rest/api/defenderforcloud/alerts/list).
+      permissions: SECURITY_READ,
       run: getEvents,
     },
     "ms-defender-for-cloud-get-event": {
@@ -66,18 +75,21 @@ export default defineIntegration({
         { name: "alert_name", description: "The alert's name.", required: true },
       ],
       outputs: eventOutputs,
+      // Alerts - Get Subscription Level (learn.microsoft.com/rest/api/defenderforcloud/alerts/get-subscription-level).
+      permissions: SECURITY_READ,
       run: getEvent,
     },
   },
+  // The subscription's alerts (what fetch-events reads); without a subscription the kit's probe lists
+  // subscriptions instead.
   async test({ api, params }) {
     if (params["sub_id"]) {
       await api.get(
-        `/subscriptions/${params["sub_id"]}/providers/Microsoft.Security/alerts`,
-        {
-          "api-version": "2022-01-01",
-        },
+        `/subscriptions/${encodeURIComponent(String(params["sub_id"]).trim())}/providers/Microsoft.Security/alerts`,
+        { "api-version": ALERTS_API_VERSION },
         { expect: "collection" },
       );
     }
   },
+  testPermissions: SECURITY_READ,
 });

@@ -158,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   for (const service of services) {
     state.resources.registerBuiltIn(service.key, service.audiences, {
       ...(service.dialect ? { dialect: service.dialect } : {}),
+      ...(service.challenge ? { challenge: service.challenge } : {}),
     });
   }
   if (options.seed === undefined) grantDemoPermissions(state.seed, services);

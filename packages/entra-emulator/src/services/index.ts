@@ -1,9 +1,12 @@
 import { compilePattern, protectedRoute, type ResourceRoute } from "../routes.js";
 import type { EmulatorSeed } from "../types.js";
 import { armInfrastructureService } from "./arm-infrastructure.js";
+import { armSecurityService } from "./arm-security.js";
 import { cloudApps } from "./cloud-apps.js";
 import { defenderForEndpoint } from "./defender-for-endpoint.js";
 import { graphDirectoryService } from "./graph-directory.js";
+import { keyVaultService } from "./key-vault.js";
+import { logAnalyticsService } from "./log-analytics.js";
 import { microsoft365Defender } from "./microsoft-365-defender.js";
 import { office365Management } from "./office-365-management.js";
 import { storageService } from "./storage.js";
@@ -23,6 +26,9 @@ export const BUILT_IN_SERVICES: readonly EmulatedService[] = [
   microsoft365Defender,
   cloudApps,
   office365Management,
+  armSecurityService,
+  logAnalyticsService,
+  keyVaultService,
 ];
 
 /** The services' routes, each wrapped with the token checks of {@link protectedRoute}. */

@@ -28,6 +28,8 @@ export interface EmulatedService {
   audiences: readonly string[];
   /** The error-body shape of the service (`graph` or `azure`, the default). */
   dialect?: ErrorDialect;
+  /** Key Vault's `WWW-Authenticate` challenge on a 401 (see `ResourceOptions.challenge`). */
+  challenge?: { resource: string; tenantId?: string };
   /** Host names it answers on (matched against the host the client addressed). */
   hosts: RegExp;
   /** Application roles the demo apps and managed identities hold for it, so every command works out of the box. */

@@ -36,6 +36,15 @@ export function keyVault(scopes: ScopeOptions = {}): ResourceDefinition {
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["user_impersonation"],
     parameters: [KEY_VAULT_NAME_PARAMETER],
+    // Listed as "Azure Key Vault" under "Microsoft APIs" of an app registration's API permissions.
+    permissionsApi: "Azure Key Vault",
+    // `-test`'s default read: one secret's metadata (Get Secrets, GET /secrets?maxresults=1, api-version 7.4,
+    // learn.microsoft.com/rest/api/keyvault/secrets/get-secrets). Key Vault authorizes with Azure RBAC or the
+    // vault's access policies, not with the token's roles.
+    probe: {
+      request: () => ({ path: "/secrets", query: { "api-version": "7.4", maxresults: 1 } }),
+      permissions: { rbac: ["Key Vault Reader", "Key Vault Secrets User", "access policy: secrets list"] },
+    },
   };
 }
 

@@ -19,5 +19,28 @@ export function logAnalytics(scopes: ScopeOptions = {}): ResourceDefinition {
     cloudKey: "logAnalytics",
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["Data.Read"],
+    // Listed as "Log Analytics API" under "APIs my organization uses" (learn.microsoft.com/azure/azure-monitor/
+    // logs/api/access-api).
+    permissionsApi: "Log Analytics API",
+    // `-test`'s default read: a one-row query of the workspace in parameter `workspaceID` (Query - Get, GET
+    // /v1/workspaces/{workspaceId}/query?query=…, learn.microsoft.com/rest/api/loganalytics/dataaccess/query/get).
+    // A user's token needs the delegated Data.Read of the Log Analytics API; an application needs only an Azure role
+    // that may read the workspace (learn.microsoft.com/azure/azure-monitor/logs/api/register-app-for-token).
+    probe: {
+      request: (params) => {
+        const workspace = typeof params["workspaceID"] === "string" ? params["workspaceID"].trim() : "";
+        if (!workspace) {
+          throw new ParameterError(
+            "Workspace ID is not set: -test queries the workspace. Set it with msint instance set <name> --param workspaceID=<Workspace ID>.",
+            "Workspace ID",
+          );
+        }
+        return {
+          path: `/v1/workspaces/${encodeURIComponent(workspace)}/query`,
+          query: { query: "print Test = 1" },
+        };
+      },
+      permissions: { delegated: ["Data.Read"], rbac: ["Log Analytics Reader", "Reader"] },
+    },
   };
 }
