@@ -1,5 +1,8 @@
 import { compilePattern, protectedRoute, type ResourceRoute } from "../routes.js";
 import type { EmulatorSeed } from "../types.js";
+import { azureDevOpsService } from "./azure-devops.js";
+import { graphM365Service } from "./graph-m365.js";
+import { kustoService } from "./kusto.js";
 import type { EmulatedService } from "./types.js";
 
 export type { EmulatedService, ServiceRoute } from "./types.js";
@@ -8,7 +11,11 @@ export type { EmulatedService, ServiceRoute } from "./types.js";
  * Every service the emulator serves besides Entra ID and Graph users, one module each. A module is added here once;
  * its routes, audiences and demo grants need nothing else.
  */
-export const BUILT_IN_SERVICES: readonly EmulatedService[] = [];
+export const BUILT_IN_SERVICES: readonly EmulatedService[] = [
+  graphM365Service,
+  kustoService,
+  azureDevOpsService,
+];
 
 /** The services' routes, each wrapped with the token checks of {@link protectedRoute}. */
 export function serviceRoutes(services: readonly EmulatedService[]): ResourceRoute[] {

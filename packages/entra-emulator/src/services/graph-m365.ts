@@ -1,0 +1,50 @@
+import { BUILT_IN_RESOURCES } from "../resources.js";
+import { calendarRoutes } from "./graph-calendar.js";
+import { filesRoutes } from "./graph-files.js";
+import { mailRoutes } from "./graph-mail.js";
+import { teamsRoutes } from "./graph-teams.js";
+import type { EmulatedService } from "./types.js";
+
+/**
+ * Microsoft Graph's Microsoft 365 workloads: Outlook mail and calendars of every user, SharePoint sites and OneDrive
+ * drives, Teams (teams, members, channels, messages, online meetings). Each call checks the permissions its API
+ * reference lists and answers 403 the way that workload does.
+ */
+export const graphM365Service: EmulatedService = {
+  key: "graph",
+  displayName: "Microsoft Graph (mail, calendar, files, Teams)",
+  audiences: BUILT_IN_RESOURCES["graph"] ?? [],
+  dialect: "graph",
+  hosts: /^(graph\.microsoft\.(com|us)|dod-graph\.microsoft\.us|microsoftgraph\.chinacloudapi\.cn)$/i,
+  demoRoles: [
+    "Mail.ReadWrite",
+    "Mail.Send",
+    "Calendars.ReadWrite",
+    "Sites.ReadWrite.All",
+    "Files.ReadWrite.All",
+    "Team.ReadBasic.All",
+    "TeamSettings.ReadWrite.All",
+    "TeamMember.ReadWrite.All",
+    "Channel.ReadBasic.All",
+    "Channel.Create",
+    "ChannelMember.ReadWrite.All",
+    "ChannelMessage.Read.All",
+    "OnlineMeetings.ReadWrite.All",
+  ],
+  demoScopes: [
+    "Mail.ReadWrite",
+    "Mail.Send",
+    "Calendars.ReadWrite",
+    "Sites.Read.All",
+    "Files.ReadWrite.All",
+    "Team.ReadBasic.All",
+    "TeamSettings.ReadWrite.All",
+    "TeamMember.ReadWrite.All",
+    "Channel.ReadBasic.All",
+    "Channel.Create",
+    "ChannelMember.ReadWrite.All",
+    "ChannelMessage.Send",
+    "OnlineMeetings.ReadWrite",
+  ],
+  routes: () => [...mailRoutes(), ...calendarRoutes(), ...filesRoutes(), ...teamsRoutes()],
+};
