@@ -43,8 +43,8 @@ export const TEAM_GET: GraphAccess = {
 };
 /** team-archive. */
 export const TEAM_ARCHIVE: GraphAccess = {
-  application: ["TeamSettings.ReadWrite.All", "Directory.ReadWrite.All"],
-  delegated: ["TeamSettings.ReadWrite.All", "Directory.ReadWrite.All"],
+  application: ["TeamSettings.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+  delegated: ["TeamSettings.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
 };
 /** team-list-members. */
 const TEAM_MEMBERS_READ: GraphAccess = {
@@ -63,8 +63,8 @@ const CHANNELS_READ: GraphAccess = {
 };
 /** channel-post. */
 export const CHANNEL_CREATE: GraphAccess = {
-  application: ["Channel.Create", "Teamwork.Migrate.All", "Directory.ReadWrite.All"],
-  delegated: ["Channel.Create", "Directory.ReadWrite.All"],
+  application: ["Channel.Create", "Teamwork.Migrate.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+  delegated: ["Channel.Create", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
 };
 /** channel-list-members. */
 export const CHANNEL_MEMBERS_READ: GraphAccess = {
