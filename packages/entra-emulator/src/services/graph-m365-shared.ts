@@ -106,7 +106,7 @@ export function graphRoot(context: RouteContext): string {
 /** A value at an OData property path (`from/emailAddress/address`). */
 function valueAt(entity: Record<string, unknown>, path: string): unknown {
   let current: unknown = entity;
-  for (const name of path.split("/")) {
+  for (const name of path.split(/\/|__/)) {
     if (current === null || typeof current !== "object") return undefined;
     const record = current as Record<string, unknown>;
     const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
@@ -168,11 +168,23 @@ function filterProperties(node: FilterNode): string[] {
   }
 }
 
-/** A `$filter` over plain objects; unquoted DateTimeOffset literals (`2024-05-01T00:00:00Z`) are accepted. */
+/**
+ * A `$filter` over plain objects: property paths (`from/emailAddress/address`) and unquoted DateTimeOffset literals
+ * (`2024-05-01T00:00:00Z`) are accepted, as Exchange accepts them.
+ */
 export function parseObjectFilter(filter: string): FilterNode {
-  return parseFilter(
-    filter.replace(/(^|[\s(,])(\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)/g, "$1'$2'"),
-  );
+  // Outside string literals (odd pieces between quotes), `a/b` becomes `a__b` and bare dates get quotes.
+  const rewritten = filter
+    .split("'")
+    .map((piece, index) =>
+      index % 2 === 1
+        ? piece
+        : piece
+            .replace(/([A-Za-z_][A-Za-z0-9_]*)\/(?=[A-Za-z_])/g, "$1__")
+            .replace(/(^|[\s(,])(\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)/g, "$1'$2'"),
+    )
+    .join("'");
+  return parseFilter(rewritten);
 }
 
 /**
@@ -197,7 +209,9 @@ export function filterAndSort<T extends Record<string, unknown>>(
     const tree = parseObjectFilter(query["$filter"]);
     const referenced = filterProperties(tree).map((name) => name.toLowerCase());
     const leading = referenced.slice(0, orderby.length);
-    if (orderby.some((order, index) => leading[index] !== order.property.toLowerCase())) {
+    if (
+      orderby.some((order, index) => leading[index] !== order.property.toLowerCase().replace(/\//g, "__"))
+    ) {
       throw new ODataError(
         "InefficientFilter",
         "The restriction or sort order is too complex for this operation.",
