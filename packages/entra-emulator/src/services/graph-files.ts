@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ODataError } from "../graph/odata.js";
 import type { RouteContext } from "../types.js";
 import { filesDenial, type GraphAccess, page, route, selected } from "./graph-m365-shared.js";
@@ -67,9 +68,9 @@ function seedDrives(users: Array<{ id: string; displayName: string; userPrincipa
     webUrl: string,
     index: number,
   ) => {
-    const id = `b!${Buffer.from(`${owner.id}:${name}`).toString("base64url").slice(0, 40)}`;
+    const id = `b!${createHash("sha256").update(`${owner.id}:${name}`).digest("base64url").slice(0, 40)}`;
     const file = (parent: string, fileName: string, size: number, mimeType: string, at: string): Item => ({
-      id: `01${Buffer.from(`${id}/${fileName}`).toString("hex").slice(0, 30).toUpperCase()}`,
+      id: `01${createHash("sha1").update(`${id}/${fileName}`).digest("hex").slice(0, 32).toUpperCase()}`,
       name: fileName,
       parent,
       size,

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { ODataError } from "../graph/odata.js";
 import type { RouteContext, SeedUser } from "../types.js";
 import { addressedUser, type GraphAccess, page, route, selected, teamsDenial } from "./graph-m365-shared.js";
@@ -127,7 +127,7 @@ function member(user: SeedUser, scope: string, owner: boolean): Member {
 }
 
 function threadId(seed: string): string {
-  return `19:${Buffer.from(seed).toString("hex").slice(0, 32)}@thread.tacv2`;
+  return `19:${createHash("sha1").update(seed).digest("hex").slice(0, 32)}@thread.tacv2`;
 }
 
 function channel(
