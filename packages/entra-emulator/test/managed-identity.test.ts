@@ -10,7 +10,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../src/index.js";
-import { decodeJwt, graphGet } from "./helpers.js";
+import { DEMO_GRAPH_ROLES, decodeJwt, graphGet } from "./helpers.js";
 
 const GRAPH = "https://graph.microsoft.com/";
 
@@ -64,7 +64,7 @@ describe("managed identity endpoints", () => {
       oid: DEMO_MANAGED_IDENTITY_PRINCIPAL_ID,
       tid: DEMO_TENANT_ID,
       idtyp: "app",
-      roles: ["User.Read.All"],
+      roles: DEMO_GRAPH_ROLES,
     });
     expect(Number(body["expires_on"]) - Number(body["not_before"])).toBe(86399);
     expect((await graphGet(emulator, "/v1.0/users?$top=1", body["access_token"] as string)).status).toBe(200);

@@ -1,4 +1,3 @@
-import { BUILT_IN_RESOURCES } from "../resources.js";
 import { calendarRoutes } from "./graph-calendar.js";
 import { filesRoutes } from "./graph-files.js";
 import { mailRoutes } from "./graph-mail.js";
@@ -13,7 +12,9 @@ import type { EmulatedService } from "./types.js";
 export const graphM365Service: EmulatedService = {
   key: "graph",
   displayName: "Microsoft Graph (mail, calendar, files, Teams)",
-  audiences: BUILT_IN_RESOURCES["graph"] ?? [],
+  // Graph's audiences are the emulator's own built-in resource (resources.ts): listing them here would make them
+  // "built-in service" audiences that a test's registerResource under another key could take over.
+  audiences: [],
   dialect: "graph",
   hosts: /^(graph\.microsoft\.(com|us)|dod-graph\.microsoft\.us|microsoftgraph\.chinacloudapi\.cn)$/i,
   demoRoles: [
