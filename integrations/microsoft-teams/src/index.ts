@@ -54,8 +54,18 @@ export default defineIntegration({
     ],
   }),
   permissions: {
-    application: ["Channel.Create", "ChannelMember.ReadWrite.All", "OnlineMeetings.ReadWrite.All"],
-    delegated: ["Channel.Create", "ChannelMember.ReadWrite.All", "OnlineMeetings.ReadWrite"],
+    application: [
+      "Channel.Create",
+      "ChannelMember.ReadWrite.All",
+      "OnlineMeetings.ReadWrite.All",
+      "Team.ReadBasic.All",
+    ],
+    delegated: [
+      "Channel.Create",
+      "ChannelMember.ReadWrite.All",
+      "OnlineMeetings.ReadWrite",
+      "Team.ReadBasic.All",
+    ],
   },
   commands: {
     "microsoft-teams-create-channel": {

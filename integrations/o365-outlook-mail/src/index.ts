@@ -43,7 +43,7 @@ export default defineIntegration({
   // The Cortex XSOAR application's name at the token broker, as XSOAR registers it.
   brokerAppName: "ms-graph-mail",
   resource: graph(),
-  permissions: { application: ["Mail.ReadWrite", "Mail.Send"] },
+  permissions: { application: ["Mail.ReadWrite", "Mail.Send", "User.Read.All"] },
   commands: {
     "msgraph-mail-list-emails": {
       description: "Lists the messages of a mailbox, newest first.",
