@@ -115,6 +115,20 @@ describe("through device code", () => {
   });
 });
 
+describe("through the machine's managed identity", () => {
+  it("microsoft-teams-teams-list and -test with the system-assigned identity's token (IMDS)", async () => {
+    const identity = { use_managed_identities: true, auth_id: undefined, enc_key: undefined };
+    const result = await harness.run("microsoft-teams-teams-list", {}, identity);
+    expect((result.outputs as unknown[]).length).toBe(2);
+    const imds = harness.emulator.requests.find(
+      (request) => request.path === "/metadata/identity/oauth2/token",
+    )!;
+    expect(imds.query["resource"]).toBe("https://graph.microsoft.com");
+    const test = await harness.run("microsoft-teams-test", {}, identity);
+    expect(test.readable).toContain("authenticated with Azure Managed Identities and reached:");
+  });
+});
+
 describe("-test and permissions", () => {
   it("microsoft-teams-test lists one team and names what it reached", async () => {
     const result = await harness.run("microsoft-teams-test");

@@ -130,6 +130,20 @@ describe("through authorization code", () => {
   });
 });
 
+describe("through the machine's managed identity", () => {
+  it("msgraph-files-list-sharepoint-sites and -test with the system-assigned identity's token (IMDS)", async () => {
+    const identity = { use_managed_identities: true, auth_id: undefined, enc_key: undefined };
+    const result = await harness.run("msgraph-files-list-sharepoint-sites", {}, identity);
+    expect((result.outputs as { Sites: unknown[] }).Sites).toHaveLength(2);
+    const imds = harness.emulator.requests.find(
+      (request) => request.path === "/metadata/identity/oauth2/token",
+    )!;
+    expect(imds.query["resource"]).toBe("https://graph.microsoft.com");
+    const test = await harness.run("msgraph-files-test", {}, identity);
+    expect(test.readable).toContain("authenticated with Azure Managed Identities and reached:");
+  });
+});
+
 describe("-test and permissions", () => {
   it("msgraph-files-test searches the sites once and names what it reached", async () => {
     const result = await harness.run("msgraph-files-test");

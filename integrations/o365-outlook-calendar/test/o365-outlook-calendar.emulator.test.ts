@@ -101,6 +101,20 @@ describe("calendars through client credentials", () => {
   });
 });
 
+describe("through the machine's managed identity", () => {
+  it("msgraph-calendar-list-events and -test with the system-assigned identity's token (IMDS)", async () => {
+    const identity = { use_managed_identities: true, auth_id: undefined, enc_key: undefined };
+    const result = await harness.run("msgraph-calendar-list-events", {}, identity);
+    expect((result.outputs as unknown[]).length).toBeGreaterThan(0);
+    const imds = harness.emulator.requests.find(
+      (request) => request.path === "/metadata/identity/oauth2/token",
+    )!;
+    expect(imds.query["resource"]).toBe("https://graph.microsoft.com");
+    const test = await harness.run("msgraph-calendar-test", {}, identity);
+    expect(test.readable).toContain("authenticated with Azure Managed Identities and reached:");
+  });
+});
+
 describe("-test and permissions", () => {
   it("msgraph-calendar-test reads one calendar of the Default user", async () => {
     const result = await harness.run("msgraph-calendar-test");

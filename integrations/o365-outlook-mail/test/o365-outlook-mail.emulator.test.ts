@@ -123,6 +123,22 @@ describe("mail through client credentials", () => {
   });
 });
 
+describe("through the machine's managed identity", () => {
+  it("msgraph-mail-list-emails and -test with the system-assigned identity's token", async () => {
+    const identity = { use_managed_identities: true, auth_id: undefined, enc_key: undefined };
+    const result = await harness.run("msgraph-mail-list-emails", { user_id: USER, limit: "2" }, identity);
+    expect((result.outputs as unknown[]).length).toBe(2);
+    // The token came from the IMDS endpoint (learn.microsoft.com/entra/identity/managed-identities-azure-resources/
+    // how-to-use-vm-token): GET /metadata/identity/oauth2/token?resource=https://graph.microsoft.com.
+    const imds = harness.emulator.requests.find(
+      (request) => request.path === "/metadata/identity/oauth2/token",
+    )!;
+    expect(imds.query["resource"]).toBe("https://graph.microsoft.com");
+    const test = await harness.run("msgraph-mail-test", {}, identity);
+    expect(test.readable).toContain("authenticated with Azure Managed Identities and reached:");
+  });
+});
+
 describe("-test and permissions", () => {
   it("msgraph-mail-test reads one user and one message of the mailbox, and names them", async () => {
     const result = await harness.run("msgraph-mail-test");
