@@ -163,6 +163,45 @@ describe("Graph Teams", () => {
   });
 });
 
+describe("Graph chats", () => {
+  it("a user sees the chats they are in, reads and posts messages; an app lists a user's chats", async () => {
+    const adele = emulator.seed.tenants[0]!.users![0]!;
+    const user = emulator.issueAccessToken({
+      tenantId: emulator.seed.tenants[0]!.id,
+      resource: "graph",
+      scp: "Chat.ReadWrite",
+      userId: adele.id,
+    });
+    // learn.microsoft.com/graph/api/chat-list
+    const chats = itemsOf((await graphCall("/v1.0/me/chats", undefined, user)).body);
+    expect(chats.map((chat) => [chat["chatType"], chat["topic"]])).toEqual([
+      ["oneOnOne", null],
+      ["group", "INC-4711 responders"],
+    ]);
+    const group = encodeURIComponent(String(chats[1]!["id"]));
+    // learn.microsoft.com/graph/api/chat-post-messages
+    const posted = await graphCall(
+      `/v1.0/chats/${group}/messages`,
+      { method: "POST", body: { body: { content: "Proxy block confirmed." } } },
+      user,
+    );
+    expect(posted.status).toBe(201);
+    // learn.microsoft.com/graph/api/chat-list-messages: newest first.
+    const messages = itemsOf((await graphCall(`/v1.0/chats/${group}/messages`, undefined, user)).body);
+    expect(messages.map((message) => (message["body"] as { content: string }).content)).toEqual([
+      "Proxy block confirmed.",
+      "Blocking the domain at the proxy now.",
+    ]);
+    const isaiah = emulator.seed.tenants[0]!.users!.find((candidate) =>
+      candidate.userPrincipalName.startsWith("isaiahl@"),
+    )!;
+    const appView = itemsOf((await graphCall(`/v1.0/users/${isaiah.id}/chats`)).body);
+    expect(appView).toEqual([]);
+    const appOnly = await graphCall("/v1.0/chats");
+    expect(appOnly.status).toBe(403);
+  });
+});
+
 describe("Azure Data Explorer", () => {
   it("v2 query answers frames; a request without db is Kusto's 400", async () => {
     const token = await clientCredentialsToken(emulator, { scope: `${CLUSTER}/.default` });

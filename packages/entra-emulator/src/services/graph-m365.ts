@@ -1,4 +1,5 @@
 import { calendarRoutes } from "./graph-calendar.js";
+import { chatRoutes } from "./graph-chats.js";
 import { filesRoutes } from "./graph-files.js";
 import { mailRoutes } from "./graph-mail.js";
 import { teamsRoutes } from "./graph-teams.js";
@@ -6,7 +7,7 @@ import type { EmulatedService } from "./types.js";
 
 /**
  * Microsoft Graph's Microsoft 365 workloads: Outlook mail and calendars of every user, SharePoint sites and OneDrive
- * drives, Teams (teams, members, channels, messages, online meetings). Each call checks the permissions its API
+ * drives, Teams (teams, members, channels, chats, messages, online meetings). Each call checks the permissions its API
  * reference lists and answers 403 the way that workload does.
  */
 export const graphM365Service: EmulatedService = {
@@ -31,6 +32,7 @@ export const graphM365Service: EmulatedService = {
     "ChannelMember.ReadWrite.All",
     "ChannelMessage.Read.All",
     "OnlineMeetings.ReadWrite.All",
+    "Chat.Read.All",
   ],
   demoScopes: [
     "Mail.ReadWrite",
@@ -46,6 +48,8 @@ export const graphM365Service: EmulatedService = {
     "ChannelMember.ReadWrite.All",
     "ChannelMessage.Send",
     "OnlineMeetings.ReadWrite",
+    "Chat.ReadWrite",
+    "ChatMessage.Send",
   ],
-  routes: () => [...mailRoutes(), ...calendarRoutes(), ...filesRoutes(), ...teamsRoutes()],
+  routes: () => [...mailRoutes(), ...calendarRoutes(), ...filesRoutes(), ...teamsRoutes(), ...chatRoutes()],
 };
