@@ -8,6 +8,10 @@ const databaseArgument = {
   required: true,
 } as const;
 
+// Permissions: Kusto tokens carry no app roles; a user's token carries user_impersonation and the rest is the
+// database's role assignments (learn.microsoft.com/kusto/access-control/role-based-access-control).
+const USER_IMPERSONATION = ["user_impersonation"];
+
 /** Azure Data Explorer: KQL queries and query management on a Kusto cluster. */
 export default defineIntegration({
   id: "azure-data-explorer",
@@ -55,6 +59,8 @@ export default defineIntegration({
           description: "The result rows.",
         },
       ],
+      // Queries need the Viewer role on the database (learn.microsoft.com/kusto/api/rest/request).
+      permissions: { delegated: USER_IMPERSONATION, rbac: ["Database Viewer"] },
       run: executeQuery,
     },
     "azure-data-explorer-search-query-list": {
@@ -73,6 +79,12 @@ export default defineIntegration({
         { path: "AzureDataExplorer.SearchQuery.State", type: "string", description: "Completed, Failed …" },
         { path: "AzureDataExplorer.SearchQuery.StartedOn", type: "date", description: "When it started." },
       ],
+      // learn.microsoft.com/kusto/management/show-queries-command: a Viewer sees its own queries, a Database
+      // Admin or Monitor everyone's.
+      permissions: {
+        delegated: USER_IMPERSONATION,
+        rbac: ["Database Viewer (own queries)", "Database Admin or Database Monitor (all queries)"],
+      },
       run: listQueries,
     },
     "azure-data-explorer-running-search-query-list": {
@@ -90,6 +102,11 @@ export default defineIntegration({
         { path: "AzureDataExplorer.RunningSearchQuery.Text", type: "string", description: "The query text." },
         { path: "AzureDataExplorer.RunningSearchQuery.User", type: "string", description: "Who runs it." },
       ],
+      // learn.microsoft.com/kusto/management/show-running-queries-command
+      permissions: {
+        delegated: USER_IMPERSONATION,
+        rbac: ["Database Viewer (own queries)", "Database Admin or Database Monitor (all queries)"],
+      },
       run: listRunningQueries,
     },
     "azure-data-explorer-running-search-query-cancel": {
@@ -111,6 +128,9 @@ export default defineIntegration({
           description: "The query's activity ID.",
         },
       ],
+      // learn.microsoft.com/kusto/management/cancel-query-command: the principal that started the query, or a
+      // Database Admin.
+      permissions: { delegated: USER_IMPERSONATION, rbac: ["Database Admin (or the query's own principal)"] },
       run: cancelRunningQuery,
     },
   },

@@ -11,6 +11,11 @@ const repositoryArgument = {
   description: "The repository (default: the instance's Default repository).",
 } as const;
 
+// Permissions: a service principal gets no app roles in Azure DevOps tokens (it is added to the organization as a
+// user); a user's token carries user_impersonation or the call's vso.* scope, listed under "Scopes" of each
+// call's page under learn.microsoft.com/rest/api/azure/devops/.
+const ORGANIZATION_USER = "a user of the organization with access to the project";
+
 /** AzureDevOps: projects, repositories, pull requests and work items of an Azure DevOps organization. */
 export default defineIntegration({
   id: "azure-devops",
@@ -58,6 +63,8 @@ export default defineIntegration({
         { path: "AzureDevOps.Project.state", type: "string", description: "wellFormed, deleting …" },
         { path: "AzureDevOps.Project.visibility", type: "string", description: "private or public." },
       ],
+      // core/projects/list: vso.project
+      permissions: { delegated: ["vso.project", "user_impersonation"], rbac: [ORGANIZATION_USER] },
       run: listProjects,
     },
     "azure-devops-pull-request-list": {
@@ -88,6 +95,8 @@ export default defineIntegration({
         { path: "AzureDevOps.PullRequest.createdBy.displayName", type: "string", description: "Its author." },
         { path: "AzureDevOps.PullRequest.sourceRefName", type: "string", description: "Its source branch." },
       ],
+      // git/pull-requests/get-pull-requests: vso.code
+      permissions: { delegated: ["vso.code", "user_impersonation"], rbac: [ORGANIZATION_USER] },
       run: listPullRequests,
     },
     "azure-devops-branch-list": {
@@ -97,6 +106,8 @@ export default defineIntegration({
         { path: "AzureDevOps.Branch.name", type: "string", description: "The branch's ref name." },
         { path: "AzureDevOps.Branch.objectId", type: "string", description: "Its head commit." },
       ],
+      // git/refs/list: vso.code
+      permissions: { delegated: ["vso.code", "user_impersonation"], rbac: [ORGANIZATION_USER] },
       run: listBranches,
     },
     "azure-devops-work-item-get": {
@@ -107,6 +118,8 @@ export default defineIntegration({
         { path: "AzureDevOps.WorkItem.fields.System.Title", type: "string", description: "Its title." },
         { path: "AzureDevOps.WorkItem.fields.System.State", type: "string", description: "Its state." },
       ],
+      // wit/work-items/get-work-item: vso.work
+      permissions: { delegated: ["vso.work", "user_impersonation"], rbac: [ORGANIZATION_USER] },
       run: getWorkItem,
     },
   },

@@ -10,6 +10,29 @@ const teamOutputs = [
   { path: "MicrosoftTeams.Team.isArchived", type: "boolean", description: "Whether the team is archived." },
 ] as const;
 
+// Permissions: the "Permissions" table of each call's page under learn.microsoft.com/graph/api/, least privileged
+// first (backward-compatibility entries such as Group.ReadWrite.All last).
+/** teams-list. */
+const TEAMS_LIST = {
+  application: [
+    "Team.ReadBasic.All",
+    "TeamSettings.Read.All",
+    "TeamSettings.ReadWrite.All",
+    "Directory.Read.All",
+  ],
+  delegated: [
+    "Team.ReadBasic.All",
+    "TeamSettings.Read.All",
+    "TeamSettings.ReadWrite.All",
+    "Directory.Read.All",
+  ],
+};
+/** team-post-members, team-delete-members. */
+const TEAM_MEMBERS_WRITE = {
+  application: ["TeamMember.ReadWrite.All"],
+  delegated: ["TeamMember.ReadWrite.All"],
+};
+
 const teamId = { name: "team_id", description: "The team's ID.", required: true } as const;
 
 /** Microsoft Teams Management: teams and their membership through Microsoft Graph. */
@@ -40,12 +63,29 @@ export default defineIntegration({
       description: "Lists the teams of the organization.",
       arguments: [{ name: "limit", description: "The most teams to return (1-999).", defaultValue: "50" }],
       outputs: teamOutputs,
+      // teams-list
+      permissions: TEAMS_LIST,
       run: listTeams,
     },
     "microsoft-teams-team-get": {
       description: "Gets one team.",
       arguments: [teamId],
       outputs: teamOutputs,
+      // team-get
+      permissions: {
+        application: [
+          "Team.ReadBasic.All",
+          "TeamSettings.Read.All",
+          "TeamSettings.ReadWrite.All",
+          "Group.Read.All",
+        ],
+        delegated: [
+          "Team.ReadBasic.All",
+          "TeamSettings.Read.All",
+          "TeamSettings.ReadWrite.All",
+          "Group.Read.All",
+        ],
+      },
       run: getTeam,
     },
     "microsoft-teams-member-add": {
@@ -69,6 +109,8 @@ export default defineIntegration({
           description: "owner, or none for members.",
         },
       ],
+      // team-post-members
+      permissions: TEAM_MEMBERS_WRITE,
       run: addMember,
     },
     "microsoft-teams-member-remove": {
@@ -81,14 +123,22 @@ export default defineIntegration({
           required: true,
         },
       ],
+      // team-delete-members
+      permissions: TEAM_MEMBERS_WRITE,
       run: removeMember,
     },
     "microsoft-teams-team-archive": {
       description: "Archives a team (read-only, can be unarchived).",
       arguments: [teamId],
+      // team-archive
+      permissions: {
+        application: ["TeamSettings.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+        delegated: ["TeamSettings.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+      },
       run: archiveTeam,
     },
   },
+  testPermissions: TEAMS_LIST,
   async test({ api }) {
     await api.get("/v1.0/teams", { $top: 1 }, { expect: "collection" });
   },

@@ -7,6 +7,24 @@ const teamArgument = {
   description: "The team's ID (its group ID).",
   required: true,
 } as const;
+// Permissions: the "Permissions" table of each call's page under learn.microsoft.com/graph/api/, least privileged
+// first (backward-compatibility entries such as Group.ReadWrite.All last).
+/** teams-list: what `-test` reads. */
+const TEAMS_LIST = {
+  application: [
+    "Team.ReadBasic.All",
+    "TeamSettings.Read.All",
+    "TeamSettings.ReadWrite.All",
+    "Directory.Read.All",
+  ],
+  delegated: [
+    "Team.ReadBasic.All",
+    "TeamSettings.Read.All",
+    "TeamSettings.ReadWrite.All",
+    "Directory.Read.All",
+  ],
+};
+
 const channelArgument = { name: "channel_id", description: "The channel's ID.", required: true } as const;
 
 /** Microsoft Teams: channels, channel members and online meetings through Microsoft Graph. */
@@ -31,12 +49,23 @@ export default defineIntegration({
       "Channel.Create",
       "ChannelMember.ReadWrite.All",
       "OnlineMeetings.ReadWrite",
+      "Team.ReadBasic.All",
       "offline_access",
     ],
   }),
   permissions: {
-    application: ["Channel.Create", "ChannelMember.ReadWrite.All", "OnlineMeetings.ReadWrite.All"],
-    delegated: ["Channel.Create", "ChannelMember.ReadWrite.All", "OnlineMeetings.ReadWrite"],
+    application: [
+      "Channel.Create",
+      "ChannelMember.ReadWrite.All",
+      "OnlineMeetings.ReadWrite.All",
+      "Team.ReadBasic.All",
+    ],
+    delegated: [
+      "Channel.Create",
+      "ChannelMember.ReadWrite.All",
+      "OnlineMeetings.ReadWrite",
+      "Team.ReadBasic.All",
+    ],
   },
   commands: {
     "microsoft-teams-create-channel": {
@@ -51,6 +80,16 @@ export default defineIntegration({
         { path: "MicrosoftTeams.Channel.DisplayName", type: "string", description: "The channel's name." },
         { path: "MicrosoftTeams.Channel.WebUrl", type: "string", description: "A link to the channel." },
       ],
+      // channel-post
+      permissions: {
+        application: [
+          "Channel.Create",
+          "Teamwork.Migrate.All",
+          "Group.ReadWrite.All",
+          "Directory.ReadWrite.All",
+        ],
+        delegated: ["Channel.Create", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+      },
       run: createChannel,
     },
     "microsoft-teams-channel-user-list": {
@@ -74,6 +113,11 @@ export default defineIntegration({
           description: "owner, or none for members.",
         },
       ],
+      // channel-list-members
+      permissions: {
+        application: ["ChannelMember.Read.All", "ChannelMember.ReadWrite.All"],
+        delegated: ["ChannelMember.Read.All", "ChannelMember.ReadWrite.All"],
+      },
       run: listChannelUsers,
     },
     "microsoft-teams-add-user-to-channel": {
@@ -89,6 +133,11 @@ export default defineIntegration({
           predefined: ["true", "false"],
         },
       ],
+      // channel-post-members
+      permissions: {
+        application: ["ChannelMember.ReadWrite.All"],
+        delegated: ["ChannelMember.ReadWrite.All"],
+      },
       run: addUserToChannel,
     },
     "microsoft-teams-create-meeting": {
@@ -109,7 +158,14 @@ export default defineIntegration({
         { path: "MicrosoftTeams.CreateMeeting.joinWebUrl", type: "string", description: "The join link." },
         { path: "MicrosoftTeams.CreateMeeting.startDateTime", type: "date", description: "When it starts." },
       ],
+      // application-post-onlinemeetings (apps also need an application access policy for the organizer)
+      permissions: { application: ["OnlineMeetings.ReadWrite.All"], delegated: ["OnlineMeetings.ReadWrite"] },
       run: createMeeting,
     },
+  },
+  // One team: the cheapest read of the Teams API that needs no team or channel ID.
+  testPermissions: TEAMS_LIST,
+  async test({ api }) {
+    await api.get("/v1.0/teams", { $top: 1 }, { expect: "collection" });
   },
 });

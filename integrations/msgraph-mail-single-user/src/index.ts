@@ -2,6 +2,10 @@ import { defineIntegration, graph } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import { createDraft, getEmail, listEmails, sendDraft } from "./mailbox.js";
 
+// Permissions: the "Permissions" table of each call's page under learn.microsoft.com/graph/api/, least privileged
+// first (delegated: the signed-in user's own mailbox).
+const MAIL_LIST = { delegated: ["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"] };
+
 const emailOutputs = [
   { path: "MSGraphMail.ID", type: "string", description: "The message's ID." },
   { path: "MSGraphMail.Subject", type: "string", description: "The message's subject." },
@@ -44,6 +48,8 @@ export default defineIntegration({
         { name: "limit", description: "The most messages to return (1-1000).", defaultValue: "50" },
       ],
       outputs: emailOutputs,
+      // user-list-messages, mailfolder-list-messages
+      permissions: MAIL_LIST,
       run: listEmails,
     },
     "msgraph-mail-get-email": {
@@ -58,6 +64,8 @@ export default defineIntegration({
         },
       ],
       outputs: emailOutputs,
+      // message-get (the body is not in Mail.ReadBasic)
+      permissions: { delegated: ["Mail.Read", "Mail.ReadWrite"] },
       run: getEmail,
     },
     "msgraph-mail-create-draft": {
@@ -69,14 +77,19 @@ export default defineIntegration({
         { name: "cc", description: "Comma-separated CC recipients." },
       ],
       outputs: emailOutputs,
+      // user-post-messages
+      permissions: { delegated: ["Mail.ReadWrite"] },
       run: createDraft,
     },
     "msgraph-mail-send-draft": {
       description: "Sends a draft.",
       arguments: [{ name: "draft_id", description: "The draft's ID.", required: true }],
+      // message-send
+      permissions: { delegated: ["Mail.Send"] },
       run: sendDraft,
     },
   },
+  testPermissions: MAIL_LIST,
   async test({ api }) {
     await api.get("/v1.0/me/messages", { $top: 1, $select: "id" }, { expect: "collection" });
   },

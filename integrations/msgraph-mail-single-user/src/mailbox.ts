@@ -56,7 +56,12 @@ export async function listEmails(context: CommandContext): Promise<CommandResult
     {
       $select: SELECT,
       $top: Math.min(limit, 100),
-      $filter: context.args["odata"],
+      // With $orderby, Exchange wants the sorted property restricted first (learn.microsoft.com/graph/api/
+      // user-list-messages, "Using filter and orderby in the same query"), else 400 InefficientFilter.
+      $filter:
+        context.args["odata"] && !search
+          ? `receivedDateTime ge 1900-01-01T00:00:00Z and (${context.args["odata"]})`
+          : context.args["odata"],
       // $search and $orderby cannot be combined on messages; search results come by relevance.
       $search: search ? `"${search.replace(/"/g, "")}"` : undefined,
       $orderby: search ? undefined : "receivedDateTime desc",

@@ -71,7 +71,12 @@ describe("mailbox", () => {
       method: "GET",
       host: "graph.microsoft.com",
       path: "/v1.0/me/messages",
-      query: { $top: "10", $filter: "isRead eq false", $orderby: "receivedDateTime desc" },
+      // Exchange wants the sorted property restricted first (learn.microsoft.com/graph/api/user-list-messages).
+      query: {
+        $top: "10",
+        $filter: "receivedDateTime ge 1900-01-01T00:00:00Z and (isRead eq false)",
+        $orderby: "receivedDateTime desc",
+      },
     });
     expect(result.readable).toContain(
       "|Suspicious invoice|billing@fabrikam.example|2024-05-01T10:00:00Z|true|AAMkAGVmMDEz|",

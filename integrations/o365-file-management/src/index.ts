@@ -2,6 +2,26 @@ import { defineIntegration, graph } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import { listDriveContent, listDrivesInSite, listSharePointSites } from "./files.js";
 
+// Permissions: the "Permissions" table of each call's page under learn.microsoft.com/graph/api/, least privileged
+// first.
+/** site-search. */
+const SITES_READ = {
+  application: ["Sites.Read.All", "Sites.ReadWrite.All"],
+  delegated: ["Sites.Read.All", "Sites.ReadWrite.All"],
+};
+/** drive-list, driveitem-list-children. */
+const FILES_READ = {
+  application: ["Files.Read.All", "Files.ReadWrite.All", "Sites.Read.All", "Sites.ReadWrite.All"],
+  delegated: [
+    "Files.Read",
+    "Files.ReadWrite",
+    "Files.Read.All",
+    "Files.ReadWrite.All",
+    "Sites.Read.All",
+    "Sites.ReadWrite.All",
+  ],
+};
+
 /** O365 File Management: SharePoint sites, OneDrive drives and their files through Microsoft Graph. */
 export default defineIntegration({
   id: "o365-file-management",
@@ -42,6 +62,8 @@ export default defineIntegration({
           description: "The site's display name.",
         },
       ],
+      // site-search
+      permissions: SITES_READ,
       run: listSharePointSites,
     },
     "msgraph-files-list-drives-in-site": {
@@ -60,6 +82,8 @@ export default defineIntegration({
         },
         { path: "MsGraphFiles.ListDrives.Value.webUrl", type: "string", description: "The drive's URL." },
       ],
+      // drive-list (GET /sites/{id}/drives)
+      permissions: FILES_READ,
       run: listDrivesInSite,
     },
     "msgraph-files-list-drive-content": {
@@ -89,9 +113,12 @@ export default defineIntegration({
           description: "When it last changed.",
         },
       ],
+      // driveitem-list-children
+      permissions: FILES_READ,
       run: listDriveContent,
     },
   },
+  testPermissions: SITES_READ,
   async test({ api }) {
     await api.get("/v1.0/sites", { search: "*", $top: 1 }, { expect: "collection" });
   },

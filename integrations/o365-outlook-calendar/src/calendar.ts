@@ -23,6 +23,25 @@ function userPath(context: CommandContext): string {
   return `/v1.0/users/${encodeURIComponent(user)}`;
 }
 
+/** `<prefix>-test`: one calendar of the Default user, or of the first user when there is none. */
+export async function testCalendars(context: CommandContext): Promise<void> {
+  let user = typeof context.params["default_user"] === "string" ? context.params["default_user"].trim() : "";
+  if (!user) {
+    const users = await context.api.get<{ value?: Array<{ id?: string }> }>(
+      "/v1.0/users",
+      { $top: 1, $select: "id" },
+      { expect: "collection" },
+    );
+    user = users.value?.[0]?.id ?? "";
+    if (!user) return;
+  }
+  await context.api.get(
+    `/v1.0/users/${encodeURIComponent(user)}/calendars`,
+    { $top: 1 },
+    { expect: "collection" },
+  );
+}
+
 /** An event as the XSOAR integration writes it under `MSGraphCalendar.Event`. */
 export function toContextEvent(event: GraphEvent): Record<string, unknown> {
   return {

@@ -1,6 +1,10 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { deleteEvent, getEvent, listCalendars, listEvents } from "./calendar.js";
+import { deleteEvent, getEvent, listCalendars, listEvents, testCalendars } from "./calendar.js";
+
+// Permissions: the "Permissions" table of each call's page under learn.microsoft.com/graph/api/, least privileged
+// first (user-list-calendars, user-list-events, calendar-list-events and event-get share it).
+const CALENDAR_READ = { application: ["Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite"] };
 
 const eventOutputs = [
   { path: "MSGraphCalendar.Event.ID", type: "string", description: "The event's ID." },
@@ -63,6 +67,8 @@ export default defineIntegration({
           description: "Whether the calendar is writable.",
         },
       ],
+      // user-list-calendars
+      permissions: CALENDAR_READ,
       run: listCalendars,
     },
     "msgraph-calendar-list-events": {
@@ -74,18 +80,27 @@ export default defineIntegration({
         { name: "limit", description: "The most events to return (1-100).", defaultValue: "50" },
       ],
       outputs: eventOutputs,
+      // user-list-events, calendar-list-events
+      permissions: CALENDAR_READ,
       run: listEvents,
     },
     "msgraph-calendar-get-event": {
       description: "Gets one event.",
       arguments: [userArgument, { name: "event_id", description: "The event's ID.", required: true }],
       outputs: eventOutputs,
+      // event-get
+      permissions: CALENDAR_READ,
       run: getEvent,
     },
     "msgraph-calendar-delete-event": {
       description: "Deletes an event.",
       arguments: [userArgument, { name: "event_id", description: "The event's ID.", required: true }],
+      // event-delete
+      permissions: { application: ["Calendars.ReadWrite"] },
       run: deleteEvent,
     },
   },
+  // One calendar of the Default user (without one: of the first user, which also needs User.Read.All).
+  test: testCalendars,
+  testPermissions: CALENDAR_READ,
 });

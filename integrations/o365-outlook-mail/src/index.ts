@@ -1,6 +1,12 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { deleteEmail, getEmail, listEmails, moveEmail } from "./mail.js";
+import { deleteEmail, getEmail, listEmails, moveEmail, testMailbox } from "./mail.js";
+
+// Permissions: the "Permissions" table of each call's page under learn.microsoft.com/graph/api/, least privileged
+// first. user-list-messages and message-get list Mail.ReadBasic.All first; it leaves out the body, which get-email
+// returns, so get-email starts at Mail.Read.
+const MAIL_LIST = { application: ["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"] };
+const MAIL_WRITE = { application: ["Mail.ReadWrite"] };
 
 const emailOutputs = [
   { path: "MSGraphMail.ID", type: "string", description: "The message's ID." },
@@ -37,7 +43,7 @@ export default defineIntegration({
   // The Cortex XSOAR application's name at the token broker, as XSOAR registers it.
   brokerAppName: "ms-graph-mail",
   resource: graph(),
-  permissions: { application: ["Mail.ReadWrite", "Mail.Send"] },
+  permissions: { application: ["Mail.ReadWrite", "Mail.Send", "User.Read.All"] },
   commands: {
     "msgraph-mail-list-emails": {
       description: "Lists the messages of a mailbox, newest first.",
@@ -48,12 +54,16 @@ export default defineIntegration({
         { name: "limit", description: "The most messages to return (1-1000).", defaultValue: "50" },
       ],
       outputs: emailOutputs,
+      // user-list-messages, mailfolder-list-messages
+      permissions: MAIL_LIST,
       run: listEmails,
     },
     "msgraph-mail-get-email": {
       description: "Gets one message with its body.",
       arguments: [userId, messageId],
       outputs: emailOutputs,
+      // message-get
+      permissions: { application: ["Mail.Read", "Mail.ReadWrite"] },
       run: getEmail,
     },
     "msgraph-mail-move-email": {
@@ -71,12 +81,22 @@ export default defineIntegration({
           description: "The folder it moved to.",
         },
       ],
+      // message-move
+      permissions: MAIL_WRITE,
       run: moveEmail,
     },
     "msgraph-mail-delete-email": {
       description: "Deletes a message (it goes to Deleted Items).",
       arguments: [userId, messageId],
+      // message-delete
+      permissions: MAIL_WRITE,
       run: deleteEmail,
     },
   },
+  // One user (user-list: User.Read.All least privileged for apps), then one message of that user's mailbox.
+  test: testMailbox,
+  testPermissions: [
+    { application: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"] },
+    MAIL_LIST,
+  ],
 });

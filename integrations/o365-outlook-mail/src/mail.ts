@@ -23,6 +23,31 @@ const mailbox = (context: CommandContext<{ user_id: string }>) =>
 const messagePath = (context: CommandContext<{ message_id: string; user_id: string }>) =>
   `${mailbox(context)}/messages/${encodeURIComponent(context.args["message_id"])}`;
 
+/**
+ * A `$filter` Exchange accepts next to `$orderby=receivedDateTime desc`: the sorted property must be restricted first
+ * (learn.microsoft.com/graph/api/user-list-messages, "Using filter and orderby in the same query"), else Graph
+ * answers 400 InefficientFilter.
+ */
+export function sortableFilter(filter: string | undefined): string | undefined {
+  return filter ? `receivedDateTime ge 1900-01-01T00:00:00Z and (${filter})` : undefined;
+}
+
+/** `<prefix>-test`: the first user, then one message of that user's mailbox. */
+export async function testMailbox(context: CommandContext): Promise<void> {
+  const users = await context.api.get<{ value?: Array<{ id?: string }> }>(
+    "/v1.0/users",
+    { $top: 1, $select: "id" },
+    { expect: "collection" },
+  );
+  const id = users.value?.[0]?.id;
+  if (!id) return;
+  await context.api.get(
+    `/v1.0/users/${encodeURIComponent(id)}/messages`,
+    { $top: 1, $select: "id" },
+    { expect: "collection" },
+  );
+}
+
 /** A message as the XSOAR integration writes it under `MSGraphMail`. */
 export function toContextEmail(message: Message, userId: string): Record<string, unknown> {
   return {
@@ -48,7 +73,7 @@ export async function listEmails(context: CommandContext<{ user_id: string }>): 
     {
       $select: SELECT,
       $top: Math.min(limit, 100),
-      $filter: context.args["odata"],
+      $filter: sortableFilter(context.args["odata"]),
       $orderby: "receivedDateTime desc",
     },
     limit,

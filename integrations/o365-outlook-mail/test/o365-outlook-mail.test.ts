@@ -62,7 +62,8 @@ describe("mail", () => {
       query: {
         $select: "id,subject,from,receivedDateTime,hasAttachments",
         $top: "50",
-        $filter: "hasAttachments eq true",
+        // Exchange wants the sorted property restricted first (learn.microsoft.com/graph/api/user-list-messages).
+        $filter: "receivedDateTime ge 1900-01-01T00:00:00Z and (hasAttachments eq true)",
         $orderby: "receivedDateTime desc",
       },
     });

@@ -11,7 +11,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../src/index.js";
-import { decodeJwt, graphGet } from "./helpers.js";
+import { DEMO_GRAPH_ROLES, decodeJwt, graphGet } from "./helpers.js";
 
 /** The client side of the XSOAR broker protocol: AES-GCM of "<epoch>:<token>", base64(nonce ‖ ciphertext ‖ tag). */
 function encrypt(content: string, key = DEMO_BROKER_KEY, epoch = Math.floor(Date.now() / 1000)): string {
@@ -62,8 +62,7 @@ describe("XSOAR application broker double", () => {
       aud: "https://graph.microsoft.com",
       appid: DEMO_BROKER_VENDOR_CLIENT_ID,
       tid: DEMO_TENANT_ID,
-      // The seed grant plus the built-in services' demo roles (src/services).
-      roles: expect.arrayContaining(["User.Read.All"]),
+      roles: DEMO_GRAPH_ROLES,
     });
     expect((await graphGet(emulator, "/v1.0/users?$top=1", body["access_token"] as string)).status).toBe(200);
     const arm = await obtain(

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, randomBytes, verify } from "node:crypto";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, type RunningEmulator } from "../src/index.js";
+import { BUILT_IN_SERVICES } from "../src/services/index.js";
 
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
@@ -161,3 +162,16 @@ export function redirectParams(location: string | undefined): URLSearchParams {
   if (!location) throw new Error("no redirect");
   return new URL(location).searchParams;
 }
+
+/**
+ * The Graph roles of the seed's demo apps and managed identities: their grant (User.Read.All) plus the demo roles of
+ * every built-in service keyed `graph`, in order and without duplicates (as grantDemoPermissions adds them).
+ */
+export const DEMO_GRAPH_ROLES: readonly string[] = [
+  ...new Set([
+    "User.Read.All",
+    ...BUILT_IN_SERVICES.filter((service) => service.key === "graph").flatMap(
+      (service) => service.demoRoles ?? [],
+    ),
+  ]),
+];

@@ -12,7 +12,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../src/index.js";
-import { decodeJwt, fakeClock, GRAPH_SCOPE, postToken, verifyWithJwks } from "./helpers.js";
+import { DEMO_GRAPH_ROLES, decodeJwt, fakeClock, GRAPH_SCOPE, postToken, verifyWithJwks } from "./helpers.js";
 
 const valid = {
   grant_type: "client_credentials",
@@ -63,8 +63,7 @@ describe("token endpoint: client credentials", () => {
       tid: DEMO_TENANT_ID,
       appid: DEMO_CLIENT_ID,
       azp: DEMO_CLIENT_ID,
-      // The seed grant plus the built-in services' demo roles (src/services).
-      roles: expect.arrayContaining(["User.Read.All"]),
+      roles: DEMO_GRAPH_ROLES,
       ver: "1.0",
       idtyp: "app",
       iat: nowSeconds,

@@ -2,10 +2,13 @@ import { compilePattern, protectedRoute, type ResourceRoute } from "../routes.js
 import type { EmulatorSeed } from "../types.js";
 import { armInfrastructureService } from "./arm-infrastructure.js";
 import { armSecurityService } from "./arm-security.js";
+import { azureDevOpsService } from "./azure-devops.js";
 import { cloudApps } from "./cloud-apps.js";
 import { defenderForEndpoint } from "./defender-for-endpoint.js";
 import { graphDirectoryService } from "./graph-directory.js";
+import { graphM365Service } from "./graph-m365.js";
 import { keyVaultService } from "./key-vault.js";
+import { kustoService } from "./kusto.js";
 import { logAnalyticsService } from "./log-analytics.js";
 import { microsoft365Defender } from "./microsoft-365-defender.js";
 import { office365Management } from "./office-365-management.js";
@@ -29,6 +32,9 @@ export const BUILT_IN_SERVICES: readonly EmulatedService[] = [
   armSecurityService,
   logAnalyticsService,
   keyVaultService,
+  graphM365Service,
+  kustoService,
+  azureDevOpsService,
 ];
 
 /** The services' routes, each wrapped with the token checks of {@link protectedRoute}. */

@@ -36,5 +36,16 @@ export function azureDevOps(scopes: ScopeOptions = {}): ResourceDefinition {
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["user_impersonation", "offline_access"],
     parameters: [AZURE_DEVOPS_ORGANIZATION_PARAMETER],
+    // App registrations list it as "Azure DevOps" (delegated user_impersonation and the vso.* scopes); a service
+    // principal gets no roles: it must be added to the organization as a user.
+    permissionsApi: "Azure DevOps",
+    // Projects - List, one entry (learn.microsoft.com/rest/api/azure/devops/core/projects/list): scope vso.project.
+    probe: {
+      request: () => ({ path: "/_apis/projects", query: { "api-version": "7.1", $top: 1 } }),
+      permissions: {
+        delegated: ["vso.project", "user_impersonation"],
+        rbac: ["a user of the organization (Basic or Stakeholder access) who is a project reader"],
+      },
+    },
   };
 }

@@ -25,5 +25,22 @@ export function kustoCluster(scopes: ScopeOptions = {}): ResourceDefinition {
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["user_impersonation"],
     parameters: [KUSTO_CLUSTER_URL_PARAMETER],
+    // App registrations list it under "APIs my organization uses" as Azure Data Explorer (delegated
+    // user_impersonation); what a principal may read is the database's role assignments, not a token claim.
+    permissionsApi: "Azure Data Explorer",
+    // The cheapest management command: `.show version` (learn.microsoft.com/kusto/management/show-version-command),
+    // POST /v1/rest/mgmt (learn.microsoft.com/kusto/api/rest/request).
+    probe: {
+      request: () => ({
+        method: "POST",
+        path: "/v1/rest/mgmt",
+        body: { db: "", csl: ".show version" },
+        expect: "object",
+      }),
+      permissions: {
+        delegated: ["user_impersonation"],
+        rbac: ["AllDatabasesViewer (or any database role: Database Viewer, User, Admin)"],
+      },
+    },
   };
 }
