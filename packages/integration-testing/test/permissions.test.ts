@@ -25,10 +25,10 @@ const sample = defineIntegration({
   async test({ api }) {
     await api.get("/v1.0/users", { $top: 1 });
   },
-  testPermissions: {
-    application: ["User.Read.All", "Directory.Read.All"],
-    delegated: ["User.ReadBasic.All"],
-  },
+  testPermissions: [
+    { application: ["User.Read.All", "Directory.Read.All"], delegated: ["User.ReadBasic.All"] },
+    { resource: "arm", rbac: ["Reader"] },
+  ],
   commands: {
     "perm-list-users": {
       description: "Lists users.",
@@ -75,6 +75,7 @@ describe("-auth-test", () => {
         "⚠️ Missing for 2 commands (they will answer 403 until granted):",
         "- perm-update-user: User.ReadWrite.All",
         "- perm-list-alerts: SecurityAlert.Read.All (or SecurityAlert.ReadWrite.All)",
+        "Azure RBAC (checked by the service, not in the token): the identity needs Reader on the resource.",
       ].join("\n"),
     );
     // No API request: only the token.
