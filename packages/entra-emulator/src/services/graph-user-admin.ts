@@ -15,6 +15,9 @@ const AUTH_METHODS_READ = ["UserAuthenticationMethod.Read.All", "UserAuthenticat
 /** authentication-post-temporaryaccesspassmethods, temporaryaccesspassauthenticationmethod-delete. */
 const AUTH_METHODS_WRITE = ["UserAuthenticationMethod.ReadWrite.All"];
 
+/** authenticationmethod-resetpassword: delegated UserAuthenticationMethod.ReadWrite.All; no application permission. */
+const RESET_PASSWORD_SCOPES = ["UserAuthenticationMethod.ReadWrite.All"];
+
 /** The ID Graph gives every user's password method (authentication-list-passwordmethods). */
 const PASSWORD_METHOD_ID = "28c10230-6103-485e-b985-444c60001490";
 /** The ID Graph gives a user's mobile phone method (phoneauthenticationmethod). */
@@ -258,6 +261,68 @@ function tapRoutes(taps: Map<string, TapMethod>, methods: Map<string, GraphEntit
   ];
 }
 
+/**
+ * authentication-list-passwordmethods (GET .../passwordMethods, the one password method) and
+ * authenticationmethod-resetpassword (POST .../methods/{id}/resetPassword {newPassword}: 202 Accepted, then the reset
+ * runs; a Location header names the operation). Only a signed-in administrator may reset: no application permission.
+ */
+function passwordResetRoutes(): ServiceRoute[] {
+  const base = "/v1.0/users/:id/authentication";
+  return [
+    {
+      method: "GET",
+      path: `${base}/passwordMethods`,
+      roles: AUTH_METHODS_READ,
+      scopes: AUTH_METHODS_READ,
+      handler: (context) => {
+        const user = findUser(context, context.params["id"]!);
+        if (!user) return notFound(context, context.params["id"]!);
+        return listCollection(
+          context,
+          [{ id: PASSWORD_METHOD_ID, password: null, createdDateTime: "2023-06-01T00:00:00Z" }],
+          {
+            entitySet: `users('${user.id}')/authentication/passwordMethods`,
+            typeName: "microsoft.graph.passwordAuthenticationMethod",
+            defaultTop: 100,
+            maxTop: 999,
+          },
+        );
+      },
+    },
+    {
+      method: "POST",
+      path: `${base}/methods/:method/resetPassword`,
+      roles: [],
+      scopes: RESET_PASSWORD_SCOPES,
+      handler: (context) => {
+        const user = findUser(context, context.params["id"]!);
+        if (!user) return notFound(context, context.params["id"]!);
+        if (context.params["method"]!.toLowerCase() !== PASSWORD_METHOD_ID) {
+          return notFound(context, context.params["method"]!);
+        }
+        const newPassword = (context.body as { newPassword?: unknown } | undefined)?.newPassword;
+        if (newPassword !== undefined && (typeof newPassword !== "string" || newPassword.length < 8)) {
+          return context.error(
+            400,
+            "Request_BadRequest",
+            "The specified password does not comply with password complexity requirements.",
+          );
+        }
+        if (typeof newPassword === "string") user.password = newPassword;
+        const operation = randomUUID();
+        const accepted = context.empty(202);
+        return {
+          ...accepted,
+          headers: {
+            ...accepted.headers,
+            location: `${graphOrigin(context)}/v1.0/users/${user.id}/authentication/operations/${operation}`,
+          },
+        };
+      },
+    },
+  ];
+}
+
 /** authentication-post-temporaryaccesspassmethods: one pass per user, 10 to 43200 minutes (policy bounds). */
 function createTap(
   context: RouteContext,
@@ -328,6 +393,7 @@ export function userAdminRoutes(): ServiceRoute[] {
       handler: deleteUser,
     },
     ...tapRoutes(taps, seedMethods()),
+    ...passwordResetRoutes(),
   ];
 }
 
