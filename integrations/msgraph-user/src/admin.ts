@@ -179,6 +179,37 @@ export async function changePassword(
   return { readable: `User ${args.user} password was changed successfully.` };
 }
 
+/**
+ * `msgraph-user-change-password-on-premise`: the user's password method (GET .../passwordMethods, one per user),
+ * then POST .../methods/{id}/resetPassword {newPassword} (authenticationmethod-resetpassword), which writes the
+ * password back to on-premises AD through Entra password writeback. Delegated only: Microsoft offers no application
+ * permission for it.
+ */
+export async function changePasswordOnPremise(context: UserArgs): Promise<CommandResult> {
+  const { user, password: sensitive, nonsensitive_password: plain } = context.args;
+  if (!sensitive && !plain) {
+    throw new UsageError("Give the new password as password (or nonsensitive_password).");
+  }
+  if (sensitive && plain && sensitive !== plain) {
+    throw new UsageError(
+      "password and nonsensitive_password differ: give one of them, or the same value in both.",
+    );
+  }
+  const methods = await context.api.get<{ value?: Array<{ id?: string }> }>(
+    `${userPath(user)}/authentication/passwordMethods`,
+    undefined,
+    { expect: "collection" },
+  );
+  const methodId = methods?.value?.[0]?.id;
+  if (!methodId) throw new Error(`Graph returned no password method for ${user}.`);
+  await context.api.request({
+    method: "POST",
+    path: `${userPath(user)}/authentication/methods/${encodeURIComponent(methodId)}/resetPassword`,
+    body: { newPassword: sensitive || plain },
+  });
+  return { readable: `The password of user ${user} has been changed successfully.` };
+}
+
 /** `msgraph-user-session-revoke`: POST /users/{id}/revokeSignInSessions. */
 export async function revokeSessions(context: UserArgs): Promise<CommandResult> {
   const user = context.args["user"];

@@ -3,6 +3,7 @@ import packageJson from "../package.json" with { type: "json" };
 import {
   assignManager,
   changePassword,
+  changePasswordOnPremise,
   createTap,
   createUser,
   deleteTap,
@@ -49,6 +50,9 @@ const CHANGE_PASSWORD = {
   application: ["User-PasswordProfile.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
   delegated: ["User-PasswordProfile.ReadWrite.All", "User.ReadWrite.All", "Directory.AccessAsUser.All"],
 };
+// authentication-list-passwordmethods and authenticationmethod-resetpassword: delegated
+// UserAuthenticationMethod.ReadWrite.All; resetPassword has no application permission.
+const RESET_PASSWORD = { delegated: ["UserAuthenticationMethod.ReadWrite.All"] };
 // user-revokesigninsessions: User.RevokeSessions.All is the least privileged.
 const REVOKE_SESSIONS = {
   application: ["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
@@ -301,6 +305,20 @@ export default defineIntegration({
       ],
       permissions: CHANGE_PASSWORD,
       run: changePassword,
+    },
+    "msgraph-user-change-password-on-premise": {
+      description:
+        "Resets the password of a user synchronised from on-premises AD (password writeback). Needs a signed-in administrator (authorization code): Microsoft offers no application permission for it.",
+      arguments: [
+        user,
+        { name: "password", description: "The new password (give this or nonsensitive_password)." },
+        {
+          name: "nonsensitive_password",
+          description: "The new password, for playbooks that pass it in clear (give this or password).",
+        },
+      ],
+      permissions: RESET_PASSWORD,
+      run: changePasswordOnPremise,
     },
     "msgraph-user-session-revoke": {
       description:

@@ -87,6 +87,57 @@ describe("commands through an authorization-code sign-in", () => {
   });
 });
 
+describe("change-password-on-premise through a signed-in administrator", () => {
+  // learn.microsoft.com/graph/api/authentication-list-passwordmethods (GET .../passwordMethods) and
+  // /authenticationmethod-resetpassword (POST .../methods/{id}/resetPassword {newPassword}, 202 Accepted; delegated
+  // UserAuthenticationMethod.ReadWrite.All only).
+  it("reads the password method and resets the password with the delegated token", async () => {
+    const instance = await harness.instance({
+      self_deployed: true,
+      auth_type: "Authorization Code",
+      redirect_uri: "http://localhost:8400/callback",
+    });
+    const login = await instance.run("msgraph-user-generate-login-url");
+    await instance.set({ auth_code: await harness.signIn((login.outputs as { LoginUrl: string }).LoginUrl) });
+    const result = await instance.run("msgraph-user-change-password-on-premise", {
+      user: "alexw@contoso.onmicrosoft.com",
+      nonsensitive_password: "0nPrem!Reset#9",
+    });
+    const [list, reset] = harness.calls.slice(-2);
+    expect(list).toMatchObject({
+      method: "GET",
+      path: "/v1.0/users/alexw@contoso.onmicrosoft.com/authentication/passwordMethods",
+    });
+    expect(reset).toMatchObject({
+      method: "POST",
+      path: "/v1.0/users/alexw@contoso.onmicrosoft.com/authentication/methods/28c10230-6103-485e-b985-444c60001490/resetPassword",
+      body: { newPassword: "0nPrem!Reset#9" },
+    });
+    expect(result.readable).toBe(
+      "The password of user alexw@contoso.onmicrosoft.com has been changed successfully.",
+    );
+  });
+
+  it("an app-only token is refused, naming the delegated permission", async () => {
+    const error = await harness
+      .run("msgraph-user-change-password-on-premise", { user: ALEX, password: "0nPrem!Reset#9" })
+      .catch((caught: Error) => caught);
+    expect(String(error)).toContain("Authorization_RequestDenied");
+    expect(String(error)).toContain("UserAuthenticationMethod.ReadWrite.All");
+  });
+
+  it("refuses two different passwords before any request", async () => {
+    await expect(
+      harness.run("msgraph-user-change-password-on-premise", {
+        user: ALEX,
+        password: "a",
+        nonsensitive_password: "b",
+      }),
+    ).rejects.toThrow("password and nonsensitive_password differ");
+    expect(harness.calls).toHaveLength(0);
+  });
+});
+
 describe("-test and the permission diagnosis", () => {
   it("-test reads users at the emulator and names what it reached", async () => {
     const result = await harness.run("msgraph-user-test");
