@@ -33,7 +33,7 @@ describe("commands through client credentials", () => {
   it("msgraph-groups-list-groups filters the seeded groups", async () => {
     const result = await harness.run("msgraph-groups-list-groups", {
       filter: "startswith(displayName,'SOC')",
-      limit: "10",
+      top: "10",
     });
     expect(harness.lastCall()).toMatchObject({
       method: "GET",
@@ -99,7 +99,7 @@ describe("commands through an authorization-code sign-in", () => {
     await instance.set({
       auth_code: await harness.signIn((login.outputs as { LoginUrl: string }).LoginUrl),
     });
-    const groups = await instance.run("msgraph-groups-list-groups", { limit: "2" });
+    const groups = await instance.run("msgraph-groups-list-groups", { top: "2" });
     expect(groups.outputs).toHaveLength(2);
     const members = await instance.run("msgraph-groups-list-members", { group_id: SOC });
     expect((members.outputs as { Members: unknown[] }).Members.length).toBeGreaterThan(0);
@@ -130,5 +130,126 @@ describe("-test and the permission diagnosis", () => {
     expect(String(error)).toContain(
       "msgraph-groups-add-member needs: application permission GroupMember.ReadWrite.All",
     );
+  });
+});
+
+// XSOAR's paging (top, next_link), ordering and the group create/delete commands. learn.microsoft.com/graph/api:
+// group-list ($top, $orderby, $filter, @odata.nextLink), group-post-groups (POST /groups with displayName,
+// mailEnabled, mailNickname, securityEnabled), group-delete (DELETE /groups/{id}), group-list-members ($count and
+// $filter with ConsistencyLevel: eventual, learn.microsoft.com/graph/aad-advanced-queries).
+describe("XSOAR's paging and group lifecycle through client credentials", () => {
+  it("list-groups sends top and order_by, and next_link reads the next page", async () => {
+    const first = await harness.run("msgraph-groups-list-groups", { top: "2", order_by: "displayName" });
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/v1.0/groups",
+      query: { $top: "2", $orderby: "displayName" },
+    });
+    expect((first.outputs as Array<{ DisplayName: string }>).map((group) => group.DisplayName)).toEqual([
+      "Marketing",
+      "Retail",
+    ]);
+    const link = (first.additionalOutputs?.["MSGraphGroupsNextLink"] as { GroupsNextLink: string })
+      .GroupsNextLink;
+    expect(decodeURIComponent(link)).toContain("$skiptoken=");
+    expect(first.readable).toContain("Please use the next_link argument to see them.");
+    // The emulator writes its nextLink on graph.microsoft.com, where the instance's requests go.
+    const second = await harness.run("msgraph-groups-list-groups", { next_link: link });
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: "/v1.0/groups" });
+    expect((second.outputs as Array<{ DisplayName: string }>).map((group) => group.DisplayName)).toEqual([
+      "SOC Analysts",
+      "SOC Tier 2",
+    ]);
+    expect(second.additionalOutputs).toBeUndefined();
+  });
+
+  it("create-group POSTs a security group that get-group reads; delete-group removes it", async () => {
+    const created = await harness.run("msgraph-groups-create-group", {
+      display_name: "Incident 4711 responders",
+      mail_nickname: "ir4711",
+      mail_enabled: "false",
+      security_enabled: "true",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: "/v1.0/groups",
+      body: {
+        displayName: "Incident 4711 responders",
+        mailNickname: "ir4711",
+        mailEnabled: false,
+        securityEnabled: true,
+      },
+    });
+    const group = created.outputs as { ID: string };
+    expect(created.outputsPrefix).toBe("MSGraphGroups");
+    expect(group).toMatchObject({
+      DisplayName: "Incident 4711 responders",
+      SecurityEnabled: true,
+      MailEnabled: false,
+    });
+    expect(created.readable).toContain("### Incident 4711 responders was created successfully:");
+    const read = await harness.run("msgraph-groups-get-group", { group_id: group.ID });
+    expect(read.outputs).toMatchObject({ ID: group.ID, MailNickname: "ir4711" });
+    const empty = await harness.run("msgraph-groups-list-members", { group_id: group.ID });
+    expect(empty.readable).toBe(`The group ${group.ID} has no members.`);
+
+    const deleted = await harness.run("msgraph-groups-delete-group", { group_id: group.ID });
+    expect(harness.lastCall()).toMatchObject({ method: "DELETE", path: `/v1.0/groups/${group.ID}` });
+    expect(deleted.outputs).toEqual({ ID: group.ID, Deleted: true });
+    expect(deleted.readable).toBe(`Group: "${group.ID}" was deleted successfully.`);
+    await expect(harness.run("msgraph-groups-get-group", { group_id: group.ID })).rejects.toThrow(
+      "Request_ResourceNotFound",
+    );
+  });
+
+  it("create-group with mail_enabled true is refused as Graph refuses mail-enabled security groups", async () => {
+    await expect(
+      harness.run("msgraph-groups-create-group", {
+        display_name: "Mail security",
+        mail_nickname: "mailsec",
+        mail_enabled: "true",
+        security_enabled: "true",
+      }),
+    ).rejects.toThrow("does not currently support writes of mail-enabled groups");
+  });
+
+  it("list-members sends top, $count and $filter with ConsistencyLevel: eventual, and pages with next_link", async () => {
+    const filtered = await harness.run("msgraph-groups-list-members", {
+      group_id: SOC,
+      top: "1",
+      count: "true",
+      filter: "startswith(displayName,'Megan')",
+    });
+    const call = harness.lastCall();
+    expect(call).toMatchObject({
+      method: "GET",
+      path: `/v1.0/groups/${SOC}/members`,
+      query: { $top: "1", $count: "true", $filter: "startswith(displayName,'Megan')" },
+    });
+    expect(call.headers["consistencylevel"]).toBe("eventual");
+    expect(filtered.outputs).toMatchObject({ ID: SOC, Members: [{ DisplayName: "Megan Bowen" }] });
+
+    const first = await harness.run("msgraph-groups-list-members", { group_id: SOC, top: "1" });
+    const page = first.outputs as { Members: Array<{ DisplayName: string }>; MembersNextLink: string };
+    expect(page.Members.map((member) => member.DisplayName)).toEqual(["Adele Vance"]);
+    const second = await harness.run("msgraph-groups-list-members", {
+      group_id: SOC,
+      next_link: page.MembersNextLink,
+    });
+    expect((second.outputs as { Members: Array<{ DisplayName: string }> }).Members[0]!.DisplayName).toBe(
+      "Megan Bowen",
+    );
+    expect(second.outputs).not.toHaveProperty("MembersNextLink");
+  });
+
+  it("a 403 of create-group names Group.Create", async () => {
+    const error = await harness
+      .run(
+        "msgraph-groups-create-group",
+        { display_name: "x", mail_nickname: "x", security_enabled: "true" },
+        noGrantParams(),
+      )
+      .catch((caught: Error) => caught);
+    expect(String(error)).toContain("msgraph-groups-create-group needs: application permission Group.Create");
   });
 });

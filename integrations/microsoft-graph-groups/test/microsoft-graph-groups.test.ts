@@ -58,7 +58,7 @@ describe("groups and members", () => {
   it("msgraph-groups-list-groups and -get-group", async () => {
     const result = await harness.run("msgraph-groups-list-groups", {
       filter: "startswith(displayName,'SOC')",
-      limit: "10",
+      top: "10",
     });
     expect(harness.lastCall()).toMatchObject({
       method: "GET",

@@ -15,7 +15,7 @@ export const DEFAULT_PROPERTIES = [
   "accountEnabled",
 ] as const;
 
-interface GraphUser {
+export interface GraphUser {
   id?: string;
   [field: string]: unknown;
 }
@@ -37,6 +37,20 @@ export function toContextUser(user: GraphUser): Record<string, unknown> {
   return entry;
 }
 
+/** XSOAR's standard `Account` context entry for a user (from its MSGraphUser entry). */
+export function toAccount(user: Record<string, unknown>): Record<string, unknown> {
+  return {
+    Type: "Azure AD",
+    DisplayName: user["DisplayName"],
+    Username: user["UserPrincipalName"],
+    JobTitle: user["JobTitle"],
+    Email: { Address: user["Mail"] },
+    TelephoneNumber: user["MobilePhone"],
+    ID: user["ID"],
+    Office: user["OfficeLocation"],
+  };
+}
+
 function selectedProperties(properties: string | undefined): string {
   if (!properties) return DEFAULT_PROPERTIES.join(",");
   const list = properties
@@ -47,7 +61,7 @@ function selectedProperties(properties: string | undefined): string {
   return list.join(",");
 }
 
-function headersFor(users: Record<string, unknown>[]): string[] {
+export function headersFor(users: Record<string, unknown>[]): string[] {
   const preferred = ["DisplayName", "UserPrincipalName", "Mail", "JobTitle", "AccountEnabled", "ID"];
   const present = new Set(users.flatMap((user) => Object.keys(user)));
   const ordered = preferred.filter((key) => present.has(key));
@@ -78,11 +92,14 @@ export async function listUsers({ api, args, formatCommand }: CommandContext): P
   // The whole command as the reader types it: a War Room's quoting differs from a shell's, where a double-quoted
   // link would lose its $select and $top to parameter expansion.
   if (nextLink) readable += `\nMore users: ${formatCommand("msgraph-user-list", { next_page: nextLink })}\n`;
+  const accounts = users.map(toAccount);
   return {
     readable,
     outputsPrefix: "MSGraphUser",
     outputsKeyField: "ID",
-    outputs: users,
+    // As XSOAR: the next-page link is an entry of its own (MSGraphUser.NextPage) before the users.
+    outputs: nextLink ? [{ NextPage: nextLink }, ...users] : users,
+    additionalOutputs: { Account: accounts },
     raw: page,
   };
 }
@@ -99,6 +116,7 @@ export async function getUser({ api, args }: CommandContext<{ user: string }>): 
     outputsPrefix: "MSGraphUser",
     outputsKeyField: "ID",
     outputs: entry,
+    additionalOutputs: { Account: toAccount(entry) },
     raw: user,
   };
 }

@@ -48,7 +48,11 @@ describe("msgraph-user-list", () => {
     expect(call.query["$select"]).toContain("userPrincipalName");
     expect(result.readable).toMatch(/^### All Graph Users\n\|DisplayName\|UserPrincipalName\|/);
     expect(result.outputsPrefix).toBe("MSGraphUser");
-    expect(result.outputs).toHaveLength(2);
+    // As XSOAR's MSGraphUser.NextPage: the next-page link is the first entry, then the users.
+    const [nextPage, ...users] = result.outputs as Array<Record<string, unknown>>;
+    expect(nextPage).toEqual({ NextPage: expect.stringContaining("/v1.0/users?") });
+    expect(users).toHaveLength(2);
+    expect(result.additionalOutputs?.["Account"]).toHaveLength(2);
     expect(result.readable).toContain("next_page=");
   });
 
@@ -60,8 +64,10 @@ describe("msgraph-user-list", () => {
     const emulatorLink = new URL((first.raw as { "@odata.nextLink": string })["@odata.nextLink"]);
     const nextLink = `https://graph.microsoft.com${emulatorLink.pathname}${emulatorLink.search}`;
     const second = await instance.run("msgraph-user-list", { next_page: nextLink });
-    const firstIds = (first.outputs as Array<{ ID: string }>).map((user) => user.ID);
-    const secondIds = (second.outputs as Array<{ ID: string }>).map((user) => user.ID);
+    const idsOf = (outputs: unknown) =>
+      (outputs as Array<{ ID?: string }>).flatMap((user) => (user.ID ? [user.ID] : []));
+    const firstIds = idsOf(first.outputs);
+    const secondIds = idsOf(second.outputs);
     expect(secondIds.length).toBeGreaterThan(0);
     expect(secondIds.some((id) => firstIds.includes(id))).toBe(false);
     expect(harness.calls.at(-1)).toMatchObject({ host: "graph.microsoft.com", path: "/v1.0/users" });

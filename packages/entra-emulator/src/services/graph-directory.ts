@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { RouteContext, RouteResponse, SeedTenant, SeedUser } from "../types.js";
 import {
   type GraphEntity,
@@ -16,6 +17,7 @@ import {
   seedServicePrincipals,
   USERS,
 } from "./graph-seed.js";
+import { USER_ADMIN_DEMO_ROLES, userAdminRoutes } from "./graph-user-admin.js";
 import type { EmulatedService, ServiceRoute } from "./types.js";
 
 // Permissions of each route: the "Permissions" table of the call's page on learn.microsoft.com/graph/api, least
@@ -29,6 +31,11 @@ const GROUPS_READ = [
   "Group.ReadWrite.All",
   "Directory.ReadWrite.All",
 ];
+/** group-post-groups: application Group.Create is the least privileged; delegated Group.ReadWrite.All. */
+const GROUPS_CREATE_ROLES = ["Group.Create", "Directory.ReadWrite.All", "Group.ReadWrite.All"];
+const GROUPS_CREATE_SCOPES = ["Group.ReadWrite.All", "Directory.ReadWrite.All"];
+/** group-delete. */
+const GROUPS_DELETE = ["Group.ReadWrite.All", "Directory.ReadWrite.All"];
 /** group-post-members, group-delete-members. */
 const GROUP_MEMBERS_WRITE = ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"];
 /** serviceprincipal-list, serviceprincipal-get. */
@@ -71,6 +78,19 @@ const ORGANIZATION_SCOPES = [
 ];
 /** user-update (accountEnabled also with User.EnableDisableAccount.All), user-revokesigninsessions. */
 const USERS_WRITE_ROLES = ["User.ReadWrite.All", "User.EnableDisableAccount.All", "Directory.ReadWrite.All"];
+/** user-revokesigninsessions: User.RevokeSessions.All is the least privileged. */
+const USERS_REVOKE = ["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
+/** user-update of passwordProfile: User-PasswordProfile.ReadWrite.All is the least privileged. */
+const PASSWORD_ROLES = [
+  "User-PasswordProfile.ReadWrite.All",
+  "User.ReadWrite.All",
+  "Directory.ReadWrite.All",
+];
+const PASSWORD_SCOPES = [
+  "User-PasswordProfile.ReadWrite.All",
+  "User.ReadWrite.All",
+  "Directory.AccessAsUser.All",
+];
 const USERS_WRITE_SCOPES = [
   "User.ReadWrite.All",
   "User.EnableDisableAccount.All",
@@ -101,6 +121,7 @@ const DEMO_PERMISSIONS = [
   "Policy.Read.All",
   "Organization.Read.All",
   "User.ReadWrite.All",
+  ...USER_ADMIN_DEMO_ROLES,
   ...SECURITY_ROLES,
 ];
 
@@ -205,6 +226,73 @@ function memberRoutes(
   return routes;
 }
 
+/**
+ * group-post-groups: displayName, mailEnabled, mailNickname and securityEnabled are required; Graph creates
+ * Microsoft 365 groups (groupTypes ["Unified"]) and security groups, not mail-enabled security groups.
+ */
+function newGroup(context: RouteContext, groups: readonly GraphEntity[]): GraphEntity | RouteResponse {
+  const body = (context.body ?? {}) as Record<string, unknown>;
+  for (const property of ["displayName", "mailEnabled", "mailNickname", "securityEnabled"]) {
+    if (body[property] === undefined || body[property] === null || body[property] === "") {
+      return context.error(
+        400,
+        "Request_BadRequest",
+        `Invalid value specified for property '${property}' of resource 'Group'.`,
+      );
+    }
+  }
+  if (typeof body["mailEnabled"] !== "boolean" || typeof body["securityEnabled"] !== "boolean") {
+    return context.error(
+      400,
+      "Request_BadRequest",
+      "Cannot convert the literal to the expected type 'Edm.Boolean'.",
+    );
+  }
+  const groupTypes = Array.isArray(body["groupTypes"]) ? (body["groupTypes"] as string[]) : [];
+  if (body["mailEnabled"] && !groupTypes.includes("Unified")) {
+    return context.error(
+      400,
+      "Request_BadRequest",
+      "The service does not currently support writes of mail-enabled groups. Please ensure that the mail-enablement property is unset or is set to false.",
+    );
+  }
+  const nickname = String(body["mailNickname"]);
+  if (
+    groups.some(
+      (group) =>
+        String(group["mailNickname"]).toLowerCase() === nickname.toLowerCase() && body["mailEnabled"],
+    )
+  ) {
+    return context.error(
+      400,
+      "Request_BadRequest",
+      "Another object with the same value for property mailNickname already exists.",
+    );
+  }
+  const now = new Date().toISOString();
+  const domain = context.tenant?.domains?.[0] ?? "contoso.onmicrosoft.com";
+  return {
+    id: randomUUID(),
+    deletedDateTime: null,
+    classification: null,
+    createdDateTime: now,
+    description: typeof body["description"] === "string" ? body["description"] : null,
+    displayName: String(body["displayName"]),
+    groupTypes,
+    isAssignableToRole: body["isAssignableToRole"] === true ? true : null,
+    mail: body["mailEnabled"] ? `${nickname}@${domain}` : null,
+    mailEnabled: body["mailEnabled"],
+    mailNickname: nickname,
+    onPremisesDomainName: null,
+    onPremisesLastSyncDateTime: null,
+    onPremisesSyncEnabled: null,
+    proxyAddresses: body["mailEnabled"] ? [`SMTP:${nickname}@${domain}`] : [],
+    renewedDateTime: now,
+    securityEnabled: body["securityEnabled"],
+    visibility: typeof body["visibility"] === "string" ? body["visibility"] : null,
+  };
+}
+
 function groupRoutes(): ServiceRoute[] {
   const seeded = seedGroups();
   const groups = seeded.map(({ group }) => group);
@@ -232,6 +320,39 @@ function groupRoutes(): ServiceRoute[] {
         const id = context.params["id"]!;
         const group = groups.find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
         return getEntity(context, group, "groups", id);
+      },
+    },
+    {
+      method: "POST",
+      path: "/v1.0/groups",
+      roles: GROUPS_CREATE_ROLES,
+      scopes: GROUPS_CREATE_SCOPES,
+      handler: (context) => {
+        const created = newGroup(context, groups);
+        if (!("id" in created)) return created;
+        groups.push(created);
+        entries.push({ id: created.id, members: [] });
+        return context.json(201, {
+          "@odata.context": `${graphOrigin(context)}/v1.0/$metadata#groups/$entity`,
+          ...created,
+        });
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/v1.0/groups/:id",
+      roles: GROUPS_DELETE,
+      scopes: GROUPS_DELETE,
+      handler: (context) => {
+        const id = context.params["id"]!.toLowerCase();
+        const index = groups.findIndex((group) => group.id.toLowerCase() === id);
+        if (index < 0) return notFound(context, context.params["id"]!);
+        groups.splice(index, 1);
+        entries.splice(
+          entries.findIndex((entry) => entry.id.toLowerCase() === id),
+          1,
+        );
+        return context.empty(204);
       },
     },
     ...memberRoutes(
@@ -458,6 +579,36 @@ const USER_FIELDS = [
   "preferredLanguage",
 ];
 
+/** Whether the caller's token holds one of `roles` (app-only) or `scopes` (delegated). */
+function grants(context: RouteContext, roles: readonly string[], scopes: readonly string[]): boolean {
+  const held = new Set(
+    [...(context.claims.roles ?? []), ...(context.claims.scp ?? "").split(" ")].map((name) =>
+      name.toLowerCase(),
+    ),
+  );
+  return [...roles, ...scopes].some((name) => held.has(name.toLowerCase()));
+}
+
+/** user-update of passwordProfile: its own permission, and a password Entra accepts. */
+function passwordProfileDenied(context: RouteContext, profile: unknown): RouteResponse | undefined {
+  if (!grants(context, PASSWORD_ROLES, PASSWORD_SCOPES)) {
+    return context.error(
+      403,
+      "Authorization_RequestDenied",
+      "Insufficient privileges to complete the operation.",
+    );
+  }
+  const password = (profile as { password?: unknown } | null)?.password;
+  if (typeof password !== "string" || password.length < 8) {
+    return context.error(
+      400,
+      "Request_BadRequest",
+      "The specified password does not comply with password complexity requirements. Please provide a different password.",
+    );
+  }
+  return undefined;
+}
+
 /** User writes and relationships (user-update, user-revokesigninsessions, manager, directReports). */
 function userRoutes(): ServiceRoute[] {
   // Manager of each user (object IDs).
@@ -474,12 +625,24 @@ function userRoutes(): ServiceRoute[] {
     {
       method: "PATCH",
       path: "/v1.0/users/:id",
-      roles: USERS_WRITE_ROLES,
-      scopes: USERS_WRITE_SCOPES,
+      roles: [...USERS_WRITE_ROLES, ...PASSWORD_ROLES],
+      scopes: [...USERS_WRITE_SCOPES, ...PASSWORD_SCOPES],
       handler: (context) => {
         const user = userOr404(context);
         if (!isUser(user)) return user;
-        const body = (context.body ?? {}) as Record<string, unknown>;
+        const body = { ...((context.body ?? {}) as Record<string, unknown>) };
+        if ("passwordProfile" in body) {
+          const denied = passwordProfileDenied(context, body["passwordProfile"]);
+          if (denied) return denied;
+          user.password = (body["passwordProfile"] as { password: string }).password;
+          delete body["passwordProfile"];
+        } else if (!grants(context, USERS_WRITE_ROLES, USERS_WRITE_SCOPES)) {
+          return context.error(
+            403,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+          );
+        }
         const unknownField = Object.keys(body).find((field) => !USER_FIELDS.includes(field));
         if (unknownField) {
           return context.error(
@@ -495,8 +658,8 @@ function userRoutes(): ServiceRoute[] {
     {
       method: "POST",
       path: "/v1.0/users/:id/revokeSignInSessions",
-      roles: USERS_WRITE_ROLES,
-      scopes: USERS_WRITE_SCOPES,
+      roles: USERS_REVOKE,
+      scopes: USERS_REVOKE,
       handler: (context) => {
         const user = userOr404(context);
         if (!isUser(user)) return user;
@@ -588,6 +751,7 @@ export const graphDirectoryService: EmulatedService = {
         handler: organization,
       },
       ...userRoutes(),
+      ...userAdminRoutes(),
       ...securityRoutes(),
     ];
     // The beta endpoint serves the same data (msgraph-api-request's api_version=beta): one copy of the state.
