@@ -41,7 +41,8 @@ export default defineIntegration({
   commandPrefix: "ms-management-activity",
   // XSOAR's APP_NAME (MicrosoftManagementActivity.py).
   brokerAppName: "ms-management-api",
-  description: "Starts, stops and lists audit-log subscriptions and returns the audit records of the available content.",
+  description:
+    "Starts, stops and lists audit-log subscriptions and returns the audit records of the available content.",
   flows: {
     xsoarApp: "yes",
     clientCredentials: false,
