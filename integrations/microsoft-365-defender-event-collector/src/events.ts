@@ -17,19 +17,31 @@ const row = (alert: Alert) => ({
   evidence: Array.isArray(alert["evidence"]) ? (alert["evidence"] as unknown[]).length : 0,
 });
 
+const UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
+
+/** XSOAR's first_fetch: a relative time ("3 days", "12 hours", "30 minutes") or an ISO 8601 time. */
+export function firstFetchTime(raw: string, now = Date.now()): Date {
+  const relative = /^\s*(\d+)\s*(minute|hour|day|week)s?(\s+ago)?\s*$/i.exec(raw);
+  if (relative) return new Date(now - Number(relative[1]) * UNITS[relative[2]!.toLowerCase()]!);
+  if (!Number.isNaN(Date.parse(raw))) return new Date(raw);
+  throw new UsageError(
+    `first_fetch must be a relative time such as "3 days" or an ISO 8601 time such as 2024-05-01T00:00:00Z (got "${raw}").`,
+  );
+}
+
 /** `microsoft-365-defender-get-events`: GET /api/alerts?$expand=evidence&$filter=alertCreationTime gt …. */
-export async function getEvents(context: CommandContext<{ first_fetch: string }>): Promise<CommandResult> {
-  const after = context.args["first_fetch"];
-  if (Number.isNaN(Date.parse(after))) {
+export async function getEvents(context: CommandContext): Promise<CommandResult> {
+  if (context.args["push_to_xsiam"] === "true") {
     throw new UsageError(
-      `first_fetch must be an ISO 8601 time such as 2024-05-01T00:00:00Z (got "${after}").`,
+      "push_to_xsiam=true pushes the events to Cortex XSIAM, which msint does not do: run it without push_to_xsiam to print them.",
     );
   }
+  const after = firstFetchTime(context.args["first_fetch"] || "3 days");
   const response = await context.api.get<{ value?: Alert[] }>(
     "/api/alerts",
     {
       $expand: "evidence",
-      $filter: `alertCreationTime gt ${new Date(after).toISOString()}`,
+      $filter: `alertCreationTime gt ${after.toISOString()}`,
       $orderby: "alertCreationTime asc",
       $top: limitArgument(context, 10000),
     },

@@ -10,6 +10,10 @@ const eventOutputs = [
   { path: "Microsoft365Defender.Alert.evidence", type: "unknown", description: "The alert's evidence." },
 ] as const;
 
+// Command names and arguments from demisto/content Packs/MicrosoftDefenderAdvancedThreatProtection/Integrations/
+// Microsoft365DefenderEventCollector/Microsoft365DefenderEventCollector.yml, commit 7a5519d6
+// (data/xsoar/microsoft-365-defender-event-collector.json), where the integration and its commands are now deprecated.
+
 /** Microsoft 365 Defender Event Collector (XSIAM): collects Defender for Endpoint alerts, with their evidence, as events. */
 export default defineIntegration({
   id: "microsoft-365-defender-event-collector",
@@ -32,8 +36,18 @@ export default defineIntegration({
       description:
         "Gets alerts created after a time, oldest first, with their evidence (what fetch-events collects).",
       arguments: [
-        { name: "first_fetch", description: "Only alerts created after this ISO 8601 time.", required: true },
-        { name: "limit", description: "The most events to return (1-10000).", defaultValue: "100" },
+        { name: "limit", description: "The most events to return (1-10000).", defaultValue: "1000" },
+        {
+          name: "first_fetch",
+          description: 'Only alerts created after this time: relative ("3 days", "12 hours") or ISO 8601.',
+          defaultValue: "3 days",
+        },
+        {
+          name: "push_to_xsiam",
+          description: "XSOAR pushes the events to XSIAM with true; msint only prints them and refuses true.",
+          predefined: ["false", "true"],
+          defaultValue: "false",
+        },
       ],
       outputs: eventOutputs,
       // learn.microsoft.com/defender-endpoint/api/get-alerts
@@ -41,7 +55,7 @@ export default defineIntegration({
       run: getEvents,
     },
     "microsoft-365-defender-get-event": {
-      description: "Gets one alert with its evidence.",
+      description: "msint only: gets one alert with its evidence.",
       arguments: [{ name: "alert_id", description: "The alert's ID.", required: true }],
       outputs: eventOutputs,
       // learn.microsoft.com/defender-endpoint/api/get-alert-info-by-id

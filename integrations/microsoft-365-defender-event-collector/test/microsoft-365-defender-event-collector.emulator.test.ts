@@ -56,6 +56,24 @@ describe("events", () => {
     expect(served().map((entry) => entry.status)).toEqual([200]);
   });
 
+  it("microsoft-365-defender-get-events with XSOAR's defaults: first_fetch 3 days, limit 1000; push_to_xsiam=true is refused", async () => {
+    const before = Date.now();
+    await harness.run("microsoft-365-defender-get-events");
+    const { query } = harness.lastCall();
+    expect(query).toMatchObject({ $expand: "evidence", $orderby: "alertCreationTime asc", $top: "1000" });
+    const after = Date.parse(/^alertCreationTime gt (\S+)$/.exec(query["$filter"]!)![1]!);
+    expect(after).toBeGreaterThanOrEqual(before - 3 * 86_400_000 - 1000);
+    expect(after).toBeLessThanOrEqual(Date.now() - 3 * 86_400_000);
+    await harness.run("microsoft-365-defender-get-events", { first_fetch: "12 hours" });
+    const twelve = Date.parse(/^alertCreationTime gt (\S+)$/.exec(harness.lastCall().query["$filter"]!)![1]!);
+    expect(Math.abs(Date.now() - 12 * 3_600_000 - twelve)).toBeLessThan(60_000);
+    harness.clear();
+    await expect(harness.run("microsoft-365-defender-get-events", { push_to_xsiam: "true" })).rejects.toThrow(
+      "push_to_xsiam=true pushes the events to Cortex XSIAM, which msint does not do",
+    );
+    expect(harness.calls).toHaveLength(0);
+  });
+
   it("microsoft-365-defender-get-event reads one alert with its evidence (learn.microsoft.com/defender-endpoint/api/get-alert-info-by-id)", async () => {
     const result = await harness.run("microsoft-365-defender-get-event", { alert_id: POWERSHELL_ALERT });
     expect(harness.lastCall()).toMatchObject({

@@ -76,7 +76,7 @@ describe("events", () => {
   it("rejects a first_fetch that is not a time", async () => {
     await expect(
       harness.run("microsoft-365-defender-get-events", { first_fetch: "yesterday" }),
-    ).rejects.toThrow("first_fetch must be an ISO 8601 time");
+    ).rejects.toThrow('first_fetch must be a relative time such as "3 days" or an ISO 8601 time');
   });
 });
 

@@ -13,6 +13,8 @@ const NO_GRANT = {
 
 // The emulator's public client app, for the device code flow (packages/entra-emulator/src/seed.ts).
 const DEMO_PUBLIC_CLIENT_ID = "244b387b-6b2e-4efa-b5c0-03e9e89393eb";
+// Cortex XSOAR's public client for Microsoft 365 Defender (Microsoft365Defender.yml), seeded in the emulator.
+const XSOAR_CLIENT_ID = "9093c354-630a-47f1-b087-6768eb9427e6";
 // The emulator's demo user's password (packages/entra-emulator/src/seed.ts).
 const DEMO_USER_PASSWORD = "demo-password-not-for-production";
 
@@ -59,14 +61,20 @@ async function completeDeviceLogin(verificationUri: string, userCode: string): P
 const served = () => harness.emulator.requests.filter((entry) => entry.service === "microsoft-365-defender");
 
 describe("commands through client credentials", () => {
-  it("microsoft-365-defender-incidents-list pages newest first (learn.microsoft.com/defender-xdr/api-list-incidents)", async () => {
+  // learn.microsoft.com/defender-xdr/api-list-incidents: the most recent first; OData: $filter (lastUpdateTime,
+  // createdTime, status, assignedTo), $top (at most 100) and $skip, nothing else.
+  it("microsoft-365-defender-incidents-list pages, most recent first, with only the documented query options", async () => {
+    const all = await harness.run("microsoft-365-defender-incidents-list");
+    expect(harness.lastCall().query).toEqual({ $top: "100" });
+    expect(all.outputs).toHaveLength(3);
     const result = await harness.run("microsoft-365-defender-incidents-list", { limit: "2" });
     expect(harness.lastCall()).toMatchObject({
       method: "GET",
       host: "api.security.microsoft.com",
       path: "/api/incidents",
-      query: { $top: "2", $orderby: "createdTime desc" },
+      query: { $top: "2" },
     });
+    expect(harness.lastCall().query).not.toHaveProperty("$orderby");
     expect((result.outputs as Array<{ incidentId: number }>).map((incident) => incident.incidentId)).toEqual([
       924518, 924519,
     ]);
@@ -89,6 +97,20 @@ describe("commands through client credentials", () => {
       "status eq 'InProgress' and assignedTo eq 'secops@contoso.com'",
     );
     expect(result.outputs).toEqual([expect.objectContaining({ incidentId: 924519 })]);
+  });
+
+  it("microsoft-365-defender-incidents-list odata: XSOAR's JSON of OData options, its $filter joined to status", async () => {
+    const result = await harness.run("microsoft-365-defender-incidents-list", {
+      status: "Resolved",
+      odata: '{"$filter":"lastUpdateTime gt 2026-11-01T00:00:00Z"}',
+    });
+    expect(harness.lastCall().query["$filter"]).toBe(
+      "status eq 'Resolved' and lastUpdateTime gt 2026-11-01T00:00:00Z",
+    );
+    expect(result.outputs).toEqual([expect.objectContaining({ incidentId: 924520 })]);
+    await expect(
+      harness.run("microsoft-365-defender-incidents-list", { odata: "$filter=status" }),
+    ).rejects.toThrow("odata must be a JSON object");
   });
 
   it("microsoft-365-defender-incident-get (learn.microsoft.com/defender-xdr/api-get-incident)", async () => {
@@ -136,11 +158,13 @@ describe("commands through client credentials", () => {
     const result = await harness.run("microsoft-365-defender-advanced-hunting", {
       query: "EmailAttachmentInfo | take 1",
     });
+    // XSOAR's limit (default 50) is the query's last stage.
     expect(harness.lastCall()).toMatchObject({
       method: "POST",
       path: "/api/advancedhunting/run",
-      body: { Query: "EmailAttachmentInfo | take 1" },
+      body: { Query: "EmailAttachmentInfo | take 1 | limit 50" },
     });
+    expect(result.outputs).toMatchObject({ query: "EmailAttachmentInfo | take 1" });
     expect(result.readable).toContain("### Hunt results for EmailAttachmentInfo | take 1 query:");
     expect(result.readable).toContain(
       "|billing@fabrikam-invoices.com|meganb@contoso.com|invoice_8812.doc|Malware|",
@@ -148,6 +172,58 @@ describe("commands through client credentials", () => {
     await expect(
       harness.run("microsoft-365-defender-advanced-hunting", { query: "NoSuchTable | take 1" }),
     ).rejects.toThrow("Failed to resolve table or column expression named 'NoSuchTable'");
+    const unlimited = await harness.run("microsoft-365-defender-advanced-hunting", {
+      query: "EmailAttachmentInfo",
+      limit: "-1",
+    });
+    expect(harness.lastCall().body).toEqual({ Query: "EmailAttachmentInfo" });
+    expect((unlimited.outputs as { results: unknown[] }).results.length).toBeGreaterThan(0);
+  });
+});
+
+describe("XSOAR's mirroring commands, run by hand", () => {
+  it("get-modified-remote-data lists the incidents updated since lastUpdate ($filter on lastUpdateTime)", async () => {
+    const result = await harness.run("get-modified-remote-data", { lastUpdate: "2026-12-01T00:00:00Z" });
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/api/incidents",
+      query: { $filter: "lastUpdateTime ge 2026-12-01T00:00:00.000Z", $top: "100" },
+    });
+    expect(result.raw).toEqual({ modifiedIncidentIds: ["924518", "924519"] });
+    expect(result.readable).toContain("|924519|");
+  });
+
+  it("get-remote-data returns the incident when it changed after lastUpdate, nothing otherwise", async () => {
+    const changed = await harness.run("get-remote-data", { id: "924519", lastUpdate: "1764892800" });
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: "/api/incidents/924519" });
+    expect(changed.readable).toContain("### Incident 924519 (updated 2026-12-05T10:02:14.0000000Z):");
+    expect(changed.raw).toMatchObject({ mirroredObject: { incidentId: 924519, status: "InProgress" } });
+    const same = await harness.run("get-remote-data", { id: "924520", lastUpdate: "2026-12-01T00:00:00Z" });
+    expect(same.readable).toBe(
+      "Incident 924520 has not changed since 2026-12-01T00:00:00.000Z (last updated 2026-11-29T08:00:00.0000000Z).",
+    );
+  });
+
+  it("get-mapping-fields lists the fields that mirror out, without a request", async () => {
+    const result = await harness.run("get-mapping-fields");
+    expect(harness.calls).toHaveLength(0);
+    expect(result.readable).toContain("|status|Active, InProgress, Resolved or Redirected.|");
+    expect(result.readable).toContain("|assignedTo|");
+  });
+
+  it("update-remote-system PATCHes the changed mirrored fields; a later get shows them", async () => {
+    const result = await harness.run("update-remote-system", {
+      remoteId: "924520",
+      delta: '{"classification":"TruePositive","tags":"reopened, ir-7","closeReason":"ignored"}',
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "PATCH",
+      path: "/api/incidents/924520",
+      body: { classification: "TruePositive", tags: ["reopened", "ir-7"] },
+    });
+    expect(result.readable).toBe("Updated incident 924520 at Microsoft 365 Defender: classification, tags.");
+    const again = await harness.run("microsoft-365-defender-incident-get", { id: "924520" });
+    expect(again.outputs).toMatchObject({ classification: "TruePositive", tags: ["reopened", "ir-7"] });
   });
 });
 
@@ -171,6 +247,34 @@ describe("other flows", () => {
     );
     expect(result.outputs).toHaveLength(3);
     expect(served()).toHaveLength(1);
+  });
+
+  it("no App/Client ID: XSOAR's built-in public client through device code (auth-start, auth-complete, auth-test)", async () => {
+    const instance = await harness.instance({
+      self_deployed: undefined,
+      auth_id: undefined,
+      tenant_id: undefined,
+      enc_key: undefined,
+    });
+    const started = await instance.run("microsoft-365-defender-auth-start");
+    const deviceCodeRequest = harness.emulator.requests.filter((entry) => entry.path.endsWith("/devicecode"));
+    expect(deviceCodeRequest.at(-1)).toMatchObject({ clientId: XSOAR_CLIENT_ID });
+    expect(harness.emulator.lastDeviceCode()).toMatchObject({
+      clientId: XSOAR_CLIENT_ID,
+      tenant: "organizations",
+    });
+    const { VerificationUri, UserCode } = started.outputs as { VerificationUri: string; UserCode: string };
+    await completeDeviceLogin(VerificationUri, UserCode);
+    await instance.run("microsoft-365-defender-auth-complete");
+    expect(harness.emulator.tokenRequests().at(-1)).toMatchObject({
+      grantType: "urn:ietf:params:oauth:grant-type:device_code",
+      clientId: XSOAR_CLIENT_ID,
+    });
+    const test = await instance.run("microsoft-365-defender-auth-test");
+    expect(test.readable).toContain("Incident.ReadWrite");
+    const result = await instance.run("microsoft-365-defender-incident-get", { id: "924518" });
+    expect(result.outputs).toMatchObject({ incidentId: 924518 });
+    expect(served().at(-1)).toMatchObject({ path: "/api/incidents/924518", status: 200 });
   });
 
   it("device code: the signed-in user's delegated token lists incidents", async () => {

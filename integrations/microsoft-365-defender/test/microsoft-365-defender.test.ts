@@ -63,7 +63,7 @@ describe("incidents and hunting", () => {
       method: "GET",
       host: "api.security.microsoft.com",
       path: "/api/incidents",
-      query: { $top: "10", $skip: "20", $filter: "status eq 'Active'", $orderby: "createdTime desc" },
+      query: { $top: "10", $skip: "20", $filter: "status eq 'Active'" },
     });
     expect(harness.emulator.tokenRequests().at(-1)?.scope).toBe(
       "https://api.security.microsoft.com/.default",
@@ -107,7 +107,7 @@ describe("incidents and hunting", () => {
     expect(harness.lastCall()).toMatchObject({
       method: "POST",
       path: "/api/advancedhunting/run",
-      body: { Query: "EmailAttachmentInfo | take 1" },
+      body: { Query: "EmailAttachmentInfo | take 1 | limit 50" },
     });
     expect(result.readable).toContain("|Timestamp|FileName|\n|---|---|\n|2024-05-01T10:00:00Z|invoice.exe|");
   });

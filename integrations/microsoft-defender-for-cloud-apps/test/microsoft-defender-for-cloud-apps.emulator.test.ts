@@ -15,6 +15,8 @@ const DEMO_PUBLIC_CLIENT_ID = "244b387b-6b2e-4efa-b5c0-03e9e89393eb";
 const DEMO_USER_PASSWORD = "demo-password-not-for-production";
 const API = "https://contoso.us3.portal.cloudappsecurity.com";
 const TRAVEL = "5f0d7a3e2c1b4a0012ab34cd";
+const MASS = "5f0d7a3e2c1b4a0012ab34ce";
+const FORWARDING = "5f0d7a3e2c1b4a0012ab34d0";
 
 let harness: Harness;
 
@@ -127,6 +129,120 @@ describe("commands through client credentials", () => {
     expect(result.readable).toBe("1 alerts were closed as true positive.");
     const resolved = await harness.run("microsoft-cas-alerts-list", { resolution_status: "Resolved" });
     expect(resolved.outputs).toEqual([expect.objectContaining({ _id: TRAVEL, resolutionStatusValue: 2 })]);
+  });
+});
+
+describe("XSOAR's filters, one entry by ID, users and accounts, and the other closings", () => {
+  it("microsoft-cas-alerts-list: alert_id GETs one alert (api-alerts-fetch); custom_filter replaces the filters", async () => {
+    const one = await harness.run("microsoft-cas-alerts-list", { alert_id: MASS, severity: "High" });
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: `/api/v1/alerts/${MASS}/` });
+    expect(one.outputs).toEqual([
+      expect.objectContaining({ _id: MASS, title: "Mass download by a single user" }),
+    ]);
+    const custom = await harness.run("microsoft-cas-alerts-list", {
+      severity: "High",
+      custom_filter: '{"severity":{"eq":0}}',
+    });
+    expect(harness.lastCall().body).toMatchObject({ filters: { severity: { eq: 0 } } });
+    expect(custom.outputs).toEqual([expect.objectContaining({ title: "Activity from infrequent country" })]);
+  });
+
+  it("microsoft-cas-activities-list by IP category and source; activity_id GETs one (api-activities-list, api-activities-fetch)", async () => {
+    const risky = await harness.run("microsoft-cas-activities-list", {
+      ip_category: "Risky",
+      source: "App_connector",
+    });
+    expect(harness.lastCall().body).toMatchObject({
+      filters: { "ip.category": { eq: [3] }, source: { eq: [2] } },
+    });
+    expect(risky.outputs).toEqual([expect.objectContaining({ _id: "a1f3c2d4e5" })]);
+    expect(risky.additionalOutputs).toEqual({ IP: [{ Address: "203.0.113.7" }] });
+    const one = await harness.run("microsoft-cas-activities-list", { activity_id: "a1f3c2d4e7" });
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: "/api/v1/activities/a1f3c2d4e7/" });
+    expect(one.readable).toContain("|a1f3c2d4e7|Download file: payroll-2026-11.xlsx|");
+  });
+
+  it("microsoft-cas-files-list by type, sharing, extension and quarantine; file_id GETs one (api-files-list, api-files-fetch)", async () => {
+    const result = await harness.run("microsoft-cas-files-list", {
+      file_type: "Document",
+      sharing: "Public",
+      extension: "docx",
+      quarantined: "True",
+    });
+    expect(harness.lastCall().body).toMatchObject({
+      filters: {
+        fileType: { eq: [1] },
+        sharing: { eq: [3] },
+        extension: { eq: "docx" },
+        quarantined: { eq: true },
+      },
+    });
+    expect(result.outputs).toEqual([expect.objectContaining({ name: "board-minutes.docx" })]);
+    const one = await harness.run("microsoft-cas-files-list", { file_id: "f1a2b3c4d5e6f7a8b9c0d1e2" });
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/api/v1/files/f1a2b3c4d5e6f7a8b9c0d1e2/",
+    });
+    expect(one.outputs).toEqual([expect.objectContaining({ name: "payroll-2026-11.xlsx" })]);
+  });
+
+  it("microsoft-cas-users-accounts-list POSTs the entity filters (learn.microsoft.com/defender-cloud-apps/api-entities-list)", async () => {
+    const all = await harness.run("microsoft-cas-users-accounts-list");
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: "/api/v1/entities/",
+      body: { filters: {}, skip: 0, limit: 50 },
+    });
+    expect(all.outputs).toHaveLength(3);
+    expect(all.outputsPrefix).toBe("MicrosoftCloudAppSecurity.UsersAccounts");
+    const admins = await harness.run("microsoft-cas-users-accounts-list", {
+      type: "user",
+      is_admin: "true",
+      is_external: "Internal",
+      status: "Active",
+    });
+    expect(harness.lastCall().body).toMatchObject({
+      filters: { type: { eq: "user" }, isAdmin: { eq: true }, isExternal: { eq: false }, status: { eq: 2 } },
+    });
+    expect(admins.readable).toContain("|Adele Vance|user|adelev@contoso.com|true|false|42|");
+  });
+
+  it("microsoft-cas-alert-close-benign and -close-false-positive send the reason and feedback; the alerts are closed (api-alerts-close-benign, api-alerts-close-false-positive)", async () => {
+    const benign = await harness.run("microsoft-cas-alert-close-benign", {
+      alert_ids: MASS,
+      comment: "backup job",
+      reasonId: "2",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: "/api/v1/alerts/close_benign/",
+      body: { filters: { id: { eq: [MASS] } }, comment: "backup job", reason: 2, sendFeedback: false },
+    });
+    expect(benign.readable).toBe("1 alerts were closed as benign.");
+    const falsePositive = await harness.run("microsoft-cas-alert-close-false-positive", {
+      alert_ids: FORWARDING,
+      reasonId: "Alert is not accurate",
+      sendFeedback: "true",
+      feedbackText: "known archive rule",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: "/api/v1/alerts/close_false_positive/",
+      body: {
+        filters: { id: { eq: [FORWARDING] } },
+        reason: 2,
+        sendFeedback: true,
+        feedbackText: "known archive rule",
+        allowContact: false,
+      },
+    });
+    expect(falsePositive.readable).toBe("1 alerts were closed as false positive.");
+    const open = await harness.run("microsoft-cas-alerts-list", { resolution_status: "Open" });
+    expect((open.outputs as Array<{ _id: string }>).map((alert) => alert._id)).not.toContain(MASS);
+    expect((open.outputs as Array<{ _id: string }>).map((alert) => alert._id)).not.toContain(FORWARDING);
+    await expect(harness.run("microsoft-cas-alert-close-benign", {})).rejects.toThrow(
+      "Give alert_ids (comma-separated) or custom_filter.",
+    );
   });
 });
 

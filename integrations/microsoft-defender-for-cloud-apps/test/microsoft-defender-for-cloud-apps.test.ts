@@ -100,7 +100,13 @@ describe("alerts, activities and files", () => {
       alert_ids: "5f0d",
       comment: "confirmed",
     });
-    expect(bodies.at(-1)).toEqual({ filters: { id: { eq: ["5f0d"] } }, comment: "confirmed" });
+    // learn.microsoft.com/defender-cloud-apps/api-alerts-close-true-positive: filters, comment, sendFeedback, allowContact.
+    expect(bodies.at(-1)).toEqual({
+      filters: { id: { eq: ["5f0d"] } },
+      comment: "confirmed",
+      sendFeedback: false,
+      allowContact: false,
+    });
     expect(result.readable).toBe("1 alerts were closed as true positive.");
   });
 

@@ -28,13 +28,21 @@ const contentType = {
   ],
 } as const;
 
+// Command names, arguments, outputs and the broker app name from demisto/content
+// Packs/MicrosoftManagementActivity/Integrations/MicrosoftManagementActivity/MicrosoftManagementActivity.yml (and
+// .py), commit 5bd13364 (data/xsoar/microsoft-management-activity.json). The feed's tenant is the access token's
+// tid claim, as there.
+
 /** Microsoft Management Activity API (O365 Azure Events): the Office 365 Management Activity API's audit feed. */
 export default defineIntegration({
   id: "microsoft-management-activity",
   version: packageJson.version,
   displayName: "Microsoft Management Activity API (O365 Azure Events)",
   commandPrefix: "ms-management-activity",
-  description: "Starts, stops and lists audit-log subscriptions and lists available audit content.",
+  // XSOAR's APP_NAME (MicrosoftManagementActivity.py).
+  brokerAppName: "ms-management-api",
+  description:
+    "Starts, stops and lists audit-log subscriptions and returns the audit records of the available content.",
   flows: {
     xsoarApp: "yes",
     clientCredentials: false,
@@ -53,16 +61,10 @@ export default defineIntegration({
   },
   parameters: [
     {
-      key: "audited_tenant_id",
-      displayName: "Audited Tenant ID",
-      type: "string",
-      help: "The Directory (tenant) ID whose audit logs the feed returns: Azure Portal > Microsoft Entra ID > Overview > Tenant ID.",
-    },
-    {
       key: "publisher_identifier",
       displayName: "Publisher Identifier",
       type: "string",
-      help: "Your tenant ID as the PublisherIdentifier of every request, so Microsoft counts the throttling quota against it. Defaults to Audited Tenant ID.",
+      help: "msint only: the PublisherIdentifier of every request, so Microsoft counts the throttling quota against it. Defaults to the tenant of the access token.",
     },
   ],
   commands: {
@@ -97,28 +99,77 @@ export default defineIntegration({
     },
     "ms-management-activity-list-content": {
       description:
-        "Lists the content blobs available for a content type in a time window (at most 24 hours).",
+        "Downloads the content blobs of a content type in a time window (at most 24 hours) and returns their audit records.",
       arguments: [
         contentType,
         { name: "start_time", description: "Start of the window, ISO 8601 UTC (default: 24 hours ago)." },
         { name: "end_time", description: "End of the window, ISO 8601 UTC (default: now)." },
+        {
+          name: "record_types_filter",
+          description:
+            "Comma-separated record types (AuditLogRecordType names such as AzureActiveDirectoryStsLogon, or numbers) to keep.",
+        },
+        {
+          name: "workloads_filter",
+          description: "Comma-separated workloads (e.g. Exchange, SharePoint) to keep.",
+        },
+        { name: "operations_filter", description: "Comma-separated operations (e.g. UserLoggedIn) to keep." },
+        { name: "timeout", description: "Seconds to wait for each answer of the API." },
       ],
       outputs: [
+        { path: "MicrosoftManagement.ContentRecord.ID", type: "string", description: "The record's ID." },
         {
-          path: "MicrosoftManagement.Content.contentId",
-          type: "string",
-          description: "The content blob's ID.",
-        },
-        {
-          path: "MicrosoftManagement.Content.contentUri",
-          type: "string",
-          description: "Where to download it.",
-        },
-        {
-          path: "MicrosoftManagement.Content.contentCreated",
+          path: "MicrosoftManagement.ContentRecord.CreationTime",
           type: "date",
-          description: "When it was created.",
+          description: "When the activity happened (UTC).",
         },
+        {
+          path: "MicrosoftManagement.ContentRecord.RecordType",
+          type: "number",
+          description: "The record type (AuditLogRecordType).",
+        },
+        {
+          path: "MicrosoftManagement.ContentRecord.Operation",
+          type: "string",
+          description: "The operation.",
+        },
+        {
+          path: "MicrosoftManagement.ContentRecord.UserType",
+          type: "number",
+          description: "The type of user who performed it.",
+        },
+        {
+          path: "MicrosoftManagement.ContentRecord.OrganizationID",
+          type: "string",
+          description: "The tenant's ID.",
+        },
+        {
+          path: "MicrosoftManagement.ContentRecord.UserKey",
+          type: "string",
+          description: "An alternative ID of the user.",
+        },
+        {
+          path: "MicrosoftManagement.ContentRecord.ClientIP",
+          type: "string",
+          description: "The client's IP.",
+        },
+        {
+          path: "MicrosoftManagement.ContentRecord.Scope",
+          type: "number",
+          description: "Online or on-premises.",
+        },
+        { path: "MicrosoftManagement.ContentRecord.Workload", type: "string", description: "The workload." },
+        {
+          path: "MicrosoftManagement.ContentRecord.ResultsStatus",
+          type: "string",
+          description: "Whether the operation succeeded.",
+        },
+        {
+          path: "MicrosoftManagement.ContentRecord.ObjectID",
+          type: "string",
+          description: "The object acted on.",
+        },
+        { path: "MicrosoftManagement.ContentRecord.UserID", type: "string", description: "The user's UPN." },
       ],
       permissions: activityFeed,
       run: listContent,

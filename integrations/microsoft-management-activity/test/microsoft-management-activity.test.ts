@@ -12,7 +12,6 @@ let harness: Harness;
 beforeAll(async () => {
   harness = await startHarness(integration, {
     resources: { "office-365-management": ["https://manage.office.com"] },
-    params: { audited_tenant_id: DEMO_TENANT_ID },
   });
   const { emulator } = harness;
   const feed = { resource: "office-365-management", scopes: ["ActivityFeed.Read"] };
@@ -36,6 +35,20 @@ beforeAll(async () => {
         contentUri: `https://manage.office.com/api/v1.0/${DEMO_TENANT_ID}/activity/feed/audit/20240501100000.x$y`,
         contentCreated: "2024-05-01T10:00:00.000Z",
         contentExpiration: "2024-05-08T10:00:00.000Z",
+      },
+    ]),
+  );
+  emulator.addRoute("GET", "/api/v1.0/:tenant/activity/feed/audit/:contentId", feed, (ctx) =>
+    ctx.json(200, [
+      {
+        CreationTime: "2024-05-01T09:58:00",
+        Id: "4a1e0b7c-1d2e-4f3a-9b8c-7d6e5f4a3b2c",
+        Operation: "UserLoggedIn",
+        OrganizationId: ctx.params["tenant"],
+        RecordType: 15,
+        ResultStatus: "Success",
+        UserId: "adelev@contoso.com",
+        Workload: "AzureActiveDirectory",
       },
     ]),
   );
@@ -101,13 +114,24 @@ describe("subscriptions and content", () => {
       },
       ADMIN,
     );
-    expect(harness.lastCall().query).toEqual({
+    expect(harness.calls[0]!.query).toEqual({
       contentType: "Audit.AzureActiveDirectory",
       startTime: "2024-05-01T00:00:00",
       endTime: "2024-05-01T12:00:00",
       PublisherIdentifier: DEMO_TENANT_ID,
     });
-    expect(result.readable).toContain("|20240501100000.x$y|2024-05-01T10:00:00.000Z|");
+    // Then the blob at its contentUri (the tenant from the token's tid).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/api/v1.0/${DEMO_TENANT_ID}/activity/feed/audit/20240501100000.x$y`,
+    });
+    expect(result.outputs).toEqual([
+      expect.objectContaining({
+        ID: "4a1e0b7c-1d2e-4f3a-9b8c-7d6e5f4a3b2c",
+        OrganizationID: DEMO_TENANT_ID,
+        ResultsStatus: "Success",
+      }),
+    ]);
     await expect(
       harness.runWithToken(
         "ms-management-activity-list-content",

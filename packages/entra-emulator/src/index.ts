@@ -41,6 +41,7 @@ export {
   demoSeed,
   FEDERATED_AUDIENCE,
   loadSeed,
+  XSOAR_MICROSOFT_365_DEFENDER_CLIENT_ID,
 } from "./seed.js";
 export { startEmulator } from "./server.js";
 export {

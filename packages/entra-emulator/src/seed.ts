@@ -31,6 +31,12 @@ export const DEMO_NO_GRANT_CLIENT_ID = "b31782f3-d07c-4c24-a16e-f7b286db2553";
 export const DEMO_NO_GRANT_CLIENT_SECRET = "demo-nogrant-secret-not-for-production";
 /** Client ID of a public client app (for user flows). */
 export const DEMO_PUBLIC_CLIENT_ID = "244b387b-6b2e-4efa-b5c0-03e9e89393eb";
+/**
+ * Client ID of Cortex XSOAR's public client for Microsoft 365 Defender (device code), the default "Application ID"
+ * of demisto/content Packs/Microsoft365Defender/Integrations/Microsoft365Defender/Microsoft365Defender.yml. Here a
+ * public client of the demo tenant with the Microsoft Threat Protection delegated permissions.
+ */
+export const XSOAR_MICROSOFT_365_DEFENDER_CLIENT_ID = "9093c354-630a-47f1-b087-6768eb9427e6";
 /** Password of every demo user. A public, fake value. */
 export const DEMO_USER_PASSWORD = "demo-password-not-for-production";
 /**
@@ -160,6 +166,16 @@ export const demoSeed: EmulatorSeed = {
           publicClient: true,
           redirectUris: ["http://localhost"],
           delegatedPermissions: { graph: ["User.Read"] },
+        },
+        {
+          clientId: XSOAR_MICROSOFT_365_DEFENDER_CLIENT_ID,
+          displayName: "Cortex XSOAR - Microsoft 365 Defender (public client)",
+          publicClient: true,
+          // Microsoft Threat Protection delegated permissions (learn.microsoft.com/defender-xdr/api-list-incidents,
+          // api-update-incidents, api-advanced-hunting).
+          delegatedPermissions: {
+            "microsoft-365-defender": ["Incident.Read", "Incident.ReadWrite", "AdvancedHunting.Read"],
+          },
         },
         {
           clientId: DEMO_CERT_CLIENT_ID,

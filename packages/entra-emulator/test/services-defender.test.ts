@@ -193,4 +193,28 @@ describe("Office 365 Management Activity API", () => {
     );
     expect(window).toMatchObject({ status: 400, body: { error: { code: "AF20055" } } });
   });
+
+  it("serves only the feed of the token's tenant (AF20010 for another tenant in the path); blobs carry it", async () => {
+    const bearer = await token("https://manage.office.com/.default");
+    const other = "00000000-0000-0000-0000-000000000001";
+    const refused = await call(
+      "manage.office.com",
+      `/api/v1.0/${other}/activity/feed/subscriptions/list`,
+      bearer,
+    );
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: "AF20010" } } });
+    expect((refused.body as { error: { message: string } }).error.message).toContain(DEMO_TENANT_ID);
+    const feed = `/api/v1.0/${DEMO_TENANT_ID}/activity/feed`;
+    const listed = await call(
+      "manage.office.com",
+      `${feed}/subscriptions/content?contentType=Audit.Exchange`,
+      bearer,
+    );
+    const blob = new URL((listed.body as Array<{ contentUri: string }>)[0]!.contentUri);
+    const records = await call("manage.office.com", blob.pathname, bearer);
+    expect(records.body).toEqual([
+      expect.objectContaining({ OrganizationId: DEMO_TENANT_ID, Workload: "Exchange" }),
+      expect.objectContaining({ OrganizationId: DEMO_TENANT_ID }),
+    ]);
+  });
 });

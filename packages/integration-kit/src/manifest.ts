@@ -160,6 +160,11 @@ export interface CommandContext<Args extends object = Record<never, never>> {
    * `msint run cmd next_page='…' --instance NAME` in a terminal): for next-page lines and other hints.
    */
   formatCommand(command: string, args?: Readonly<Record<string, string>>): string;
+  /**
+   * The claims of the main resource's access token (e.g. `tid`, the tenant that signed the instance in), read
+   * without checking the signature; undefined for a token that is not a JWT. Not set where no token is issued.
+   */
+  accessTokenClaims?(): Promise<Record<string, unknown> | undefined>;
 }
 
 /**

@@ -31,7 +31,7 @@ import type {
   ResourceDefinition,
 } from "./manifest.js";
 import { type ParameterValues, resolveParameterValues, toBoolean } from "./parameters.js";
-import { forbiddenAdvice } from "./permissions.js";
+import { forbiddenAdvice, readTokenClaims } from "./permissions.js";
 import type { CommandResult } from "./results.js";
 import { type ReachedRequest, runIntegrationTest, targetOf } from "./test-run.js";
 
@@ -281,6 +281,10 @@ function openSession(input: SessionInput): Session {
     instance: options.document.name,
     apiFor,
     formatCommand: (command, args) => formatCommand(command, args),
+    async accessTokenClaims() {
+      const bearerToken = /^Bearer (.+)$/.exec((await authorize(false)).headers?.["authorization"] ?? "");
+      return bearerToken ? readTokenClaims(bearerToken[1]!) : undefined;
+    },
   };
   return { authorize, context };
 }

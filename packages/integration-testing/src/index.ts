@@ -31,6 +31,7 @@ import {
   type Integration,
   type ParameterValues,
   type ResourceDefinition,
+  readTokenClaims,
   resolveEndpoints,
   resolveParameterValues,
   runCommand,
@@ -327,6 +328,12 @@ export async function startHarness(integration: Integration, options: HarnessOpt
         });
       };
       const api = clientFor(integration.manifest.resource);
+      // The main resource's token, as a command reads its claims (e.g. the tenant, `tid`).
+      const mainToken = emulator.issueAccessToken({
+        tenantId: DEMO_TENANT_ID,
+        clientId: DEMO_CLIENT_ID,
+        resource: resolveEndpoints(integration.manifest, params).audience,
+      });
       const apiFor = (key: string) => {
         const resource = integration.manifest.additionalResources?.[key];
         if (!resource) throw new UsageError(`${integration.manifest.id} has no additional resource ${key}.`);
@@ -338,7 +345,15 @@ export async function startHarness(integration: Integration, options: HarnessOpt
         if (value !== undefined && value !== "") given[argument.name] = value;
         else if (argument.required) throw new UsageError(`${command} needs the argument ${argument.name}.`);
       }
-      return definition.run({ args: given, params, api, apiFor, instance: "test", formatCommand });
+      return definition.run({
+        args: given,
+        params,
+        api,
+        apiFor,
+        instance: "test",
+        formatCommand,
+        accessTokenClaims: async () => readTokenClaims(mainToken),
+      });
     },
     async instance(params) {
       const store = new MemoryStore<InstanceDocument>();

@@ -5,7 +5,8 @@ import type { EmulatedService, ServiceRoute } from "./types.js";
 // Microsoft Defender for Cloud Apps API on the tenant's host (<tenant>.<region>.portal.cloudappsecurity.com):
 // alerts, activities and files listed by POST with filters in the body; alerts closed in bulk.
 // learn.microsoft.com/defender-cloud-apps/api-alerts-list, api-activities-list, api-files-list,
-// api-alerts-close-true-positive; permissions from api-authentication-application (Investigation.read,
+// api-alerts-close-true-positive, api-alerts-close-benign, api-alerts-close-false-positive, api-entities-list,
+// api-activities-fetch, api-files-fetch; permissions from api-authentication-application (Investigation.read,
 // Investigation.manage).
 
 const HOUR = 3600_000;
@@ -43,6 +44,19 @@ function seedAlerts(now: number): Entity[] {
       URL: "https://contoso.us3.portal.cloudappsecurity.com/#/alerts/5f0d7a3e2c1b4a0012ab34ce",
     },
     {
+      _id: "5f0d7a3e2c1b4a0012ab34d0",
+      timestamp: now - 30 * HOUR,
+      title: "Suspicious inbox forwarding",
+      description: "meganb@contoso.com created a rule forwarding mail to archive@fabrikam-invoices.com.",
+      severityValue: 1,
+      resolutionStatusValue: 0,
+      statusValue: 1,
+      isSystemAlert: false,
+      entities: [{ type: "user", id: "meganb@contoso.com", label: "Megan Bowen" }],
+      policy: { id: "inbox-forwarding", label: "Suspicious inbox forwarding", type: "ANUBIS_DETECTION" },
+      URL: "https://contoso.us3.portal.cloudappsecurity.com/#/alerts/5f0d7a3e2c1b4a0012ab34d0",
+    },
+    {
       _id: "5f0d7a3e2c1b4a0012ab34cf",
       timestamp: now - 70 * HOUR,
       title: "Activity from infrequent country",
@@ -74,7 +88,10 @@ function seedActivities(now: number): Entity[] {
     location: { countryCode: ip.startsWith("203.") ? "SG" : "NL" },
     user: { userName: user },
     eventTypeName: "EVENT_CATEGORY_LOGIN",
-    ip: { address: ip },
+    // ip.category: 1 Corporate … 3 Risky; source: 2 App connector (api-activities-list filters).
+    ip: { address: ip, category: ip.startsWith("203.") ? 3 : 1 },
+    source: 2,
+    activity: { takenAction: null },
   });
   return [
     activity(
@@ -104,6 +121,9 @@ const FILES: Entity[] = [
     ownerAddress: "meganb@contoso.com",
     ownerName: "Megan Bowen",
     fileTypeDisplay: "Spreadsheet",
+    fileType: [2, "SPREADSHEET"],
+    fileExtension: "xlsx",
+    isQuarantined: false,
     fileSize: 48213,
     sharepointItem: { parentPath: "/sites/Finance/Shared Documents" },
     alternateLink: "https://contoso.sharepoint.com/sites/Finance/Shared%20Documents/payroll-2026-11.xlsx",
@@ -117,6 +137,9 @@ const FILES: Entity[] = [
     ownerAddress: "adelev@contoso.com",
     ownerName: "Adele Vance",
     fileTypeDisplay: "Document",
+    fileType: [1, "DOCUMENT"],
+    fileExtension: "docx",
+    isQuarantined: true,
     fileSize: 120933,
     sharepointItem: { parentPath: "/personal/adelev_contoso_com/Documents" },
     alternateLink:
@@ -127,12 +150,93 @@ const FILES: Entity[] = [
   },
 ];
 
+/** Users and accounts (api-entities-list): type user/account, isAdmin, isExternal, status (2 active, 3 suspended). */
+const ENTITIES: Entity[] = [
+  {
+    _id: "64f1a2b3c4d5e6f708192a3b",
+    id: "6e7b768e-07e2-4810-8459-485f84f8f204",
+    displayName: "Adele Vance",
+    type: "user",
+    idType: 1,
+    isAdmin: true,
+    isExternal: false,
+    isFake: false,
+    email: "adelev@contoso.com",
+    username: '{"id": "6e7b768e-07e2-4810-8459-485f84f8f204", "saas": 11161, "inst": 0}',
+    domain: "contoso.com",
+    organization: "Contoso",
+    role: "Global Administrator",
+    status: 2,
+    threatScore: 42,
+    lastSeen: "2026-12-06T22:41:05Z",
+    userGroups: [
+      { _id: "5e1f2a3b4c5d6e7f80910a1b", id: "admins", name: "Office 365 administrator", usersCount: 2 },
+    ],
+    accounts: [
+      {
+        _id: "64f1a2b3c4d5e6f708192a3c",
+        inst: 0,
+        saas: 11161,
+        dn: "Adele Vance",
+        aliases: ["adelev@contoso.com"],
+      },
+    ],
+  },
+  {
+    _id: "64f1a2b3c4d5e6f708192a3d",
+    id: "08fa38e4-cbfa-4488-94ed-c834da6539df",
+    displayName: "Megan Bowen",
+    type: "user",
+    idType: 1,
+    isAdmin: false,
+    isExternal: false,
+    isFake: false,
+    email: "meganb@contoso.com",
+    username: '{"id": "08fa38e4-cbfa-4488-94ed-c834da6539df", "saas": 11161, "inst": 0}',
+    domain: "contoso.com",
+    organization: "Contoso",
+    role: "User",
+    status: 2,
+    threatScore: 77,
+    lastSeen: "2026-12-06T20:02:44Z",
+    userGroups: [],
+    accounts: [],
+  },
+  {
+    _id: "64f1a2b3c4d5e6f708192a3e",
+    id: "partner@fabrikam.com",
+    displayName: "partner@fabrikam.com",
+    type: "account",
+    idType: 2,
+    isAdmin: false,
+    isExternal: true,
+    isFake: false,
+    email: "partner@fabrikam.com",
+    username: '{"id": "partner@fabrikam.com", "saas": 20893, "inst": 0}',
+    domain: "fabrikam.com",
+    organization: "Fabrikam",
+    role: "Guest",
+    status: 3,
+    threatScore: 5,
+    lastSeen: "2026-12-01T08:15:00Z",
+    userGroups: [],
+    accounts: [],
+  },
+];
+
 /** A filter of the list body: `{ field: { eq: value | [values] } }` (other operators are not served). */
 function fieldValue(entity: Entity, field: string): unknown {
   if (field === "severity") return entity["severityValue"];
   if (field === "resolutionStatus") return entity["resolutionStatusValue"];
   if (field === "id") return entity["_id"];
   if (field === "filename") return entity["name"];
+  if (field === "fileType") return (entity["fileType"] as unknown[] | undefined)?.[0];
+  if (field === "sharing") return (entity["fileAccessLevel"] as unknown[] | undefined)?.[0];
+  if (field === "extension") return entity["fileExtension"];
+  if (field === "quarantined") return entity["isQuarantined"];
+  if (field === "activity.takenAction") return (entity["activity"] as Entity | undefined)?.["takenAction"];
+  if (field === "userGroups")
+    return ((entity["userGroups"] as Entity[] | undefined) ?? []).map((group) => group["_id"]).join(",");
   return field.split(".").reduce<unknown>((value, key) => (value as Entity | undefined)?.[key], entity);
 }
 
@@ -175,6 +279,43 @@ function listRoute(path: string, items: () => Entity[]): ServiceRoute {
   };
 }
 
+/** GET of one entry by `_id` (api-activities-fetch, api-files-fetch). */
+function fetchRoute(path: string, items: () => Entity[]): ServiceRoute {
+  return {
+    method: "GET",
+    path,
+    roles: ["Investigation.read", "Investigation.manage"],
+    scopes: ["investigation.read", "investigation.manage"],
+    handler: (ctx) => {
+      const found = items().find((candidate) => candidate["_id"] === ctx.params["id"]);
+      return found ? ctx.json(200, found) : ctx.json(404, { detail: "Not found." });
+    },
+  };
+}
+
+/** Closes the open alerts the filters choose; answers `{ <counter>: n }`. */
+function closeRoute(path: string, alerts: Entity[], counter: string, resolution: number): ServiceRoute {
+  return {
+    method: "POST",
+    path,
+    roles: ["Investigation.manage"],
+    scopes: ["investigation.manage"],
+    handler: (ctx) => {
+      const body = (ctx.body ?? {}) as Entity;
+      const chosen = applyFilters(alerts, body["filters"]);
+      if (typeof chosen === "string") return ctx.json(400, { detail: chosen });
+      const open = chosen.filter((alert) => alert["resolutionStatusValue"] === 0);
+      for (const alert of open) {
+        alert["resolutionStatusValue"] = resolution;
+        alert["statusValue"] = 2;
+        if (typeof body["comment"] === "string") alert["comment"] = body["comment"];
+        if (body["reason"] !== undefined) alert["closeReason"] = body["reason"];
+      }
+      return ctx.json(200, { [counter]: open.length });
+    },
+  };
+}
+
 export const cloudApps: EmulatedService = {
   key: "cloud-apps",
   displayName: "Microsoft Defender for Cloud Apps",
@@ -188,6 +329,7 @@ export const cloudApps: EmulatedService = {
     const alerts = seedAlerts(now);
     const activities = seedActivities(now);
     const files = structuredClone(FILES);
+    const entities = structuredClone(ENTITIES);
     return [
       listRoute("/api/v1/alerts/", () => alerts),
       listRoute("/api/v1/activities/", () => activities),
@@ -202,6 +344,12 @@ export const cloudApps: EmulatedService = {
           return alert ? ctx.json(200, alert) : ctx.json(404, { detail: "Not found." });
         },
       },
+      fetchRoute("/api/v1/activities/:id/", () => activities),
+      fetchRoute("/api/v1/files/:id/", () => files),
+      listRoute("/api/v1/entities/", () => entities),
+      // api-alerts-close-benign and api-alerts-close-false-positive: resolutionStatus 4 benign, 3 false positive.
+      closeRoute("/api/v1/alerts/close_benign/", alerts, "closed_benign", 4),
+      closeRoute("/api/v1/alerts/close_false_positive/", alerts, "closed_false_positive", 3),
       {
         method: "POST",
         path: "/api/v1/alerts/close_true_positive/",

@@ -130,6 +130,26 @@ function seedBlobs(now: number): Blob[] {
 const afError = (ctx: RouteContext, status: number, code: string, message: string) =>
   ctx.json(status, { error: { code, message } });
 
+/**
+ * The feed of the token's tenant only: a path naming another tenant answers AF20010 (the reference's "Errors"
+ * table: the tenant ID in the URL does not match the one in the access token).
+ */
+function otherTenant(ctx: RouteContext) {
+  const tenant = ctx.params["tenant"] ?? "";
+  const tid = String(ctx.claims.tid ?? "");
+  if (tenant.toLowerCase() === tid.toLowerCase()) return undefined;
+  return afError(
+    ctx,
+    400,
+    "AF20010",
+    `The tenant ID passed in the URL (${tenant}) does not match the tenant ID passed in the access token (${tid}).`,
+  );
+}
+
+/** Wraps each route's handler with the tenant check. */
+const sameTenant = (routes: ServiceRoute[]): ServiceRoute[] =>
+  routes.map((route) => ({ ...route, handler: (ctx) => otherTenant(ctx) ?? route.handler(ctx) }));
+
 /** The feed's content type, or an AF error answer. */
 function contentTypeOf(ctx: RouteContext) {
   const type = ctx.query["contentType"];
@@ -274,7 +294,10 @@ function contentRoutes(subscriptions: Map<string, "enabled" | "disabled">, blobs
             "The permission set sent in the request did not include the expected permission ActivityFeed.ReadDlp.",
           );
         }
-        return ctx.json(200, blob.records);
+        return ctx.json(
+          200,
+          blob.records.map((record) => ({ ...record, OrganizationId: ctx.params["tenant"] })),
+        );
       },
     },
   ];
@@ -299,6 +322,9 @@ export const office365Management: EmulatedService = {
       ["Audit.Exchange", "enabled"],
       ["Audit.SharePoint", "disabled"],
     ]);
-    return [...subscriptionRoutes(subscriptions), ...contentRoutes(subscriptions, seedBlobs(Date.now()))];
+    return sameTenant([
+      ...subscriptionRoutes(subscriptions),
+      ...contentRoutes(subscriptions, seedBlobs(Date.now())),
+    ]);
   },
 };
