@@ -115,9 +115,15 @@ export function numberArgument(context: CommandContext, name: string): number | 
   return value;
 }
 
-/** Drops undefined, null and empty-string values of an object (one level). */
+/** Drops undefined, null, empty-string and empty-list values of an object (one level). */
 export function withoutEmpty<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(
-    Object.entries(value).filter(([, entry]) => entry !== undefined && entry !== null && entry !== ""),
+    Object.entries(value).filter(
+      ([, entry]) =>
+        entry !== undefined &&
+        entry !== null &&
+        entry !== "" &&
+        !(Array.isArray(entry) && entry.length === 0),
+    ),
   ) as Partial<T>;
 }
