@@ -782,5 +782,11 @@ describe("azure-sentinel-test and access errors", () => {
     ).rejects.toThrow(
       "azure-sentinel-incident-add-comment needs: delegated permission user_impersonation; Azure role Microsoft Sentinel Responder, or Microsoft Sentinel Contributor",
     );
+    // Watchlists - Delete needs the Contributor role (learn.microsoft.com/azure/sentinel/roles).
+    await expect(
+      harness.run("azure-sentinel-delete-watchlist", { watchlist_alias: "high-value-assets" }, noGrantApp()),
+    ).rejects.toThrow(
+      "azure-sentinel-delete-watchlist needs: delegated permission user_impersonation; Azure role Microsoft Sentinel Contributor",
+    );
   });
 });
