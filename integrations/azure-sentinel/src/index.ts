@@ -29,6 +29,7 @@ import {
   testIncidents,
   updateIncident,
 } from "./incidents.js";
+import { getMappingFields, getModifiedRemoteData, getRemoteData } from "./mirroring.js";
 import { OUTPUTS } from "./outputs.js";
 import {
   appendIndicatorTags,
@@ -547,6 +548,31 @@ export default defineIntegration({
       // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list).
       permissions: ARM_READ,
       run: listResourceGroups,
+    },
+    "get-modified-remote-data": {
+      description: "XSOAR's mirroring debug command: the IDs of the incidents modified since lastUpdate.",
+      arguments: [
+        arg("lastUpdate", "The time to look from (ISO 8601 or epoch milliseconds).", { required: true }),
+      ],
+      // Incidents - List with a lastModifiedTimeUtc filter (learn.microsoft.com/rest/api/securityinsights/incidents/list).
+      permissions: SENTINEL_READ,
+      run: getModifiedRemoteData,
+    },
+    "get-remote-data": {
+      description: "XSOAR's mirroring debug command: an incident's fields as XSOAR mirrors them in.",
+      arguments: [
+        arg("id", "The incident's ID.", { required: true }),
+        arg("lastUpdate", "Accepted as XSOAR's; the incident is read whole.", { defaultValue: "0" }),
+      ],
+      // Incidents - Get (learn.microsoft.com/rest/api/securityinsights/incidents/get).
+      permissions: SENTINEL_READ,
+      run: getRemoteData,
+    },
+    "get-mapping-fields": {
+      description: "XSOAR's mirroring debug command: the incident fields XSOAR mirrors out to Sentinel.",
+      // No request.
+      permissions: [],
+      run: getMappingFields,
     },
   },
   test: testIncidents,

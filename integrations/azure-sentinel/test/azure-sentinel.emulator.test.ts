@@ -751,6 +751,43 @@ describe("alert rules, templates, subscriptions and resource groups", () => {
   });
 });
 
+describe("XSOAR's mirroring debug commands", () => {
+  it("get-modified-remote-data lists the incidents modified since lastUpdate with XSOAR's filter", async () => {
+    const since = new Date(Date.now() - 60 * 60_000).toISOString();
+    const result = await harness.run("get-modified-remote-data", { lastUpdate: since });
+    // Incidents - List with $filter (learn.microsoft.com/rest/api/securityinsights/incidents/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `${SENTINEL}/incidents`,
+      query: { "api-version": V, $filter: `properties/lastModifiedTimeUtc ge ${since}` },
+    });
+    // The seed's newest incident was last modified 25 minutes ago; nothing was modified after now.
+    expect(result.outputs).toEqual(expect.arrayContaining([INCIDENT]));
+    const none = await harness.run("get-modified-remote-data", {
+      lastUpdate: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(none.outputs).toEqual([]);
+  });
+
+  it("get-remote-data reads the incident's mirrored fields; get-mapping-fields lists the outgoing ones", async () => {
+    const result = await harness.run("get-remote-data", { id: INCIDENT });
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `${SENTINEL}/incidents/${INCIDENT}`,
+      query: { "api-version": V },
+    });
+    expect(result.outputs).toMatchObject({
+      ID: INCIDENT,
+      Title: "Multiple failed sign-ins",
+      IncidentNumber: 3177,
+    });
+    const before = harness.requests.length;
+    const fields = await harness.run("get-mapping-fields");
+    expect(harness.requests.length).toBe(before);
+    expect(fields.outputs).toEqual(expect.arrayContaining(["classification", "etag", "status", "title"]));
+  });
+});
+
 describe("azure-sentinel-test and access errors", () => {
   it("-test lists one incident at Resource Manager, counted at the emulator, and names what it reached", async () => {
     const result = await harness.run("azure-sentinel-test");

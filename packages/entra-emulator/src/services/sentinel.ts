@@ -151,7 +151,7 @@ function incidentFilter(filter: string | undefined): ((incident: Incident) => bo
   const clauses = filter
     .split(/\s+and\s+/i)
     .map((clause) =>
-      /^\s*properties\/(severity|status|title|incidentNumber|createdTimeUtc)\s+(eq|gt|ge)\s+'?([^']*)'?\s*$/i.exec(
+      /^\s*properties\/(severity|status|title|incidentNumber|createdTimeUtc|lastModifiedTimeUtc)\s+(eq|gt|ge)\s+'?([^']*)'?\s*$/i.exec(
         clause,
       ),
     );
@@ -168,7 +168,9 @@ function incidentFilter(filter: string | undefined): ((incident: Incident) => bo
             ? incident.incidentNumber > number
             : incident.incidentNumber >= number;
       }
-      if (field === "createdtimeutc") return incident.createdTimeUtc >= value;
+      if (field === "createdtimeutc") return Date.parse(incident.createdTimeUtc) >= Date.parse(value);
+      if (field === "lastmodifiedtimeutc")
+        return Date.parse(incident.lastModifiedTimeUtc) >= Date.parse(value);
       const actual = String(incident[field as "severity" | "status" | "title"]);
       return actual.toLowerCase() === value.toLowerCase();
     });
