@@ -1,115 +1,84 @@
 import { randomUUID } from "node:crypto";
 import {
-  argumentOrParameter,
   type CommandContext,
   type CommandResult,
   limitArgument,
-  resourceGroupPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
+import {
+  formatDate,
+  listArgument,
+  nextLinkParts,
+  readPage,
+  SENTINEL_API_VERSION,
+  sentinelPath,
+  sentinelRequest,
+  withoutEmpty,
+} from "./client.js";
 
-/** The Microsoft.SecurityInsights API version of the XSOAR integration. */
-export const SENTINEL_API_VERSION = "2022-11-01";
+// Incidents and their comments, relations, alerts and entities (learn.microsoft.com/rest/api/securityinsights:
+// Incidents - List/Get/Create Or Update/Delete/List Alerts/List Entities, Incident Comments - List/Create Or
+// Update/Delete, Incident Relations - List), as XSOAR's integration calls them and names their context.
 
 interface Incident {
   name?: string;
   etag?: string;
-  properties?: {
-    title?: string;
-    description?: string;
-    severity?: string;
-    status?: string;
-    incidentNumber?: number;
-    createdTimeUtc?: string;
-    owner?: { assignedTo?: string; email?: string };
+  properties?: Record<string, unknown> & {
+    owner?: { assignedTo?: string; email?: string; objectId?: string; userPrincipalName?: string };
+    labels?: Array<{ labelName?: string; labelType?: string }>;
+    additionalData?: Record<string, unknown>;
   };
 }
 
-/** `{ARM}/subscriptions/…/workspaces/{ws}/providers/Microsoft.SecurityInsights` from the instance's parameters. */
-function sentinelPath(context: CommandContext): string {
-  const group = resourceGroupPath(context, {
-    subscription: { key: "subscriptionID", displayName: "Subscription ID" },
-    resourceGroup: { key: "resourceGroupName", displayName: "Resource Group Name" },
-  });
-  const workspace = argumentOrParameter(context, "workspace_name", {
-    key: "workspaceName",
-    displayName: "Workspace Name",
-  });
-  return `${group}/providers/Microsoft.OperationalInsights/workspaces/${encodeURIComponent(workspace)}/providers/Microsoft.SecurityInsights`;
-}
-
-/**
- * `azure-sentinel-test`: the newest incident of the workspace (Incidents - List with `$top=1`), which proves the
- * token, the subscription, resource group and workspace, and the identity's Sentinel role at once.
- */
+/** `azure-sentinel-test`: the oldest incident (Incidents - List with `$top=1`), as XSOAR's test module does. */
 export async function testIncidents(context: CommandContext): Promise<void> {
   await context.api.get(
     `${sentinelPath(context)}/incidents`,
-    { "api-version": SENTINEL_API_VERSION, $top: 1, $orderby: "properties/createdTimeUtc desc" },
+    { "api-version": SENTINEL_API_VERSION, $top: 1 },
     { expect: "collection" },
   );
 }
 
-/** An incident as the XSOAR integration writes it under `AzureSentinel.Incident`. */
+/** An incident as XSOAR writes it under `AzureSentinel.Incident`. */
 export function toContextIncident(incident: Incident): Record<string, unknown> {
-  const properties = incident.properties ?? {};
-  return {
+  const p = incident.properties ?? {};
+  const extra = p.additionalData ?? {};
+  return withoutEmpty({
     ID: incident.name,
-    Title: properties.title,
-    Description: properties.description,
-    Severity: properties.severity,
-    Status: properties.status,
-    IncidentNumber: properties.incidentNumber,
-    CreatedTimeUTC: properties.createdTimeUtc,
-    AssigneeName: properties.owner?.assignedTo,
-    AssigneeEmail: properties.owner?.email,
+    IncidentNumber: p["incidentNumber"],
+    IncidentUrl: p["incidentUrl"],
+    Title: p["title"],
+    Description: p["description"],
+    Severity: p["severity"],
+    Status: p["status"],
+    AssigneeName: p.owner?.assignedTo,
+    AssigneeEmail: p.owner?.email,
+    AssigneeObjectID: p.owner?.objectId,
+    AssigneeUPN: p.owner?.userPrincipalName,
+    Label: (p.labels ?? []).map((label) => ({ Name: label.labelName, Type: label.labelType })),
+    FirstActivityTimeUTC: formatDate(p["firstActivityTimeUtc"]),
+    LastActivityTimeUTC: formatDate(p["lastActivityTimeUtc"]),
+    LastModifiedTimeUTC: formatDate(p["lastModifiedTimeUtc"]),
+    CreatedTimeUTC: formatDate(p["createdTimeUtc"]),
+    AlertsCount: extra["alertsCount"],
+    BookmarksCount: extra["bookmarksCount"],
+    CommentsCount: extra["commentsCount"],
+    AlertProductNames: extra["alertProductNames"],
+    Tactics: extra["tactics"],
+    Techniques: extra["techniques"],
+    FirstActivityTimeGenerated: formatDate(p["firstActivityTimeGenerated"]),
+    LastActivityTimeGenerated: formatDate(p["lastActivityTimeGenerated"]),
     Etag: incident.etag,
-  };
+    Deleted: false,
+  });
 }
 
 const HEADERS = ["ID", "IncidentNumber", "Title", "Severity", "Status", "AssigneeName", "CreatedTimeUTC"];
 
-/** `azure-sentinel-list-incidents`: GET …/Microsoft.SecurityInsights/incidents. */
-export async function listIncidents(context: CommandContext): Promise<CommandResult> {
-  const page = context.args["next_link"]
-    ? await context.api.get<{ value?: Incident[]; nextLink?: string }>(context.args["next_link"], undefined, {
-        expect: "collection",
-      })
-    : await context.api.get<{ value?: Incident[]; nextLink?: string }>(
-        `${sentinelPath(context)}/incidents`,
-        {
-          "api-version": SENTINEL_API_VERSION,
-          $top: limitArgument(context, 200),
-          $filter: context.args["filter"],
-          $orderby: "properties/createdTimeUtc desc",
-        },
-        { expect: "collection" },
-      );
-  const incidents = (page?.value ?? []).map(toContextIncident);
-  let readable = tableToMarkdown("Incidents List", incidents, HEADERS);
-  if (page?.nextLink)
-    readable += `\nMore incidents: ${context.formatCommand("azure-sentinel-list-incidents", { next_link: page.nextLink })}\n`;
-  return {
-    readable,
-    outputsPrefix: "AzureSentinel.Incident",
-    outputsKeyField: "ID",
-    outputs: incidents,
-    raw: page,
-  };
-}
-
-/** `azure-sentinel-get-incident-by-id`: GET …/incidents/{id}. */
-export async function getIncident(context: CommandContext<{ incident_id: string }>): Promise<CommandResult> {
-  const id = context.args["incident_id"];
-  const incident = await context.api.get<Incident>(
-    `${sentinelPath(context)}/incidents/${encodeURIComponent(id)}`,
-    {
-      "api-version": SENTINEL_API_VERSION,
-    },
-  );
+function incidentResult(title: string, incident: Incident): CommandResult {
   const entry = toContextIncident(incident);
   return {
-    readable: tableToMarkdown(`Incident ${id} details`, [entry], HEADERS),
+    readable: tableToMarkdown(title, [entry], HEADERS),
     outputsPrefix: "AzureSentinel.Incident",
     outputsKeyField: "ID",
     outputs: entry,
@@ -117,26 +86,139 @@ export async function getIncident(context: CommandContext<{ incident_id: string 
   };
 }
 
-/** `azure-sentinel-incident-add-comment`: PUT …/incidents/{id}/comments/{new GUID}. */
-export async function addIncidentComment(
-  context: CommandContext<{ incident_id: string }>,
-): Promise<CommandResult> {
-  const id = context.args["incident_id"];
-  const commentId = randomUUID();
-  const comment = await context.api.request<{ name?: string; properties?: { message?: string } }>({
-    expect: "object",
-    method: "PUT",
-    path: `${sentinelPath(context)}/incidents/${encodeURIComponent(id)}/comments/${commentId}`,
-    query: { "api-version": SENTINEL_API_VERSION },
-    body: { properties: { message: context.args["message"] } },
+/** `azure-sentinel-list-incidents`: GET …/incidents with `$top`, `$filter` and `$orderby`, or the next link. */
+export async function listIncidents(context: CommandContext): Promise<CommandResult> {
+  const page = await readPage<Incident>(context, "incidents", {
+    $top: limitArgument(context, 200),
+    $filter: context.args["filter"],
+    $orderby: "properties/createdTimeUtc desc",
   });
-  const entry = {
-    ID: comment?.name ?? commentId,
-    IncidentID: id,
-    Message: comment?.properties?.message ?? context.args["message"],
-  };
+  const incidents = (page.value ?? []).map(toContextIncident);
+  const next = nextLinkParts(context, "azure-sentinel-list-incidents", page);
   return {
-    readable: tableToMarkdown(`Incident ${id} new comment details`, [entry]),
+    readable:
+      tableToMarkdown(`Incidents List (${incidents.length} results)`, incidents, HEADERS) + next.readable,
+    outputsPrefix: "AzureSentinel.Incident",
+    outputsKeyField: "ID",
+    outputs: incidents,
+    ...(next.additionalOutputs ? { additionalOutputs: next.additionalOutputs } : {}),
+    raw: page,
+  };
+}
+
+/** `azure-sentinel-get-incident-by-id`: GET …/incidents/{id}. */
+export async function getIncident(context: CommandContext): Promise<CommandResult> {
+  const id = context.args["incident_id"] ?? "";
+  const incident = await sentinelRequest<Incident>(context, "GET", `incidents/${encodeURIComponent(id)}`);
+  return incidentResult(`Incident ${id} details`, incident);
+}
+
+/** The PUT body of an update: the current incident's etag and required fields, with the arguments applied. */
+function updatedIncident(context: CommandContext, current: Incident): Record<string, unknown> {
+  const args = context.args;
+  const p = current.properties ?? {};
+  let owner: Record<string, unknown> = { ...(p.owner ?? {}) };
+  if (args["unassign"] === "true") owner = {};
+  else if (args["assignee_objectid"]) owner = { objectId: args["assignee_objectid"] };
+  else {
+    if (args["user_principal_name"]) owner = { userPrincipalName: args["user_principal_name"] };
+    if (args["assignee_email"]) owner["email"] = args["assignee_email"];
+  }
+  const labels = listArgument(args["labels"]);
+  return {
+    etag: current.etag,
+    properties: withoutEmpty({
+      title: args["title"] || p["title"],
+      description: args["description"] || p["description"],
+      severity: args["severity"] || p["severity"],
+      status: args["status"] || p["status"],
+      classification: args["classification"],
+      classificationComment: args["classification_comment"],
+      classificationReason: args["classification_reason"],
+      labels: labels.length ? labels.map((label) => ({ labelName: label, labelType: "User" })) : p.labels,
+      owner,
+    }),
+  };
+}
+
+/** `azure-sentinel-update-incident`: GET the incident (etag, required fields), then PUT it with the changes. */
+export async function updateIncident(context: CommandContext): Promise<CommandResult> {
+  const id = context.args["incident_id"] ?? "";
+  const path = `incidents/${encodeURIComponent(id)}`;
+  const current = await sentinelRequest<Incident>(context, "GET", path);
+  const updated = await sentinelRequest<Incident>(context, "PUT", path, {
+    body: updatedIncident(context, current),
+  });
+  return incidentResult(`Updated incidents ${id} details`, updated);
+}
+
+/** `azure-sentinel-delete-incident`: DELETE …/incidents/{id}. */
+export async function deleteIncident(context: CommandContext): Promise<CommandResult> {
+  const id = context.args["incident_id"] ?? "";
+  await sentinelRequest(context, "DELETE", `incidents/${encodeURIComponent(id)}`);
+  return {
+    readable: `Incident ${id} was deleted successfully.`,
+    outputsPrefix: "AzureSentinel.Incident",
+    outputsKeyField: "ID",
+    outputs: { ID: id, Deleted: true },
+  };
+}
+
+interface Comment {
+  name?: string;
+  properties?: {
+    message?: string;
+    createdTimeUtc?: string;
+    author?: { name?: string; assignedTo?: string; email?: string };
+  };
+}
+
+function toContextComment(comment: Comment, incidentId: string): Record<string, unknown> {
+  const p = comment.properties ?? {};
+  return withoutEmpty({
+    ID: comment.name,
+    IncidentID: incidentId,
+    Message: p.message,
+    AuthorName: p.author?.assignedTo ?? p.author?.name,
+    AuthorEmail: p.author?.email,
+    CreatedTimeUTC: formatDate(p.createdTimeUtc),
+  });
+}
+
+const COMMENT_HEADERS = ["ID", "IncidentID", "Message", "AuthorName", "AuthorEmail", "CreatedTimeUTC"];
+
+/** `azure-sentinel-list-incident-comments`: GET …/incidents/{id}/comments with `$top`, or the next link. */
+export async function listIncidentComments(context: CommandContext): Promise<CommandResult> {
+  const id = context.args["incident_id"] ?? "";
+  const page = await readPage<Comment>(context, `incidents/${encodeURIComponent(id)}/comments`, {
+    $top: limitArgument(context, 50),
+  });
+  const comments = (page.value ?? []).map((comment) => toContextComment(comment, id));
+  const next = nextLinkParts(context, "azure-sentinel-list-incident-comments", page, { incident_id: id });
+  return {
+    readable:
+      tableToMarkdown(`Incident ${id} Comments (${comments.length} results)`, comments, COMMENT_HEADERS) +
+      next.readable,
+    outputsPrefix: "AzureSentinel.IncidentComment",
+    outputsKeyField: "ID",
+    outputs: comments,
+    ...(next.additionalOutputs ? { additionalOutputs: next.additionalOutputs } : {}),
+    raw: page,
+  };
+}
+
+/** `azure-sentinel-incident-add-comment`: PUT …/incidents/{id}/comments/{new GUID}. */
+export async function addIncidentComment(context: CommandContext): Promise<CommandResult> {
+  const id = context.args["incident_id"] ?? "";
+  const comment = await sentinelRequest<Comment>(
+    context,
+    "PUT",
+    `incidents/${encodeURIComponent(id)}/comments/${randomUUID()}`,
+    { body: { properties: { message: context.args["message"] } } },
+  );
+  const entry = toContextComment(comment ?? {}, id);
+  return {
+    readable: tableToMarkdown(`Incident ${id} new comment details`, [entry], COMMENT_HEADERS),
     outputsPrefix: "AzureSentinel.IncidentComment",
     outputsKeyField: "ID",
     outputs: entry,
@@ -144,29 +226,120 @@ export async function addIncidentComment(
   };
 }
 
-/** `azure-sentinel-list-watchlists`: GET …/Microsoft.SecurityInsights/watchlists. */
-export async function listWatchlists(context: CommandContext): Promise<CommandResult> {
-  const page = await context.api.get<{
-    value?: Array<{
-      name?: string;
-      properties?: { displayName?: string; watchlistAlias?: string; description?: string };
-    }>;
-  }>(
-    `${sentinelPath(context)}/watchlists`,
-    { "api-version": SENTINEL_API_VERSION },
-    { expect: "collection" },
+/** `azure-sentinel-incident-delete-comment`: DELETE …/incidents/{id}/comments/{comment}. */
+export async function deleteIncidentComment(context: CommandContext): Promise<CommandResult> {
+  const id = context.args["incident_id"] ?? "";
+  const commentId = context.args["comment_id"] ?? "";
+  await sentinelRequest(
+    context,
+    "DELETE",
+    `incidents/${encodeURIComponent(id)}/comments/${encodeURIComponent(commentId)}`,
   );
-  const watchlists = (page?.value ?? []).map((watchlist) => ({
-    Name: watchlist.properties?.displayName,
-    Alias: watchlist.properties?.watchlistAlias,
-    ID: watchlist.name,
-    Description: watchlist.properties?.description,
+  return { readable: `Comment ${commentId} was deleted successfully.` };
+}
+
+interface Relation {
+  properties?: { relatedResourceName?: string; relatedResourceKind?: string };
+}
+
+/** `azure-sentinel-list-incident-relations`: GET …/incidents/{id}/relations; entity_kinds becomes a search.in filter. */
+export async function listIncidentRelations(context: CommandContext): Promise<CommandResult> {
+  const id = context.args["incident_id"] ?? "";
+  let filter = context.args["filter"] ?? "";
+  const kinds = context.args["entity_kinds"];
+  if (kinds) {
+    filter = `${filter ? `${filter} and ` : ""}search.in(properties/relatedResourceKind, '${kinds}', ',')`;
+  }
+  const page = await readPage<Relation>(context, `incidents/${encodeURIComponent(id)}/relations`, {
+    $top: limitArgument(context, 50),
+    $filter: filter || undefined,
+  });
+  const relations = (page.value ?? []).map((relation) => ({
+    ID: relation.properties?.relatedResourceName,
+    Kind: relation.properties?.relatedResourceKind,
+    IncidentID: id,
+  }));
+  const next = nextLinkParts(context, "azure-sentinel-list-incident-relations", page, { incident_id: id });
+  return {
+    readable:
+      tableToMarkdown(`Incident ${id} Relations (${relations.length} results)`, relations) + next.readable,
+    outputsPrefix: "AzureSentinel.IncidentRelatedResource",
+    outputsKeyField: "ID",
+    outputs: relations,
+    ...(next.additionalOutputs ? { additionalOutputs: next.additionalOutputs } : {}),
+    raw: page,
+  };
+}
+
+interface Item {
+  name?: string;
+  kind?: string;
+  properties?: Record<string, unknown> & { additionalData?: Record<string, unknown> };
+}
+
+/** `azure-sentinel-list-incident-entities`: POST …/incidents/{id}/entities (the answer's `entities`). */
+export async function listIncidentEntities(context: CommandContext): Promise<CommandResult> {
+  const id = context.args["incident_id"] ?? "";
+  const result = await sentinelRequest<{ entities?: Item[] }>(
+    context,
+    "POST",
+    `incidents/${encodeURIComponent(id)}/entities`,
+  );
+  const entities = (result?.entities ?? []).map((entity) => ({
+    IncidentId: id,
+    ID: entity.name,
+    Kind: entity.kind,
+    Properties: entity.properties,
   }));
   return {
-    readable: tableToMarkdown("Watchlists results", watchlists),
-    outputsPrefix: "AzureSentinel.Watchlist",
+    readable: tableToMarkdown(`Incident ${id} Entities (${entities.length} results)`, entities, [
+      "ID",
+      "Kind",
+      "IncidentId",
+    ]),
+    outputsPrefix: "AzureSentinel.IncidentEntity",
     outputsKeyField: "ID",
-    outputs: watchlists,
-    raw: page,
+    outputs: entities,
+    raw: result,
+  };
+}
+
+/** `azure-sentinel-list-incident-alerts`: POST …/incidents/{id}/alerts (the answer's `value`). */
+export async function listIncidentAlerts(context: CommandContext): Promise<CommandResult> {
+  const id = context.args["incident_id"] ?? "";
+  const result = await sentinelRequest<{ value?: Item[] }>(
+    context,
+    "POST",
+    `incidents/${encodeURIComponent(id)}/alerts`,
+  );
+  const alerts = (result?.value ?? []).map((alert) => {
+    const p = alert.properties ?? {};
+    return withoutEmpty({
+      IncidentId: id,
+      ID: p["systemAlertId"],
+      Kind: alert.kind,
+      Tactic: p["tactics"],
+      Techniques: p.additionalData?.["MitreTechniques"],
+      DisplayName: p["alertDisplayName"],
+      Description: p["description"],
+      ConfidenceLevel: p["confidenceLevel"],
+      Severity: p["severity"],
+      VendorName: p["vendorName"],
+      ProductName: p["productName"],
+      ProductComponentName: p["productComponentName"],
+    });
+  });
+  return {
+    readable: tableToMarkdown(`Incident ${id} Alerts (${alerts.length} results)`, alerts, [
+      "ID",
+      "Kind",
+      "IncidentId",
+      "DisplayName",
+      "Severity",
+    ]),
+    outputsPrefix: "AzureSentinel.IncidentAlert",
+    outputsKeyField: "ID",
+    outputs: alerts,
+    raw: result,
   };
 }

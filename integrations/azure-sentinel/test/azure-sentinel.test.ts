@@ -70,7 +70,7 @@ describe("incidents", () => {
       host: "management.azure.com",
       path: `${SENTINEL}/incidents`,
       query: {
-        "api-version": "2022-11-01",
+        "api-version": "2024-03-01",
         $top: "10",
         $filter: "properties/severity eq 'High'",
         $orderby: "properties/createdTimeUtc desc",
@@ -94,7 +94,7 @@ describe("incidents", () => {
     expect(call).toMatchObject({
       method: "PUT",
       body: { properties: { message: "Investigating" } },
-      query: { "api-version": "2022-11-01" },
+      query: { "api-version": "2024-03-01" },
     });
     expect(call.path).toMatch(new RegExp(`^${SENTINEL}/incidents/${INCIDENT.name}/comments/[0-9a-f-]{36}$`));
     expect(result.outputs).toMatchObject({ IncidentID: INCIDENT.name, Message: "Investigating" });
@@ -106,8 +106,9 @@ describe("incidents", () => {
       host: "management.usgovcloudapi.net",
       path: `${SENTINEL}/watchlists`,
     });
+    // XSOAR's mapping: Name is the resource name, Alias the watchlistAlias property.
     expect(result.outputs).toEqual([
-      { Name: "High Value Assets", Alias: "hva", ID: "high-value-assets", Description: undefined },
+      { Name: "high-value-assets", DisplayName: "High Value Assets", Alias: "hva" },
     ]);
   });
 });

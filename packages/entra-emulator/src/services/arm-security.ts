@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { DEMO_TENANT_ID } from "../seed.js";
 import type { RouteContext, RouteResponse } from "../types.js";
 import type { EmulatedService, ServiceRoute } from "./types.js";
@@ -17,7 +16,6 @@ export const SECURITY_VAULT = "soc-vault";
 
 const GROUP = "/subscriptions/:sub/resourceGroups/:rg";
 const WORKSPACE = `${GROUP}/providers/Microsoft.OperationalInsights/workspaces/:ws`;
-const SENTINEL = `${WORKSPACE}/providers/Microsoft.SecurityInsights`;
 const SECURITY = "/subscriptions/:sub/providers/Microsoft.Security";
 const VAULTS = `${GROUP}/providers/Microsoft.KeyVault/vaults`;
 
@@ -27,7 +25,6 @@ const VAULTS = `${GROUP}/providers/Microsoft.KeyVault/vaults`;
  * learn.microsoft.com/rest/api/defenderforcloud/alerts, vaults learn.microsoft.com/rest/api/keyvault/keyvault/vaults.
  */
 const VERSIONS = {
-  sentinel: ["2021-10-01", "2022-11-01", "2023-02-01", "2024-03-01", "2025-06-01"],
   workspaces: ["2020-08-01", "2020-10-01", "2021-06-01", "2022-10-01", "2023-09-01"],
   savedSearches: ["2015-03-20", "2020-08-01", "2025-02-01"],
   alerts: ["2019-01-01", "2020-01-01", "2021-01-01", "2022-01-01"],
@@ -136,265 +133,6 @@ function groupId(ctx: RouteContext): string {
 
 function minutesAgo(minutes: number): string {
   return new Date(Date.now() - minutes * 60_000).toISOString();
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Microsoft Sentinel (learn.microsoft.com/rest/api/securityinsights/incidents, …/incident-comments, …/watchlists)
-
-interface IncidentComment {
-  name: string;
-  message: string;
-  createdTimeUtc: string;
-  author: string;
-}
-
-interface Incident {
-  name: string;
-  etag: string;
-  incidentNumber: number;
-  title: string;
-  description: string;
-  severity: string;
-  status: string;
-  createdTimeUtc: string;
-  owner: { assignedTo?: string; email?: string; objectId?: string };
-  comments: IncidentComment[];
-}
-
-function seedIncidents(): Incident[] {
-  const incident = (number: number, name: string, fields: Partial<Incident>, minutes: number): Incident => ({
-    name,
-    etag: `"${randomUUID()}"`,
-    incidentNumber: number,
-    title: "",
-    description: "",
-    severity: "Medium",
-    status: "New",
-    createdTimeUtc: minutesAgo(minutes),
-    owner: {},
-    comments: [],
-    ...fields,
-  });
-  return [
-    incident(
-      3177,
-      "73e01a99-5cd7-4139-a149-9f2736ff2ab5",
-      {
-        title: "Multiple failed sign-ins",
-        description: "Ten failed sign-ins to adele.vance@contoso.onmicrosoft.com from one IP address.",
-        severity: "High",
-        owner: { assignedTo: "Adele Vance", email: "adele.vance@contoso.onmicrosoft.com" },
-      },
-      30,
-    ),
-    incident(
-      3176,
-      "e2a8f1c4-0b7d-4d3e-9a61-5c2f8e7d1b09",
-      {
-        title: "Suspicious PowerShell command line",
-        description: "An encoded PowerShell command ran on WIN-SRV-01.",
-        status: "Active",
-        owner: { assignedTo: "Megan Bowen", email: "megan.bowen@contoso.onmicrosoft.com" },
-      },
-      240,
-    ),
-    incident(
-      3175,
-      "4c1d9b7e-6f2a-4e8b-8d3c-1a0f5e9b7c26",
-      {
-        title: "Mass download by a single user",
-        description: "A user downloaded 1,200 files from SharePoint in ten minutes.",
-        severity: "Low",
-        status: "Closed",
-      },
-      1440,
-    ),
-  ];
-}
-
-function incidentResource(ctx: RouteContext, incident: Incident) {
-  const base = `${groupId(ctx)}/providers/Microsoft.OperationalInsights/workspaces/${SECURITY_WORKSPACE.name}/providers/Microsoft.SecurityInsights`;
-  return {
-    id: `${base}/Incidents/${incident.name}`,
-    name: incident.name,
-    etag: incident.etag,
-    type: "Microsoft.SecurityInsights/Incidents",
-    properties: {
-      title: incident.title,
-      description: incident.description,
-      severity: incident.severity,
-      status: incident.status,
-      incidentNumber: incident.incidentNumber,
-      createdTimeUtc: incident.createdTimeUtc,
-      lastModifiedTimeUtc: incident.createdTimeUtc,
-      owner: incident.owner,
-      labels: [],
-      additionalData: { alertsCount: 1, bookmarksCount: 0, commentsCount: incident.comments.length },
-      incidentUrl: `https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident${base}/Incidents/${incident.name}`,
-    },
-  };
-}
-
-function commentResource(ctx: RouteContext, incident: Incident, comment: IncidentComment) {
-  return {
-    id: `${incidentResource(ctx, incident).id}/Comments/${comment.name}`,
-    name: comment.name,
-    etag: `"${randomUUID()}"`,
-    type: "Microsoft.SecurityInsights/Incidents/Comments",
-    properties: {
-      message: comment.message,
-      createdTimeUtc: comment.createdTimeUtc,
-      lastModifiedTimeUtc: comment.createdTimeUtc,
-      author: { objectId: ctx.claims.oid, name: comment.author, type: "User" },
-    },
-  };
-}
-
-/** `$filter` of the incidents list: `properties/<field> eq '<value>'` clauses joined by `and`. */
-function incidentFilter(filter: string | undefined): ((incident: Incident) => boolean) | string {
-  if (!filter) return () => true;
-  const clauses = filter
-    .split(/\s+and\s+/i)
-    .map((clause) =>
-      /^\s*properties\/(severity|status|title|incidentNumber)\s+eq\s+'?([^']*)'?\s*$/i.exec(clause),
-    );
-  if (clauses.some((clause) => !clause)) return `Invalid $filter '${filter}'.`;
-  return (incident) =>
-    clauses.every((clause) => {
-      const field = clause![1]!.toLowerCase();
-      const value = clause![2]!;
-      const actual =
-        field === "incidentnumber"
-          ? String(incident.incidentNumber)
-          : String(incident[field as "severity" | "status" | "title"]);
-      return actual.toLowerCase() === value.toLowerCase();
-    });
-}
-
-function sentinelRoutes(): ServiceRoute[] {
-  const incidents = seedIncidents();
-  const versions = VERSIONS.sentinel;
-  const onWorkspace = (handler: Handler): Handler => {
-    return (ctx) =>
-      ctx.params["ws"]?.toLowerCase() === SECURITY_WORKSPACE.name
-        ? handler(ctx)
-        : resourceNotFound(ctx, "Microsoft.OperationalInsights/workspaces", ctx.params["ws"] ?? "");
-  };
-  const withIncident = (handler: (ctx: RouteContext, incident: Incident) => RouteResponse): Handler =>
-    onWorkspace((ctx) => {
-      const incident = incidents.find((candidate) => candidate.name === ctx.params["id"]);
-      return incident
-        ? handler(ctx, incident)
-        : ctx.error(404, "NotFound", `Incident with id '${ctx.params["id"]}' was not found.`);
-    });
-  return [
-    armRoute(
-      "GET",
-      `${SENTINEL}/incidents`,
-      versions,
-      "Microsoft.SecurityInsights/incidents/read",
-      onWorkspace((ctx) => listIncidents(ctx, incidents)),
-    ),
-    armRoute(
-      "GET",
-      `${SENTINEL}/incidents/:id`,
-      versions,
-      "Microsoft.SecurityInsights/incidents/read",
-      withIncident((ctx, incident) => ctx.json(200, incidentResource(ctx, incident))),
-    ),
-    armRoute(
-      "GET",
-      `${SENTINEL}/incidents/:id/comments`,
-      versions,
-      "Microsoft.SecurityInsights/incidents/comments/read",
-      withIncident((ctx, incident) =>
-        ctx.json(200, { value: incident.comments.map((comment) => commentResource(ctx, incident, comment)) }),
-      ),
-    ),
-    armRoute(
-      "PUT",
-      `${SENTINEL}/incidents/:id/comments/:comment`,
-      versions,
-      "Microsoft.SecurityInsights/incidents/comments/write",
-      withIncident((ctx, incident) => putComment(ctx, incident)),
-    ),
-    armRoute(
-      "GET",
-      `${SENTINEL}/watchlists`,
-      versions,
-      "Microsoft.SecurityInsights/watchlists/read",
-      onWorkspace((ctx) => ctx.json(200, { value: watchlists(ctx) })),
-    ),
-  ];
-}
-
-function listIncidents(ctx: RouteContext, incidents: Incident[]): RouteResponse {
-  const top = ctx.query["$top"] === undefined ? 50 : Number(ctx.query["$top"]);
-  if (!Number.isInteger(top) || top < 1) {
-    return ctx.error(
-      400,
-      "BadRequest",
-      `The value '${ctx.query["$top"]}' of $top is not a positive integer.`,
-    );
-  }
-  const filter = incidentFilter(ctx.query["$filter"]);
-  if (typeof filter === "string") return ctx.error(400, "BadRequest", filter);
-  const ascending = /createdTimeUtc\s+asc/i.test(ctx.query["$orderby"] ?? "");
-  const sorted = incidents
-    .filter(filter)
-    .sort((a, b) => (ascending ? 1 : -1) * a.createdTimeUtc.localeCompare(b.createdTimeUtc));
-  const skip = Number(ctx.query["$skipToken"] ?? 0) || 0;
-  const page = sorted.slice(skip, skip + top);
-  const body: Record<string, unknown> = { value: page.map((incident) => incidentResource(ctx, incident)) };
-  if (skip + top < sorted.length) {
-    const next = queryString({ ...ctx.query, $skipToken: String(skip + top) });
-    body["nextLink"] = `${addressedBase(ctx)}${ctx.path}?${next}`;
-  }
-  return ctx.json(200, body);
-}
-
-function putComment(ctx: RouteContext, incident: Incident): RouteResponse {
-  const message = (ctx.body as { properties?: { message?: unknown } } | undefined)?.properties?.message;
-  if (typeof message !== "string" || message.trim() === "") {
-    return ctx.error(400, "BadRequest", "The comment's properties.message is required.");
-  }
-  const existing = incident.comments.find((comment) => comment.name === ctx.params["comment"]);
-  if (existing) {
-    existing.message = message;
-    return ctx.json(200, commentResource(ctx, incident, existing));
-  }
-  const comment: IncidentComment = {
-    name: ctx.params["comment"]!,
-    message,
-    createdTimeUtc: new Date().toISOString(),
-    author: ctx.claims.name ?? ctx.claims.upn ?? ctx.claims.appid ?? "unknown",
-  };
-  incident.comments.push(comment);
-  return ctx.json(201, commentResource(ctx, incident, comment));
-}
-
-function watchlists(ctx: RouteContext) {
-  const base = `${groupId(ctx)}/providers/Microsoft.OperationalInsights/workspaces/${SECURITY_WORKSPACE.name}/providers/Microsoft.SecurityInsights/Watchlists`;
-  const watchlist = (alias: string, displayName: string, description: string) => ({
-    id: `${base}/${alias}`,
-    name: alias,
-    etag: `"${randomUUID()}"`,
-    type: "Microsoft.SecurityInsights/Watchlists",
-    properties: {
-      watchlistId: randomUUID(),
-      displayName,
-      watchlistAlias: alias,
-      description,
-      provider: "Microsoft",
-      source: "Local file",
-      itemsSearchKey: "AssetName",
-      created: minutesAgo(10_000),
-    },
-  });
-  return [
-    watchlist("high-value-assets", "High Value Assets", "Servers whose compromise would stop the business."),
-    watchlist("vip-users", "VIP Users", "Accounts of the executive team."),
-  ];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -740,10 +478,5 @@ export const armSecurityService: EmulatedService = {
   hosts: /^management\.(azure\.com|usgovcloudapi\.net|chinacloudapi\.cn)$/,
   // Azure Service Management's one delegated permission: what a signed-in user's token for Resource Manager carries.
   demoScopes: ["user_impersonation"],
-  routes: () => [
-    ...sentinelRoutes(),
-    ...operationalInsightsRoutes(),
-    ...securityRoutes(),
-    ...keyVaultRoutes(),
-  ],
+  routes: () => [...operationalInsightsRoutes(), ...securityRoutes(), ...keyVaultRoutes()],
 };

@@ -12,6 +12,7 @@ import { kustoService } from "./kusto.js";
 import { logAnalyticsService } from "./log-analytics.js";
 import { microsoft365Defender } from "./microsoft-365-defender.js";
 import { office365Management } from "./office-365-management.js";
+import { sentinelService } from "./sentinel.js";
 import { storageService } from "./storage.js";
 import type { EmulatedService } from "./types.js";
 
@@ -30,6 +31,7 @@ export const BUILT_IN_SERVICES: readonly EmulatedService[] = [
   cloudApps,
   office365Management,
   armSecurityService,
+  sentinelService,
   logAnalyticsService,
   keyVaultService,
   graphM365Service,
