@@ -16,6 +16,8 @@ export interface EmulatorFacts {
   parameters: Readonly<Record<string, string>>;
   /** Whether the proxy runs (host-named APIs such as storage accounts need it). */
   proxy: boolean;
+  /** An account SAS token of the demo storage account (Azure Storage's own credential). */
+  sasToken?: string;
 }
 
 function quoted(value: string): string {
@@ -69,6 +71,8 @@ function flowCredentials(plan: FlowPlan, facts: EmulatorFacts, name: string, pre
         ],
         before: [],
       };
+    case "shared-access-signature":
+      return facts.sasToken ? { words: [p("sas_token", facts.sasToken)], before: [] } : undefined;
     default:
       return undefined;
   }

@@ -53,5 +53,6 @@ export function demoFacts(
     },
     parameters: module.DEMO_INSTANCE_PARAMETERS,
     proxy: emulator.proxyUrl !== undefined,
+    sasToken: module.demoAccountSas(),
   };
 }

@@ -13,6 +13,7 @@ import {
   DEMO_USER_PASSWORD,
 } from "./seed.js";
 import { BUILT_IN_SERVICES } from "./services/index.js";
+import { DEMO_STORAGE_ACCOUNT, demoAccountSas } from "./services/storage.js";
 import type { RecordedRequest, RunningEmulator } from "./types.js";
 
 /** What the banner may add beyond the emulator itself. */
@@ -58,6 +59,7 @@ function demoCredentialLines(emulator: BannerEmulator, options: BannerOptions): 
     );
   }
   lines.push(
+    `    Storage account (Account SAS Token; through --proxy): --param account_name=${DEMO_STORAGE_ACCOUNT} --param sas_token='${demoAccountSas()}'`,
     "    Token broker (Cortex XSOAR application, self_deployed=false)",
     `      --param auth_id=${DEMO_BROKER_APP_REGISTRATION_ID}@${url}/obtain-token --param tenant_id=${DEMO_BROKER_REFRESH_TOKEN} --param enc_key=${DEMO_BROKER_KEY}`,
     `      delegated registration: --param auth_id=${DEMO_BROKER_DELEGATED_REGISTRATION_ID}@${url}/obtain-token`,
