@@ -44,7 +44,7 @@ function fixFor(manifest: IntegrationManifest, key: string, status: number): str
     const needs = names.length > 0 ? `The test needs ${names.join("; ")}. ` : "";
     // Azure RBAC roles are assigned on the resource (Access control), not added to the app registration.
     if (specs.length > 0 && specs.every((spec) => !spec.application?.length && !spec.delegated?.length)) {
-      return `Fix: ${needs}Assign it to the identity in the Azure portal: the subscription or resource group → Access control (IAM) → Add role assignment, then run ${formatCommand(`${prefix}-test`)} again.`;
+      return `Fix: ${needs}Assign it to the identity in the Azure portal: the subscription or resource group → Access control (IAM) → Add role assignment, then run ${formatCommand(generatedName(manifest, "test"))} again.`;
     }
     return `Fix: ${needs}${grantAdvice(manifest, "application", key === "" ? undefined : key)}`;
   }
