@@ -96,6 +96,90 @@ export function queryCollection(
 export const isResponse = (value: unknown): value is RouteResponse =>
   typeof value === "object" && value !== null && "status" in value;
 
+/**
+ * Defender for Endpoint's list calls "support OData V4 queries" with `$filter` on the properties each reference
+ * page names, `$top` and `$skip` (and `$expand` where documented): anything else is refused as the service does.
+ */
+export function undocumentedQuery(
+  ctx: RouteContext,
+  filterable: readonly string[],
+  options: readonly string[] = ["$filter", "$top", "$skip"],
+): RouteResponse | undefined {
+  for (const key of Object.keys(ctx.query)) {
+    if (key.startsWith("$") && !options.includes(key)) {
+      return ctx.error(
+        400,
+        "BadRequest",
+        `The query specified in the URI is not valid: ${key} is not supported.`,
+      );
+    }
+  }
+  const conditions = parseFilter(ctx.query["$filter"]) ?? [];
+  const fields = new Set(filterable.map((field) => field.toLowerCase()));
+  const unknown = conditions.find((condition) => !fields.has(condition.field.toLowerCase()));
+  if (unknown) {
+    return ctx.error(
+      400,
+      "BadRequest",
+      `The query specified in the URI is not valid: $filter is not supported on '${unknown.field}'.`,
+    );
+  }
+  return undefined;
+}
+
+// $filter properties from each list call's reference page (learn.microsoft.com/defender-endpoint/api/…).
+/** get-machines */
+const MACHINE_FILTER = [
+  "computerDnsName",
+  "id",
+  "version",
+  "deviceValue",
+  "aadDeviceId",
+  "machineTags",
+  "lastSeen",
+  "exposureLevel",
+  "onboardingStatus",
+  "lastIpAddress",
+  "healthStatus",
+  "osPlatform",
+  "riskScore",
+  "rbacGroupId",
+];
+/** get-alerts */
+const ALERT_FILTER = [
+  "alertCreationTime",
+  "lastUpdateTime",
+  "incidentId",
+  "investigationId",
+  "id",
+  "assignedTo",
+  "detectionSource",
+  "lastEventTime",
+  "status",
+  "severity",
+  "category",
+];
+/** get-machineactions-collection */
+const ACTION_FILTER = ["id", "status", "machineId", "type", "requestor", "creationDateTimeUtc"];
+/** get-ti-indicators-collection */
+const INDICATOR_FILTER = [
+  "application",
+  "createdByDisplayName",
+  "expirationTime",
+  "generateAlert",
+  "title",
+  "rbacGroupNames",
+  "rbacGroupIds",
+  "indicatorValue",
+  "indicatorType",
+  "creationTimeDateTimeUtc",
+  "createdBy",
+  "action",
+  "severity",
+];
+/** get-investigation-collection */
+const INVESTIGATION_FILTER = ["startTime", "id", "state", "machineId", "triggeringAlertId"];
+
 const MACHINES: Entity[] = [
   {
     id: "1e5bc9d7e413ddd7902c2932e418702b84d0cc07",
@@ -381,9 +465,15 @@ const ALERT_READ = {
 const TI = { roles: ["Ti.ReadWrite", "Ti.ReadWrite.All"], scopes: ["Ti.ReadWrite"] };
 
 /** Machine actions (isolate, unisolate, scan) on a seeded machine, with the state a later read shows. */
-function machineActionRoutes(machines: Entity[], actions: Entity[]): ServiceRoute[] {
+type ActionHandler = (
+  type: string,
+  body: (ctx: RouteContext) => Entity,
+) => (ctx: RouteContext) => RouteResponse;
+
+/** A handler that records a machine action of `type` on the addressed machine (201 with the action). */
+function actionMaker(machines: Entity[], actions: Entity[]): ActionHandler {
   let next = 1;
-  const act = (type: string, body: (ctx: RouteContext) => Entity) => (ctx: RouteContext) => {
+  return (type, body) => (ctx) => {
     const machine = machines.find((candidate) => candidate["id"] === ctx.params["id"]);
     if (!machine) return ctx.error(404, "ResourceNotFound", `Machine ${ctx.params["id"]} was not found.`);
     const comment = (ctx.body as { Comment?: unknown } | undefined)?.Comment;
@@ -419,6 +509,9 @@ function machineActionRoutes(machines: Entity[], actions: Entity[]): ServiceRout
     actions.push(action);
     return ctx.json(201, action);
   };
+}
+
+function machineActionRoutes(actions: Entity[], act: ActionHandler): ServiceRoute[] {
   // A pending action completes once read (the service takes minutes; a second read shows it done).
   const settle = (action: Entity) => {
     if (action["status"] === "Pending") {
@@ -456,6 +549,8 @@ function machineActionRoutes(machines: Entity[], actions: Entity[]): ServiceRout
       path: "/api/machineactions",
       ...MACHINE_READ,
       handler: (ctx) => {
+        const refused = undocumentedQuery(ctx, ACTION_FILTER);
+        if (refused) return refused;
         const page = queryCollection(ctx, actions, 10000);
         if (isResponse(page)) return page;
         return ctx.json(200, {
@@ -486,6 +581,8 @@ function indicatorRoutes(indicators: Entity[]): ServiceRoute[] {
       path: "/api/indicators",
       ...TI,
       handler: (ctx) => {
+        const refused = undocumentedQuery(ctx, INDICATOR_FILTER);
+        if (refused) return refused;
         const page = queryCollection(ctx, indicators, 10000);
         return isResponse(page) ? page : ctx.json(200, page);
       },
@@ -545,6 +642,8 @@ function alertRoutes(alerts: Entity[]): ServiceRoute[] {
       path: "/api/alerts",
       ...ALERT_READ,
       handler: (ctx) => {
+        const refused = undocumentedQuery(ctx, ALERT_FILTER, ["$filter", "$top", "$skip", "$expand"]);
+        if (refused) return refused;
         const page = queryCollection(ctx, alerts, 10000);
         if (isResponse(page)) return page;
         return ctx.json(200, {
@@ -662,6 +761,8 @@ function machineRoutes(machines: Entity[], investigations: Entity[]): ServiceRou
       path: "/api/machines",
       ...MACHINE_READ,
       handler: (ctx) => {
+        const refused = undocumentedQuery(ctx, MACHINE_FILTER);
+        if (refused) return refused;
         const page = queryCollection(ctx, machines, 10000);
         if (isResponse(page)) return page;
         return ctx.json(200, {
@@ -685,6 +786,8 @@ function machineRoutes(machines: Entity[], investigations: Entity[]): ServiceRou
       path: "/api/investigations",
       ...ALERT_READ,
       handler: (ctx) => {
+        const refused = undocumentedQuery(ctx, INVESTIGATION_FILTER);
+        if (refused) return refused;
         const page = queryCollection(ctx, investigations, 10000);
         return isResponse(page) ? page : ctx.json(200, page);
       },
@@ -706,6 +809,330 @@ function machineRoutes(machines: Entity[], investigations: Entity[]): ServiceRou
       roles: ["AdvancedQuery.Read.All"],
       scopes: ["AdvancedQuery.Read"],
       handler: runHunting,
+    },
+  ];
+}
+
+const FILES: Entity[] = [
+  {
+    sha1: "9fe3ba25e5660c23dfe478d577cfacde5d1c7de5",
+    sha256: "2d3b34c6e9c5f0a87f3ab4f69d8e81f0c7f2e0c0a7a8c9f2a1e1b2c3d4e5f6a7",
+    md5: "8d777f385d3dfec8815d20f7496026dc",
+    globalPrevalence: 41,
+    globalFirstObserved: "2026-12-04T22:10:05.0000000Z",
+    globalLastObserved: "2026-12-06T11:47:30.0000000Z",
+    size: 184320,
+    fileType: "Document",
+    isPeFile: false,
+    filePublisher: null,
+    fileProductName: null,
+    signer: null,
+    issuer: null,
+    signerHash: null,
+    isValidCertificate: null,
+    determinationType: "Malware",
+    determinationValue: "TrojanDownloader:O97M/Emotet",
+    machines: ["7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8"],
+    orgFirstSeen: "2026-12-05T09:40:59Z",
+    orgLastSeen: "2026-12-05T09:40:59Z",
+    topFileNames: ["invoice_8812.doc"],
+  },
+];
+
+const DOMAINS: Record<string, { machines: string[]; orgFirstSeen: string; orgLastSeen: string }> = {
+  "fabrikam-invoices.com": {
+    machines: ["7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8", "1e5bc9d7e413ddd7902c2932e418702b84d0cc07"],
+    orgFirstSeen: "2026-12-05T09:38:40Z",
+    orgLastSeen: "2026-12-06T08:12:10Z",
+  },
+};
+
+const IPS: Record<string, { orgPrevalence: number; orgFirstSeen: string; orgLastSeen: string }> = {
+  "203.0.113.99": {
+    orgPrevalence: 2,
+    orgFirstSeen: "2026-12-05T09:39:00Z",
+    orgLastSeen: "2026-12-06T21:13:02Z",
+  },
+};
+
+/** Logon users per machine (get-machine-log-on-users). */
+const LOGONS: Record<string, Entity[]> = {
+  "1e5bc9d7e413ddd7902c2932e418702b84d0cc07": [
+    {
+      id: "contoso\\adelev",
+      accountName: "adelev",
+      accountDomain: "contoso",
+      accountSid: "S-1-5-21-1782543912-1357963820-1239811102-1105",
+      firstSeen: "2024-01-15T08:20:00Z",
+      lastSeen: "2026-12-06T21:12:40Z",
+      logonTypes: "Interactive",
+      isDomainAdmin: false,
+      isOnlyNetworkUser: false,
+    },
+  ],
+  "7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8": [
+    {
+      id: "contoso\\svc-backup",
+      accountName: "svc-backup",
+      accountDomain: "contoso",
+      accountSid: "S-1-5-21-1782543912-1357963820-1239811102-1207",
+      firstSeen: "2023-09-02T12:00:00Z",
+      lastSeen: "2026-12-06T20:03:17Z",
+      logonTypes: "Network, Service",
+      isDomainAdmin: true,
+      isOnlyNetworkUser: true,
+    },
+  ],
+};
+
+/** The further responses of machine-actions.md: restrict, collect, quarantine, offboard, investigate, tags. */
+function responseRoutes(
+  machines: Entity[],
+  actions: Entity[],
+  investigations: Entity[],
+  act: ActionHandler,
+): ServiceRoute[] {
+  const restrict = { roles: ["Machine.RestrictExecution"], scopes: ["Machine.RestrictExecution"] };
+  const machine = (ctx: RouteContext) => machines.find((candidate) => candidate["id"] === ctx.params["id"]);
+  return [
+    {
+      method: "POST",
+      path: "/api/machines/:id/restrictCodeExecution",
+      ...restrict,
+      handler: act("RestrictCodeExecution", () => ({})),
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/unrestrictCodeExecution",
+      ...restrict,
+      handler: act("UnrestrictCodeExecution", () => ({})),
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/collectInvestigationPackage",
+      roles: ["Machine.CollectForensics"],
+      scopes: ["Machine.CollectForensics"],
+      handler: act("CollectInvestigationPackage", () => ({})),
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/StopAndQuarantineFile",
+      roles: ["Machine.StopAndQuarantine"],
+      scopes: ["Machine.StopAndQuarantine"],
+      handler: (ctx) => {
+        const sha1 = (ctx.body as { Sha1?: unknown } | undefined)?.Sha1;
+        if (typeof sha1 !== "string" || !/^[0-9a-f]{40}$/i.test(sha1)) {
+          return ctx.error(400, "InvalidRequestBody", "Request body 'Sha1' must be a SHA-1 hash.");
+        }
+        return act("StopAndQuarantineFile", () => ({
+          relatedFileInfo: { fileIdentifier: sha1, fileIdentifierType: "Sha1" },
+        }))(ctx);
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/offboard",
+      roles: ["Machine.Offboard"],
+      scopes: ["Machine.Offboard"],
+      handler: act("Offboard", () => ({})),
+    },
+    {
+      method: "GET",
+      path: "/api/machineactions/:id/GetPackageUri",
+      ...MACHINE_READ,
+      scopes: ["Machine.CollectForensics"],
+      handler: (ctx) => {
+        const action = actions.find((candidate) => candidate["id"] === ctx.params["id"]);
+        if (action?.["type"] !== "CollectInvestigationPackage") {
+          return ctx.error(
+            404,
+            "ResourceNotFound",
+            `Investigation package ${ctx.params["id"]} was not found.`,
+          );
+        }
+        return ctx.json(200, {
+          "@odata.context": "https://api.securitycenter.microsoft.com/api/$metadata#Edm.String",
+          value: `https://userrequests-us.securitycenter.windows.com:443/safedownload/WDATP_Investigation_Package.zip?token=${action["id"]}`,
+        });
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/startInvestigation",
+      roles: ["Alert.ReadWrite.All"],
+      scopes: ["Alert.ReadWrite"],
+      handler: (ctx) => {
+        const found = machine(ctx);
+        if (!found) return ctx.error(404, "ResourceNotFound", `Machine ${ctx.params["id"]} was not found.`);
+        const investigation: Entity = {
+          id: String(7900 + investigations.length),
+          startTime: new Date().toISOString(),
+          endTime: null,
+          state: "Running",
+          cancelledBy: null,
+          statusDetails: null,
+          machineId: found["id"],
+          computerDnsName: found["computerDnsName"],
+          triggeringAlertId: null,
+        };
+        investigations.push(investigation);
+        return ctx.json(201, investigation);
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/tags",
+      roles: ["Machine.ReadWrite.All"],
+      scopes: ["Machine.ReadWrite"],
+      handler: (ctx) => {
+        const found = machine(ctx);
+        if (!found) return ctx.error(404, "ResourceNotFound", `Machine ${ctx.params["id"]} was not found.`);
+        const { Value: value, Action: action } = (ctx.body ?? {}) as { Value?: unknown; Action?: unknown };
+        if (typeof value !== "string" || (action !== "Add" && action !== "Remove")) {
+          return ctx.error(
+            400,
+            "InvalidRequestBody",
+            "Request body needs 'Value' and 'Action' (Add or Remove).",
+          );
+        }
+        const tags = (found["machineTags"] as string[]).filter((tag) => tag !== value);
+        found["machineTags"] = action === "Add" ? [...tags, value] : tags;
+        return ctx.json(200, found);
+      },
+    },
+  ];
+}
+
+/** Files, domains, IPs and users: get-file-information, get-file-statistics, get-domain-statistics … */
+function entityRoutes(machines: Entity[], alerts: Entity[]): ServiceRoute[] {
+  const FILE_READ = { roles: ["File.Read.All"], scopes: ["File.Read.All"] };
+  const file = (ctx: RouteContext) => {
+    const id = ctx.params["id"]?.toLowerCase();
+    return FILES.find((candidate) => [candidate["sha1"], candidate["sha256"], candidate["md5"]].includes(id));
+  };
+  const machinesById = (ids: readonly string[]) =>
+    machines.filter((machine) => ids.includes(String(machine["id"])));
+  const notFound = (ctx: RouteContext, what: string) =>
+    ctx.error(404, "ResourceNotFound", `${what} ${Object.values(ctx.params)[0]} was not found.`);
+  const collection = (ctx: RouteContext, context: string, value: Entity[]) =>
+    ctx.json(200, {
+      "@odata.context": `https://api.securitycenter.microsoft.com/api/$metadata#${context}`,
+      value,
+    });
+  return [
+    {
+      method: "GET",
+      path: "/api/files/:id",
+      ...FILE_READ,
+      handler: (ctx) => {
+        const found = file(ctx);
+        if (!found) return notFound(ctx, "File");
+        const { machines: _m, orgFirstSeen: _f, orgLastSeen: _l, topFileNames: _t, ...rest } = found;
+        return ctx.json(200, rest);
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/files/:id/stats",
+      ...FILE_READ,
+      handler: (ctx) => {
+        const found = file(ctx);
+        if (!found) return notFound(ctx, "File");
+        return ctx.json(200, {
+          sha1: found["sha1"],
+          orgPrevalence: String((found["machines"] as string[]).length),
+          orgFirstSeen: found["orgFirstSeen"],
+          orgLastSeen: found["orgLastSeen"],
+          globalPrevalence: String(found["globalPrevalence"]),
+          globalFirstObserved: found["globalFirstObserved"],
+          globalLastObserved: found["globalLastObserved"],
+          topFileNames: found["topFileNames"],
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/files/:id/machines",
+      ...MACHINE_READ,
+      handler: (ctx) => {
+        const found = file(ctx);
+        if (!found) return notFound(ctx, "File");
+        return collection(ctx, "Machines", machinesById(found["machines"] as string[]));
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/domains/:domain/stats",
+      roles: ["URL.Read.All"],
+      scopes: ["URL.Read.All"],
+      handler: (ctx) => {
+        const found = DOMAINS[ctx.params["domain"]?.toLowerCase() ?? ""];
+        if (!found) return notFound(ctx, "Domain");
+        return ctx.json(200, {
+          host: ctx.params["domain"],
+          orgPrevalence: String(found.machines.length),
+          orgFirstSeen: found.orgFirstSeen,
+          orgLastSeen: found.orgLastSeen,
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/domains/:domain/machines",
+      ...MACHINE_READ,
+      handler: (ctx) => {
+        const found = DOMAINS[ctx.params["domain"]?.toLowerCase() ?? ""];
+        return collection(ctx, "Machines", found ? machinesById(found.machines) : []);
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/ips/:ip/stats",
+      roles: ["Ip.Read.All"],
+      scopes: ["Ip.Read.All"],
+      handler: (ctx) => {
+        const found = IPS[ctx.params["ip"] ?? ""];
+        if (!found) return notFound(ctx, "IP");
+        return ctx.json(200, {
+          ipAddress: ctx.params["ip"],
+          ...found,
+          orgPrevalence: String(found.orgPrevalence),
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/users/:id/machines",
+      ...MACHINE_READ,
+      handler: (ctx) => {
+        const name = ctx.params["id"]?.toLowerCase();
+        const ids = Object.entries(LOGONS)
+          .filter(([, users]) => users.some((user) => user["accountName"] === name))
+          .map(([id]) => id);
+        return collection(ctx, "Machines", machinesById(ids));
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/machines/:id/logonusers",
+      roles: ["User.Read.All"],
+      scopes: ["User.Read.All"],
+      handler: (ctx) => {
+        if (!machines.some((machine) => machine["id"] === ctx.params["id"])) return notFound(ctx, "Machine");
+        return collection(ctx, "Users", LOGONS[ctx.params["id"] ?? ""] ?? []);
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/machines/:id/alerts",
+      ...ALERT_READ,
+      handler: (ctx) => {
+        if (!machines.some((machine) => machine["id"] === ctx.params["id"])) return notFound(ctx, "Machine");
+        const value = alerts
+          .filter((alert) => alert["machineId"] === ctx.params["id"])
+          .map(({ evidence: _evidence, ...rest }) => rest);
+        return collection(ctx, "Alerts", value);
+      },
     },
   ];
 }
@@ -733,6 +1160,14 @@ export const defenderForEndpoint: EmulatedService = {
     "Alert.ReadWrite.All",
     "AdvancedQuery.Read.All",
     "Ti.ReadWrite.All",
+    "Machine.RestrictExecution",
+    "Machine.CollectForensics",
+    "Machine.StopAndQuarantine",
+    "Machine.Offboard",
+    "File.Read.All",
+    "URL.Read.All",
+    "Ip.Read.All",
+    "User.Read.All",
   ],
   demoScopes: [
     "Machine.Read",
@@ -742,6 +1177,15 @@ export const defenderForEndpoint: EmulatedService = {
     "Alert.ReadWrite",
     "AdvancedQuery.Read",
     "Ti.ReadWrite",
+    "Machine.ReadWrite",
+    "Machine.RestrictExecution",
+    "Machine.CollectForensics",
+    "Machine.StopAndQuarantine",
+    "Machine.Offboard",
+    "File.Read.All",
+    "URL.Read.All",
+    "Ip.Read.All",
+    "User.Read.All",
   ],
   routes() {
     const machines = copy(MACHINES);
@@ -760,10 +1204,15 @@ export const defenderForEndpoint: EmulatedService = {
         relatedFileInfo: null,
       },
     ];
+    const investigations = seedInvestigations();
+    const alerts = copy(ALERTS);
+    const act = actionMaker(machines, actions);
     return [
-      ...machineRoutes(machines, seedInvestigations()),
-      ...machineActionRoutes(machines, actions),
-      ...alertRoutes(copy(ALERTS)),
+      ...machineRoutes(machines, investigations),
+      ...machineActionRoutes(actions, act),
+      ...responseRoutes(machines, actions, investigations, act),
+      ...entityRoutes(machines, alerts),
+      ...alertRoutes(alerts),
       ...indicatorRoutes(seedIndicators()),
     ];
   },

@@ -1,0 +1,601 @@
+import type { ArgumentDefinition, CommandDefinition } from "@msint/integration-kit";
+import {
+  getPackageUri,
+  listInvestigations,
+  listMachineActions,
+  machineAction,
+  startInvestigation,
+} from "./actions.js";
+import { advancedHunting, getAlertById, listAlerts, updateAlert } from "./alerts.js";
+import { actionOutputs, alertOutputs, investigationOutputs, machineOutputs, outputsOf } from "./context.js";
+import { getDomainStatistics, getFileInfo, getFileStatistics, getIpStatistics } from "./entities.js";
+import {
+  deleteIndicator,
+  getIndicator,
+  indicatorOutputs,
+  listIndicators,
+  submitIndicator,
+} from "./indicators.js";
+import {
+  addRemoveMachineTag,
+  getMachineAlerts,
+  getMachineDetails,
+  getMachines,
+  getMachineUsers,
+  relatedMachines,
+} from "./machines.js";
+
+// Command names, arguments (names, defaults, choices) and context paths from XSOAR's
+// Packs/MicrosoftDefenderAdvancedThreatProtection/Integrations/MicrosoftDefenderAdvancedThreatProtection/
+// MicrosoftDefenderAdvancedThreatProtection.yml (data/xsoar/microsoft-defender-for-endpoint.json). Permissions from
+// the "Permissions" table of each call's page under learn.microsoft.com/defender-endpoint/api/ (named per command).
+
+const MACHINE_READ = {
+  application: ["Machine.Read.All", "Machine.ReadWrite.All"],
+  delegated: ["Machine.Read", "Machine.ReadWrite"],
+};
+const ALERT_READ = {
+  application: ["Alert.Read.All", "Alert.ReadWrite.All"],
+  delegated: ["Alert.Read", "Alert.ReadWrite"],
+};
+const ALERT_WRITE = { application: ["Alert.ReadWrite.All"], delegated: ["Alert.ReadWrite"] };
+// ti-indicator pages (get-ti-indicators-collection, post-ti-indicator, delete-ti-indicator-by-id)
+const TI = { application: ["Ti.ReadWrite", "Ti.ReadWrite.All"], delegated: ["Ti.ReadWrite"] };
+
+const machineId: ArgumentDefinition = {
+  name: "machine_id",
+  description: "The machine's ID.",
+  required: true,
+};
+const comment: ArgumentDefinition = {
+  name: "comment",
+  description: "The comment recorded with the action.",
+  required: true,
+};
+
+const machineCommands: Record<string, CommandDefinition> = {
+  "microsoft-atp-get-machines": {
+    description: "Lists machines, by name prefix, IP address, risk, health or platform, a page at a time.",
+    arguments: [
+      { name: "hostname", description: "Only machines whose DNS name starts with this." },
+      { name: "ip", description: "Only machines with this last IP address." },
+      {
+        name: "risk_score",
+        description: "Only machines of this risk.",
+        predefined: ["Low", "Medium", "High"],
+      },
+      {
+        name: "health_status",
+        description: "Only machines in this health.",
+        predefined: ["Active", "Inactive"],
+      },
+      { name: "os_platform", description: "Only machines of this platform (e.g. Windows10, macOS)." },
+      { name: "page_size", description: "Machines per page (1-10000).", defaultValue: "50" },
+      { name: "page_num", description: "The page to return, from 1.", defaultValue: "1" },
+    ],
+    outputs: machineOutputs(),
+    // get-machines
+    permissions: MACHINE_READ,
+    run: getMachines,
+  },
+  "microsoft-atp-get-machine-details": {
+    description: "Gets machines by ID.",
+    arguments: [{ ...machineId, description: "Machine IDs, comma-separated." }],
+    outputs: machineOutputs(),
+    // get-machine-by-id
+    permissions: MACHINE_READ,
+    run: getMachineDetails,
+  },
+  "microsoft-atp-get-machine-alerts": {
+    description: "Lists the alerts of a machine.",
+    arguments: [machineId],
+    outputs: outputsOf("MicrosoftATP.MachineAlerts", [
+      ["ID", "string", "The alert's ID."],
+      ["Title", "string", "The alert's title."],
+      ["Description", "string", "The alert's description."],
+      ["IncidentID", "number", "The incident of the alert."],
+      ["Severity", "string", "The alert's severity."],
+      ["Status", "string", "The alert's status."],
+      ["Classification", "string", "The alert's classification."],
+      ["Category", "string", "The alert's category."],
+      ["ThreatFamilyName", "string", "The threat family."],
+      ["MachineID", "string", "The machine's ID."],
+    ]),
+    // get-machine-related-alerts
+    permissions: ALERT_READ,
+    run: getMachineAlerts,
+  },
+  "microsoft-atp-get-machine-users": {
+    description: "Lists the users who signed in to a machine.",
+    arguments: [machineId],
+    outputs: outputsOf("MicrosoftATP.MachineUser", [
+      ["ID", "string", "The user's ID (domain\\name)."],
+      ["AccountName", "string", "The account name."],
+      ["AccountDomain", "string", "The account's domain."],
+      ["FirstSeen", "date", "The first sign-in on the machine."],
+      ["LastSeen", "date", "The last sign-in on the machine."],
+      ["LogonTypes", "string", "Interactive, Network, Service …"],
+      ["DomainAdmin", "boolean", "Whether the user is a domain admin."],
+      ["NetworkUser", "boolean", "Whether the user only signs in over the network."],
+      ["MachineID", "string", "The machine's ID."],
+    ]),
+    // get-machine-log-on-users
+    permissions: { application: ["User.Read.All"], delegated: ["User.Read.All"] },
+    run: getMachineUsers,
+  },
+  "microsoft-atp-add-remove-machine-tag": {
+    description: "Adds a tag to a machine or removes one.",
+    arguments: [
+      machineId,
+      { name: "action", description: "Add or Remove.", required: true, predefined: ["Add", "Remove"] },
+      { name: "tag", description: "The tag.", required: true },
+    ],
+    outputs: machineOutputs(),
+    // add-or-remove-machine-tags
+    permissions: { application: ["Machine.ReadWrite.All"], delegated: ["Machine.ReadWrite"] },
+    run: addRemoveMachineTag,
+  },
+  "microsoft-atp-get-file-related-machines": {
+    description: "Lists the machines a file was seen on.",
+    arguments: [{ name: "file_hash", description: "The file's SHA-1 or SHA-256.", required: true }],
+    outputs: [
+      { path: "MicrosoftATP.FileMachine.File", type: "string", description: "The file's hash." },
+      ...machineOutputs("MicrosoftATP.FileMachine.Machines"),
+    ],
+    // get-file-related-machines
+    permissions: MACHINE_READ,
+    run: relatedMachines("file"),
+  },
+  "microsoft-atp-get-domain-machines": {
+    description: "Lists the machines that communicated with a domain.",
+    arguments: [{ name: "domain", description: "The domain.", required: true }],
+    outputs: [
+      { path: "MicrosoftATP.DomainMachine.Domain", type: "string", description: "The domain." },
+      ...machineOutputs("MicrosoftATP.DomainMachine.Machines"),
+    ],
+    // get-domain-related-machines
+    permissions: MACHINE_READ,
+    run: relatedMachines("domain"),
+  },
+  "microsoft-atp-get-user-machines": {
+    description: "Lists the machines a user signed in to.",
+    arguments: [{ name: "username", description: "The user's account name.", required: true }],
+    outputs: [
+      { path: "MicrosoftATP.UserMachine.Username", type: "string", description: "The user." },
+      ...machineOutputs("MicrosoftATP.UserMachine.Machines"),
+    ],
+    // get-user-related-machines
+    permissions: MACHINE_READ,
+    run: relatedMachines("user"),
+  },
+};
+
+const responseCommands: Record<string, CommandDefinition> = {
+  "microsoft-atp-isolate-machine": {
+    description: "Isolates a machine from the network.",
+    arguments: [
+      machineId,
+      comment,
+      {
+        name: "isolation_type",
+        description: "Full or Selective (Outlook, Teams and Skype keep working).",
+        defaultValue: "Full",
+        predefined: ["Full", "Selective"],
+      },
+    ],
+    outputs: actionOutputs(),
+    // isolate-machine
+    permissions: { application: ["Machine.Isolate"], delegated: ["Machine.Isolate"] },
+    run: machineAction({
+      path: "isolate",
+      body: (context) => ({ IsolationType: context.args["isolation_type"] ?? "Full" }),
+      title: "The isolation request has been submitted successfully:",
+    }),
+  },
+  "microsoft-atp-unisolate-machine": {
+    description: "Ends the isolation of a machine.",
+    arguments: [machineId, comment],
+    outputs: actionOutputs(),
+    // unisolate-machine
+    permissions: { application: ["Machine.Isolate"], delegated: ["Machine.Isolate"] },
+    run: machineAction({
+      path: "unisolate",
+      title: "The request to stop the isolation has been submitted successfully:",
+    }),
+  },
+  "microsoft-atp-restrict-app-execution": {
+    description: "Lets a machine run only files signed by Microsoft.",
+    arguments: [
+      machineId,
+      { ...comment, required: false, description: "The comment (the API requires one; a default is sent)." },
+    ],
+    outputs: actionOutputs(),
+    // restrict-code-execution
+    permissions: { application: ["Machine.RestrictExecution"], delegated: ["Machine.RestrictExecution"] },
+    run: machineAction({
+      path: "restrictCodeExecution",
+      title: "Restrict app execution request was submitted successfully:",
+      defaultComment: "App execution restricted with msint",
+    }),
+  },
+  "microsoft-atp-remove-app-restriction": {
+    description: "Ends the app execution restriction of a machine.",
+    arguments: [machineId, comment],
+    outputs: actionOutputs(),
+    // unrestrict-code-execution
+    permissions: { application: ["Machine.RestrictExecution"], delegated: ["Machine.RestrictExecution"] },
+    run: machineAction({
+      path: "unrestrictCodeExecution",
+      title: "Removed restriction on app execution:",
+    }),
+  },
+  "microsoft-atp-run-antivirus-scan": {
+    description: "Runs a Microsoft Defender Antivirus scan on a machine.",
+    arguments: [
+      machineId,
+      comment,
+      { name: "scan_type", description: "Quick or Full.", required: true, predefined: ["Quick", "Full"] },
+    ],
+    outputs: actionOutputs(),
+    // run-av-scan
+    permissions: { application: ["Machine.Scan"], delegated: ["Machine.Scan"] },
+    run: machineAction({
+      path: "runAntiVirusScan",
+      body: (context) => ({ ScanType: context.args["scan_type"] }),
+      title: "Antivirus scan successfully triggered:",
+    }),
+  },
+  "microsoft-atp-collect-investigation-package": {
+    description: "Collects an investigation package from a machine.",
+    arguments: [machineId, comment],
+    outputs: actionOutputs(),
+    // collect-investigation-package
+    permissions: { application: ["Machine.CollectForensics"], delegated: ["Machine.CollectForensics"] },
+    run: machineAction({
+      path: "collectInvestigationPackage",
+      title: "Initiating collect investigation package from machine:",
+    }),
+  },
+  "microsoft-atp-stop-and-quarantine-file": {
+    description: "Stops a file's processes on a machine and quarantines the file.",
+    arguments: [machineId, { name: "file_hash", description: "The file's SHA-1.", required: true }, comment],
+    outputs: actionOutputs(),
+    // stop-and-quarantine-file
+    permissions: { application: ["Machine.StopAndQuarantine"], delegated: ["Machine.StopAndQuarantine"] },
+    run: machineAction({
+      path: "StopAndQuarantineFile",
+      body: (context) => ({ Sha1: context.args["file_hash"] }),
+      title: "Stopping the execution of a file and deleting it:",
+    }),
+  },
+  "microsoft-atp-offboard-machine": {
+    description: "Offboards a machine from Defender for Endpoint.",
+    arguments: [machineId, comment],
+    outputs: actionOutputs("MicrosoftATP.OffboardMachine"),
+    // offboard-machine-api
+    permissions: { application: ["Machine.Offboard"], delegated: ["Machine.Offboard"] },
+    run: machineAction({
+      path: "offboard",
+      title: "The offboarding request has been submitted successfully:",
+      outputsPrefix: "MicrosoftATP.OffboardMachine",
+    }),
+  },
+  "microsoft-atp-list-machine-actions-details": {
+    description: "Lists machine actions, or gets one by ID.",
+    arguments: [
+      { name: "id", description: "A machine action's ID (the other filters are then ignored)." },
+      {
+        name: "status",
+        description: "Only actions in this status.",
+        predefined: ["Pending", "InProgress", "Succeeded", "Failed", "TimeOut", "Cancelled"],
+      },
+      { name: "machine_id", description: "Only actions on this machine." },
+      {
+        name: "type",
+        description: "Only actions of this type.",
+        predefined: [
+          "RunAntiVirusScan",
+          "Offboard",
+          "CollectInvestigationPackage",
+          "Isolate",
+          "Unisolate",
+          "StopAndQuarantineFile",
+          "RestrictCodeExecution",
+          "UnrestrictCodeExecution",
+        ],
+      },
+      { name: "requestor", description: "Only actions asked for by this requestor." },
+      { name: "limit", description: "The most actions to return (1-10000).", defaultValue: "50" },
+      { name: "filters", description: "A further OData condition on a documented property, and-joined." },
+    ],
+    outputs: actionOutputs(),
+    // get-machineactions-collection, get-machineaction-object
+    permissions: MACHINE_READ,
+    run: listMachineActions,
+  },
+  "microsoft-atp-get-investigation-package-sas-uri": {
+    description: "Gets a short-lived download link of a collected investigation package.",
+    arguments: [{ name: "action_id", description: "The collection's machine action ID.", required: true }],
+    outputs: [
+      { path: "MicrosoftATP.InvestigationURI.Link", type: "string", description: "The download link." },
+    ],
+    // get-package-sas-uri
+    permissions: {
+      application: ["Machine.Read.All", "Machine.ReadWrite.All"],
+      delegated: ["Machine.CollectForensics"],
+    },
+    run: getPackageUri,
+  },
+  "microsoft-atp-list-investigations": {
+    description: "Lists automated investigations, or gets one by ID.",
+    arguments: [
+      { name: "id", description: "An investigation's ID." },
+      { name: "limit", description: "The most investigations to return (1-10000).", defaultValue: "50" },
+      { name: "offset", description: "How many to skip.", defaultValue: "0" },
+    ],
+    outputs: investigationOutputs,
+    // get-investigation-collection, get-investigation-object
+    permissions: ALERT_READ,
+    run: listInvestigations,
+  },
+  "microsoft-atp-start-investigation": {
+    description: "Starts an automated investigation on a machine.",
+    arguments: [machineId, comment],
+    outputs: investigationOutputs,
+    // initiate-autoir-investigation
+    permissions: ALERT_WRITE,
+    run: startInvestigation,
+  },
+};
+
+const alertCommands: Record<string, CommandDefinition> = {
+  "microsoft-atp-list-alerts": {
+    description: "Lists alerts, by severity, status, category or creation time.",
+    arguments: [
+      {
+        name: "severity",
+        description: "Only alerts of this severity.",
+        predefined: ["High", "Medium", "Low", "Informational"],
+      },
+      {
+        name: "status",
+        description: "Only alerts in this status.",
+        predefined: ["New", "InProgress", "Resolved"],
+      },
+      { name: "category", description: "Only alerts of this category (e.g. Malware)." },
+      { name: "limit", description: "The most alerts to return (1-10000).", defaultValue: "50" },
+      { name: "creation_time", description: 'Only alerts created since: an ISO time or e.g. "3 days".' },
+    ],
+    outputs: alertOutputs,
+    // get-alerts
+    permissions: ALERT_READ,
+    run: listAlerts,
+  },
+  "microsoft-atp-get-alert-by-id": {
+    description: "Gets alerts by ID.",
+    arguments: [{ name: "alert_ids", description: "Alert IDs, comma-separated.", required: true }],
+    outputs: alertOutputs,
+    // get-alert-info-by-id
+    permissions: ALERT_READ,
+    run: getAlertById,
+  },
+  "microsoft-atp-update-alert": {
+    description: "Updates an alert's status, owner, classification or determination, or comments on it.",
+    arguments: [
+      { name: "alert_id", description: "The alert's ID.", required: true },
+      { name: "status", description: "The new status.", predefined: ["New", "InProgress", "Resolved"] },
+      { name: "assigned_to", description: "The new owner." },
+      {
+        name: "classification",
+        description: "The classification.",
+        predefined: ["Unknown", "FalsePositive", "TruePositive", "InformationalExpectedActivity"],
+      },
+      {
+        name: "determination",
+        description: "The determination.",
+        predefined: [
+          "NotAvailable",
+          "Malware",
+          "SecurityTesting",
+          "UnwantedSoftware",
+          "MultiStagedAttack",
+          "MaliciousUserActivity",
+          "CompromisedAccount",
+          "Phishing",
+          "LineOfBusinessApplication",
+          "ConfirmedActivity",
+          "NotMalicious",
+          "Other",
+        ],
+      },
+      { name: "comment", description: "A comment to add." },
+    ],
+    outputs: alertOutputs,
+    // update-alert
+    permissions: ALERT_WRITE,
+    run: updateAlert,
+  },
+  "microsoft-atp-advanced-hunting": {
+    description: "Runs an advanced hunting query.",
+    arguments: [{ name: "query", description: "The KQL query." }],
+    outputs: [{ path: "MicrosoftATP.Hunt.Result", type: "unknown", description: "The result rows." }],
+    // run-advanced-query-api
+    permissions: { application: ["AdvancedQuery.Read.All"], delegated: ["AdvancedQuery.Read"] },
+    run: advancedHunting,
+  },
+};
+
+const indicatorArguments: ArgumentDefinition[] = [
+  { name: "indicator_value", description: "The value: a hash, IP address, domain or URL.", required: true },
+  {
+    name: "indicator_type",
+    description: "The kind of value.",
+    required: true,
+    predefined: ["FileSha1", "FileSha256", "FileMd5", "IpAddress", "DomainName", "Url"],
+  },
+  {
+    name: "action",
+    description: "What Defender does on a hit.",
+    required: true,
+    predefined: ["Audit", "Block", "BlockAndRemediate", "Allowed", "Warn"],
+  },
+  { name: "severity", description: "The severity.", predefined: ["Informational", "Low", "Medium", "High"] },
+  {
+    name: "expiration_time",
+    description: 'When it expires: an ISO time or e.g. "14 days".',
+    defaultValue: "14 days",
+  },
+  { name: "indicator_description", description: "The description.", required: true },
+  { name: "indicator_title", description: "The title.", required: true },
+  { name: "indicator_application", description: "The application of the indicator." },
+  { name: "recommended_actions", description: "What to do on a hit." },
+  { name: "rbac_group_names", description: "Machine groups it applies to, comma-separated." },
+  { name: "generate_alert", description: "Whether a hit raises an alert.", predefined: ["true", "false"] },
+];
+
+const indicatorCommands: Record<string, CommandDefinition> = {
+  "microsoft-atp-sc-indicator-list": {
+    description: "Lists custom indicators, by value, title or type.",
+    arguments: [
+      { name: "limit", description: "The most indicators to return (1-10000).", defaultValue: "50" },
+      { name: "skip", description: "How many to skip." },
+      { name: "indicator_value", description: "Only indicators of this value." },
+      { name: "indicator_title", description: "Only indicators of this title." },
+      {
+        name: "indicator_type",
+        description: "Only indicators of this type.",
+        predefined: [
+          "FileSha1",
+          "FileSha256",
+          "FileMd5",
+          "IpAddress",
+          "DomainName",
+          "Url",
+          "CertificateThumbprint",
+        ],
+      },
+    ],
+    outputs: indicatorOutputs,
+    permissions: TI,
+    run: listIndicators,
+  },
+  "microsoft-atp-sc-indicator-get-by-id": {
+    description: "Gets a custom indicator by ID.",
+    arguments: [{ name: "indicator_id", description: "The indicator's ID.", required: true }],
+    outputs: indicatorOutputs,
+    permissions: TI,
+    run: getIndicator,
+  },
+  "microsoft-atp-sc-indicator-create": {
+    description: "Creates a custom indicator (or updates the one of that value and type).",
+    arguments: indicatorArguments,
+    outputs: indicatorOutputs,
+    permissions: TI,
+    run: submitIndicator("created"),
+  },
+  "microsoft-atp-sc-indicator-update": {
+    description: "Updates the custom indicator of a value and type.",
+    arguments: indicatorArguments,
+    outputs: indicatorOutputs,
+    permissions: TI,
+    run: submitIndicator("updated"),
+  },
+  "microsoft-atp-sc-indicator-delete": {
+    description: "Deletes a custom indicator.",
+    arguments: [{ name: "indicator_id", description: "The indicator's ID.", required: true }],
+    permissions: TI,
+    run: deleteIndicator,
+  },
+};
+
+const FILE_READ = { application: ["File.Read.All"], delegated: ["File.Read.All"] };
+
+const entityCommands: Record<string, CommandDefinition> = {
+  "microsoft-atp-get-file-info": {
+    description: "Gets files by hash.",
+    arguments: [
+      { name: "hash", description: "SHA-1, SHA-256 or MD5 hashes, comma-separated.", required: true },
+    ],
+    outputs: [
+      ...outputsOf("MicrosoftATP.File", [
+        ["Sha1", "string", "The SHA-1."],
+        ["MD5", "string", "The MD5."],
+        ["Sha256", "string", "The SHA-256."],
+        ["GlobalPrevalence", "number", "How many machines worldwide have it."],
+        ["GlobalFirstObserved", "date", "When it was first seen worldwide."],
+        ["GlobalLastObserved", "date", "When it was last seen worldwide."],
+        ["Size", "number", "The size in bytes."],
+        ["FileType", "string", "The file type."],
+        ["IsPeFile", "boolean", "Whether it is a PE file."],
+        ["FilePublisher", "string", "The publisher."],
+        ["FileProductName", "string", "The product name."],
+        ["Signer", "string", "The signer."],
+        ["Issuer", "string", "The certificate issuer."],
+        ["SignerHash", "string", "The signer's hash."],
+        ["IsValidCertificate", "boolean", "Whether the signature is valid."],
+        ["DeterminationValue", "string", "The determination (e.g. the threat name)."],
+        ["DeterminationType", "string", "Malware, Pua, Clean …"],
+      ]),
+      { path: "File.SHA1", type: "string", description: "The SHA-1." },
+      { path: "File.SHA256", type: "string", description: "The SHA-256." },
+      { path: "File.Type", type: "string", description: "The file type." },
+      { path: "File.Size", type: "number", description: "The size in bytes." },
+    ],
+    // get-file-information
+    permissions: FILE_READ,
+    run: getFileInfo,
+  },
+  "microsoft-atp-get-file-statistics": {
+    description: "Gets a file's prevalence in the organization and worldwide.",
+    arguments: [{ name: "file_hash", description: "The file's SHA-1 or SHA-256.", required: true }],
+    outputs: [
+      { path: "MicrosoftATP.FileStatistics.Sha1", type: "string", description: "The SHA-1." },
+      ...outputsOf("MicrosoftATP.FileStatistics.Statistics", [
+        ["OrgPrevalence", "string", "How many machines of the organization have it."],
+        ["OrgFirstSeen", "date", "When the organization first saw it."],
+        ["OrgLastSeen", "date", "When the organization last saw it."],
+        ["GlobalPrevalence", "string", "How many machines worldwide have it."],
+        ["GlobalFirstObserved", "date", "When it was first seen worldwide."],
+        ["GlobalLastObserved", "date", "When it was last seen worldwide."],
+        ["TopFileNames", "string", "Its most common names."],
+      ]),
+    ],
+    // get-file-statistics
+    permissions: FILE_READ,
+    run: getFileStatistics,
+  },
+  "microsoft-atp-get-domain-statistics": {
+    description: "Gets a domain's prevalence in the organization.",
+    arguments: [{ name: "domain", description: "The domain.", required: true }],
+    outputs: outputsOf("MicrosoftATP.DomainStatistics.Statistics", [
+      ["Host", "string", "The domain."],
+      ["OrgPrevalence", "string", "How many machines of the organization reached it."],
+      ["OrgFirstSeen", "date", "When the organization first reached it."],
+      ["OrgLastSeen", "date", "When the organization last reached it."],
+    ]),
+    // get-domain-statistics
+    permissions: { application: ["URL.Read.All"], delegated: ["URL.Read.All"] },
+    run: getDomainStatistics,
+  },
+  "microsoft-atp-get-ip-statistics": {
+    description: "Gets an IP address's prevalence in the organization.",
+    arguments: [{ name: "ip", description: "The IP address.", required: true }],
+    outputs: outputsOf("MicrosoftATP.IPStatistics.Statistics", [
+      ["IPAddress", "string", "The IP address."],
+      ["OrgPrevalence", "string", "How many machines of the organization reached it."],
+      ["OrgFirstSeen", "date", "When the organization first reached it."],
+      ["OrgLastSeen", "date", "When the organization last reached it."],
+    ]),
+    // get-ip-statistics
+    permissions: { application: ["Ip.Read.All"], delegated: ["Ip.Read.All"] },
+    run: getIpStatistics,
+  },
+};
+
+export const commands: Record<string, CommandDefinition> = {
+  ...machineCommands,
+  ...responseCommands,
+  ...alertCommands,
+  ...indicatorCommands,
+  ...entityCommands,
+};
