@@ -535,6 +535,29 @@ describe("other flows", () => {
   });
 });
 
+describe("Cortex XSOAR application", () => {
+  // The emulator's demo broker registration (packages/entra-emulator/src/seed.ts) belongs to another app, so the
+  // broker double names the app the request asked for: XSOAR's APP_NAME "ms-defender-atp"
+  // (MicrosoftDefenderAdvancedThreatProtection.py).
+  it("asks the token broker for the app ms-defender-atp", async () => {
+    await expect(
+      harness.run(
+        "microsoft-atp-list-alerts",
+        {},
+        {
+          self_deployed: false,
+          auth_id: "3b0bf3d0-6b3c-4b0e-9a5f-0c1d2e3f4a5b",
+          tenant_id: "84ed19dd-c7b0-4f61-8aa4-45d0ce7e6970",
+          enc_key: "bXNpbnQtZGVtby1icm9rZXIta2V5LTMyLWJ5dGVzISE=",
+        },
+      ),
+    ).rejects.toThrow("The registration belongs to the app 'ms-graph-mail-listener', not 'ms-defender-atp'.");
+    const broker = harness.requests.find((request) => request.path === "/obtain-token");
+    expect(broker).toMatchObject({ host: "oproxy.demisto.ninja", body: { app_name: "ms-defender-atp" } });
+    expect(served()).toHaveLength(0);
+  });
+});
+
 describe("-test and -auth-test", () => {
   it("microsoft-atp-test reads one alert and names what it reached", async () => {
     const result = await harness.run("microsoft-atp-test");
