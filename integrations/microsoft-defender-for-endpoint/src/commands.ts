@@ -7,7 +7,14 @@ import {
   startInvestigation,
 } from "./actions.js";
 import { advancedHunting, getAlertById, listAlerts, updateAlert } from "./alerts.js";
-import { actionOutputs, alertOutputs, investigationOutputs, machineOutputs, outputsOf } from "./context.js";
+import {
+  actionOutputs,
+  alertOutputs,
+  investigationOutputs,
+  machineIpOutputs,
+  machineOutputs,
+  outputsOf,
+} from "./context.js";
 import { getDomainStatistics, getFileInfo, getFileStatistics, getIpStatistics } from "./entities.js";
 import {
   deleteIndicator,
@@ -18,7 +25,9 @@ import {
 } from "./indicators.js";
 import {
   addRemoveMachineTag,
+  endpoint,
   getMachineAlerts,
+  getMachineByIp,
   getMachineDetails,
   getMachines,
   getMachineUsers,
@@ -85,6 +94,50 @@ const machineCommands: Record<string, CommandDefinition> = {
     // get-machine-by-id
     permissions: MACHINE_READ,
     run: getMachineDetails,
+  },
+  "microsoft-atp-get-machine-by-ip": {
+    description: "Finds the machines seen with an internal IP address within 15 minutes of a time.",
+    arguments: [
+      { name: "ip", description: "The internal IP address.", required: true },
+      {
+        name: "timestamp",
+        description: 'The time (ISO, or e.g. "2 hours" ago), within the last 30 days.',
+        required: true,
+      },
+      { name: "limit", description: "The most machines to return (1-10000).", defaultValue: "50" },
+      {
+        name: "all_results",
+        description: "true: ignore limit.",
+        defaultValue: "false",
+        predefined: ["true", "false"],
+      },
+    ],
+    outputs: machineIpOutputs(),
+    // find-machines-by-ip
+    permissions: MACHINE_READ,
+    run: getMachineByIp,
+  },
+  endpoint: {
+    description: "Gets machines by ID, IP address or host name as XSOAR's generic endpoint command.",
+    arguments: [
+      { name: "id", description: "Machine IDs, comma-separated." },
+      { name: "ip", description: "Last IP addresses, comma-separated." },
+      { name: "hostname", description: "DNS names, comma-separated." },
+    ],
+    outputs: [
+      { path: "Endpoint.ID", type: "string", description: "The machine's ID." },
+      { path: "Endpoint.Hostname", type: "string", description: "The machine's DNS name." },
+      { path: "Endpoint.OS", type: "string", description: "The operating system platform." },
+      { path: "Endpoint.OSVersion", type: "string", description: "The operating system version." },
+      { path: "Endpoint.IPAddress", type: "string", description: "The last IP address." },
+      { path: "Endpoint.Status", type: "string", description: "Online (health Active) or Offline." },
+      { path: "Endpoint.MACAddress", type: "string", description: "The first interface's MAC address." },
+      { path: "Endpoint.Vendor", type: "string", description: "Microsoft Defender ATP." },
+      ...machineIpOutputs(),
+    ],
+    // get-machine-by-id, get-machines
+    permissions: MACHINE_READ,
+    run: endpoint,
   },
   "microsoft-atp-get-machine-alerts": {
     description: "Lists the alerts of a machine.",

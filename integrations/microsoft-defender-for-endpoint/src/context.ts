@@ -58,10 +58,13 @@ export function outputsOf(
   return fields.map(([field, type, description]) => ({ path: `${prefix}.${field}`, type, description }));
 }
 
-/** A machine as XSOAR writes it under `MicrosoftATP.Machine`. */
-export function toContextMachine(machine: Entry): Entry {
-  const interfaces = machine["ipAddresses"] as Entry[] | undefined;
-  return {
+/**
+ * A machine as XSOAR writes it under `MicrosoftATP.Machine`; `interfaces` adds its network interfaces the way
+ * get-machine-details (`NetworkInterfaces`) or get-machine-by-ip and endpoint (`IPAddresses`, `AgentVersion`) do.
+ */
+export function toContextMachine(machine: Entry, interfaces?: "details" | "ip"): Entry {
+  const addresses = (machine["ipAddresses"] as Entry[] | undefined) ?? [];
+  const entry: Entry = {
     ID: machine["id"],
     ComputerDNSName: machine["computerDnsName"],
     FirstSeen: machine["firstSeen"],
@@ -80,18 +83,34 @@ export function toContextMachine(machine: Entry): Entry {
     IsAADJoined: machine["isAadJoined"],
     AADDeviceID: machine["aadDeviceId"],
     MachineTags: machine["machineTags"],
-    ...(interfaces
-      ? {
-          NetworkInterfaces: interfaces.map((item) => ({
-            MACAddress: item["macAddress"],
-            IPAddresses: item["ipAddress"],
-            Type: item["type"],
-            Status: item["operationalStatus"],
-          })),
-        }
-      : {}),
   };
+  if (interfaces === "details") {
+    entry["NetworkInterfaces"] = addresses.map((item) => ({
+      MACAddress: item["macAddress"],
+      IPAddresses: item["ipAddress"],
+      Type: item["type"],
+      Status: item["operationalStatus"],
+    }));
+  }
+  if (interfaces === "ip") {
+    entry["IPAddresses"] = addresses.map((item) => ({
+      ipAddress: item["ipAddress"],
+      MACAddress: item["macAddress"],
+      operationalStatus: item["operationalStatus"],
+      type: item["type"],
+    }));
+    entry["AgentVersion"] = machine["agentVersion"];
+  }
+  return entry;
 }
+
+const IP_FIELDS = [
+  ["IPAddresses.ipAddress", "string", "An IP address of the machine."],
+  ["IPAddresses.MACAddress", "string", "The MAC address of that interface."],
+  ["IPAddresses.operationalStatus", "string", "Up, Down …"],
+  ["IPAddresses.type", "string", "Ethernet, Wireless80211 …"],
+  ["AgentVersion", "string", "The Defender sensor's version."],
+] as const;
 
 export const MACHINE_COLUMNS = [
   "ID",
@@ -126,6 +145,9 @@ const MACHINE_FIELDS = [
 ] as const;
 
 export const machineOutputs = (prefix = "MicrosoftATP.Machine") => outputsOf(prefix, MACHINE_FIELDS);
+
+/** The machine outputs of get-machine-by-ip and endpoint, with the interfaces and agent version. */
+export const machineIpOutputs = () => outputsOf("MicrosoftATP.Machine", [...MACHINE_FIELDS, ...IP_FIELDS]);
 
 /** An alert as XSOAR writes it under `MicrosoftATP.Alert`. */
 export function toContextAlert(alert: Entry): Entry {

@@ -1,4 +1,4 @@
-import { type CommandContext, type CommandResult, tableToMarkdown } from "@msint/integration-kit";
+import { type CommandContext, type CommandResult, tableToMarkdown, UsageError } from "@msint/integration-kit";
 import {
   type Entry,
   filter,
@@ -6,6 +6,7 @@ import {
   MACHINE_COLUMNS,
   quote,
   required,
+  timeArgument,
   toContextMachine,
   wholeNumber,
 } from "./context.js";
@@ -35,7 +36,7 @@ export async function getMachines(context: CommandContext): Promise<CommandResul
     },
     { expect: "collection" },
   );
-  const machines = (response?.value ?? []).map(toContextMachine);
+  const machines = (response?.value ?? []).map((machine) => toContextMachine(machine));
   return {
     readable: tableToMarkdown("Microsoft Defender ATP Machines:", machines, MACHINE_COLUMNS),
     outputsPrefix: "MicrosoftATP.Machine",
@@ -50,7 +51,7 @@ export async function getMachineDetails(context: CommandContext): Promise<Comman
   const machines: Entry[] = [];
   for (const id of listArgument(required(context, "machine_id"))) {
     const machine = await context.api.get<Entry>(`/api/machines/${encodeURIComponent(id)}`);
-    if (machine) machines.push(toContextMachine(machine));
+    if (machine) machines.push(toContextMachine(machine, "details"));
   }
   return {
     readable: tableToMarkdown("Microsoft Defender ATP machines details:", machines, MACHINE_COLUMNS),
@@ -173,7 +174,7 @@ export function relatedMachines(kind: "file" | "domain" | "user") {
       undefined,
       { expect: "collection" },
     );
-    const machines = (response?.value ?? []).map(toContextMachine);
+    const machines = (response?.value ?? []).map((machine) => toContextMachine(machine));
     return {
       readable: tableToMarkdown(
         `Microsoft Defender ATP machines related to ${kind} ${value}:`,
@@ -185,5 +186,88 @@ export function relatedMachines(kind: "file" | "domain" | "user") {
       outputs: { [spec.key]: value, Machines: machines },
       raw: response,
     };
+  };
+}
+
+/**
+ * `microsoft-atp-get-machine-by-ip`: GET /api/machines/findbyip(ip='…',timestamp=…), the machines seen with that
+ * internal IP within 15 minutes of the time (learn.microsoft.com/defender-endpoint/api/find-machines-by-ip). The
+ * call documents no `$top`: `limit` cuts the answer here unless `all_results` is true.
+ */
+export async function getMachineByIp(context: CommandContext): Promise<CommandResult> {
+  const ip = required(context, "ip");
+  const timestamp = timeArgument(required(context, "timestamp"), "timestamp");
+  const response = await context.api.get<Collection>(
+    `/api/machines/findbyip(ip='${encodeURIComponent(ip)}',timestamp=${timestamp})`,
+    undefined,
+    { expect: "collection" },
+  );
+  const all = (response?.value ?? []).map((machine) => toContextMachine(machine, "ip"));
+  const machines =
+    context.args["all_results"] === "true"
+      ? all
+      : all.slice(0, wholeNumber(context.args["limit"] ?? "50", "limit", 1, 10000));
+  return {
+    readable: tableToMarkdown(
+      `Microsoft Defender ATP machines seen with IP ${ip}:`,
+      machines,
+      MACHINE_COLUMNS,
+    ),
+    outputsPrefix: "MicrosoftATP.Machine",
+    outputsKeyField: "ID",
+    outputs: machines,
+    raw: response,
+  };
+}
+
+/**
+ * `endpoint`: machines by ID (GET /api/machines/{id}), by last IP address or by DNS name (GET /api/machines with
+ * `$filter` on lastIpAddress or computerDnsName, as get-machines documents), each value its own request, written
+ * to XSOAR's standard `Endpoint` context and to `MicrosoftATP.Machine`.
+ */
+export async function endpoint(context: CommandContext): Promise<CommandResult> {
+  const { args } = context;
+  const ids = listArgument(args["id"]);
+  const ips = listArgument(args["ip"]);
+  const hostnames = listArgument(args["hostname"]);
+  if (ids.length + ips.length + hostnames.length === 0) {
+    throw new UsageError("Give at least one of id, ip or hostname.");
+  }
+  const found = new Map<string, Entry>();
+  for (const id of ids) {
+    const machine = await context.api.get<Entry>(`/api/machines/${encodeURIComponent(id)}`);
+    if (machine) found.set(String(machine["id"]), machine);
+  }
+  const lookups = [
+    ...ips.map((ip) => `lastIpAddress eq ${quote(ip)}`),
+    ...hostnames.map((name) => `computerDnsName eq ${quote(name)}`),
+  ];
+  for (const condition of lookups) {
+    const response = await context.api.get<Collection>(
+      "/api/machines",
+      { $filter: condition },
+      { expect: "collection" },
+    );
+    for (const machine of response?.value ?? []) found.set(String(machine["id"]), machine);
+  }
+  const machines = [...found.values()];
+  const entries = machines.map((machine) => toContextMachine(machine, "ip"));
+  const endpoints = machines.map((machine) => ({
+    ID: machine["id"],
+    Hostname: machine["computerDnsName"],
+    OS: machine["osPlatform"],
+    OSVersion: machine["osVersion"],
+    IPAddress: machine["lastIpAddress"],
+    Status: machine["healthStatus"] === "Active" ? "Online" : "Offline",
+    MACAddress: ((machine["ipAddresses"] as Entry[] | undefined) ?? [])[0]?.["macAddress"],
+    Vendor: "Microsoft Defender ATP",
+  }));
+  return {
+    readable: tableToMarkdown("Microsoft Defender ATP Machines:", entries, MACHINE_COLUMNS),
+    outputsPrefix: "MicrosoftATP.Machine",
+    outputsKeyField: "ID",
+    outputs: entries,
+    additionalOutputs: { Endpoint: endpoints },
+    raw: machines,
   };
 }

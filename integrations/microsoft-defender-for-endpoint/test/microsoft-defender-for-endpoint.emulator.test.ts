@@ -74,7 +74,67 @@ describe("machines", () => {
   it("microsoft-atp-get-machine-details reads each machine (get-machine-by-id)", async () => {
     const result = await harness.run("microsoft-atp-get-machine-details", { machine_id: MAC });
     expect(harness.lastCall()).toMatchObject({ method: "GET", path: `/api/machines/${MAC}`, query: {} });
-    expect(result.outputs).toMatchObject({ ID: MAC, OSPlatform: "macOS", HealthStatus: "Inactive" });
+    expect(result.outputs).toMatchObject({
+      ID: MAC,
+      OSPlatform: "macOS",
+      HealthStatus: "Inactive",
+      NetworkInterfaces: [
+        { MACAddress: "A4C3F0851E22", IPAddresses: "10.0.0.47", Type: "Ethernet", Status: "Up" },
+      ],
+    });
+  });
+
+  it("microsoft-atp-get-machine-by-ip calls findbyip with the time (find-machines-by-ip)", async () => {
+    const result = await harness.run("microsoft-atp-get-machine-by-ip", {
+      ip: "10.0.0.12",
+      timestamp: "2026-12-06T22:30:00Z",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/api/machines/findbyip(ip='10.0.0.12',timestamp=2026-12-06T22:30:00.000Z)",
+      query: {},
+    });
+    expect(result.outputs).toEqual([
+      expect.objectContaining({
+        ID: ADELE,
+        AgentVersion: "10.8760.22621.1023",
+        IPAddresses: [
+          { ipAddress: "10.0.0.12", MACAddress: "00155D8A1C2B", operationalStatus: "Up", type: "Ethernet" },
+        ],
+      }),
+    ]);
+    const earlier = await harness.run("microsoft-atp-get-machine-by-ip", {
+      ip: "10.0.0.12",
+      timestamp: "2026-12-06T20:00:00Z",
+    });
+    expect(earlier.outputs).toEqual([]);
+  });
+
+  it("endpoint finds machines by ID, IP and host name, one request each, and writes Endpoint", async () => {
+    const result = await harness.run("endpoint", {
+      id: MAC,
+      ip: "10.0.1.5",
+      hostname: "desktop-adele.contoso.com",
+    });
+    expect(harness.calls.map((call) => [call.path, call.query["$filter"]])).toEqual([
+      [`/api/machines/${MAC}`, undefined],
+      ["/api/machines", "lastIpAddress eq '10.0.1.5'"],
+      ["/api/machines", "computerDnsName eq 'desktop-adele.contoso.com'"],
+    ]);
+    expect(ids(result.outputs)).toEqual([MAC, FILE_SERVER, ADELE]);
+    expect(result.additionalOutputs).toMatchObject({
+      Endpoint: [
+        {
+          ID: MAC,
+          Hostname: "mac-megan.contoso.com",
+          OS: "macOS",
+          Status: "Offline",
+          MACAddress: "A4C3F0851E22",
+        },
+        { ID: FILE_SERVER, Status: "Online", IPAddress: "10.0.1.5" },
+        { ID: ADELE, Vendor: "Microsoft Defender ATP" },
+      ],
+    });
   });
 
   it("microsoft-atp-get-machine-alerts (get-machine-related-alerts)", async () => {

@@ -204,6 +204,9 @@ const MACHINES: Entity[] = [
     isAadJoined: true,
     aadDeviceId: "80fe8ff8-2624-418e-9591-41f0491218f9",
     machineTags: ["Finance"],
+    ipAddresses: [
+      { ipAddress: "10.0.0.12", macAddress: "00155D8A1C2B", type: "Ethernet", operationalStatus: "Up" },
+    ],
   },
   {
     id: "7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8",
@@ -228,6 +231,9 @@ const MACHINES: Entity[] = [
     isAadJoined: false,
     aadDeviceId: null,
     machineTags: ["Tier0"],
+    ipAddresses: [
+      { ipAddress: "10.0.1.5", macAddress: "00155D8A1C3F", type: "Ethernet", operationalStatus: "Up" },
+    ],
   },
   {
     id: "c4f3d2b1a09876543210fedcba9876543210abcd",
@@ -252,6 +258,9 @@ const MACHINES: Entity[] = [
     isAadJoined: true,
     aadDeviceId: "2b0f6a4e-33c1-4a27-9f0e-6a6c2c1e9b14",
     machineTags: [],
+    ipAddresses: [
+      { ipAddress: "10.0.0.47", macAddress: "A4C3F0851E22", type: "Ethernet", operationalStatus: "Up" },
+    ],
   },
 ];
 
@@ -754,6 +763,29 @@ function seedInvestigations(): Entity[] {
   ];
 }
 
+/**
+ * `GET /api/machines/findbyip(ip='…',timestamp=…)` (find-machines-by-ip): the machines seen with that internal IP
+ * within 15 minutes of the timestamp. Undefined when the path segment is not such a call.
+ */
+function findByIp(ctx: RouteContext, machines: readonly Entity[]): RouteResponse | undefined {
+  const segment = ctx.params["id"] ?? "";
+  if (!/^findbyip\(/i.test(segment)) return undefined;
+  const call = /^findbyip\(ip='([^']+)',timestamp=([^)]+)\)$/i.exec(segment);
+  const time = Date.parse(call?.[2] ?? "");
+  if (!call || Number.isNaN(time)) {
+    return ctx.error(400, "InvalidRequestBody", "Expected findbyip(ip='<ip>',timestamp=<ISO time>).");
+  }
+  const value = machines.filter(
+    (machine) =>
+      machine["lastIpAddress"] === call[1] &&
+      Math.abs(Date.parse(String(machine["lastSeen"])) - time) <= 15 * 60_000,
+  );
+  return ctx.json(200, {
+    "@odata.context": "https://api.securitycenter.microsoft.com/api/$metadata#Machines",
+    value,
+  });
+}
+
 function machineRoutes(machines: Entity[], investigations: Entity[]): ServiceRoute[] {
   return [
     {
@@ -776,6 +808,8 @@ function machineRoutes(machines: Entity[], investigations: Entity[]): ServiceRou
       path: "/api/machines/:id",
       ...MACHINE_READ,
       handler: (ctx) => {
+        const byIp = findByIp(ctx, machines);
+        if (byIp) return byIp;
         const machine = machines.find((candidate) => candidate["id"] === ctx.params["id"]);
         if (!machine) return ctx.error(404, "ResourceNotFound", `Machine ${ctx.params["id"]} was not found.`);
         return ctx.json(200, machine);
