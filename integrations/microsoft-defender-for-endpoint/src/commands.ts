@@ -33,6 +33,13 @@ import {
   getMachineUsers,
   relatedMachines,
 } from "./machines.js";
+import {
+  listMachinesByVulnerability,
+  listMachineVulnerabilities,
+  listSoftware,
+  listVulnerabilities,
+  softwareRelated,
+} from "./vulnerabilities.js";
 
 // Command names, arguments (names, defaults, choices) and context paths from XSOAR's
 // Packs/MicrosoftDefenderAdvancedThreatProtection/Integrations/MicrosoftDefenderAdvancedThreatProtection/
@@ -645,7 +652,175 @@ const entityCommands: Record<string, CommandDefinition> = {
   },
 };
 
+const SOFTWARE_READ = { application: ["Software.Read.All"], delegated: ["Software.Read"] };
+const VULNERABILITY_READ = { application: ["Vulnerability.Read.All"], delegated: ["Vulnerability.Read"] };
+const softwareId: ArgumentDefinition = {
+  name: "id",
+  description: "The software's ID (e.g. microsoft-_-edge).",
+};
+
+const vulnerabilityCommands: Record<string, CommandDefinition> = {
+  "microsoft-atp-list-software": {
+    description: "Lists software in the organization's inventory.",
+    arguments: [
+      { name: "id", description: "Only the software of this ID." },
+      { name: "name", description: "Only software of this name." },
+      { name: "vendor", description: "Only software of this vendor." },
+      { name: "limit", description: "The most entries to return (1-10000).", defaultValue: "50" },
+      { name: "offset", description: "How many to skip.", defaultValue: "0" },
+    ],
+    outputs: outputsOf("MicrosoftATP.Software", [
+      ["id", "string", "The software's ID."],
+      ["name", "string", "The software's name."],
+      ["vendor", "string", "The vendor."],
+      ["weaknesses", "number", "How many known vulnerabilities it has."],
+      ["publicExploit", "boolean", "Whether a public exploit exists."],
+      ["activeAlert", "boolean", "Whether an active alert involves it."],
+      ["exposedMachines", "number", "Machines exposed through it."],
+      ["installedMachines", "number", "Machines it is installed on."],
+      ["impactScore", "number", "Its impact on the exposure score."],
+      ["isNormalized", "boolean", "Whether it is normalized."],
+      ["category", "string", "The category."],
+      ["distributions", "unknown", "Its versions."],
+    ]),
+    // get-software
+    permissions: SOFTWARE_READ,
+    run: listSoftware,
+  },
+  "microsoft-atp-list-vulnerabilities": {
+    description: "Lists vulnerabilities, by ID, name, description, CVSS, severity or dates.",
+    arguments: [
+      { name: "id", description: "Only this CVE." },
+      { name: "name_equal", description: "Only vulnerabilities of this name." },
+      { name: "name_contains", description: "Only vulnerabilities whose name contains this." },
+      { name: "description_contains", description: "Only vulnerabilities whose description contains this." },
+      { name: "published_on", description: 'Published since: an ISO time or e.g. "30 days".' },
+      { name: "cvss", description: "Only a CVSS v3 score at least this." },
+      { name: "severity", description: "Only this severity (Low, Medium, High, Critical)." },
+      { name: "updated_on", description: 'Updated since: an ISO time or e.g. "30 days".' },
+      { name: "limit", description: "The most entries to return (1-8000).", defaultValue: "25" },
+      { name: "offset", description: "How many to skip.", defaultValue: "0" },
+    ],
+    outputs: outputsOf("MicrosoftATP.Vulnerability", [
+      ["id", "string", "The CVE."],
+      ["name", "string", "The name."],
+      ["description", "string", "The description."],
+      ["severity", "string", "The severity."],
+      ["cvssV3", "number", "The CVSS v3 score."],
+      ["exposedMachines", "number", "Machines exposed."],
+      ["publishedOn", "date", "When it was published."],
+      ["updatedOn", "date", "When it was updated."],
+      ["publicExploit", "boolean", "Whether a public exploit exists."],
+      ["exploitVerified", "boolean", "Whether the exploit is verified."],
+      ["exploitInKit", "boolean", "Whether the exploit is in a kit."],
+      ["exploitTypes", "unknown", "The exploit types."],
+      ["exploitUris", "unknown", "Where the exploits are."],
+    ]),
+    // get-all-vulnerabilities
+    permissions: VULNERABILITY_READ,
+    run: listVulnerabilities,
+  },
+  "microsoft-atp-list-vulnerabilities-by-machine": {
+    description: "Lists the vulnerabilities of machines (one entry per machine, CVE and product).",
+    arguments: [
+      { name: "machine_id", description: "Only this machine." },
+      { name: "software_id", description: "Only this entry ID." },
+      { name: "cve_id", description: "Only this CVE." },
+      { name: "product_name", description: "Only this product." },
+      { name: "product_version", description: "Only this product version." },
+      { name: "severity", description: "Only this severity." },
+      { name: "product_vendor", description: "Only this vendor." },
+      { name: "limit", description: "The most entries to return (1-8000).", defaultValue: "25" },
+      { name: "offset", description: "How many to skip.", defaultValue: "0" },
+    ],
+    outputs: outputsOf("MicrosoftATP.MachineCVE", [
+      ["id", "string", "The entry's ID."],
+      ["cveId", "string", "The CVE."],
+      ["machineId", "string", "The machine."],
+      ["fixingKbId", "string", "The KB that fixes it."],
+      ["productName", "string", "The product."],
+      ["productVendor", "string", "The vendor."],
+      ["productVersion", "string", "The product version."],
+      ["severity", "string", "The severity."],
+    ]),
+    // get-all-vulnerabilities-by-machines
+    permissions: VULNERABILITY_READ,
+    run: listMachineVulnerabilities,
+  },
+  "microsoft-atp-list-machines-by-vulnerability": {
+    description: "Lists the machines exposed to CVEs.",
+    arguments: [{ name: "cve_id", description: "CVE IDs, comma-separated.", required: true }],
+    outputs: outputsOf("MicrosoftATP.CveMachine", [
+      ["ID", "string", "The machine's ID."],
+      ["ComputerDNSName", "string", "The machine's DNS name."],
+      ["OSPlatform", "string", "The operating system."],
+      ["RBACGroupName", "string", "The machine group."],
+      ["CVE", "string", "The CVE."],
+    ]),
+    // get-machines-by-vulnerability
+    permissions: VULNERABILITY_READ,
+    run: listMachinesByVulnerability,
+  },
+  "microsoft-atp-list-vulnerabilities-by-software": {
+    description: "Lists the vulnerabilities of a software.",
+    arguments: [{ ...softwareId, required: true }],
+    outputs: outputsOf("MicrosoftATP.SoftwareCVE", [
+      ["id", "string", "The CVE."],
+      ["name", "string", "The name."],
+      ["severity", "string", "The severity."],
+      ["cvssV3", "number", "The CVSS v3 score."],
+      ["exposedMachines", "number", "Machines exposed."],
+    ]),
+    // get-vuln-by-software
+    permissions: VULNERABILITY_READ,
+    run: softwareRelated("vulnerabilities"),
+  },
+  "microsoft-atp-list-machines-by-software": {
+    description: "Lists the machines a software is installed on.",
+    arguments: [softwareId],
+    outputs: outputsOf("MicrosoftATP.SoftwareMachine", [
+      ["id", "string", "The machine's ID."],
+      ["computerDnsName", "string", "The machine's DNS name."],
+      ["osPlatform", "string", "The operating system."],
+      ["rbacGroupName", "string", "The machine group."],
+      ["rbacGroupId", "number", "The machine group's ID."],
+    ]),
+    // get-machines-by-software
+    permissions: SOFTWARE_READ,
+    run: softwareRelated("machineReferences"),
+  },
+  "microsoft-atp-list-software-version-distribution": {
+    description: "Lists the installed versions of a software.",
+    arguments: [softwareId],
+    outputs: outputsOf("MicrosoftATP.SoftwareVersion", [
+      ["version", "string", "The version."],
+      ["installations", "number", "Machines with it."],
+      ["vulnerabilities", "number", "Its vulnerabilities."],
+    ]),
+    // get-software-ver-distribution
+    permissions: SOFTWARE_READ,
+    run: softwareRelated("distributions"),
+  },
+  "microsoft-atp-list-missing-kb-by-software": {
+    description: "Lists the security updates a software misses.",
+    arguments: [{ ...softwareId, required: true }],
+    outputs: outputsOf("MicrosoftATP.SoftwareKB", [
+      ["id", "string", "The KB."],
+      ["name", "string", "The update's name."],
+      ["osBuild", "number", "The OS build."],
+      ["productsNames", "unknown", "The products it fixes."],
+      ["url", "string", "Its page."],
+      ["machineMissedOn", "number", "Machines missing it."],
+      ["cveAddressed", "number", "CVEs it fixes."],
+    ]),
+    // get-missing-kbs-software
+    permissions: SOFTWARE_READ,
+    run: softwareRelated("getmissingkbs"),
+  },
+};
+
 export const commands: Record<string, CommandDefinition> = {
+  ...vulnerabilityCommands,
   ...machineCommands,
   ...responseCommands,
   ...alertCommands,

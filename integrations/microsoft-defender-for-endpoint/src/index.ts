@@ -15,7 +15,7 @@ export default defineIntegration({
   commandPrefix: "microsoft-atp",
   brokerAppName: "ms-defender-atp",
   description:
-    "Machines and their alerts, users, files and domains; isolation, app restriction, scans, investigation packages and other response actions; alerts, investigations, custom indicators and advanced hunting.",
+    "Machines and their alerts, users, files and domains; isolation, app restriction, scans, investigation packages and other response actions; alerts, investigations, custom indicators, vulnerabilities and software, and advanced hunting.",
   flows: {
     xsoarApp: "yes",
     clientCredentials: true,
@@ -42,6 +42,8 @@ export default defineIntegration({
       "URL.Read.All",
       "Ip.Read.All",
       "User.Read.All",
+      "Software.Read",
+      "Vulnerability.Read",
       "offline_access",
     ],
   }),
@@ -62,6 +64,8 @@ export default defineIntegration({
       "URL.Read.All",
       "Ip.Read.All",
       "User.Read.All",
+      "Software.Read.All",
+      "Vulnerability.Read.All",
     ],
     delegated: [
       "Machine.ReadWrite",
@@ -74,6 +78,8 @@ export default defineIntegration({
       "Alert.ReadWrite",
       "AdvancedQuery.Read",
       "Ti.ReadWrite",
+      "Software.Read",
+      "Vulnerability.Read",
     ],
   },
   commands,

@@ -549,6 +549,81 @@ describe("files, domains and IPs", () => {
   });
 });
 
+describe("vulnerability management", () => {
+  it("microsoft-atp-list-software filters on name and vendor with $top (get-software)", async () => {
+    const result = await harness.run("microsoft-atp-list-software", { vendor: "microsoft", limit: "10" });
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: "/api/Software" });
+    expect(harness.lastCall().query).toEqual({ $filter: "vendor eq 'microsoft'", $top: "10" });
+    expect(result.outputs).toEqual([expect.objectContaining({ id: "microsoft-_-edge", weaknesses: 1 })]);
+  });
+
+  it("microsoft-atp-list-vulnerabilities with contains(), cvssV3 and dates, at most 8000 (get-all-vulnerabilities)", async () => {
+    const result = await harness.run("microsoft-atp-list-vulnerabilities", {
+      name_contains: "2026-21",
+      cvss: "7",
+      published_on: "2026-11-01T00:00:00Z",
+      offset: "0",
+    });
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: "/api/vulnerabilities" });
+    expect(harness.lastCall().query).toEqual({
+      $filter: "contains(name,'2026-21') and publishedOn ge 2026-11-01T00:00:00.000Z and cvssV3 ge 7",
+      $top: "25",
+    });
+    expect(result.outputs).toEqual([expect.objectContaining({ id: "CVE-2026-21345", severity: "High" })]);
+    await expect(harness.run("microsoft-atp-list-vulnerabilities", { limit: "9000" })).rejects.toThrow(
+      "limit must be a whole number from 1 to 8000",
+    );
+  });
+
+  it("microsoft-atp-list-vulnerabilities-by-machine (get-all-vulnerabilities-by-machines)", async () => {
+    const result = await harness.run("microsoft-atp-list-vulnerabilities-by-machine", {
+      machine_id: FILE_SERVER,
+      severity: "Medium",
+    });
+    expect(harness.lastCall()).toMatchObject({ path: "/api/vulnerabilities/machinesVulnerabilities" });
+    expect(harness.lastCall().query).toEqual({
+      $filter: `machineId eq '${FILE_SERVER}' and severity eq 'Medium'`,
+      $top: "25",
+    });
+    expect(result.outputs).toEqual([
+      expect.objectContaining({ cveId: "CVE-2026-20011", fixingKbId: "5048654" }),
+    ]);
+  });
+
+  it("microsoft-atp-list-machines-by-vulnerability (get-machines-by-vulnerability)", async () => {
+    const result = await harness.run("microsoft-atp-list-machines-by-vulnerability", {
+      cve_id: "CVE-2026-21345",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      path: "/api/vulnerabilities/CVE-2026-21345/machineReferences",
+    });
+    expect(result.outputs).toEqual([
+      {
+        ID: ADELE,
+        ComputerDNSName: "desktop-adele.contoso.com",
+        OSPlatform: "Windows11",
+        RBACGroupName: "Workstations",
+        CVE: "CVE-2026-21345",
+      },
+    ]);
+  });
+
+  it.each([
+    ["microsoft-atp-list-vulnerabilities-by-software", "vulnerabilities", "MicrosoftATP.SoftwareCVE", 1],
+    ["microsoft-atp-list-machines-by-software", "machineReferences", "MicrosoftATP.SoftwareMachine", 2],
+    ["microsoft-atp-list-software-version-distribution", "distributions", "MicrosoftATP.SoftwareVersion", 2],
+    ["microsoft-atp-list-missing-kb-by-software", "getmissingkbs", "MicrosoftATP.SoftwareKB", 0],
+  ] as const)("%s reads /api/Software/{id}/%s", async (command, path, prefix, count) => {
+    const result = await harness.run(command, { id: "microsoft-_-edge" });
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/api/Software/microsoft-_-edge/${path}`,
+    });
+    expect(result.outputsPrefix).toBe(prefix);
+    expect(result.outputs).toHaveLength(count);
+  });
+});
+
 describe("other flows", () => {
   it("US GCC-High: the api-gov host answers a token for the .us WindowsDefenderATP service", async () => {
     const result = await harness.run("microsoft-atp-list-alerts", {}, { endpoint_type: "US GCC-High" });

@@ -11,7 +11,7 @@ export type Entity = Record<string, unknown>;
 /** One condition of an OData `$filter`: `field eq 'x'`, `field gt 2024-…`, `startswith(field,'x')`. */
 interface Condition {
   field: string;
-  op: "eq" | "ne" | "gt" | "ge" | "lt" | "le" | "startswith";
+  op: "eq" | "ne" | "gt" | "ge" | "lt" | "le" | "startswith" | "contains";
   value: string;
 }
 
@@ -20,9 +20,10 @@ export function parseFilter(filter: string | undefined): Condition[] | undefined
   if (!filter?.trim()) return [];
   const conditions: Condition[] = [];
   for (const part of filter.split(/\s+and\s+/i)) {
-    const starts = /^startswith\(\s*(\w+)\s*,\s*'((?:[^']|'')*)'\s*\)$/i.exec(part.trim());
+    const starts = /^(startswith|contains)\(\s*(\w+)\s*,\s*'((?:[^']|'')*)'\s*\)$/i.exec(part.trim());
     if (starts) {
-      conditions.push({ field: starts[1]!, op: "startswith", value: starts[2]!.replace(/''/g, "'") });
+      const op = starts[1]!.toLowerCase() as "startswith" | "contains";
+      conditions.push({ field: starts[2]!, op, value: starts[3]!.replace(/''/g, "'") });
       continue;
     }
     const compare = /^(\w+)\s+(eq|ne|gt|ge|lt|le)\s+(?:'((?:[^']|'')*)'|(\S+))$/i.exec(part.trim());
@@ -49,6 +50,10 @@ function matches(entity: Entity, condition: Condition): boolean {
       return String(actual ?? "")
         .toLowerCase()
         .startsWith(condition.value.toLowerCase());
+    case "contains":
+      return String(actual ?? "")
+        .toLowerCase()
+        .includes(condition.value.toLowerCase());
     case "eq":
       return compareValues(actual, condition.value) === 0;
     case "ne":
@@ -1171,6 +1176,219 @@ function entityRoutes(machines: Entity[], alerts: Entity[]): ServiceRoute[] {
   ];
 }
 
+// Defender Vulnerability Management: learn.microsoft.com/defender-endpoint/api/get-software, get-vuln-by-software,
+// get-machines-by-software, get-software-ver-distribution, get-missing-kbs-software, get-all-vulnerabilities,
+// get-all-vulnerabilities-by-machines, get-machines-by-vulnerability.
+const SOFTWARE: Entity[] = [
+  {
+    id: "microsoft-_-edge",
+    name: "edge",
+    vendor: "microsoft",
+    weaknesses: 1,
+    publicExploit: true,
+    activeAlert: false,
+    exposedMachines: 1,
+    installedMachines: 2,
+    impactScore: 4.2,
+    isNormalized: true,
+    category: "Application",
+    distributions: [],
+  },
+  {
+    id: "7-zip-_-7-zip",
+    name: "7-zip",
+    vendor: "7-zip",
+    weaknesses: 0,
+    publicExploit: false,
+    activeAlert: false,
+    exposedMachines: 0,
+    installedMachines: 1,
+    impactScore: 0,
+    isNormalized: false,
+    category: "Application",
+    distributions: [],
+  },
+];
+const VULNERABILITIES: Entity[] = [
+  {
+    id: "CVE-2026-21345",
+    name: "CVE-2026-21345",
+    description: "Microsoft Edge (Chromium-based) remote code execution vulnerability.",
+    severity: "High",
+    cvssV3: 8.8,
+    exposedMachines: 1,
+    publishedOn: "2026-11-12T00:00:00Z",
+    updatedOn: "2026-11-20T00:00:00Z",
+    publicExploit: true,
+    exploitVerified: false,
+    exploitInKit: false,
+    exploitTypes: ["RemoteCodeExecution"],
+    exploitUris: [],
+  },
+  {
+    id: "CVE-2026-20011",
+    name: "CVE-2026-20011",
+    description: "Windows SMB information disclosure vulnerability.",
+    severity: "Medium",
+    cvssV3: 5.5,
+    exposedMachines: 1,
+    publishedOn: "2026-10-08T00:00:00Z",
+    updatedOn: "2026-10-08T00:00:00Z",
+    publicExploit: false,
+    exploitVerified: false,
+    exploitInKit: false,
+    exploitTypes: [],
+    exploitUris: [],
+  },
+];
+const MACHINE_VULNERABILITIES: Entity[] = [
+  {
+    id: "1e5bc9d7e413ddd7902c2932e418702b84d0cc07-_-CVE-2026-21345-_-microsoft-_-edge-_-131.0.2903.70-_-",
+    cveId: "CVE-2026-21345",
+    machineId: "1e5bc9d7e413ddd7902c2932e418702b84d0cc07",
+    fixingKbId: null,
+    productName: "edge",
+    productVendor: "microsoft",
+    productVersion: "131.0.2903.70",
+    severity: "High",
+  },
+  {
+    id: "7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8-_-CVE-2026-20011-_-microsoft-_-windows_server_2022-_-10.0.20348.2113-_-5048654",
+    cveId: "CVE-2026-20011",
+    machineId: "7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8",
+    fixingKbId: "5048654",
+    productName: "windows_server_2022",
+    productVendor: "microsoft",
+    productVersion: "10.0.20348.2113",
+    severity: "Medium",
+  },
+];
+
+function vulnerabilityRoutes(machines: readonly Entity[]): ServiceRoute[] {
+  const SOFTWARE_READ = { roles: ["Software.Read.All"], scopes: ["Software.Read"] };
+  const VULN_READ = { roles: ["Vulnerability.Read.All"], scopes: ["Vulnerability.Read"] };
+  const software = (ctx: RouteContext) => SOFTWARE.find((item) => item["id"] === ctx.params["id"]);
+  const missing = (ctx: RouteContext) =>
+    ctx.error(404, "ResourceNotFound", `Software ${ctx.params["id"]} was not found.`);
+  const references = (ids: readonly unknown[]) =>
+    machines
+      .filter((machine) => ids.includes(machine["id"]))
+      .map((machine) => ({
+        id: machine["id"],
+        computerDnsName: machine["computerDnsName"],
+        osPlatform: machine["osPlatform"],
+        rbacGroupName: machine["rbacGroupName"],
+        rbacGroupId: machine["rbacGroupId"],
+      }));
+  const list = (
+    ctx: RouteContext,
+    items: readonly Entity[],
+    filterable: readonly string[],
+    maxTop: number,
+  ) => {
+    const refused = undocumentedQuery(ctx, filterable);
+    if (refused) return refused;
+    const page = queryCollection(ctx, items, maxTop);
+    return isResponse(page) ? page : ctx.json(200, page);
+  };
+  const edge = SOFTWARE[0]!["id"];
+  return [
+    {
+      method: "GET",
+      path: "/api/Software",
+      ...SOFTWARE_READ,
+      handler: (ctx) => list(ctx, SOFTWARE, ["id", "name", "vendor"], 10000),
+    },
+    {
+      method: "GET",
+      path: "/api/Software/:id/vulnerabilities",
+      ...VULN_READ,
+      handler: (ctx) =>
+        software(ctx)
+          ? ctx.json(200, { value: ctx.params["id"] === edge ? [VULNERABILITIES[0]] : [] })
+          : missing(ctx),
+    },
+    {
+      method: "GET",
+      path: "/api/Software/:id/machineReferences",
+      ...SOFTWARE_READ,
+      handler: (ctx) => {
+        if (!software(ctx)) return missing(ctx);
+        const ids =
+          ctx.params["id"] === edge ? [machines[0]?.["id"], machines[1]?.["id"]] : [machines[1]?.["id"]];
+        return ctx.json(200, { value: references(ids) });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/Software/:id/distributions",
+      ...SOFTWARE_READ,
+      handler: (ctx) =>
+        software(ctx)
+          ? ctx.json(200, {
+              value:
+                ctx.params["id"] === edge
+                  ? [
+                      { version: "131.0.2903.70", installations: 1, vulnerabilities: 1 },
+                      { version: "131.0.2903.112", installations: 1, vulnerabilities: 0 },
+                    ]
+                  : [{ version: "24.08", installations: 1, vulnerabilities: 0 }],
+            })
+          : missing(ctx),
+    },
+    {
+      method: "GET",
+      path: "/api/Software/:id/getmissingkbs",
+      ...SOFTWARE_READ,
+      handler: (ctx) => (software(ctx) ? ctx.json(200, { value: [] }) : missing(ctx)),
+    },
+    {
+      method: "GET",
+      path: "/api/vulnerabilities",
+      ...VULN_READ,
+      handler: (ctx) =>
+        list(
+          ctx,
+          VULNERABILITIES,
+          ["id", "name", "description", "cvssV3", "publishedOn", "severity", "updatedOn"],
+          8000,
+        ),
+    },
+    {
+      method: "GET",
+      path: "/api/vulnerabilities/machinesVulnerabilities",
+      ...VULN_READ,
+      handler: (ctx) =>
+        list(
+          ctx,
+          MACHINE_VULNERABILITIES,
+          [
+            "id",
+            "cveId",
+            "machineId",
+            "fixingKbId",
+            "productName",
+            "productVersion",
+            "severity",
+            "productVendor",
+          ],
+          8000,
+        ),
+    },
+    {
+      method: "GET",
+      path: "/api/vulnerabilities/:cve/machineReferences",
+      ...VULN_READ,
+      handler: (ctx) => {
+        const ids = MACHINE_VULNERABILITIES.filter((entry) => entry["cveId"] === ctx.params["cve"]).map(
+          (entry) => entry["machineId"],
+        );
+        return ctx.json(200, { value: references(ids) });
+      },
+    },
+  ];
+}
+
 const copy = <T>(value: T): T => structuredClone(value);
 
 export const defenderForEndpoint: EmulatedService = {
@@ -1202,6 +1420,8 @@ export const defenderForEndpoint: EmulatedService = {
     "URL.Read.All",
     "Ip.Read.All",
     "User.Read.All",
+    "Software.Read.All",
+    "Vulnerability.Read.All",
   ],
   demoScopes: [
     "Machine.Read",
@@ -1220,6 +1440,8 @@ export const defenderForEndpoint: EmulatedService = {
     "URL.Read.All",
     "Ip.Read.All",
     "User.Read.All",
+    "Software.Read",
+    "Vulnerability.Read",
   ],
   routes() {
     const machines = copy(MACHINES);
@@ -1248,6 +1470,7 @@ export const defenderForEndpoint: EmulatedService = {
       ...entityRoutes(machines, alerts),
       ...alertRoutes(alerts),
       ...indicatorRoutes(seedIndicators()),
+      ...vulnerabilityRoutes(machines),
     ];
   },
 };
