@@ -19,6 +19,7 @@ import { getDomainStatistics, getFileInfo, getFileStatistics, getIpStatistics } 
 import {
   deleteIndicator,
   getIndicator,
+  importIndicators,
   indicatorOutputs,
   listIndicators,
   submitIndicator,
@@ -559,6 +560,26 @@ const indicatorCommands: Record<string, CommandDefinition> = {
     outputs: indicatorOutputs,
     permissions: TI,
     run: submitIndicator("updated"),
+  },
+  "microsoft-atp-indicator-batch-update": {
+    description: "Submits or updates up to 500 custom indicators at once.",
+    arguments: [
+      {
+        name: "indicator_batch",
+        description:
+          'A JSON list of indicators in the API\'s field names, e.g. [{"indicatorValue": "…", "indicatorType": "FileSha256", "action": "Block", "title": "…", "description": "…"}].',
+        required: true,
+      },
+    ],
+    outputs: outputsOf("MicrosoftATP.Indicators", [
+      ["ID", "string", "The indicator's ID."],
+      ["Value", "string", "The indicator's value."],
+      ["IsFailed", "boolean", "Whether it failed."],
+      ["FailureReason", "string", "Why it failed."],
+    ]),
+    // import-ti-indicators
+    permissions: TI,
+    run: importIndicators,
   },
   "microsoft-atp-sc-indicator-delete": {
     description: "Deletes a custom indicator.",

@@ -3,6 +3,7 @@ import {
   type CommandResult,
   type OutputDefinition,
   tableToMarkdown,
+  UsageError,
 } from "@msint/integration-kit";
 import {
   type Entry,
@@ -185,3 +186,45 @@ export const indicatorOutputs: OutputDefinition[] = [
     description: "3 for Block actions, 2 for Audit/Warn, 1 for Allowed.",
   },
 ];
+
+/**
+ * `microsoft-atp-indicator-batch-update`: POST /api/indicators/import with `Indicators` (import-ti-indicators,
+ * at most 500 a request); `indicator_batch` is a JSON list of indicators in the API's field names.
+ */
+export async function importIndicators(context: CommandContext): Promise<CommandResult> {
+  let batch: unknown;
+  try {
+    batch = JSON.parse(required(context, "indicator_batch"));
+  } catch {
+    throw new UsageError(
+      "indicator_batch must be a JSON list of indicators (indicatorValue, indicatorType, …).",
+    );
+  }
+  if (!Array.isArray(batch) || batch.length === 0 || batch.length > 500) {
+    throw new UsageError("indicator_batch must list 1 to 500 indicators.");
+  }
+  const response = await context.api.request<{ value?: Entry[] }>({
+    expect: "object",
+    method: "POST",
+    path: "/api/indicators/import",
+    body: { Indicators: batch },
+  });
+  const results = (response?.value ?? []).map((entry) => ({
+    ID: entry["id"],
+    Value: entry["indicator"],
+    IsFailed: entry["isFailed"],
+    FailureReason: entry["failureReason"],
+  }));
+  return {
+    readable: tableToMarkdown("Indicators updated successfully.", results, [
+      "ID",
+      "Value",
+      "IsFailed",
+      "FailureReason",
+    ]),
+    outputsPrefix: "MicrosoftATP.Indicators",
+    outputsKeyField: "ID",
+    outputs: results,
+    raw: response,
+  };
+}

@@ -509,6 +509,37 @@ describe("indicators (ti-indicator)", () => {
   });
 });
 
+describe("indicator import", () => {
+  it("microsoft-atp-indicator-batch-update posts Indicators and shows each result (import-ti-indicators)", async () => {
+    const batch = [
+      {
+        indicatorValue: "contoso-update.net",
+        indicatorType: "DomainName",
+        action: "Block",
+        title: "Lure",
+        description: "Fake updater",
+      },
+      { indicatorValue: "198.51.100.23", indicatorType: "IpAddress", action: "Audit", title: "Scanner" },
+    ];
+    const result = await harness.run("microsoft-atp-indicator-batch-update", {
+      indicator_batch: JSON.stringify(batch),
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: "/api/indicators/import",
+      body: { Indicators: batch },
+    });
+    expect(result.outputs).toEqual([
+      { ID: expect.any(String), Value: "contoso-update.net", IsFailed: false, FailureReason: null },
+      { ID: null, Value: "198.51.100.23", IsFailed: true, FailureReason: "'description' is required." },
+    ]);
+    const listed = await harness.run("microsoft-atp-sc-indicator-list", {
+      indicator_value: "contoso-update.net",
+    });
+    expect(listed.outputs).toEqual([expect.objectContaining({ action: "Block", title: "Lure" })]);
+  });
+});
+
 describe("files, domains and IPs", () => {
   it("microsoft-atp-get-file-info (get-file-information)", async () => {
     const result = await harness.run("microsoft-atp-get-file-info", { hash: EMOTET_SHA1 });

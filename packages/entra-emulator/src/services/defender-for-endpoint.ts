@@ -589,6 +589,27 @@ function machineActionRoutes(actions: Entity[], act: ActionHandler): ServiceRout
 
 function indicatorRoutes(indicators: Entity[]): ServiceRoute[] {
   let next = 9001;
+  /** Submits or updates the indicator of that value and type (post-ti-indicator); a string is the refusal. */
+  const upsert = (ctx: RouteContext, body: Entity): Entity | string => {
+    for (const field of ["indicatorValue", "indicatorType", "action", "title", "description"]) {
+      if (!body[field]) return `'${field}' is required.`;
+    }
+    const existing = indicators.find(
+      (indicator) =>
+        indicator["indicatorValue"] === body["indicatorValue"] &&
+        indicator["indicatorType"] === body["indicatorType"],
+    );
+    const now = new Date().toISOString();
+    const indicator: Entity = {
+      ...(existing ?? { id: String(next++), creationTimeDateTimeUtc: now, createdBy: ctx.claims.appid }),
+      ...body,
+      lastUpdateTime: now,
+      lastUpdatedBy: ctx.claims.appid,
+    };
+    if (existing) Object.assign(existing, indicator);
+    else indicators.push(indicator);
+    return indicator;
+  };
   return [
     {
       method: "GET",
@@ -606,25 +627,33 @@ function indicatorRoutes(indicators: Entity[]): ServiceRoute[] {
       path: "/api/indicators",
       ...TI,
       handler: (ctx) => {
-        const body = (ctx.body ?? {}) as Entity;
-        for (const field of ["indicatorValue", "indicatorType", "action", "title", "description"]) {
-          if (!body[field]) return ctx.error(400, "InvalidRequestBody", `'${field}' is required.`);
+        const indicator = upsert(ctx, (ctx.body ?? {}) as Entity);
+        return typeof indicator === "string"
+          ? ctx.error(400, "InvalidRequestBody", indicator)
+          : ctx.json(200, indicator);
+      },
+    },
+    {
+      // import-ti-indicators: at most 500 a request; each answered with its ID or why it failed.
+      method: "POST",
+      path: "/api/indicators/import",
+      ...TI,
+      handler: (ctx) => {
+        const batch = (ctx.body as { Indicators?: unknown } | undefined)?.Indicators;
+        if (!Array.isArray(batch) || batch.length === 0 || batch.length > 500) {
+          return ctx.error(400, "InvalidRequestBody", "'Indicators' must list 1 to 500 indicators.");
         }
-        const existing = indicators.find(
-          (indicator) =>
-            indicator["indicatorValue"] === body["indicatorValue"] &&
-            indicator["indicatorType"] === body["indicatorType"],
-        );
-        const now = new Date().toISOString();
-        const indicator: Entity = {
-          ...(existing ?? { id: String(next++), creationTimeDateTimeUtc: now, createdBy: ctx.claims.appid }),
-          ...body,
-          lastUpdateTime: now,
-          lastUpdatedBy: ctx.claims.appid,
-        };
-        if (existing) Object.assign(existing, indicator);
-        else indicators.push(indicator);
-        return ctx.json(200, indicator);
+        const value = batch.map((item) => {
+          const indicator = upsert(ctx, (item ?? {}) as Entity);
+          const failed = typeof indicator === "string";
+          return {
+            id: failed ? null : indicator["id"],
+            indicator: (item as Entity | null)?.["indicatorValue"] ?? null,
+            isFailed: failed,
+            failureReason: failed ? indicator : null,
+          };
+        });
+        return ctx.json(200, { value });
       },
     },
     {
