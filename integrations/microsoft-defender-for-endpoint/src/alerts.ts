@@ -92,22 +92,84 @@ export async function updateAlert(context: CommandContext): Promise<CommandResul
   };
 }
 
-/** `microsoft-atp-advanced-hunting`: POST /api/advancedqueries/run (run-advanced-query-api). */
+interface HuntQuery {
+  query: string;
+  name?: string;
+  timeRange?: string;
+}
+
+const SPAN_UNITS: Record<string, string> = { minute: "m", hour: "h", day: "d", week: "d" };
+
+/** `7 days` → `| where Timestamp > ago(7d)` (weeks as days); anything else is a usage error. */
+function lookBack(timeRange: string): string {
+  const match = /^\s*(\d+)\s*(minute|hour|day|week)s?\s*$/i.exec(timeRange);
+  if (!match) throw new UsageError(`time_range must look like "12 hours" or "7 days" (got "${timeRange}").`);
+  const unit = match[2]!.toLowerCase();
+  const amount = Number(match[1]) * (unit === "week" ? 7 : 1);
+  return ` | where Timestamp > ago(${amount}${SPAN_UNITS[unit]})`;
+}
+
+function huntQueries(context: CommandContext): HuntQuery[] {
+  const { args } = context;
+  if (args["query_batch"]) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(args["query_batch"]);
+    } catch {
+      parsed = undefined;
+    }
+    const queries = (parsed as { queries?: unknown } | undefined)?.queries;
+    if (!Array.isArray(queries) || queries.length === 0) {
+      throw new UsageError('query_batch must be JSON like {"queries": [{"name": "…", "query": "…"}]}.');
+    }
+    return queries.map((entry: { query?: unknown; name?: unknown; time_range?: unknown }) => {
+      if (typeof entry?.query !== "string" || typeof entry.name !== "string") {
+        throw new UsageError("Each query of query_batch needs a name and a query.");
+      }
+      const timeRange = typeof entry.time_range === "string" ? entry.time_range : args["time_range"];
+      return { query: entry.query, name: entry.name, ...(timeRange ? { timeRange } : {}) };
+    });
+  }
+  const query = args["query"];
+  if (!query) throw new UsageError("query (or query_batch) is required: the KQL query to run.");
+  return [
+    {
+      query,
+      ...(args["name"] ? { name: args["name"] } : {}),
+      ...(args["time_range"] ? { timeRange: args["time_range"] } : {}),
+    },
+  ];
+}
+
+/**
+ * `microsoft-atp-advanced-hunting`: POST /api/advancedqueries/run per query (run-advanced-query-api); `time_range`
+ * appends a Timestamp condition, `name` (and each query of `query_batch`) files the rows under Result.<name>.
+ */
 export async function advancedHunting(context: CommandContext): Promise<CommandResult> {
-  const query = context.args["query"];
-  if (!query) throw new UsageError("query is required: the KQL query to run.");
-  const response = await context.api.request<{ Schema?: Array<{ Name?: string }>; Results?: Entry[] }>({
-    expect: "object",
-    method: "POST",
-    path: "/api/advancedqueries/run",
-    body: { Query: query },
-  });
-  const results = response?.Results ?? [];
-  const headers = response?.Schema?.map((column) => column.Name ?? "").filter(Boolean);
+  const readable: string[] = [];
+  const named: Record<string, Entry[]> = {};
+  let unnamed: Entry[] | undefined;
+  const raw: unknown[] = [];
+  for (const hunt of huntQueries(context)) {
+    const query = hunt.timeRange ? `${hunt.query}${lookBack(hunt.timeRange)}` : hunt.query;
+    const response = await context.api.request<{ Schema?: Array<{ Name?: string }>; Results?: Entry[] }>({
+      expect: "object",
+      method: "POST",
+      path: "/api/advancedqueries/run",
+      body: { Query: query },
+    });
+    raw.push(response);
+    const results = response?.Results ?? [];
+    const headers = response?.Schema?.map((column) => column.Name ?? "").filter(Boolean);
+    const title = hunt.name ? `Hunt results for ${hunt.name} query` : "Hunt results";
+    readable.push(tableToMarkdown(title, results, headers?.length ? headers : undefined));
+    if (hunt.name) named[hunt.name] = results;
+    else unnamed = results;
+  }
   return {
-    readable: tableToMarkdown("Hunt results", results, headers?.length ? headers : undefined),
+    readable: readable.join("\n"),
     outputsPrefix: "MicrosoftATP.Hunt",
-    outputs: { Result: results },
-    raw: response,
+    outputs: { Result: unnamed ?? named },
+    raw: raw.length === 1 ? raw[0] : raw,
   };
 }

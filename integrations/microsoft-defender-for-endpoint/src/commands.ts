@@ -478,8 +478,22 @@ const alertCommands: Record<string, CommandDefinition> = {
   },
   "microsoft-atp-advanced-hunting": {
     description: "Runs an advanced hunting query.",
-    arguments: [{ name: "query", description: "The KQL query." }],
-    outputs: [{ path: "MicrosoftATP.Hunt.Result", type: "unknown", description: "The result rows." }],
+    arguments: [
+      { name: "query", description: "The KQL query." },
+      { name: "time_range", description: 'Only rows of this span back, e.g. "12 hours" or "7 days".' },
+      {
+        name: "query_batch",
+        description: 'Several queries: {"queries": [{"name": "…", "query": "…", "time_range": "…"}]}.',
+      },
+      { name: "name", description: "The query's name: its rows go to MicrosoftATP.Hunt.Result.<name>." },
+    ],
+    outputs: [
+      {
+        path: "MicrosoftATP.Hunt.Result",
+        type: "unknown",
+        description: "The result rows (by query name when named).",
+      },
+    ],
     // run-advanced-query-api
     permissions: { application: ["AdvancedQuery.Read.All"], delegated: ["AdvancedQuery.Read"] },
     run: advancedHunting,

@@ -432,6 +432,38 @@ describe("alerts and hunting", () => {
   });
 });
 
+describe("advanced hunting: time range, names and batches", () => {
+  it("time_range appends a Timestamp condition; name files the rows under Result.<name>", async () => {
+    const result = await harness.run("microsoft-atp-advanced-hunting", {
+      query: "DeviceInfo | take 1",
+      time_range: "2 weeks",
+      name: "devices",
+    });
+    expect(harness.lastCall().body).toEqual({ Query: "DeviceInfo | take 1 | where Timestamp > ago(14d)" });
+    expect(result.outputs).toEqual({ Result: { devices: [expect.objectContaining({ DeviceId: ADELE })] } });
+    expect(result.readable).toContain("### Hunt results for devices query");
+  });
+
+  it("query_batch runs each query", async () => {
+    const result = await harness.run("microsoft-atp-advanced-hunting", {
+      query_batch: JSON.stringify({
+        queries: [
+          { name: "processes", query: "DeviceProcessEvents | take 2" },
+          { name: "mail", query: "EmailAttachmentInfo", time_range: "1 day" },
+        ],
+      }),
+    });
+    expect(harness.calls.map((call) => call.body)).toEqual([
+      { Query: "DeviceProcessEvents | take 2" },
+      { Query: "EmailAttachmentInfo | where Timestamp > ago(1d)" },
+    ]);
+    const hunt = result.outputs as { Result: Record<string, unknown[]> };
+    expect(Object.keys(hunt.Result)).toEqual(["processes", "mail"]);
+    expect(hunt.Result["processes"]).toHaveLength(2);
+    expect(hunt.Result["mail"]).toEqual([expect.objectContaining({ FileName: "invoice_8812.doc" })]);
+  });
+});
+
 describe("indicators (ti-indicator)", () => {
   it("microsoft-atp-sc-indicator-list filters on indicatorType with $top and $skip (get-ti-indicators-collection)", async () => {
     const result = await harness.run("microsoft-atp-sc-indicator-list", {
