@@ -24,6 +24,7 @@ import {
   listIndicators,
   submitIndicator,
 } from "./indicators.js";
+import { cancelAction, liveResponse, liveResponseResult } from "./live-response.js";
 import {
   addRemoveMachineTag,
   endpoint,
@@ -854,7 +855,95 @@ const vulnerabilityCommands: Record<string, CommandDefinition> = {
   },
 };
 
+// run-live-response, get-live-response-result
+const LIVE = { application: ["Machine.LiveResponse"], delegated: ["Machine.LiveResponse"] };
+const actionIdArgument: ArgumentDefinition = {
+  name: "machine_action_id",
+  description: "A live response action already sent: its status is read instead of sending another.",
+};
+const liveOutputs = outputsOf("MicrosoftATP.LiveResponseAction", [
+  ["id", "string", "The machine action's ID."],
+  ["type", "string", "LiveResponse."],
+  ["requestor", "string", "Who sent it."],
+  ["requestorComment", "string", "The comment."],
+  ["status", "string", "Pending, InProgress, Succeeded, Failed, TimeOut or Cancelled."],
+  ["machineId", "string", "The machine."],
+  ["computerDnsName", "string", "The machine's DNS name."],
+  ["creationDateTimeUtc", "date", "When it was sent."],
+  ["lastUpdateDateTimeUtc", "date", "When it last changed."],
+  ["commands.index", "number", "The command's index."],
+  ["commands.commandStatus", "string", "The command's status."],
+  ["commands.command.type", "string", "GetFile, PutFile or RunScript."],
+]);
+
+const liveResponseCommands: Record<string, CommandDefinition> = {
+  "microsoft-atp-live-response-get-file": {
+    description: "Collects a file from a machine through live response.",
+    arguments: [
+      { ...machineId, required: false, description: "The machine's ID (required unless machine_action_id)." },
+      { ...comment, required: false, description: "The comment (required unless machine_action_id)." },
+      { name: "path", description: "The file's path on the machine (required unless machine_action_id)." },
+      actionIdArgument,
+    ],
+    outputs: liveOutputs,
+    permissions: LIVE,
+    run: liveResponse("GetFile"),
+  },
+  "microsoft-atp-live-response-put-file": {
+    description: "Puts a file of the live response library on a machine.",
+    arguments: [
+      { ...machineId, required: false, description: "The machine's ID (required unless machine_action_id)." },
+      { ...comment, required: false, description: "The comment (required unless machine_action_id)." },
+      { name: "file_name", description: "The library file's name (required unless machine_action_id)." },
+      actionIdArgument,
+    ],
+    outputs: liveOutputs,
+    permissions: LIVE,
+    run: liveResponse("PutFile"),
+  },
+  "microsoft-atp-live-response-result": {
+    description: "Gets the download link of one command's result of a live response action.",
+    arguments: [
+      { name: "machine_action_id", description: "The live response action's ID.", required: true },
+      { name: "command_index", description: "The command's index, from 0.", required: true },
+    ],
+    outputs: [{ path: "MicrosoftATP.LiveResponseAction", type: "string", description: "The download link." }],
+    permissions: LIVE,
+    run: liveResponseResult,
+  },
+  "microsoft-atp-live-response-cancel-action": {
+    description: "Cancels a pending machine action.",
+    arguments: [
+      { name: "machine_action_id", description: "The machine action's ID.", required: true },
+      comment,
+    ],
+    // cancel-machine-action (any one of the response permissions; live response's first)
+    permissions: {
+      application: [
+        "Machine.LiveResponse",
+        "Machine.CollectForensics",
+        "Machine.Isolate",
+        "Machine.RestrictExecution",
+        "Machine.Scan",
+        "Machine.Offboard",
+        "Machine.StopAndQuarantine",
+      ],
+      delegated: [
+        "Machine.LiveResponse",
+        "Machine.CollectForensics",
+        "Machine.Isolate",
+        "Machine.RestrictExecution",
+        "Machine.Scan",
+        "Machine.Offboard",
+        "Machine.StopAndQuarantine",
+      ],
+    },
+    run: cancelAction,
+  },
+};
+
 export const commands: Record<string, CommandDefinition> = {
+  ...liveResponseCommands,
   ...vulnerabilityCommands,
   ...machineCommands,
   ...responseCommands,

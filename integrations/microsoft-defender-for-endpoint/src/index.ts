@@ -44,6 +44,7 @@ export default defineIntegration({
       "User.Read.All",
       "Software.Read",
       "Vulnerability.Read",
+      "Machine.LiveResponse",
       "offline_access",
     ],
   }),
@@ -66,6 +67,7 @@ export default defineIntegration({
       "User.Read.All",
       "Software.Read.All",
       "Vulnerability.Read.All",
+      "Machine.LiveResponse",
     ],
     delegated: [
       "Machine.ReadWrite",

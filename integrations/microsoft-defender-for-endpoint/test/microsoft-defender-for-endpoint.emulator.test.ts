@@ -363,6 +363,63 @@ describe("response actions", () => {
   });
 });
 
+describe("live response (run-live-response, get-live-response-result, cancel-machine-action)", () => {
+  it("get-file sends a GetFile command; machine_action_id reads it; result gives the link; put-file then cancel", async () => {
+    const sent = await harness.run("microsoft-atp-live-response-get-file", {
+      machine_id: ADELE,
+      comment: "collect dump",
+      path: "C:\\Windows\\Temp\\dump.zip",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: `/api/machines/${ADELE}/runliveresponse`,
+      body: {
+        Commands: [{ type: "GetFile", params: [{ key: "Path", value: "C:\\Windows\\Temp\\dump.zip" }] }],
+        Comment: "collect dump",
+      },
+    });
+    const action = sent.outputs as { id: string; type: string; status: string };
+    expect(action).toMatchObject({ type: "LiveResponse", status: "Pending" });
+
+    const read = await harness.run("microsoft-atp-live-response-get-file", { machine_action_id: action.id });
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: `/api/machineactions/${action.id}` });
+    expect(read.outputs).toMatchObject({ id: action.id, status: "Succeeded" });
+
+    const result = await harness.run("microsoft-atp-live-response-result", {
+      machine_action_id: action.id,
+      command_index: "0",
+    });
+    expect(harness.lastCall().path).toBe(
+      `/api/machineactions/${action.id}/GetLiveResponseResultDownloadLink(index=0)`,
+    );
+    expect(result.outputs).toMatch(/^https:\/\/core-livecommand-us\.securitycenter\.windows\.com\//);
+
+    const put = await harness.run("microsoft-atp-live-response-put-file", {
+      machine_id: FILE_SERVER,
+      comment: "tools",
+      file_name: "collector.ps1",
+    });
+    expect(harness.lastCall().body).toEqual({
+      Commands: [{ type: "PutFile", params: [{ key: "FileName", value: "collector.ps1" }] }],
+      Comment: "tools",
+    });
+    const putId = (put.outputs as { id: string }).id;
+    const cancelled = await harness.run("microsoft-atp-live-response-cancel-action", {
+      machine_action_id: putId,
+      comment: "not needed",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: `/api/machineactions/${putId}/cancel`,
+      body: { Comment: "not needed" },
+    });
+    expect(cancelled.readable).toBe(`Machine action ${putId} was cancelled (status Cancelled).`);
+    await expect(harness.run("microsoft-atp-live-response-get-file", { machine_id: ADELE })).rejects.toThrow(
+      "comment, path required to send a live response GetFile",
+    );
+  });
+});
+
 describe("alerts and hunting", () => {
   it("microsoft-atp-list-alerts sends $filter and $top only, no $orderby (get-alerts)", async () => {
     const result = await harness.run("microsoft-atp-list-alerts", {

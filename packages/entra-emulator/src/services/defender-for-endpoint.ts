@@ -1071,6 +1071,108 @@ function responseRoutes(
   ];
 }
 
+/** Live response (run-live-response, get-live-response-result, cancel-machine-action). */
+function liveResponseRoutes(actions: Entity[], act: ActionHandler): ServiceRoute[] {
+  const live = { roles: ["Machine.LiveResponse"], scopes: ["Machine.LiveResponse"] };
+  const TYPES = ["PutFile", "RunScript", "GetFile"];
+  return [
+    {
+      method: "POST",
+      path: "/api/machines/:id/runliveresponse",
+      ...live,
+      handler: (ctx) => {
+        const commands = (ctx.body as { Commands?: unknown } | undefined)?.Commands;
+        if (!Array.isArray(commands) || commands.length === 0) {
+          return ctx.error(400, "InvalidRequestBody", "Request body needs 'Commands'.");
+        }
+        const bad = commands.find((command: { type?: unknown }) => !TYPES.includes(String(command?.type)));
+        if (bad)
+          return ctx.error(400, "InvalidRequestBody", `Unknown live response command type '${bad?.type}'.`);
+        return act("LiveResponse", () => ({
+          title: null,
+          commands: commands.map((command, index) => ({
+            index,
+            startTime: null,
+            endTime: null,
+            commandStatus: "Created",
+            errors: [],
+            command,
+          })),
+        }))(ctx);
+      },
+    },
+    {
+      method: "GET",
+      // GetLiveResponseResultDownloadLink(index={n}): one path segment, parsed here.
+      path: "/api/machineactions/:id/:call",
+      ...live,
+      handler: (ctx) => {
+        const call = /^GetLiveResponseResultDownloadLink\(index=(\d+)\)$/i.exec(ctx.params["call"] ?? "");
+        if (!call) return ctx.error(404, "ResourceNotFound", `No such call: ${ctx.params["call"]}.`);
+        const action = actions.find((candidate) => candidate["id"] === ctx.params["id"]);
+        const commands = (action?.["commands"] as Entity[] | undefined) ?? [];
+        const index = Number(call[1]);
+        if (action?.["type"] !== "LiveResponse" || !commands[index]) {
+          return ctx.error(
+            404,
+            "ResourceNotFound",
+            `Live response command ${index} of ${ctx.params["id"]} was not found.`,
+          );
+        }
+        return ctx.json(200, {
+          "@odata.context": "https://api.securitycenter.microsoft.com/api/$metadata#Edm.String",
+          value: `https://core-livecommand-us.securitycenter.windows.com/api/download?token=${action["id"]}-${index}`,
+        });
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/machineactions/:id/cancel",
+      roles: [
+        "Machine.LiveResponse",
+        "Machine.CollectForensics",
+        "Machine.Isolate",
+        "Machine.RestrictExecution",
+        "Machine.Scan",
+        "Machine.Offboard",
+        "Machine.StopAndQuarantine",
+      ],
+      scopes: [
+        "Machine.LiveResponse",
+        "Machine.CollectForensics",
+        "Machine.Isolate",
+        "Machine.RestrictExecution",
+        "Machine.Scan",
+        "Machine.Offboard",
+        "Machine.StopAndQuarantine",
+      ],
+      handler: (ctx) => {
+        const action = actions.find((candidate) => candidate["id"] === ctx.params["id"]);
+        if (!action)
+          return ctx.error(404, "ResourceNotFound", `Machine action ${ctx.params["id"]} was not found.`);
+        const comment = (ctx.body as { Comment?: unknown } | undefined)?.Comment;
+        if (typeof comment !== "string" || !comment) {
+          return ctx.error(400, "InvalidRequestBody", "Request body is missing 'Comment'.");
+        }
+        if (action["status"] !== "Pending" && action["status"] !== "InProgress") {
+          return ctx.error(
+            400,
+            "InvalidRequestBody",
+            `Machine action ${action["id"]} is ${action["status"]} and cannot be cancelled.`,
+          );
+        }
+        Object.assign(action, {
+          status: "Cancelled",
+          cancellationRequestor: ctx.claims.upn ?? ctx.claims.appid,
+          cancellationComment: comment,
+          cancellationDateTimeUtc: new Date().toISOString(),
+        });
+        return ctx.json(200, action);
+      },
+    },
+  ];
+}
+
 /** Files, domains, IPs and users: get-file-information, get-file-statistics, get-domain-statistics … */
 function entityRoutes(machines: Entity[], alerts: Entity[]): ServiceRoute[] {
   const FILE_READ = { roles: ["File.Read.All"], scopes: ["File.Read.All"] };
@@ -1451,6 +1553,7 @@ export const defenderForEndpoint: EmulatedService = {
     "User.Read.All",
     "Software.Read.All",
     "Vulnerability.Read.All",
+    "Machine.LiveResponse",
   ],
   demoScopes: [
     "Machine.Read",
@@ -1471,6 +1574,7 @@ export const defenderForEndpoint: EmulatedService = {
     "User.Read.All",
     "Software.Read",
     "Vulnerability.Read",
+    "Machine.LiveResponse",
   ],
   routes() {
     const machines = copy(MACHINES);
@@ -1496,6 +1600,7 @@ export const defenderForEndpoint: EmulatedService = {
       ...machineRoutes(machines, investigations),
       ...machineActionRoutes(actions, act),
       ...responseRoutes(machines, actions, investigations, act),
+      ...liveResponseRoutes(actions, act),
       ...entityRoutes(machines, alerts),
       ...alertRoutes(alerts),
       ...indicatorRoutes(seedIndicators()),
