@@ -106,8 +106,9 @@ describe("machines, alerts, isolation and hunting", () => {
     expect(harness.lastCall()).toMatchObject({
       host: "api-eu.securitycenter.microsoft.com",
       path: "/api/alerts",
-      query: { $filter: "severity eq 'High'", $orderby: "alertCreationTime desc" },
     });
+    // learn.microsoft.com/defender-endpoint/api/get-alerts documents $filter, $top, $skip and $expand only.
+    expect(harness.lastCall().query).toEqual({ $filter: "severity eq 'High'", $top: "50" });
   });
 
   it("US GCC-High signs in at login.microsoftonline.us and asks the .us WindowsDefenderATP service", async () => {

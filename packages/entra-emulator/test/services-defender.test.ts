@@ -134,6 +134,49 @@ describe("Defender for Endpoint", () => {
   });
 });
 
+describe("Defender for Endpoint: documented query options and response roles", () => {
+  const MDE_HOST = "api.securitycenter.microsoft.com";
+
+  it("refuses $orderby and $filter on a property the call's page does not list (get-alerts, get-machines)", async () => {
+    const bearer = await token(MDE);
+    const ordered = await call(MDE_HOST, "/api/alerts?$orderby=alertCreationTime desc", bearer);
+    expect(ordered.status).toBe(400);
+    expect(ordered.body).toMatchObject({ error: { code: "BadRequest" } });
+    expect(JSON.stringify(ordered.body)).toContain("$orderby is not supported");
+    const filtered = await call(MDE_HOST, "/api/machines?$filter=osVersion eq '14.4'", bearer);
+    expect(filtered.status).toBe(400);
+    expect(JSON.stringify(filtered.body)).toContain("$filter is not supported on 'osVersion'");
+    expect((await call(MDE_HOST, "/api/alerts?$expand=evidence&$top=1&$skip=1", bearer)).status).toBe(200);
+  });
+
+  it("restricts, collects a package whose SAS URI then reads, and 403s an app without Machine.RestrictExecution", async () => {
+    const bearer = await token(MDE);
+    const machine = "7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8";
+    const restricted = await call(MDE_HOST, `/api/machines/${machine}/restrictCodeExecution`, bearer, {
+      method: "POST",
+      body: { Comment: "IR" },
+    });
+    expect(restricted.body).toMatchObject({ type: "RestrictCodeExecution", status: "Pending" });
+    const collected = await call(MDE_HOST, `/api/machines/${machine}/collectInvestigationPackage`, bearer, {
+      method: "POST",
+      body: { Comment: "IR" },
+    });
+    const id = (collected.body as { id: string }).id;
+    const uri = await call(MDE_HOST, `/api/machineactions/${id}/GetPackageUri`, bearer);
+    expect((uri.body as { value: string }).value).toContain("WDATP_Investigation_Package.zip");
+    const denied = await call(
+      MDE_HOST,
+      `/api/machines/${machine}/restrictCodeExecution`,
+      await token(MDE, NO_GRANT),
+      {
+        method: "POST",
+        body: { Comment: "IR" },
+      },
+    );
+    expect(denied.status).toBe(403);
+  });
+});
+
 describe("Microsoft 365 Defender", () => {
   it("lists at most 100 incidents a page", async () => {
     const bearer = await token("https://api.security.microsoft.com/.default");

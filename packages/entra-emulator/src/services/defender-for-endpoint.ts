@@ -11,7 +11,7 @@ export type Entity = Record<string, unknown>;
 /** One condition of an OData `$filter`: `field eq 'x'`, `field gt 2024-…`, `startswith(field,'x')`. */
 interface Condition {
   field: string;
-  op: "eq" | "ne" | "gt" | "ge" | "lt" | "le" | "startswith";
+  op: "eq" | "ne" | "gt" | "ge" | "lt" | "le" | "startswith" | "contains";
   value: string;
 }
 
@@ -20,9 +20,10 @@ export function parseFilter(filter: string | undefined): Condition[] | undefined
   if (!filter?.trim()) return [];
   const conditions: Condition[] = [];
   for (const part of filter.split(/\s+and\s+/i)) {
-    const starts = /^startswith\(\s*(\w+)\s*,\s*'((?:[^']|'')*)'\s*\)$/i.exec(part.trim());
+    const starts = /^(startswith|contains)\(\s*(\w+)\s*,\s*'((?:[^']|'')*)'\s*\)$/i.exec(part.trim());
     if (starts) {
-      conditions.push({ field: starts[1]!, op: "startswith", value: starts[2]!.replace(/''/g, "'") });
+      const op = starts[1]!.toLowerCase() as "startswith" | "contains";
+      conditions.push({ field: starts[2]!, op, value: starts[3]!.replace(/''/g, "'") });
       continue;
     }
     const compare = /^(\w+)\s+(eq|ne|gt|ge|lt|le)\s+(?:'((?:[^']|'')*)'|(\S+))$/i.exec(part.trim());
@@ -49,6 +50,10 @@ function matches(entity: Entity, condition: Condition): boolean {
       return String(actual ?? "")
         .toLowerCase()
         .startsWith(condition.value.toLowerCase());
+    case "contains":
+      return String(actual ?? "")
+        .toLowerCase()
+        .includes(condition.value.toLowerCase());
     case "eq":
       return compareValues(actual, condition.value) === 0;
     case "ne":
@@ -96,6 +101,90 @@ export function queryCollection(
 export const isResponse = (value: unknown): value is RouteResponse =>
   typeof value === "object" && value !== null && "status" in value;
 
+/**
+ * Defender for Endpoint's list calls "support OData V4 queries" with `$filter` on the properties each reference
+ * page names, `$top` and `$skip` (and `$expand` where documented): anything else is refused as the service does.
+ */
+export function undocumentedQuery(
+  ctx: RouteContext,
+  filterable: readonly string[],
+  options: readonly string[] = ["$filter", "$top", "$skip"],
+): RouteResponse | undefined {
+  for (const key of Object.keys(ctx.query)) {
+    if (key.startsWith("$") && !options.includes(key)) {
+      return ctx.error(
+        400,
+        "BadRequest",
+        `The query specified in the URI is not valid: ${key} is not supported.`,
+      );
+    }
+  }
+  const conditions = parseFilter(ctx.query["$filter"]) ?? [];
+  const fields = new Set(filterable.map((field) => field.toLowerCase()));
+  const unknown = conditions.find((condition) => !fields.has(condition.field.toLowerCase()));
+  if (unknown) {
+    return ctx.error(
+      400,
+      "BadRequest",
+      `The query specified in the URI is not valid: $filter is not supported on '${unknown.field}'.`,
+    );
+  }
+  return undefined;
+}
+
+// $filter properties from each list call's reference page (learn.microsoft.com/defender-endpoint/api/…).
+/** get-machines */
+const MACHINE_FILTER = [
+  "computerDnsName",
+  "id",
+  "version",
+  "deviceValue",
+  "aadDeviceId",
+  "machineTags",
+  "lastSeen",
+  "exposureLevel",
+  "onboardingStatus",
+  "lastIpAddress",
+  "healthStatus",
+  "osPlatform",
+  "riskScore",
+  "rbacGroupId",
+];
+/** get-alerts */
+const ALERT_FILTER = [
+  "alertCreationTime",
+  "lastUpdateTime",
+  "incidentId",
+  "investigationId",
+  "id",
+  "assignedTo",
+  "detectionSource",
+  "lastEventTime",
+  "status",
+  "severity",
+  "category",
+];
+/** get-machineactions-collection */
+const ACTION_FILTER = ["id", "status", "machineId", "type", "requestor", "creationDateTimeUtc"];
+/** get-ti-indicators-collection */
+const INDICATOR_FILTER = [
+  "application",
+  "createdByDisplayName",
+  "expirationTime",
+  "generateAlert",
+  "title",
+  "rbacGroupNames",
+  "rbacGroupIds",
+  "indicatorValue",
+  "indicatorType",
+  "creationTimeDateTimeUtc",
+  "createdBy",
+  "action",
+  "severity",
+];
+/** get-investigation-collection */
+const INVESTIGATION_FILTER = ["startTime", "id", "state", "machineId", "triggeringAlertId"];
+
 const MACHINES: Entity[] = [
   {
     id: "1e5bc9d7e413ddd7902c2932e418702b84d0cc07",
@@ -120,6 +209,9 @@ const MACHINES: Entity[] = [
     isAadJoined: true,
     aadDeviceId: "80fe8ff8-2624-418e-9591-41f0491218f9",
     machineTags: ["Finance"],
+    ipAddresses: [
+      { ipAddress: "10.0.0.12", macAddress: "00155D8A1C2B", type: "Ethernet", operationalStatus: "Up" },
+    ],
   },
   {
     id: "7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8",
@@ -144,6 +236,9 @@ const MACHINES: Entity[] = [
     isAadJoined: false,
     aadDeviceId: null,
     machineTags: ["Tier0"],
+    ipAddresses: [
+      { ipAddress: "10.0.1.5", macAddress: "00155D8A1C3F", type: "Ethernet", operationalStatus: "Up" },
+    ],
   },
   {
     id: "c4f3d2b1a09876543210fedcba9876543210abcd",
@@ -168,6 +263,9 @@ const MACHINES: Entity[] = [
     isAadJoined: true,
     aadDeviceId: "2b0f6a4e-33c1-4a27-9f0e-6a6c2c1e9b14",
     machineTags: [],
+    ipAddresses: [
+      { ipAddress: "10.0.0.47", macAddress: "A4C3F0851E22", type: "Ethernet", operationalStatus: "Up" },
+    ],
   },
 ];
 
@@ -381,9 +479,15 @@ const ALERT_READ = {
 const TI = { roles: ["Ti.ReadWrite", "Ti.ReadWrite.All"], scopes: ["Ti.ReadWrite"] };
 
 /** Machine actions (isolate, unisolate, scan) on a seeded machine, with the state a later read shows. */
-function machineActionRoutes(machines: Entity[], actions: Entity[]): ServiceRoute[] {
+type ActionHandler = (
+  type: string,
+  body: (ctx: RouteContext) => Entity,
+) => (ctx: RouteContext) => RouteResponse;
+
+/** A handler that records a machine action of `type` on the addressed machine (201 with the action). */
+function actionMaker(machines: Entity[], actions: Entity[]): ActionHandler {
   let next = 1;
-  const act = (type: string, body: (ctx: RouteContext) => Entity) => (ctx: RouteContext) => {
+  return (type, body) => (ctx) => {
     const machine = machines.find((candidate) => candidate["id"] === ctx.params["id"]);
     if (!machine) return ctx.error(404, "ResourceNotFound", `Machine ${ctx.params["id"]} was not found.`);
     const comment = (ctx.body as { Comment?: unknown } | undefined)?.Comment;
@@ -419,6 +523,9 @@ function machineActionRoutes(machines: Entity[], actions: Entity[]): ServiceRout
     actions.push(action);
     return ctx.json(201, action);
   };
+}
+
+function machineActionRoutes(actions: Entity[], act: ActionHandler): ServiceRoute[] {
   // A pending action completes once read (the service takes minutes; a second read shows it done).
   const settle = (action: Entity) => {
     if (action["status"] === "Pending") {
@@ -456,6 +563,8 @@ function machineActionRoutes(machines: Entity[], actions: Entity[]): ServiceRout
       path: "/api/machineactions",
       ...MACHINE_READ,
       handler: (ctx) => {
+        const refused = undocumentedQuery(ctx, ACTION_FILTER);
+        if (refused) return refused;
         const page = queryCollection(ctx, actions, 10000);
         if (isResponse(page)) return page;
         return ctx.json(200, {
@@ -480,12 +589,35 @@ function machineActionRoutes(machines: Entity[], actions: Entity[]): ServiceRout
 
 function indicatorRoutes(indicators: Entity[]): ServiceRoute[] {
   let next = 9001;
+  /** Submits or updates the indicator of that value and type (post-ti-indicator); a string is the refusal. */
+  const upsert = (ctx: RouteContext, body: Entity): Entity | string => {
+    for (const field of ["indicatorValue", "indicatorType", "action", "title", "description"]) {
+      if (!body[field]) return `'${field}' is required.`;
+    }
+    const existing = indicators.find(
+      (indicator) =>
+        indicator["indicatorValue"] === body["indicatorValue"] &&
+        indicator["indicatorType"] === body["indicatorType"],
+    );
+    const now = new Date().toISOString();
+    const indicator: Entity = {
+      ...(existing ?? { id: String(next++), creationTimeDateTimeUtc: now, createdBy: ctx.claims.appid }),
+      ...body,
+      lastUpdateTime: now,
+      lastUpdatedBy: ctx.claims.appid,
+    };
+    if (existing) Object.assign(existing, indicator);
+    else indicators.push(indicator);
+    return indicator;
+  };
   return [
     {
       method: "GET",
       path: "/api/indicators",
       ...TI,
       handler: (ctx) => {
+        const refused = undocumentedQuery(ctx, INDICATOR_FILTER);
+        if (refused) return refused;
         const page = queryCollection(ctx, indicators, 10000);
         return isResponse(page) ? page : ctx.json(200, page);
       },
@@ -495,25 +627,33 @@ function indicatorRoutes(indicators: Entity[]): ServiceRoute[] {
       path: "/api/indicators",
       ...TI,
       handler: (ctx) => {
-        const body = (ctx.body ?? {}) as Entity;
-        for (const field of ["indicatorValue", "indicatorType", "action", "title", "description"]) {
-          if (!body[field]) return ctx.error(400, "InvalidRequestBody", `'${field}' is required.`);
+        const indicator = upsert(ctx, (ctx.body ?? {}) as Entity);
+        return typeof indicator === "string"
+          ? ctx.error(400, "InvalidRequestBody", indicator)
+          : ctx.json(200, indicator);
+      },
+    },
+    {
+      // import-ti-indicators: at most 500 a request; each answered with its ID or why it failed.
+      method: "POST",
+      path: "/api/indicators/import",
+      ...TI,
+      handler: (ctx) => {
+        const batch = (ctx.body as { Indicators?: unknown } | undefined)?.Indicators;
+        if (!Array.isArray(batch) || batch.length === 0 || batch.length > 500) {
+          return ctx.error(400, "InvalidRequestBody", "'Indicators' must list 1 to 500 indicators.");
         }
-        const existing = indicators.find(
-          (indicator) =>
-            indicator["indicatorValue"] === body["indicatorValue"] &&
-            indicator["indicatorType"] === body["indicatorType"],
-        );
-        const now = new Date().toISOString();
-        const indicator: Entity = {
-          ...(existing ?? { id: String(next++), creationTimeDateTimeUtc: now, createdBy: ctx.claims.appid }),
-          ...body,
-          lastUpdateTime: now,
-          lastUpdatedBy: ctx.claims.appid,
-        };
-        if (existing) Object.assign(existing, indicator);
-        else indicators.push(indicator);
-        return ctx.json(200, indicator);
+        const value = batch.map((item) => {
+          const indicator = upsert(ctx, (item ?? {}) as Entity);
+          const failed = typeof indicator === "string";
+          return {
+            id: failed ? null : indicator["id"],
+            indicator: (item as Entity | null)?.["indicatorValue"] ?? null,
+            isFailed: failed,
+            failureReason: failed ? indicator : null,
+          };
+        });
+        return ctx.json(200, { value });
       },
     },
     {
@@ -545,6 +685,8 @@ function alertRoutes(alerts: Entity[]): ServiceRoute[] {
       path: "/api/alerts",
       ...ALERT_READ,
       handler: (ctx) => {
+        const refused = undocumentedQuery(ctx, ALERT_FILTER, ["$filter", "$top", "$skip", "$expand"]);
+        if (refused) return refused;
         const page = queryCollection(ctx, alerts, 10000);
         if (isResponse(page)) return page;
         return ctx.json(200, {
@@ -655,6 +797,29 @@ function seedInvestigations(): Entity[] {
   ];
 }
 
+/**
+ * `GET /api/machines/findbyip(ip='…',timestamp=…)` (find-machines-by-ip): the machines seen with that internal IP
+ * within 15 minutes of the timestamp. Undefined when the path segment is not such a call.
+ */
+function findByIp(ctx: RouteContext, machines: readonly Entity[]): RouteResponse | undefined {
+  const segment = ctx.params["id"] ?? "";
+  if (!/^findbyip\(/i.test(segment)) return undefined;
+  const call = /^findbyip\(ip='([^']+)',timestamp=([^)]+)\)$/i.exec(segment);
+  const time = Date.parse(call?.[2] ?? "");
+  if (!call || Number.isNaN(time)) {
+    return ctx.error(400, "InvalidRequestBody", "Expected findbyip(ip='<ip>',timestamp=<ISO time>).");
+  }
+  const value = machines.filter(
+    (machine) =>
+      machine["lastIpAddress"] === call[1] &&
+      Math.abs(Date.parse(String(machine["lastSeen"])) - time) <= 15 * 60_000,
+  );
+  return ctx.json(200, {
+    "@odata.context": "https://api.securitycenter.microsoft.com/api/$metadata#Machines",
+    value,
+  });
+}
+
 function machineRoutes(machines: Entity[], investigations: Entity[]): ServiceRoute[] {
   return [
     {
@@ -662,6 +827,8 @@ function machineRoutes(machines: Entity[], investigations: Entity[]): ServiceRou
       path: "/api/machines",
       ...MACHINE_READ,
       handler: (ctx) => {
+        const refused = undocumentedQuery(ctx, MACHINE_FILTER);
+        if (refused) return refused;
         const page = queryCollection(ctx, machines, 10000);
         if (isResponse(page)) return page;
         return ctx.json(200, {
@@ -675,6 +842,8 @@ function machineRoutes(machines: Entity[], investigations: Entity[]): ServiceRou
       path: "/api/machines/:id",
       ...MACHINE_READ,
       handler: (ctx) => {
+        const byIp = findByIp(ctx, machines);
+        if (byIp) return byIp;
         const machine = machines.find((candidate) => candidate["id"] === ctx.params["id"]);
         if (!machine) return ctx.error(404, "ResourceNotFound", `Machine ${ctx.params["id"]} was not found.`);
         return ctx.json(200, machine);
@@ -685,6 +854,8 @@ function machineRoutes(machines: Entity[], investigations: Entity[]): ServiceRou
       path: "/api/investigations",
       ...ALERT_READ,
       handler: (ctx) => {
+        const refused = undocumentedQuery(ctx, INVESTIGATION_FILTER);
+        if (refused) return refused;
         const page = queryCollection(ctx, investigations, 10000);
         return isResponse(page) ? page : ctx.json(200, page);
       },
@@ -706,6 +877,645 @@ function machineRoutes(machines: Entity[], investigations: Entity[]): ServiceRou
       roles: ["AdvancedQuery.Read.All"],
       scopes: ["AdvancedQuery.Read"],
       handler: runHunting,
+    },
+  ];
+}
+
+const FILES: Entity[] = [
+  {
+    sha1: "9fe3ba25e5660c23dfe478d577cfacde5d1c7de5",
+    sha256: "2d3b34c6e9c5f0a87f3ab4f69d8e81f0c7f2e0c0a7a8c9f2a1e1b2c3d4e5f6a7",
+    md5: "8d777f385d3dfec8815d20f7496026dc",
+    globalPrevalence: 41,
+    globalFirstObserved: "2026-12-04T22:10:05.0000000Z",
+    globalLastObserved: "2026-12-06T11:47:30.0000000Z",
+    size: 184320,
+    fileType: "Document",
+    isPeFile: false,
+    filePublisher: null,
+    fileProductName: null,
+    signer: null,
+    issuer: null,
+    signerHash: null,
+    isValidCertificate: null,
+    determinationType: "Malware",
+    determinationValue: "TrojanDownloader:O97M/Emotet",
+    machines: ["7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8"],
+    orgFirstSeen: "2026-12-05T09:40:59Z",
+    orgLastSeen: "2026-12-05T09:40:59Z",
+    topFileNames: ["invoice_8812.doc"],
+  },
+];
+
+const DOMAINS: Record<string, { machines: string[]; orgFirstSeen: string; orgLastSeen: string }> = {
+  "fabrikam-invoices.com": {
+    machines: ["7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8", "1e5bc9d7e413ddd7902c2932e418702b84d0cc07"],
+    orgFirstSeen: "2026-12-05T09:38:40Z",
+    orgLastSeen: "2026-12-06T08:12:10Z",
+  },
+};
+
+const IPS: Record<string, { orgPrevalence: number; orgFirstSeen: string; orgLastSeen: string }> = {
+  "203.0.113.99": {
+    orgPrevalence: 2,
+    orgFirstSeen: "2026-12-05T09:39:00Z",
+    orgLastSeen: "2026-12-06T21:13:02Z",
+  },
+};
+
+/** Logon users per machine (get-machine-log-on-users). */
+const LOGONS: Record<string, Entity[]> = {
+  "1e5bc9d7e413ddd7902c2932e418702b84d0cc07": [
+    {
+      id: "contoso\\adelev",
+      accountName: "adelev",
+      accountDomain: "contoso",
+      accountSid: "S-1-5-21-1782543912-1357963820-1239811102-1105",
+      firstSeen: "2024-01-15T08:20:00Z",
+      lastSeen: "2026-12-06T21:12:40Z",
+      logonTypes: "Interactive",
+      isDomainAdmin: false,
+      isOnlyNetworkUser: false,
+    },
+  ],
+  "7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8": [
+    {
+      id: "contoso\\svc-backup",
+      accountName: "svc-backup",
+      accountDomain: "contoso",
+      accountSid: "S-1-5-21-1782543912-1357963820-1239811102-1207",
+      firstSeen: "2023-09-02T12:00:00Z",
+      lastSeen: "2026-12-06T20:03:17Z",
+      logonTypes: "Network, Service",
+      isDomainAdmin: true,
+      isOnlyNetworkUser: true,
+    },
+  ],
+};
+
+/** The further responses of machine-actions.md: restrict, collect, quarantine, offboard, investigate, tags. */
+function responseRoutes(
+  machines: Entity[],
+  actions: Entity[],
+  investigations: Entity[],
+  act: ActionHandler,
+): ServiceRoute[] {
+  const restrict = { roles: ["Machine.RestrictExecution"], scopes: ["Machine.RestrictExecution"] };
+  const machine = (ctx: RouteContext) => machines.find((candidate) => candidate["id"] === ctx.params["id"]);
+  return [
+    {
+      method: "POST",
+      path: "/api/machines/:id/restrictCodeExecution",
+      ...restrict,
+      handler: act("RestrictCodeExecution", () => ({})),
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/unrestrictCodeExecution",
+      ...restrict,
+      handler: act("UnrestrictCodeExecution", () => ({})),
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/collectInvestigationPackage",
+      roles: ["Machine.CollectForensics"],
+      scopes: ["Machine.CollectForensics"],
+      handler: act("CollectInvestigationPackage", () => ({})),
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/StopAndQuarantineFile",
+      roles: ["Machine.StopAndQuarantine"],
+      scopes: ["Machine.StopAndQuarantine"],
+      handler: (ctx) => {
+        const sha1 = (ctx.body as { Sha1?: unknown } | undefined)?.Sha1;
+        if (typeof sha1 !== "string" || !/^[0-9a-f]{40}$/i.test(sha1)) {
+          return ctx.error(400, "InvalidRequestBody", "Request body 'Sha1' must be a SHA-1 hash.");
+        }
+        return act("StopAndQuarantineFile", () => ({
+          relatedFileInfo: { fileIdentifier: sha1, fileIdentifierType: "Sha1" },
+        }))(ctx);
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/offboard",
+      roles: ["Machine.Offboard"],
+      scopes: ["Machine.Offboard"],
+      handler: act("Offboard", () => ({})),
+    },
+    {
+      method: "GET",
+      path: "/api/machineactions/:id/GetPackageUri",
+      ...MACHINE_READ,
+      scopes: ["Machine.CollectForensics"],
+      handler: (ctx) => {
+        const action = actions.find((candidate) => candidate["id"] === ctx.params["id"]);
+        if (action?.["type"] !== "CollectInvestigationPackage") {
+          return ctx.error(
+            404,
+            "ResourceNotFound",
+            `Investigation package ${ctx.params["id"]} was not found.`,
+          );
+        }
+        return ctx.json(200, {
+          "@odata.context": "https://api.securitycenter.microsoft.com/api/$metadata#Edm.String",
+          value: `https://userrequests-us.securitycenter.windows.com:443/safedownload/WDATP_Investigation_Package.zip?token=${action["id"]}`,
+        });
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/startInvestigation",
+      roles: ["Alert.ReadWrite.All"],
+      scopes: ["Alert.ReadWrite"],
+      handler: (ctx) => {
+        const found = machine(ctx);
+        if (!found) return ctx.error(404, "ResourceNotFound", `Machine ${ctx.params["id"]} was not found.`);
+        const investigation: Entity = {
+          id: String(7900 + investigations.length),
+          startTime: new Date().toISOString(),
+          endTime: null,
+          state: "Running",
+          cancelledBy: null,
+          statusDetails: null,
+          machineId: found["id"],
+          computerDnsName: found["computerDnsName"],
+          triggeringAlertId: null,
+        };
+        investigations.push(investigation);
+        return ctx.json(201, investigation);
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/machines/:id/tags",
+      roles: ["Machine.ReadWrite.All"],
+      scopes: ["Machine.ReadWrite"],
+      handler: (ctx) => {
+        const found = machine(ctx);
+        if (!found) return ctx.error(404, "ResourceNotFound", `Machine ${ctx.params["id"]} was not found.`);
+        const { Value: value, Action: action } = (ctx.body ?? {}) as { Value?: unknown; Action?: unknown };
+        if (typeof value !== "string" || (action !== "Add" && action !== "Remove")) {
+          return ctx.error(
+            400,
+            "InvalidRequestBody",
+            "Request body needs 'Value' and 'Action' (Add or Remove).",
+          );
+        }
+        const tags = (found["machineTags"] as string[]).filter((tag) => tag !== value);
+        found["machineTags"] = action === "Add" ? [...tags, value] : tags;
+        return ctx.json(200, found);
+      },
+    },
+  ];
+}
+
+/** Live response (run-live-response, get-live-response-result, cancel-machine-action). */
+function liveResponseRoutes(actions: Entity[], act: ActionHandler): ServiceRoute[] {
+  const live = { roles: ["Machine.LiveResponse"], scopes: ["Machine.LiveResponse"] };
+  const TYPES = ["PutFile", "RunScript", "GetFile"];
+  return [
+    {
+      method: "POST",
+      path: "/api/machines/:id/runliveresponse",
+      ...live,
+      handler: (ctx) => {
+        const commands = (ctx.body as { Commands?: unknown } | undefined)?.Commands;
+        if (!Array.isArray(commands) || commands.length === 0) {
+          return ctx.error(400, "InvalidRequestBody", "Request body needs 'Commands'.");
+        }
+        const bad = commands.find((command: { type?: unknown }) => !TYPES.includes(String(command?.type)));
+        if (bad)
+          return ctx.error(400, "InvalidRequestBody", `Unknown live response command type '${bad?.type}'.`);
+        return act("LiveResponse", () => ({
+          title: null,
+          commands: commands.map((command, index) => ({
+            index,
+            startTime: null,
+            endTime: null,
+            commandStatus: "Created",
+            errors: [],
+            command,
+          })),
+        }))(ctx);
+      },
+    },
+    {
+      method: "GET",
+      // GetLiveResponseResultDownloadLink(index={n}): one path segment, parsed here.
+      path: "/api/machineactions/:id/:call",
+      ...live,
+      handler: (ctx) => {
+        const call = /^GetLiveResponseResultDownloadLink\(index=(\d+)\)$/i.exec(ctx.params["call"] ?? "");
+        if (!call) return ctx.error(404, "ResourceNotFound", `No such call: ${ctx.params["call"]}.`);
+        const action = actions.find((candidate) => candidate["id"] === ctx.params["id"]);
+        const commands = (action?.["commands"] as Entity[] | undefined) ?? [];
+        const index = Number(call[1]);
+        if (action?.["type"] !== "LiveResponse" || !commands[index]) {
+          return ctx.error(
+            404,
+            "ResourceNotFound",
+            `Live response command ${index} of ${ctx.params["id"]} was not found.`,
+          );
+        }
+        return ctx.json(200, {
+          "@odata.context": "https://api.securitycenter.microsoft.com/api/$metadata#Edm.String",
+          value: `https://core-livecommand-us.securitycenter.windows.com/api/download?token=${action["id"]}-${index}`,
+        });
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/machineactions/:id/cancel",
+      roles: [
+        "Machine.LiveResponse",
+        "Machine.CollectForensics",
+        "Machine.Isolate",
+        "Machine.RestrictExecution",
+        "Machine.Scan",
+        "Machine.Offboard",
+        "Machine.StopAndQuarantine",
+      ],
+      scopes: [
+        "Machine.LiveResponse",
+        "Machine.CollectForensics",
+        "Machine.Isolate",
+        "Machine.RestrictExecution",
+        "Machine.Scan",
+        "Machine.Offboard",
+        "Machine.StopAndQuarantine",
+      ],
+      handler: (ctx) => {
+        const action = actions.find((candidate) => candidate["id"] === ctx.params["id"]);
+        if (!action)
+          return ctx.error(404, "ResourceNotFound", `Machine action ${ctx.params["id"]} was not found.`);
+        const comment = (ctx.body as { Comment?: unknown } | undefined)?.Comment;
+        if (typeof comment !== "string" || !comment) {
+          return ctx.error(400, "InvalidRequestBody", "Request body is missing 'Comment'.");
+        }
+        if (action["status"] !== "Pending" && action["status"] !== "InProgress") {
+          return ctx.error(
+            400,
+            "InvalidRequestBody",
+            `Machine action ${action["id"]} is ${action["status"]} and cannot be cancelled.`,
+          );
+        }
+        Object.assign(action, {
+          status: "Cancelled",
+          cancellationRequestor: ctx.claims.upn ?? ctx.claims.appid,
+          cancellationComment: comment,
+          cancellationDateTimeUtc: new Date().toISOString(),
+        });
+        return ctx.json(200, action);
+      },
+    },
+  ];
+}
+
+/** Files, domains, IPs and users: get-file-information, get-file-statistics, get-domain-statistics … */
+function entityRoutes(machines: Entity[], alerts: Entity[]): ServiceRoute[] {
+  const FILE_READ = { roles: ["File.Read.All"], scopes: ["File.Read.All"] };
+  const file = (ctx: RouteContext) => {
+    const id = ctx.params["id"]?.toLowerCase();
+    return FILES.find((candidate) => [candidate["sha1"], candidate["sha256"], candidate["md5"]].includes(id));
+  };
+  const machinesById = (ids: readonly string[]) =>
+    machines.filter((machine) => ids.includes(String(machine["id"])));
+  const notFound = (ctx: RouteContext, what: string) =>
+    ctx.error(404, "ResourceNotFound", `${what} ${Object.values(ctx.params)[0]} was not found.`);
+  const collection = (ctx: RouteContext, context: string, value: Entity[]) =>
+    ctx.json(200, {
+      "@odata.context": `https://api.securitycenter.microsoft.com/api/$metadata#${context}`,
+      value,
+    });
+  return [
+    {
+      method: "GET",
+      path: "/api/files/:id",
+      ...FILE_READ,
+      handler: (ctx) => {
+        const found = file(ctx);
+        if (!found) return notFound(ctx, "File");
+        const { machines: _m, orgFirstSeen: _f, orgLastSeen: _l, topFileNames: _t, ...rest } = found;
+        return ctx.json(200, rest);
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/files/:id/stats",
+      ...FILE_READ,
+      handler: (ctx) => {
+        const found = file(ctx);
+        if (!found) return notFound(ctx, "File");
+        return ctx.json(200, {
+          sha1: found["sha1"],
+          orgPrevalence: String((found["machines"] as string[]).length),
+          orgFirstSeen: found["orgFirstSeen"],
+          orgLastSeen: found["orgLastSeen"],
+          globalPrevalence: String(found["globalPrevalence"]),
+          globalFirstObserved: found["globalFirstObserved"],
+          globalLastObserved: found["globalLastObserved"],
+          topFileNames: found["topFileNames"],
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/files/:id/machines",
+      ...MACHINE_READ,
+      handler: (ctx) => {
+        const found = file(ctx);
+        if (!found) return notFound(ctx, "File");
+        return collection(ctx, "Machines", machinesById(found["machines"] as string[]));
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/domains/:domain/stats",
+      roles: ["URL.Read.All"],
+      scopes: ["URL.Read.All"],
+      handler: (ctx) => {
+        const found = DOMAINS[ctx.params["domain"]?.toLowerCase() ?? ""];
+        if (!found) return notFound(ctx, "Domain");
+        return ctx.json(200, {
+          host: ctx.params["domain"],
+          orgPrevalence: String(found.machines.length),
+          orgFirstSeen: found.orgFirstSeen,
+          orgLastSeen: found.orgLastSeen,
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/domains/:domain/machines",
+      ...MACHINE_READ,
+      handler: (ctx) => {
+        const found = DOMAINS[ctx.params["domain"]?.toLowerCase() ?? ""];
+        return collection(ctx, "Machines", found ? machinesById(found.machines) : []);
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/ips/:ip/stats",
+      roles: ["Ip.Read.All"],
+      scopes: ["Ip.Read.All"],
+      handler: (ctx) => {
+        const found = IPS[ctx.params["ip"] ?? ""];
+        if (!found) return notFound(ctx, "IP");
+        return ctx.json(200, {
+          ipAddress: ctx.params["ip"],
+          ...found,
+          orgPrevalence: String(found.orgPrevalence),
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/users/:id/machines",
+      ...MACHINE_READ,
+      handler: (ctx) => {
+        const name = ctx.params["id"]?.toLowerCase();
+        const ids = Object.entries(LOGONS)
+          .filter(([, users]) => users.some((user) => user["accountName"] === name))
+          .map(([id]) => id);
+        return collection(ctx, "Machines", machinesById(ids));
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/machines/:id/logonusers",
+      roles: ["User.Read.All"],
+      scopes: ["User.Read.All"],
+      handler: (ctx) => {
+        if (!machines.some((machine) => machine["id"] === ctx.params["id"])) return notFound(ctx, "Machine");
+        return collection(ctx, "Users", LOGONS[ctx.params["id"] ?? ""] ?? []);
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/machines/:id/alerts",
+      ...ALERT_READ,
+      handler: (ctx) => {
+        if (!machines.some((machine) => machine["id"] === ctx.params["id"])) return notFound(ctx, "Machine");
+        const value = alerts
+          .filter((alert) => alert["machineId"] === ctx.params["id"])
+          .map(({ evidence: _evidence, ...rest }) => rest);
+        return collection(ctx, "Alerts", value);
+      },
+    },
+  ];
+}
+
+// Defender Vulnerability Management: learn.microsoft.com/defender-endpoint/api/get-software, get-vuln-by-software,
+// get-machines-by-software, get-software-ver-distribution, get-missing-kbs-software, get-all-vulnerabilities,
+// get-all-vulnerabilities-by-machines, get-machines-by-vulnerability.
+const SOFTWARE: Entity[] = [
+  {
+    id: "microsoft-_-edge",
+    name: "edge",
+    vendor: "microsoft",
+    weaknesses: 1,
+    publicExploit: true,
+    activeAlert: false,
+    exposedMachines: 1,
+    installedMachines: 2,
+    impactScore: 4.2,
+    isNormalized: true,
+    category: "Application",
+    distributions: [],
+  },
+  {
+    id: "7-zip-_-7-zip",
+    name: "7-zip",
+    vendor: "7-zip",
+    weaknesses: 0,
+    publicExploit: false,
+    activeAlert: false,
+    exposedMachines: 0,
+    installedMachines: 1,
+    impactScore: 0,
+    isNormalized: false,
+    category: "Application",
+    distributions: [],
+  },
+];
+const VULNERABILITIES: Entity[] = [
+  {
+    id: "CVE-2026-21345",
+    name: "CVE-2026-21345",
+    description: "Microsoft Edge (Chromium-based) remote code execution vulnerability.",
+    severity: "High",
+    cvssV3: 8.8,
+    exposedMachines: 1,
+    publishedOn: "2026-11-12T00:00:00Z",
+    updatedOn: "2026-11-20T00:00:00Z",
+    publicExploit: true,
+    exploitVerified: false,
+    exploitInKit: false,
+    exploitTypes: ["RemoteCodeExecution"],
+    exploitUris: [],
+  },
+  {
+    id: "CVE-2026-20011",
+    name: "CVE-2026-20011",
+    description: "Windows SMB information disclosure vulnerability.",
+    severity: "Medium",
+    cvssV3: 5.5,
+    exposedMachines: 1,
+    publishedOn: "2026-10-08T00:00:00Z",
+    updatedOn: "2026-10-08T00:00:00Z",
+    publicExploit: false,
+    exploitVerified: false,
+    exploitInKit: false,
+    exploitTypes: [],
+    exploitUris: [],
+  },
+];
+const MACHINE_VULNERABILITIES: Entity[] = [
+  {
+    id: "1e5bc9d7e413ddd7902c2932e418702b84d0cc07-_-CVE-2026-21345-_-microsoft-_-edge-_-131.0.2903.70-_-",
+    cveId: "CVE-2026-21345",
+    machineId: "1e5bc9d7e413ddd7902c2932e418702b84d0cc07",
+    fixingKbId: null,
+    productName: "edge",
+    productVendor: "microsoft",
+    productVersion: "131.0.2903.70",
+    severity: "High",
+  },
+  {
+    id: "7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8-_-CVE-2026-20011-_-microsoft-_-windows_server_2022-_-10.0.20348.2113-_-5048654",
+    cveId: "CVE-2026-20011",
+    machineId: "7292a4a1d0a2b8e5f4b8b6c8d1e2f3a4b5c6d7e8",
+    fixingKbId: "5048654",
+    productName: "windows_server_2022",
+    productVendor: "microsoft",
+    productVersion: "10.0.20348.2113",
+    severity: "Medium",
+  },
+];
+
+function vulnerabilityRoutes(machines: readonly Entity[]): ServiceRoute[] {
+  const SOFTWARE_READ = { roles: ["Software.Read.All"], scopes: ["Software.Read"] };
+  const VULN_READ = { roles: ["Vulnerability.Read.All"], scopes: ["Vulnerability.Read"] };
+  const software = (ctx: RouteContext) => SOFTWARE.find((item) => item["id"] === ctx.params["id"]);
+  const missing = (ctx: RouteContext) =>
+    ctx.error(404, "ResourceNotFound", `Software ${ctx.params["id"]} was not found.`);
+  const references = (ids: readonly unknown[]) =>
+    machines
+      .filter((machine) => ids.includes(machine["id"]))
+      .map((machine) => ({
+        id: machine["id"],
+        computerDnsName: machine["computerDnsName"],
+        osPlatform: machine["osPlatform"],
+        rbacGroupName: machine["rbacGroupName"],
+        rbacGroupId: machine["rbacGroupId"],
+      }));
+  const list = (
+    ctx: RouteContext,
+    items: readonly Entity[],
+    filterable: readonly string[],
+    maxTop: number,
+  ) => {
+    const refused = undocumentedQuery(ctx, filterable);
+    if (refused) return refused;
+    const page = queryCollection(ctx, items, maxTop);
+    return isResponse(page) ? page : ctx.json(200, page);
+  };
+  const edge = SOFTWARE[0]!["id"];
+  return [
+    {
+      method: "GET",
+      path: "/api/Software",
+      ...SOFTWARE_READ,
+      handler: (ctx) => list(ctx, SOFTWARE, ["id", "name", "vendor"], 10000),
+    },
+    {
+      method: "GET",
+      path: "/api/Software/:id/vulnerabilities",
+      ...VULN_READ,
+      handler: (ctx) =>
+        software(ctx)
+          ? ctx.json(200, { value: ctx.params["id"] === edge ? [VULNERABILITIES[0]] : [] })
+          : missing(ctx),
+    },
+    {
+      method: "GET",
+      path: "/api/Software/:id/machineReferences",
+      ...SOFTWARE_READ,
+      handler: (ctx) => {
+        if (!software(ctx)) return missing(ctx);
+        const ids =
+          ctx.params["id"] === edge ? [machines[0]?.["id"], machines[1]?.["id"]] : [machines[1]?.["id"]];
+        return ctx.json(200, { value: references(ids) });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/Software/:id/distributions",
+      ...SOFTWARE_READ,
+      handler: (ctx) =>
+        software(ctx)
+          ? ctx.json(200, {
+              value:
+                ctx.params["id"] === edge
+                  ? [
+                      { version: "131.0.2903.70", installations: 1, vulnerabilities: 1 },
+                      { version: "131.0.2903.112", installations: 1, vulnerabilities: 0 },
+                    ]
+                  : [{ version: "24.08", installations: 1, vulnerabilities: 0 }],
+            })
+          : missing(ctx),
+    },
+    {
+      method: "GET",
+      path: "/api/Software/:id/getmissingkbs",
+      ...SOFTWARE_READ,
+      handler: (ctx) => (software(ctx) ? ctx.json(200, { value: [] }) : missing(ctx)),
+    },
+    {
+      method: "GET",
+      path: "/api/vulnerabilities",
+      ...VULN_READ,
+      handler: (ctx) =>
+        list(
+          ctx,
+          VULNERABILITIES,
+          ["id", "name", "description", "cvssV3", "publishedOn", "severity", "updatedOn"],
+          8000,
+        ),
+    },
+    {
+      method: "GET",
+      path: "/api/vulnerabilities/machinesVulnerabilities",
+      ...VULN_READ,
+      handler: (ctx) =>
+        list(
+          ctx,
+          MACHINE_VULNERABILITIES,
+          [
+            "id",
+            "cveId",
+            "machineId",
+            "fixingKbId",
+            "productName",
+            "productVersion",
+            "severity",
+            "productVendor",
+          ],
+          8000,
+        ),
+    },
+    {
+      method: "GET",
+      path: "/api/vulnerabilities/:cve/machineReferences",
+      ...VULN_READ,
+      handler: (ctx) => {
+        const ids = MACHINE_VULNERABILITIES.filter((entry) => entry["cveId"] === ctx.params["cve"]).map(
+          (entry) => entry["machineId"],
+        );
+        return ctx.json(200, { value: references(ids) });
+      },
     },
   ];
 }
@@ -733,6 +1543,17 @@ export const defenderForEndpoint: EmulatedService = {
     "Alert.ReadWrite.All",
     "AdvancedQuery.Read.All",
     "Ti.ReadWrite.All",
+    "Machine.RestrictExecution",
+    "Machine.CollectForensics",
+    "Machine.StopAndQuarantine",
+    "Machine.Offboard",
+    "File.Read.All",
+    "URL.Read.All",
+    "Ip.Read.All",
+    "User.Read.All",
+    "Software.Read.All",
+    "Vulnerability.Read.All",
+    "Machine.LiveResponse",
   ],
   demoScopes: [
     "Machine.Read",
@@ -742,6 +1563,18 @@ export const defenderForEndpoint: EmulatedService = {
     "Alert.ReadWrite",
     "AdvancedQuery.Read",
     "Ti.ReadWrite",
+    "Machine.ReadWrite",
+    "Machine.RestrictExecution",
+    "Machine.CollectForensics",
+    "Machine.StopAndQuarantine",
+    "Machine.Offboard",
+    "File.Read.All",
+    "URL.Read.All",
+    "Ip.Read.All",
+    "User.Read.All",
+    "Software.Read",
+    "Vulnerability.Read",
+    "Machine.LiveResponse",
   ],
   routes() {
     const machines = copy(MACHINES);
@@ -760,11 +1593,18 @@ export const defenderForEndpoint: EmulatedService = {
         relatedFileInfo: null,
       },
     ];
+    const investigations = seedInvestigations();
+    const alerts = copy(ALERTS);
+    const act = actionMaker(machines, actions);
     return [
-      ...machineRoutes(machines, seedInvestigations()),
-      ...machineActionRoutes(machines, actions),
-      ...alertRoutes(copy(ALERTS)),
+      ...machineRoutes(machines, investigations),
+      ...machineActionRoutes(actions, act),
+      ...responseRoutes(machines, actions, investigations, act),
+      ...liveResponseRoutes(actions, act),
+      ...entityRoutes(machines, alerts),
+      ...alertRoutes(alerts),
       ...indicatorRoutes(seedIndicators()),
+      ...vulnerabilityRoutes(machines),
     ];
   },
 };
