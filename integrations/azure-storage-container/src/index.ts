@@ -16,6 +16,7 @@ import {
   setBlobTags,
   updateBlob,
 } from "./containers.js";
+import { createSas } from "./sas.js";
 
 // Command names, arguments and context paths as XSOAR's Azure Storage Container (demisto/content
 // Packs/AzureStorageContainer/Integrations/AzureStorageContainer/AzureStorageContainer.yml and .py,
@@ -316,6 +317,54 @@ export default defineIntegration({
       // the Microsoft.Storage/storageAccounts/blobServices/containers/setAcl/action of Storage Blob Data Owner.
       permissions: { rbac: ["Storage Blob Data Owner"] },
       run: blockPublicAccess,
+    },
+    "azure-storage-container-sas-create": {
+      description:
+        "Creates a service SAS token for the container (or one blob), signed with the storage account key; nothing is sent to Azure.",
+      arguments: [
+        containerName,
+        {
+          name: "expiry_time",
+          description: "Hours until the token expires.",
+          required: true,
+          defaultValue: "1",
+        },
+        {
+          name: "signed_resources",
+          description:
+            "c: the container; b, bv, bs: one blob (give blob_name). d (a directory) is not offered.",
+          required: true,
+          defaultValue: "c",
+          predefined: ["c", "b", "bv", "bs", "d"],
+        },
+        {
+          name: "signed_permissions",
+          description: "Permission letters, e.g. r, rl, racwdl.",
+          required: true,
+          defaultValue: "r",
+        },
+        { name: "signed_ip", description: "An IP address or range the token is limited to." },
+        { name: "account_key", description: "The storage account's key (base64), which signs the token." },
+        { name: "blob_name", description: "msint only: the blob a b, bv or bs token signs." },
+      ],
+      outputs: [
+        {
+          path: "AzureStorageContainer.Container.SAS.token",
+          type: "string",
+          description: "msint: the SAS token (query string).",
+        },
+        {
+          path: "AzureStorageContainer.Container.SAS.expiry",
+          type: "date",
+          description: "msint: when the token expires.",
+        },
+      ],
+      // No Azure call: the account key signs the token (learn.microsoft.com/rest/api/storageservices/create-service-sas).
+      // Whoever holds the key has the account's full access (Storage Account Key Operator Service Role lists keys).
+      permissions: {
+        rbac: ["the storage account key (Storage Account Key Operator Service Role to list it)"],
+      },
+      run: createSas,
     },
   },
 });

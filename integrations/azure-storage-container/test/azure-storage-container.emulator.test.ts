@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   DEMO_STORAGE_ACCOUNT,
+  DEMO_STORAGE_ACCOUNT_KEY,
   DEMO_USER_ASSIGNED_CLIENT_ID,
   demoAccountSas,
   type Harness,
@@ -275,6 +276,68 @@ describe.each(FLOWS)("Azure Storage Container through $flow", ({ flow, params })
     expect(sent("GET", "/").query).toMatchObject({ comp: "list", maxresults: "1" });
     expect(result.readable).toContain("✅ Success!");
     expect(result.readable).toContain(`- Azure Blob Storage: GET ${HOST}/`);
+  });
+});
+
+describe("azure-storage-container-sas-create", () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(integration, { params: FLOWS[0].params });
+  });
+  afterAll(() => harness.close());
+
+  /** A request with the SAS alone (no token), as its holder sends it, to the emulator's Blob service. */
+  async function withSas(method: string, path: string, token: string, query = "") {
+    const response = await fetch(`${harness.emulator.url}${path}?${query}${query ? "&" : ""}${token}`, {
+      method,
+      headers: { "x-forwarded-host": HOST, "x-ms-version": "2020-10-02", "x-ms-blob-type": "BlockBlob" },
+      ...(method === "PUT" ? { body: "x" } : {}),
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
+  it("signs a container SAS with the account key that the Blob service accepts for what it grants", async () => {
+    const result = await harness.run("azure-storage-container-sas-create", {
+      container_name: "alerts",
+      signed_permissions: "rl",
+      expiry_time: "2",
+      account_key: DEMO_STORAGE_ACCOUNT_KEY,
+    });
+    // Nothing is sent: the key signs the token (learn.microsoft.com/rest/api/storageservices/create-service-sas).
+    expect(harness.calls).toHaveLength(0);
+    const token = (result.outputs as { SAS: { token: string } }).SAS.token;
+    const fields = new URLSearchParams(token);
+    expect(Object.fromEntries(fields)).toMatchObject({ sv: "2020-10-02", sp: "rl", sr: "c", spr: "https" });
+    const hours = (Date.parse(fields.get("se")!) - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(1.9);
+    expect(hours).toBeLessThanOrEqual(2);
+    expect(result.readable).toContain(token);
+    expect((await withSas("GET", "/alerts/readme.txt", token)).body).toBe(
+      "Alerts exported by the SOC pipeline.\n",
+    );
+    expect((await withSas("GET", "/alerts", token, "restype=container&comp=list")).status).toBe(200);
+    // Read and list only: a write is refused, and another container does not match the signature.
+    const write = await withSas("PUT", "/alerts/new.txt", token);
+    expect(write.status).toBe(403);
+    expect(write.body).toContain("AuthorizationPermissionMismatch");
+    const other = await withSas("GET", "/evidence/phishing/sample.eml", token);
+    expect(other.status).toBe(403);
+    expect(other.body).toContain("Signature did not match");
+  });
+
+  it("signs one blob with sr=b and blob_name, and refuses without the key", async () => {
+    const result = await harness.run("azure-storage-container-sas-create", {
+      container_name: "alerts",
+      signed_resources: "b",
+      blob_name: "readme.txt",
+      account_key: DEMO_STORAGE_ACCOUNT_KEY,
+    });
+    const token = (result.outputs as { SAS: { token: string } }).SAS.token;
+    expect((await withSas("GET", "/alerts/readme.txt", token)).status).toBe(200);
+    expect((await withSas("GET", "/alerts/2024/incident-42.json", token)).status).toBe(403);
+    await expect(
+      harness.run("azure-storage-container-sas-create", { container_name: "alerts" }),
+    ).rejects.toThrow("account_key is not set");
   });
 });
 
