@@ -72,10 +72,6 @@ const vaultName = {
   name: "vault_name",
   description: "The key vault's name (default: the instance's Key Vault Name).",
 } as const;
-const requiredVaultName = {
-  name: "vault_name",
-  description: "The key vault's name (default: the instance's Key Vault Name).",
-} as const;
 const listArguments = [
   vaultName,
   { name: "limit", description: "The most entries to return.", defaultValue: "50" },
@@ -177,7 +173,7 @@ export default defineIntegration({
       description:
         "Creates a key vault or replaces its settings (Azure Resource Manager), with one access policy for object_id (default permissions: get,list of keys, secrets and certificates).",
       arguments: [
-        { ...requiredVaultName, description: "The key vault's name.", required: true },
+        { ...vaultName, description: "The key vault's name.", required: true },
         { name: "location", description: "Its Azure region.", defaultValue: "westus" },
         { name: "sku_name", description: "standard or premium.", predefined: ["standard", "premium"] },
         {
@@ -229,7 +225,7 @@ export default defineIntegration({
     "azure-key-vault-delete": {
       description: "Deletes a key vault (Azure Resource Manager).",
       arguments: [
-        { ...requiredVaultName, required: true, description: "The key vault's name." },
+        { ...vaultName, required: true, description: "The key vault's name." },
         subscriptionId,
         resourceGroupName,
       ],
