@@ -33,8 +33,12 @@ beforeAll(async () => {
     resources: { "key-vault": ["https://vault.azure.net", "https://vault.usgovcloudapi.net"] },
     params: { vault_name: "soc-vault", subscription_id: SUBSCRIPTION, resource_group_name: "soc-rg" },
   });
-  harness.emulator.addRoute("GET", VAULTS, { resource: "arm" }, (ctx) =>
-    ctx.json(200, { value: [armVault(ctx.params["sub"]!, ctx.params["rg"]!, "soc-vault")], nextLink: null }),
+  // Vaults - List By Subscription (learn.microsoft.com/rest/api/keyvault/keyvault/vaults/list-by-subscription).
+  harness.emulator.addRoute(
+    "GET",
+    "/subscriptions/:sub/providers/Microsoft.KeyVault/vaults",
+    { resource: "arm" },
+    (ctx) => ctx.json(200, { value: [armVault(ctx.params["sub"]!, "soc-rg", "soc-vault")], nextLink: null }),
   );
   harness.emulator.addRoute("GET", `${VAULTS}/:name`, { resource: "arm" }, (ctx) =>
     ctx.params["name"] === "soc-vault"
@@ -149,15 +153,15 @@ describe("vaults through Azure Resource Manager (a second resource, its own toke
     expect(harness.lastCall()).toMatchObject({
       method: "GET",
       host: "management.azure.com",
-      path: `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc-rg/providers/Microsoft.KeyVault/vaults`,
-      query: { "api-version": "2022-07-01" },
+      path: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.KeyVault/vaults`,
+      query: { "api-version": "2022-07-01", $top: "50" },
     });
     expect(list.outputs).toEqual([
       expect.objectContaining({
         name: "soc-vault",
         properties: expect.objectContaining({
           vaultUri: "https://soc-vault.vault.azure.net/",
-          sku: "standard",
+          sku: { family: "A", name: "standard" },
         }),
       }),
     ]);

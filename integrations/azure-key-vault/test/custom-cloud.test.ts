@@ -9,13 +9,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import integration from "../src/index.js";
 
 const SUBSCRIPTION = "0f3c1d2e-4b5a-6978-8a9b-0c1d2e3f4a5b";
-const VAULTS = "/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.KeyVault/vaults";
+// Vaults - List By Subscription (learn.microsoft.com/rest/api/keyvault/keyvault/vaults/list-by-subscription).
+const VAULTS = "/subscriptions/:sub/providers/Microsoft.KeyVault/vaults";
 const LOGIN = "https://login.sovereign.example";
 const VAULT = "https://soc-vault.vault.sovereign.example";
 const ARM = "https://management.sovereign.example";
 const CUSTOM_HOSTS = [
   "login.sovereign.example",
   "soc-vault.vault.sovereign.example",
+  "ir-vault.vault.sovereign.example",
   "management.sovereign.example",
 ];
 
@@ -41,7 +43,7 @@ beforeAll(async () => {
     ctx.json(200, {
       value: [
         {
-          id: `/subscriptions/${ctx.params["sub"]}/resourceGroups/${ctx.params["rg"]}/providers/Microsoft.KeyVault/vaults/soc-vault`,
+          id: `/subscriptions/${ctx.params["sub"]}/resourceGroups/soc-rg/providers/Microsoft.KeyVault/vaults/soc-vault`,
           name: "soc-vault",
           location: "sovereign-1",
           properties: { vaultUri: `${VAULT}/`, sku: { family: "A", name: "standard" } },
@@ -86,6 +88,29 @@ describe("Azure Key Vault in a Custom cloud", () => {
       "https://vault.sovereign.example/.default",
       `${ARM}/.default`,
     ]);
+  });
+
+  it("vault_name reaches another vault under the Server URL's vault suffix, with the same token", async () => {
+    await harness.run("azure-key-vault-secret-list", {}, custom);
+    await harness.run("azure-key-vault-secret-list", { vault_name: "ir-vault" }, custom);
+    expect(harness.calls.map((call) => call.host)).toEqual([
+      "soc-vault.vault.sovereign.example",
+      "ir-vault.vault.sovereign.example",
+    ]);
+    // The instance's token for https://vault.sovereign.example serves both vaults.
+    const [first, second] = harness.calls.map((call) => call.headers["authorization"]);
+    expect(second).toBe(first);
+    expect(
+      hostsAsked().every((host) => CUSTOM_HOSTS.includes(host)),
+      hostsAsked().join(", "),
+    ).toBe(true);
+  });
+
+  it("a vault_name that is no vault name is refused before any request", async () => {
+    await expect(
+      harness.run("azure-key-vault-secret-list", { vault_name: "evil.example.com/x" }, custom),
+    ).rejects.toThrow(/vault_name: "evil\.example\.com\/x" is not a key vault name/);
+    expect(harness.requests).toHaveLength(0);
   });
 
   it("names Resource Manager URL when it is missing, before any request", async () => {

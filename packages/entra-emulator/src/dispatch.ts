@@ -449,7 +449,10 @@ export class Dispatcher {
     record.status = reply.status;
     if (res.destroyed || res.headersSent) return;
     const responseHeaders: Record<string, string> = { ...reply.headers };
-    responseHeaders["content-length"] = String(Buffer.byteLength(reply.body));
+    // A HEAD answer declares the length of the body a GET would carry (Get Blob Properties' Content-Length), when
+    // the route gives it; otherwise the length of what is sent.
+    const headLength = method === "HEAD" ? reply.headers?.["content-length"] : undefined;
+    responseHeaders["content-length"] = headLength ?? String(Buffer.byteLength(reply.body));
     if (closeConnection) responseHeaders["connection"] = "close";
     res.writeHead(reply.status, responseHeaders);
     res.end(method === "HEAD" ? undefined : reply.body);

@@ -29,10 +29,11 @@ export interface ApiRequest {
   body?: unknown;
   headers?: Record<string, string>;
   /**
-   * How a successful answer is read: parsed as JSON (the default), or returned as text, as it came (XML services
-   * such as Azure Storage, file contents).
+   * How a successful answer is read: parsed as JSON (the default), returned as text, as it came (XML services
+   * such as Azure Storage, file contents), or `headers`: the answer's headers (lower-case names), its body unread
+   * (Azure Storage's Get Blob Properties and Get Container Properties answer in headers only).
    */
-  responseType?: "json" | "text";
+  responseType?: "json" | "text" | "headers";
   /** The shape of the JSON answer; see {@link Expectation}. Default `object` for GET, else `optional-object`. */
   expect?: Expectation;
 }
@@ -122,7 +123,10 @@ function headersFor(
   clientRequestId: string,
 ): Record<string, string> {
   return {
-    accept: apiRequest.responseType === "text" ? "*/*" : "application/json",
+    accept:
+      apiRequest.responseType === "text" || apiRequest.responseType === "headers"
+        ? "*/*"
+        : "application/json",
     "user-agent": userAgent(options.integration),
     ...options.headers,
     ...apiRequest.headers,
@@ -143,10 +147,14 @@ async function sendOnce(options: ApiClientOptions, base: URL, apiRequest: ApiReq
     options.headers?.["x-ms-client-request-id"] ??
     randomUUID();
   const headers = headersFor(options, apiRequest, authorization, clientRequestId);
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   if (apiRequest.body !== undefined) {
     headers["content-type"] ??= "application/json";
-    body = typeof apiRequest.body === "string" ? apiRequest.body : JSON.stringify(apiRequest.body);
+    // Text and bytes (a file's contents) are sent as they are; anything else as JSON.
+    body =
+      typeof apiRequest.body === "string" || apiRequest.body instanceof Uint8Array
+        ? apiRequest.body
+        : JSON.stringify(apiRequest.body);
   }
   const target = new URL(url);
   // Span attributes: method, host, path and ids only; the query (a SAS signature) and headers stay out.
@@ -204,6 +212,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (response.status < 200 || response.status >= 300)
       throw notSuccess(answers, response, expected, clientRequestId);
     if (apiRequest.responseType === "text") return response.body as T;
+    if (apiRequest.responseType === "headers") {
+      return Object.fromEntries(
+        Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      ) as T;
+    }
     return readJson(answers, response, expected, clientRequestId) as T;
   };
   return {

@@ -131,6 +131,8 @@ export {
   KEY_VAULT_NAME_PARAMETER,
   KUSTO_CLUSTER_URL_PARAMETER,
   keyVault,
+  keyVaultApi,
+  keyVaultUrl,
   kustoCluster,
   type ListLayout,
   limitArgument,

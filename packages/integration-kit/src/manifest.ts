@@ -71,6 +71,13 @@ export interface ResourceDefinition {
   probe?: ResourceProbe;
   /** The API's name under "API permissions" of an app registration (e.g. "WindowsDefenderATP"); default displayName. */
   permissionsApi?: string;
+  /**
+   * Another endpoint of this resource, by name, that the same token serves (another key vault of the instance's
+   * cloud, `https://<name>.vault.azure.net`, audience `https://vault.azure.net`), for `context.apiAt(name)`.
+   * `apiBase` is the instance's own endpoint. It validates `name` and builds the host itself, so a command can
+   * never send the token to a host outside the resource's kind; it throws a ParameterError otherwise.
+   */
+  namedEndpoint?(cloud: CloudEndpoints, apiBase: string, name: string): string;
 }
 
 /**
@@ -155,6 +162,12 @@ export interface CommandContext<Args extends object = Record<never, never>> {
    * same credentials.
    */
   apiFor(key: string): ApiClient;
+  /**
+   * HTTP client for another endpoint of the main resource, named `name`, with the same authorization (the token
+   * of the same audience): e.g. another key vault of the instance's cloud. Only for resources that declare
+   * `namedEndpoint` (the kit's keyVault()); see `keyVaultApi` of the kit for the usual wrapper.
+   */
+  apiAt?(name: string): ApiClient;
   /**
    * A command as the reader of this result types it (`!cmd next_page="…"` in a War Room, a shell-quoted
    * `msint run cmd next_page='…' --instance NAME` in a terminal): for next-page lines and other hints.

@@ -274,12 +274,29 @@ function openSession(input: SessionInput): Session {
     }
     return client;
   };
+  // Other endpoints of the main resource (another key vault): the resource builds the URL from the name, and the
+  // client shares the main resource's authorization, since the token's audience is the same.
+  const named = new Map<string, ApiClient>();
+  const apiAt = (name: string): ApiClient => {
+    const resource = manifest.resource;
+    if (!resource.namedEndpoint) {
+      throw new MsintError(`${resource.displayName} has one endpoint per instance: the instance's own.`);
+    }
+    let client = named.get(name);
+    if (!client) {
+      const apiBase = resource.namedEndpoint(connection.endpoints.cloud, connection.endpoints.apiBase, name);
+      client = clientFor("", resource, { ...connection.endpoints, apiBase }, authorize);
+      named.set(name, client);
+    }
+    return client;
+  };
   const context: CommandContext = {
     args: {},
     params,
     api,
     instance: options.document.name,
     apiFor,
+    apiAt,
     formatCommand: (command, args) => formatCommand(command, args),
     async accessTokenClaims() {
       const bearerToken = /^Bearer (.+)$/.exec((await authorize(false)).headers?.["authorization"] ?? "");

@@ -42,6 +42,7 @@ import {
 export {
   DEMO_MANAGED_IDENTITY_CLIENT_ID,
   DEMO_STORAGE_ACCOUNT,
+  DEMO_STORAGE_ACCOUNT_KEY,
   DEMO_USER_ASSIGNED_CLIENT_ID,
   demoAccountSas,
 } from "@msint/entra-emulator";

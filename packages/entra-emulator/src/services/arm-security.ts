@@ -13,6 +13,8 @@ export const SECURITY_RESOURCE_GROUP = "soc-rg";
 export const SECURITY_WORKSPACE = { name: "soc-ws", customerId: "b6a6d0f4-6c1e-4c8a-9d2f-3a4b5c6d7e8f" };
 /** The seeded key vault. */
 export const SECURITY_VAULT = "soc-vault";
+/** A second seeded key vault (incident response), for commands that name another vault than the instance's. */
+export const SECOND_VAULT = "ir-vault";
 
 const GROUP = "/subscriptions/:sub/resourceGroups/:rg";
 const WORKSPACE = `${GROUP}/providers/Microsoft.OperationalInsights/workspaces/:ws`;
@@ -360,38 +362,64 @@ function securityRoutes(): ServiceRoute[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Key vaults (learn.microsoft.com/rest/api/keyvault/keyvault/vaults/list-by-resource-group, …/vaults/get,
-// …/vaults/update-access-policy)
+// Key vaults (learn.microsoft.com/rest/api/keyvault/keyvault/vaults/list-by-resource-group, …/vaults/list-by-subscription,
+// …/vaults/get, …/vaults/create-or-update, …/vaults/delete, …/vaults/update-access-policy). Vaults are kept by
+// name; `soc-vault` and `ir-vault` are seeded in `soc-rg`.
 
 interface AccessPolicy {
   tenantId: string;
   objectId: string;
-  permissions: { keys?: string[]; secrets?: string[]; certificates?: string[] };
+  permissions: { keys?: string[]; secrets?: string[]; certificates?: string[]; storage?: string[] };
 }
 
-function vaultResource(ctx: RouteContext, policies: AccessPolicy[]) {
+interface VaultRecord {
+  name: string;
+  location: string;
+  tags?: Record<string, string>;
+  properties: Record<string, unknown> & { accessPolicies: AccessPolicy[] };
+}
+
+function seededVault(
+  name: string,
+  policies: AccessPolicy[],
+  extra: Record<string, unknown> = {},
+): VaultRecord {
   return {
-    id: `${groupId(ctx)}/providers/Microsoft.KeyVault/vaults/${SECURITY_VAULT}`,
-    name: SECURITY_VAULT,
-    type: "Microsoft.KeyVault/vaults",
+    name,
     location: "westeurope",
     tags: { environment: "production" },
     properties: {
       tenantId: DEMO_TENANT_ID,
       sku: { family: "A", name: "standard" },
-      vaultUri: `https://${SECURITY_VAULT}.vault.azure.net/`,
+      vaultUri: `https://${name}.vault.azure.net/`,
       accessPolicies: policies,
+      enabledForDeployment: false,
+      enabledForDiskEncryption: false,
+      enabledForTemplateDeployment: false,
       enableRbacAuthorization: false,
       enableSoftDelete: true,
       softDeleteRetentionInDays: 90,
       enablePurgeProtection: true,
       publicNetworkAccess: "Enabled",
       provisioningState: "Succeeded",
+      ...extra,
     },
   };
 }
 
-function updateAccessPolicies(ctx: RouteContext, policies: AccessPolicy[]): RouteResponse {
+function vaultResource(ctx: RouteContext, vault: VaultRecord) {
+  return {
+    id: `${groupId(ctx)}/providers/Microsoft.KeyVault/vaults/${vault.name}`,
+    name: vault.name,
+    type: "Microsoft.KeyVault/vaults",
+    location: vault.location,
+    ...(vault.tags ? { tags: vault.tags } : {}),
+    properties: vault.properties,
+  };
+}
+
+function updateAccessPolicies(ctx: RouteContext, vault: VaultRecord): RouteResponse {
+  const policies = vault.properties.accessPolicies;
   const kind = ctx.params["kind"]!.toLowerCase();
   const given = (ctx.body as { properties?: { accessPolicies?: AccessPolicy[] } } | undefined)?.properties
     ?.accessPolicies;
@@ -413,7 +441,7 @@ function updateAccessPolicies(ctx: RouteContext, policies: AccessPolicy[]): Rout
       policies[index] = policy;
     } else if (index >= 0) {
       const current = policies[index]!.permissions;
-      for (const key of ["keys", "secrets", "certificates"] as const) {
+      for (const key of ["keys", "secrets", "certificates", "storage"] as const) {
         current[key] = [...new Set([...(current[key] ?? []), ...(policy.permissions?.[key] ?? [])])];
       }
     } else {
@@ -421,43 +449,104 @@ function updateAccessPolicies(ctx: RouteContext, policies: AccessPolicy[]): Rout
     }
   }
   return ctx.json(200, {
-    id: `${vaultResource(ctx, policies).id}/accessPolicies/${kind}`,
+    id: `${vaultResource(ctx, vault).id}/accessPolicies/${kind}`,
     type: "Microsoft.KeyVault/vaults/accessPolicies",
     properties: { accessPolicies: given },
   });
 }
 
+/** Vaults - Create Or Update: the body's location, sku, tenantId and access policies are required. */
+function createOrUpdateVault(ctx: RouteContext, vaults: Map<string, VaultRecord>): RouteResponse {
+  const name = ctx.params["name"]!.toLowerCase();
+  const body = ctx.body as
+    | { location?: string; tags?: Record<string, string>; properties?: Record<string, unknown> }
+    | undefined;
+  const properties = body?.properties;
+  if (!body?.location || !properties?.["tenantId"] || !properties["sku"]) {
+    return ctx.error(
+      400,
+      "BadRequest",
+      "The request body must have location, properties.tenantId and properties.sku.",
+    );
+  }
+  if (!/^[a-z][a-z0-9-]{1,22}[a-z0-9]$/.test(name)) {
+    return ctx.error(400, "VaultNameNotValid", `The vault name '${ctx.params["name"]}' is invalid.`);
+  }
+  const existed = vaults.has(name);
+  const vault = seededVault(name, (properties["accessPolicies"] as AccessPolicy[] | undefined) ?? []);
+  vault.location = body.location;
+  if (body.tags) vault.tags = body.tags;
+  else delete vault.tags;
+  Object.assign(vault.properties, properties, { provisioningState: "Succeeded" });
+  vaults.set(name, vault);
+  return ctx.json(existed ? 200 : 201, vaultResource(ctx, vault));
+}
+
+/** `$top` of the vault lists (Vaults - List By Subscription / By Resource Group). */
+function vaultList(ctx: RouteContext, vaults: Map<string, VaultRecord>): RouteResponse {
+  const top = ctx.query["$top"] === undefined ? undefined : Number(ctx.query["$top"]);
+  if (top !== undefined && (!Number.isInteger(top) || top < 1 || top > 1000)) {
+    return ctx.error(400, "InvalidParameter", `Invalid $top value '${ctx.query["$top"]}'.`);
+  }
+  const all = [...vaults.values()].map((vault) => vaultResource(ctx, vault));
+  return ctx.json(200, { value: all.slice(0, top ?? all.length), nextLink: null });
+}
+
 function keyVaultRoutes(): ServiceRoute[] {
-  const policies: AccessPolicy[] = [
-    {
-      tenantId: DEMO_TENANT_ID,
-      objectId: "6a1f4c2e-8b3d-4e5f-9a0b-1c2d3e4f5a6b",
-      permissions: { keys: ["get", "list"], secrets: ["get", "list"], certificates: ["get", "list"] },
-    },
-  ];
-  const vaultOnly = (handler: Handler): Handler => {
-    return (ctx) =>
-      ctx.params["name"]?.toLowerCase() === SECURITY_VAULT
-        ? handler(ctx)
+  const vaults = new Map<string, VaultRecord>([
+    [
+      SECURITY_VAULT,
+      seededVault(SECURITY_VAULT, [
+        {
+          tenantId: DEMO_TENANT_ID,
+          objectId: "6a1f4c2e-8b3d-4e5f-9a0b-1c2d3e4f5a6b",
+          permissions: { keys: ["get", "list"], secrets: ["get", "list"], certificates: ["get", "list"] },
+        },
+      ]),
+    ],
+    [
+      SECOND_VAULT,
+      seededVault(SECOND_VAULT, [], { enableRbacAuthorization: true, sku: { family: "A", name: "premium" } }),
+    ],
+  ]);
+  const withVault = (handler: (ctx: RouteContext, vault: VaultRecord) => RouteResponse): Handler => {
+    return (ctx) => {
+      const vault = vaults.get(ctx.params["name"]?.toLowerCase() ?? "");
+      return vault
+        ? handler(ctx, vault)
         : resourceNotFound(ctx, "Microsoft.KeyVault/vaults", ctx.params["name"] ?? "");
+    };
   };
   return [
     armRoute("GET", VAULTS, VERSIONS.vaults, "Microsoft.KeyVault/vaults/read", (ctx) =>
-      ctx.json(200, { value: [vaultResource(ctx, policies)], nextLink: null }),
+      vaultList(ctx, vaults),
+    ),
+    armRoute(
+      "GET",
+      "/subscriptions/:sub/providers/Microsoft.KeyVault/vaults",
+      VERSIONS.vaults,
+      "Microsoft.KeyVault/vaults/read",
+      (ctx) => vaultList(ctx, vaults),
     ),
     armRoute(
       "GET",
       `${VAULTS}/:name`,
       VERSIONS.vaults,
       "Microsoft.KeyVault/vaults/read",
-      vaultOnly((ctx) => ctx.json(200, vaultResource(ctx, policies))),
+      withVault((ctx, vault) => ctx.json(200, vaultResource(ctx, vault))),
+    ),
+    armRoute("PUT", `${VAULTS}/:name`, VERSIONS.vaults, "Microsoft.KeyVault/vaults/write", (ctx) =>
+      createOrUpdateVault(ctx, vaults),
+    ),
+    armRoute("DELETE", `${VAULTS}/:name`, VERSIONS.vaults, "Microsoft.KeyVault/vaults/delete", (ctx) =>
+      vaults.delete(ctx.params["name"]?.toLowerCase() ?? "") ? ctx.json(200, {}) : ctx.empty(204),
     ),
     armRoute(
       "PUT",
       `${VAULTS}/:name/accessPolicies/:kind`,
       VERSIONS.vaults,
       "Microsoft.KeyVault/vaults/accessPolicies/write",
-      vaultOnly((ctx) => updateAccessPolicies(ctx, policies)),
+      withVault(updateAccessPolicies),
     ),
   ];
 }

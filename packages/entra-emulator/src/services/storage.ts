@@ -240,6 +240,9 @@ function blobOperation(method: string, depth: number, query: Record<string, stri
     if ((method === "GET" || method === "HEAD") && !query["comp"])
       return op("GetContainerProperties", "c", "r", "read");
     if (method === "PUT" && !query["comp"]) return op("CreateContainer", "c", "cw", "write");
+    // Set Container ACL: not an operation an account SAS grants (no permission letter allows it); a token's
+    // data role (or the account key, which the emulator does not take) does.
+    if (method === "PUT" && query["comp"] === "acl") return op("SetContainerACL", "c", "", "write");
     if (method === "DELETE") return op("DeleteContainer", "c", "d", "write");
     return undefined;
   }
@@ -249,6 +252,7 @@ function blobOperation(method: string, depth: number, query: Record<string, stri
   }
   if (method === "GET" || method === "HEAD") return op("GetBlob", "o", "r", "read");
   if (method === "PUT" && !query["comp"]) return op("PutBlob", "o", "cw", "write");
+  if (method === "PUT" && query["comp"] === "properties") return op("SetBlobProperties", "o", "w", "write");
   if (method === "DELETE") return op("DeleteBlob", "o", "d", "write");
   return undefined;
 }
@@ -411,6 +415,73 @@ function checkAccountSas(
   return undefined;
 }
 
+/**
+ * A Blob service SAS for a container (sr=c) or one of its blobs (sr=b), signed with the account key
+ * (learn.microsoft.com/rest/api/storageservices/create-service-sas "Version 2018-11-09 and later" string-to-sign,
+ * with the encryption scope line from 2020-12-06). A stored access policy (si) is not emulated.
+ */
+export function serviceSasStringToSign(
+  account: string,
+  resourcePath: string,
+  query: Record<string, string>,
+): string {
+  const field = (name: string) => query[name] ?? "";
+  const lines = [
+    field("sp"),
+    field("st"),
+    field("se"),
+    `/blob/${account}${resourcePath}`,
+    field("si"),
+    field("sip"),
+    field("spr"),
+    field("sv"),
+    field("sr"),
+    field("snapshot"),
+  ];
+  if (field("sv") >= ENCRYPTION_SCOPE_VERSION) lines.push(field("ses"));
+  lines.push(field("rscc"), field("rscd"), field("rsce"), field("rscl"), field("rsct"));
+  return lines.join("\n");
+}
+
+function checkServiceSas(
+  account: string,
+  kind: StorageKind,
+  operation: Operation,
+  request: ServiceAuthRequest,
+  refuse: Refusal,
+): RouteResponse | undefined {
+  const { query } = request;
+  const failed = (detail: string) =>
+    refuse(403, "AuthenticationFailed", AUTH_FAILED_MESSAGE, { AuthenticationErrorDetail: detail });
+  for (const field of ["sv", "sr", "sp", "se", "sig"]) {
+    if (!query[field]) return failed(`${field} is mandatory. Cannot be empty`);
+  }
+  const segments = request.path.split("/").filter(Boolean).map(decodeURIComponent);
+  if (kind !== "blob" || !["c", "b"].includes(query["sr"]!) || segments.length === 0) {
+    return failed(
+      `The msint emulator serves Blob service SAS for sr=c and sr=b only (got sr=${query["sr"]}).`,
+    );
+  }
+  const resourcePath = query["sr"] === "c" ? `/${segments[0]}` : `/${segments.join("/")}`;
+  const toSign = serviceSasStringToSign(account, resourcePath, query);
+  const expected = createHmac("sha256", Buffer.from(DEMO_STORAGE_ACCOUNT_KEY, "base64"))
+    .update(toSign, "utf8")
+    .digest();
+  const given = Buffer.from(query["sig"]!, "base64");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return failed(`Signature did not match. String to sign used was ${toSign}`);
+  }
+  const expiry = Date.parse(query["se"]!);
+  if (Number.isNaN(expiry) || Date.now() > expiry) {
+    return failed(`Signature not valid in the specified time frame: Expiry [${query["se"]}]`);
+  }
+  if (operation.level === "s")
+    return refuse(403, "AuthorizationResourceTypeMismatch", NOT_AUTHORIZED.AuthorizationResourceTypeMismatch);
+  if (![...operation.sas].some((letter) => query["sp"]!.includes(letter)))
+    return refuse(403, "AuthorizationPermissionMismatch", NOT_AUTHORIZED.AuthorizationPermissionMismatch);
+  return undefined;
+}
+
 const BEARER_DETAILS: Record<string, string> = {
   empty: "The access token is missing.",
   malformed: "The access token is malformed.",
@@ -501,6 +572,10 @@ function authenticate(
         "The msint emulator accepts an account SAS or a bearer token; Shared Key is not emulated.",
     });
   }
+  if (request.query["sr"] !== undefined && request.query["ss"] === undefined) {
+    const refusal = checkServiceSas(address.account, address.kind, operation, request, refuse);
+    return refusal ?? { claims: {} as AccessTokenClaims };
+  }
   if (request.query["sig"] !== undefined || request.query["sv"] !== undefined) {
     const refusal = checkAccountSas(address.account, address.kind, operation, request.query, refuse);
     return refusal ?? { claims: {} as AccessTokenClaims };
@@ -527,6 +602,10 @@ interface StoredBlob {
   contentType: string;
   lastModified: Date;
   tags: Record<string, string>;
+  /** When the blob was first written (x-ms-creation-time); lastModified when not set. */
+  created?: Date;
+  /** The content headers Set Blob Properties stores (x-ms-blob-content-md5 → content-md5, …). */
+  contentHeaders?: Record<string, string>;
 }
 
 interface Container {
@@ -606,7 +685,10 @@ function demoAccount(): Account {
     blobs: new Map([
       [
         "2024/incident-42.json",
-        blob('{"id":42,"title":"Impossible travel","severity":"high"}', "application/json"),
+        {
+          ...blob('{"id":42,"title":"Impossible travel","severity":"high"}', "application/json"),
+          tags: { severity: "high", source: "sentinel" },
+        },
       ],
       ["readme.txt", blob("Alerts exported by the SOC pipeline.\n", "text/plain; charset=utf-8")],
     ]),
@@ -748,6 +830,19 @@ function blobService(call: StorageCall): RouteResponse {
 
 function containerRequest(call: StorageCall, name: string, container: Container | undefined): RouteResponse {
   const { ctx, account } = call;
+  if (ctx.method === "PUT" && ctx.query["comp"] === "acl") {
+    if (!container) return call.fail(404, "ContainerNotFound", "The specified container does not exist.");
+    // Set Container ACL (learn.microsoft.com/rest/api/storageservices/set-container-acl): without the
+    // x-ms-blob-public-access header the container's data is private.
+    const access = ctx.headers["x-ms-blob-public-access"];
+    if (access) container.publicAccess = access;
+    else delete container.publicAccess;
+    container.lastModified = new Date();
+    return noContent(200, {
+      etag: etagOf(container.lastModified),
+      "last-modified": rfc1123(container.lastModified),
+    });
+  }
   if (ctx.method === "PUT") {
     if (container) return call.fail(409, "ContainerAlreadyExists", "The specified container already exists.");
     const created: Container = { lastModified: new Date(), blobs: new Map() };
@@ -768,6 +863,10 @@ function containerRequest(call: StorageCall, name: string, container: Container 
     return noContent(200, {
       etag: etagOf(container.lastModified),
       "last-modified": rfc1123(container.lastModified),
+      "x-ms-lease-status": "unlocked",
+      "x-ms-lease-state": "available",
+      "x-ms-has-immutability-policy": "false",
+      "x-ms-has-legal-hold": "false",
       ...(container.publicAccess ? { "x-ms-blob-public-access": container.publicAccess } : {}),
     });
   }
@@ -784,6 +883,10 @@ function containerRequest(call: StorageCall, name: string, container: Container 
 function blobRequest(call: StorageCall, container: Container, name: string): RouteResponse {
   const { ctx } = call;
   const blob = container.blobs.get(name);
+  if (ctx.method === "PUT" && ctx.query["comp"] === "properties") {
+    if (!blob) return call.fail(404, "BlobNotFound", "The specified blob does not exist.");
+    return setBlobProperties(call, blob);
+  }
   if (ctx.method === "PUT" && ctx.query["comp"] !== "tags") {
     const type = ctx.headers["x-ms-blob-type"];
     if (!type) {
@@ -800,6 +903,7 @@ function blobRequest(call: StorageCall, container: Container, name: string): Rou
       content: Buffer.from(bodyText(ctx), "utf8"),
       contentType: ctx.headers["content-type"] ?? "application/octet-stream",
       lastModified: new Date(),
+      created: blob?.created ?? new Date(),
       tags: {},
     };
     container.blobs.set(name, stored);
@@ -830,14 +934,43 @@ function blobRequest(call: StorageCall, container: Container, name: string): Rou
   }
   const headers = serviceHeaders({
     "content-type": blob.contentType,
+    "content-md5": createHash("md5").update(blob.content).digest("base64"),
+    ...blob.contentHeaders,
     etag: etagOf(blob.lastModified),
     "last-modified": rfc1123(blob.lastModified),
+    "x-ms-creation-time": rfc1123(blob.created ?? blob.lastModified),
     "x-ms-blob-type": "BlockBlob",
+    "x-ms-lease-status": "unlocked",
+    "x-ms-lease-state": "available",
     "x-ms-tag-count": String(Object.keys(blob.tags).length),
   });
   if (ctx.method === "HEAD")
     return { status: 200, headers: { ...headers, "content-length": String(blob.content.length) } };
   return { status: 200, headers, body: blob.content.toString("utf8") };
+}
+
+/**
+ * Set Blob Properties (learn.microsoft.com/rest/api/storageservices/set-blob-properties): each x-ms-blob-content-*
+ * and x-ms-blob-cache-control header replaces the blob's; those not sent are cleared, as the service does.
+ */
+function setBlobProperties(call: StorageCall, blob: StoredBlob): RouteResponse {
+  const { ctx } = call;
+  const names = [
+    "content-md5",
+    "content-encoding",
+    "content-language",
+    "content-disposition",
+    "cache-control",
+  ];
+  const stored: Record<string, string> = {};
+  for (const name of names) {
+    const value = ctx.headers[`x-ms-blob-${name}`];
+    if (value !== undefined) stored[name] = value;
+  }
+  blob.contentHeaders = stored;
+  blob.contentType = ctx.headers["x-ms-blob-content-type"] ?? "application/octet-stream";
+  blob.lastModified = new Date();
+  return noContent(200, { etag: etagOf(blob.lastModified), "last-modified": rfc1123(blob.lastModified) });
 }
 
 // File service: learn.microsoft.com/rest/api/storageservices/file-service-rest-api

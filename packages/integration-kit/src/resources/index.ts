@@ -41,7 +41,7 @@ export {
 } from "./defender.js";
 export { AZURE_DEVOPS_ORGANIZATION_PARAMETER, AZURE_DEVOPS_RESOURCE_ID, azureDevOps } from "./devops.js";
 export { graph } from "./graph.js";
-export { KEY_VAULT_NAME_PARAMETER, keyVault } from "./key-vault.js";
+export { KEY_VAULT_NAME_PARAMETER, keyVault, keyVaultApi, keyVaultUrl } from "./key-vault.js";
 export { KUSTO_CLUSTER_URL_PARAMETER, kustoCluster } from "./kusto.js";
 export { logAnalytics } from "./log-analytics.js";
 export { office365Management } from "./office-365.js";
