@@ -71,6 +71,13 @@ export interface ResourceDefinition {
   probe?: ResourceProbe;
   /** The API's name under "API permissions" of an app registration (e.g. "WindowsDefenderATP"); default displayName. */
   permissionsApi?: string;
+  /**
+   * A tenant fixed by the service rather than the instance's Tenant ID (the Bot Framework: `"botframework.com"`).
+   * Tokens for this resource always come from Client Credentials against that tenant, with the instance's App/Client
+   * ID and its secret or certificate and the resource's application scopes, whatever flow the instance uses for
+   * its other resources; delegated sign-ins do not ask consent for it. Only for an additional resource.
+   */
+  tenant?: string;
 }
 
 /**
