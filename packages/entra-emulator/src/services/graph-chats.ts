@@ -218,6 +218,11 @@ export function chatRoutes(): ServiceRoute[] {
     route("GET", "/v1.0/chats/:chat/messages", CHAT_MESSAGES, teamsDenial, (context) =>
       page(context, [...chatOf(context).messages].reverse(), { defaultTop: 50, maxTop: 50 }),
     ),
+    // chatmessage-get
+    route("GET", "/v1.0/chats/:chat/messages/:message", CHAT_MESSAGES, teamsDenial, (context) => {
+      const found = chatOf(context).messages.find((message) => message["id"] === context.params["message"]);
+      return found ? context.json(200, found) : context.error(404, "NotFound", "Message not found.");
+    }),
     route("POST", "/v1.0/chats/:chat/messages", CHAT_SEND, teamsDenial, (context) => {
       const chat = chatOf(context);
       const body = (context.body as { body?: { content?: string; contentType?: string } } | undefined)?.body;

@@ -435,6 +435,19 @@ function channelRoutes(
       teamsDenial,
       (context) => page(context, channelOf(context).messages, { defaultTop: 20, maxTop: 50 }),
     ),
+    // chatmessage-get
+    route(
+      "GET",
+      "/v1.0/teams/:team/channels/:channel/messages/:message",
+      CHANNEL_MESSAGES_READ,
+      teamsDenial,
+      (context) => {
+        const found = channelOf(context).messages.find(
+          (message) => message["id"] === context.params["message"],
+        );
+        return found ? context.json(200, found) : context.error(404, "NotFound", "Message not found.");
+      },
+    ),
     route(
       "POST",
       "/v1.0/teams/:team/channels/:channel/messages",
