@@ -175,7 +175,7 @@ function positive(value: string | undefined, name: string, fallback: number): nu
 }
 
 /** Up to `limit` items of a Graph list: `next_link` to continue, else the first page; the next link when more. */
-async function collect(
+export async function collect(
   api: ApiClient,
   args: Record<string, string | undefined>,
   path: string,

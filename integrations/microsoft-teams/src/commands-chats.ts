@@ -8,7 +8,8 @@ import {
   sendToChat,
   updateChat,
 } from "./chats.js";
-import { CHAT_GET, CHATS_LIST, USER_GET } from "./permissions.js";
+import { integrationHealth, listMessages } from "./messages.js";
+import { CHAT_GET, CHATS_LIST, TEAMS_LIST, USER_GET } from "./permissions.js";
 
 // Chats through Microsoft Graph; sending and listing one's chats are delegated (Authorization Code), as in XSOAR.
 
@@ -216,6 +217,55 @@ export const chatCommands = {
     // chat-list, chat-get
     permissions: [CHATS_LIST, CHAT_GET],
     run: listChats,
+  },
+  "microsoft-teams-list-messages": {
+    description: "Lists a chat's messages, or with team_name a channel's; message_id gets one message.",
+    arguments: [
+      {
+        name: "conversation_id",
+        description: "The chat's ID, or with team_name the channel's name (or ID).",
+        required: true,
+      },
+      { name: "team_name", description: "The team of the channel: its name (or ID)." },
+      paging[0],
+      {
+        name: "order_by",
+        description: "Chats: newest first by lastModifiedDateTime or createdDateTime.",
+        defaultValue: "lastModifiedDateTime",
+        predefined: ["lastModifiedDateTime", "createdDateTime"],
+      },
+      paging[1],
+      { name: "message_id", description: "Get only this message." },
+    ],
+    outputs: [
+      {
+        path: "MicrosoftTeams.MessagesList.chatId",
+        type: "string",
+        description: "The chat's or channel's ID.",
+      },
+      ...MESSAGE_FIELDS.map((field) => ({
+        path: `MicrosoftTeams.MessagesList.messages.${field}`,
+        type: "unknown" as const,
+        description: `The message's ${field}.`,
+      })),
+      { path: "MicrosoftTeams.MessagesListNextLink", type: "string", description: "The next page's link." },
+      {
+        path: "MicrosoftTeams.MessagesListMetadata.returned_count",
+        type: "number",
+        description: "How many.",
+      },
+    ],
+    // chat-list-messages, channel-list-messages, chatmessage-get (a channel is found by name: teams-list, channel-list)
+    permissions: {
+      application: ["ChannelMessage.Read.All", "Chat.Read.All", "Chat.ReadWrite.All"],
+      delegated: ["ChannelMessage.Read.All", "Chat.Read", "Chat.ReadWrite"],
+    },
+    run: listMessages,
+  },
+  "microsoft-teams-integration-health": {
+    description: "Says whether Microsoft Graph and the Bot Framework answer the instance.",
+    permissions: TEAMS_LIST,
+    run: integrationHealth,
   },
   "microsoft-teams-chat-update": {
     description: "Renames a group chat (its topic).",

@@ -414,6 +414,57 @@ describe("chats (Graph) through client credentials", () => {
   });
 });
 
+describe("messages of a chat or a channel, and health", () => {
+  it("microsoft-teams-list-messages lists a channel's messages by team and channel name, and gets one", async () => {
+    const result = await harness.run("microsoft-teams-list-messages", {
+      conversation_id: "General",
+      team_name: "Security Operations",
+      limit: "10",
+    });
+    // learn.microsoft.com/graph/api/channel-list-messages: GET /teams/{team-id}/channels/{channel-id}/messages, $top.
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/v1.0/teams/${TEAM}/channels/${GENERAL}/messages`,
+      query: { $top: "10" },
+    });
+    expect(result.readable).toContain("Shift handover: two open phishing incidents.");
+    expect(result.additionalOutputs).toMatchObject({
+      "MicrosoftTeams.MessagesListMetadata": { returned_count: expect.any(Number) },
+    });
+    const one = await harness.run("microsoft-teams-list-messages", {
+      conversation_id: GENERAL,
+      team_name: TEAM,
+      message_id: "1701936000000",
+    });
+    // learn.microsoft.com/graph/api/chatmessage-get: GET …/channels/{channel-id}/messages/{message-id}.
+    expect(harness.lastCall().path).toBe(`/v1.0/teams/${TEAM}/channels/${GENERAL}/messages/1701936000000`);
+    expect(one.outputs).toMatchObject({
+      chatId: GENERAL,
+      messages: [expect.objectContaining({ id: "1701936000000" })],
+    });
+
+    const chat = await harness.run("microsoft-teams-list-messages", { conversation_id: RESPONDERS });
+    // learn.microsoft.com/graph/api/chat-list-messages: $orderby lastModifiedDateTime desc.
+    expect(harness.lastCall()).toMatchObject({
+      path: `/v1.0/chats/${RESPONDERS}/messages`,
+      query: { $top: "50", $orderby: "lastModifiedDateTime desc" },
+    });
+    expect(chat.readable).toContain("Blocking the domain at the proxy now.");
+  });
+
+  it("microsoft-teams-integration-health reads Graph and the Bot Connector", async () => {
+    const result = await harness.run("microsoft-teams-integration-health");
+    expect(harness.calls.map((call) => `${call.method} ${call.host}${call.path}`)).toEqual([
+      `GET ${BOT_HOST}/teams/v3/conversations`,
+      "GET graph.microsoft.com/v1.0/teams",
+    ]);
+    expect(result.readable).toContain("|Operational|Operational|");
+    const failing = await harness.run("microsoft-teams-integration-health", {}, noGrant);
+    // That app is unknown to the botframework.com tenant and has no Teams permission in Contoso.
+    expect(failing.readable).toMatch(/\|Non operational: .*AADSTS700016.*\|Non operational: .*Missing role permissions/);
+  });
+});
+
 describe("through authorization code (the signed-in user: Adele Vance)", () => {
   it("lists, finds by topic, sends to and creates chats, manages channel members, and the bot still uses its own token", async () => {
     const instance = await harness.instance({
