@@ -9,7 +9,14 @@ let harness: Harness;
 
 beforeAll(async () => {
   harness = await startHarness(integration, {
-    grants: { graph: ["Channel.Create", "ChannelMember.ReadWrite.All", "OnlineMeetings.ReadWrite.All"] },
+    grants: {
+      graph: [
+        "Channel.Create",
+        "ChannelMember.ReadWrite.All",
+        "OnlineMeetings.ReadWrite.All",
+        "User.Read.All",
+      ],
+    },
   });
   const { emulator } = harness;
   emulator.addRoute(
@@ -58,7 +65,7 @@ beforeEach(() => harness.clear());
 describe("channels and meetings", () => {
   it("microsoft-teams-create-channel", async () => {
     const result = await harness.run("microsoft-teams-create-channel", {
-      team_id: TEAM,
+      team: TEAM,
       channel_name: "incident-4711",
       description: "War room",
     });
@@ -76,32 +83,33 @@ describe("channels and meetings", () => {
 
   it("microsoft-teams-channel-user-list and -add-user-to-channel", async () => {
     const list = await harness.run("microsoft-teams-channel-user-list", {
-      team_id: TEAM,
-      channel_id: CHANNEL,
+      team: TEAM,
+      channel_name: CHANNEL,
     });
     expect(harness.lastCall().path).toBe(`/v1.0/teams/${TEAM}/channels/${CHANNEL}/members`);
     expect(list.readable).toContain("|Adele Vance|adelev@contoso.onmicrosoft.com|87d349ed|owner|");
     await harness.run("microsoft-teams-add-user-to-channel", {
-      team_id: TEAM,
-      channel_id: CHANNEL,
+      team: TEAM,
+      channel: CHANNEL,
       member: "alexw@contoso.onmicrosoft.com",
       owner: "true",
     });
     expect(harness.lastCall().body).toEqual({
       "@odata.type": "#microsoft.graph.aadUserConversationMember",
       roles: ["owner"],
-      "user@odata.bind": "https://graph.microsoft.com/v1.0/users('alexw%40contoso.onmicrosoft.com')",
+      // The user was looked up by principal name (GET /v1.0/users/{upn}) and is bound by object ID.
+      "user@odata.bind": "https://graph.microsoft.com/v1.0/users('87d349ed-44d7-43e1-9a83-5f2406dee5bd')",
     });
   });
 
   it("microsoft-teams-create-meeting defaults to a 30 minute meeting", async () => {
     const result = await harness.run("microsoft-teams-create-meeting", {
-      user: "adelev@contoso.onmicrosoft.com",
+      member: "adelev@contoso.onmicrosoft.com",
       subject: "Bridge",
       start_time: "2024-05-02T09:00:00Z",
     });
     expect(harness.lastCall()).toMatchObject({
-      path: "/v1.0/users/adelev@contoso.onmicrosoft.com/onlineMeetings",
+      path: "/v1.0/users/6e7b768e-07e2-4810-8459-485f84f8f204/onlineMeetings",
       body: {
         subject: "Bridge",
         startDateTime: "2024-05-02T09:00:00.000Z",
@@ -117,7 +125,7 @@ describe("auth errors", () => {
     await expect(
       harness.run(
         "microsoft-teams-create-meeting",
-        { user: "x", subject: "y" },
+        { member: "x", subject: "y" },
         { auth_type: "Azure Managed Identities" },
       ),
     ).rejects.toThrow("does not support the Azure Managed Identities flow");
@@ -127,7 +135,7 @@ describe("auth errors", () => {
     await expect(
       harness.runWithToken(
         "microsoft-teams-create-channel",
-        { team_id: TEAM, channel_name: "x" },
+        { team: TEAM, channel_name: "x" },
         { scp: "User.Read" },
       ),
     ).rejects.toThrow("Authorization_RequestDenied");

@@ -12,6 +12,8 @@ export { createTestCertificate } from "./certificates.js";
 export { DEMO_INSTANCE_PARAMETERS } from "./demo-parameters.js";
 export { BUILT_IN_RESOURCES } from "./resources.js";
 export {
+  BOT_FRAMEWORK_TENANT_DOMAIN,
+  BOT_FRAMEWORK_TENANT_ID,
   DEMO_ADMIN_UPN,
   DEMO_BROKER_APP_NAME,
   DEMO_BROKER_APP_REGISTRATION_ID,

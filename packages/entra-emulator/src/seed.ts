@@ -6,6 +6,13 @@ import type { EmulatorSeed } from "./types.js";
 export const DEMO_TENANT_ID = "84ed19dd-c7b0-4f61-8aa4-45d0ce7e6970";
 /** Verified domain of the demo tenant. */
 export const DEMO_TENANT_DOMAIN = "contoso.onmicrosoft.com";
+/**
+ * The botframework.com tenant, where bots get their Bot Connector tokens (client credentials, scope
+ * https://api.botframework.com/.default). Its only app is the demo app, standing for a bot's app registration.
+ */
+export const BOT_FRAMEWORK_TENANT_ID = "d6d49420-f39b-4df7-a1dc-d59a935871db";
+/** The Bot Framework tenant's domain, which bots address it by. */
+export const BOT_FRAMEWORK_TENANT_DOMAIN = "botframework.com";
 /** Client ID of the "msint demo" app: valid secret, Graph `User.Read.All` granted. */
 export const DEMO_CLIENT_ID = "04f77691-7058-45b2-bf86-6743a19099f6";
 /** The demo app's secret. A public, fake value: it only works against the emulator. */
@@ -250,6 +257,19 @@ export const demoSeed: EmulatorSeed = {
           false,
         ),
       ],
+    },
+    {
+      id: BOT_FRAMEWORK_TENANT_ID,
+      displayName: "Bot Framework",
+      domains: [BOT_FRAMEWORK_TENANT_DOMAIN],
+      apps: [
+        {
+          clientId: DEMO_CLIENT_ID,
+          displayName: "msint demo (bot)",
+          secrets: [{ value: DEMO_CLIENT_SECRET, expiresOn: "2099-12-31T00:00:00Z" }],
+        },
+      ],
+      users: [],
     },
   ],
   managedIdentities: [

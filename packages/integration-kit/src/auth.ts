@@ -195,6 +195,8 @@ export function consentScopesFor(
 ): string[] {
   const scopes = scopesFor(manifest, flow, endpoints);
   for (const resource of Object.values(manifest.additionalResources ?? {})) {
+    // A resource of a fixed tenant gets app-only tokens of its own (Client Credentials), never the user's.
+    if (resource.tenant) continue;
     scopes.push(...scopesFor(manifest, flow, resolveEndpoints(manifest, params, resource), resource));
   }
   return [...new Set(scopes)];

@@ -78,6 +78,13 @@ export interface ResourceDefinition {
    * never send the token to a host outside the resource's kind; it throws a ParameterError otherwise.
    */
   namedEndpoint?(cloud: CloudEndpoints, apiBase: string, name: string): string;
+  /**
+   * A tenant fixed by the service rather than the instance's Tenant ID (the Bot Framework: `"botframework.com"`).
+   * Tokens for this resource always come from Client Credentials against that tenant, with the instance's App/Client
+   * ID and its secret or certificate and the resource's application scopes, whatever flow the instance uses for
+   * its other resources; delegated sign-ins do not ask consent for it. Only for an additional resource.
+   */
+  tenant?: string;
 }
 
 /**

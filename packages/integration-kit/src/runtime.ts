@@ -3,6 +3,7 @@ import {
   type ContextAccess,
   type ContextStore,
   createTransport,
+  type FlowStrategy,
   formatCommand,
   type IntegrationContext,
   MsintError,
@@ -23,6 +24,7 @@ import {
 } from "./auth.js";
 import { generatedCommand } from "./auth-commands.js";
 import type { Integration } from "./define.js";
+import { clientCredentials } from "./flows/client-credentials.js";
 import type {
   ArgumentDefinition,
   CommandContext,
@@ -216,18 +218,39 @@ function authorizer(
   const { store, document } = options;
   const access = contextAccess(store, document.name);
   return (resource, resourceEndpoints) => {
-    const strategy = createStrategy({
-      manifest,
-      params,
-      endpoints: resourceEndpoints,
-      transport: connection.transport,
-      deviceCodeWait,
-      env,
-    });
+    const strategy = resource.tenant
+      ? fixedTenantStrategy(input, resource.tenant, resourceEndpoints)
+      : createStrategy({
+          manifest,
+          params,
+          endpoints: resourceEndpoints,
+          transport: connection.transport,
+          deviceCodeWait,
+          env,
+        });
     const provider = new TokenProvider(strategy, access, { now: options.now }).useSnapshot(document.context);
     const scopes = scopesFor(manifest, strategy.flow, resourceEndpoints, resource);
     return async (forceRefresh) => bearer(await provider.getToken(scopes, { forceRefresh }));
   };
+}
+
+/**
+ * The strategy of a resource whose tenant the service fixes (`ResourceDefinition.tenant`): Client Credentials with
+ * the instance's application and credential against that tenant, whatever the instance's own flow.
+ */
+function fixedTenantStrategy(
+  input: SessionInput,
+  tenant: string,
+  endpoints: ResolvedEndpoints,
+): FlowStrategy {
+  const { integration, params, env, connection } = input;
+  return clientCredentials.createStrategy!({
+    manifest: integration.manifest,
+    params: { ...params, tenant_id: tenant },
+    endpoints,
+    transport: connection.transport,
+    env,
+  });
 }
 
 /** Opens the instance's session: the main resource's authorization, its API client and the others' on demand. */

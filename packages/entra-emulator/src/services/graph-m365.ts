@@ -33,6 +33,10 @@ export const graphM365Service: EmulatedService = {
     "ChannelMessage.Read.All",
     "OnlineMeetings.ReadWrite.All",
     "Chat.Read.All",
+    "Channel.Delete.All",
+    "Chat.Create",
+    "ChatMember.ReadWrite.All",
+    "Chat.ReadWrite.All",
   ],
   demoScopes: [
     "Mail.ReadWrite",
@@ -50,6 +54,7 @@ export const graphM365Service: EmulatedService = {
     "OnlineMeetings.ReadWrite",
     "Chat.ReadWrite",
     "ChatMessage.Send",
+    "Channel.Delete.All",
   ],
   routes: () => [...mailRoutes(), ...calendarRoutes(), ...filesRoutes(), ...teamsRoutes(), ...chatRoutes()],
 };

@@ -76,6 +76,11 @@ export const CHANNEL_MEMBERS_WRITE: GraphAccess = {
   application: ["ChannelMember.ReadWrite.All"],
   delegated: ["ChannelMember.ReadWrite.All"],
 };
+/** channel-delete. */
+const CHANNEL_DELETE: GraphAccess = {
+  application: ["Channel.Delete.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+  delegated: ["Channel.Delete.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+};
 /** channel-list-messages. */
 const CHANNEL_MESSAGES_READ: GraphAccess = {
   application: ["ChannelMessage.Read.All"],
@@ -383,6 +388,29 @@ function channelRoutes(
     route("GET", "/v1.0/teams/:team/channels/:channel", CHANNELS_READ, teamsDenial, (context) =>
       context.json(200, channelOf(context).channel),
     ),
+    route("DELETE", "/v1.0/teams/:team/channels/:channel", CHANNEL_DELETE, teamsDenial, (context) => {
+      const team = teamOf(context);
+      const found = channelOf(context);
+      // The General channel cannot be deleted.
+      if (found === team.channels[0])
+        return context.error(400, "BadRequest", "General channel cannot be deleted.");
+      team.channels = team.channels.filter((entry) => entry !== found);
+      return context.empty(204);
+    }),
+    route(
+      "DELETE",
+      "/v1.0/teams/:team/channels/:channel/members/:member",
+      CHANNEL_MEMBERS_WRITE,
+      teamsDenial,
+      (context) => {
+        const found = channelOf(context);
+        const before = found.members.length;
+        found.members = found.members.filter((entry) => entry.id !== context.params["member"]);
+        return found.members.length < before
+          ? context.empty(204)
+          : context.error(404, "NotFound", "Member not found");
+      },
+    ),
     route(
       "GET",
       "/v1.0/teams/:team/channels/:channel/members",
@@ -406,6 +434,19 @@ function channelRoutes(
       CHANNEL_MESSAGES_READ,
       teamsDenial,
       (context) => page(context, channelOf(context).messages, { defaultTop: 20, maxTop: 50 }),
+    ),
+    // chatmessage-get
+    route(
+      "GET",
+      "/v1.0/teams/:team/channels/:channel/messages/:message",
+      CHANNEL_MESSAGES_READ,
+      teamsDenial,
+      (context) => {
+        const found = channelOf(context).messages.find(
+          (message) => message["id"] === context.params["message"],
+        );
+        return found ? context.json(200, found) : context.error(404, "NotFound", "Message not found.");
+      },
     ),
     route(
       "POST",

@@ -3,6 +3,7 @@ import type { EmulatorSeed } from "../types.js";
 import { armInfrastructureService } from "./arm-infrastructure.js";
 import { armSecurityService } from "./arm-security.js";
 import { azureDevOpsService } from "./azure-devops.js";
+import { botFrameworkService } from "./bot-framework.js";
 import { cloudApps } from "./cloud-apps.js";
 import { defenderForEndpoint } from "./defender-for-endpoint.js";
 import { graphDirectoryService } from "./graph-directory.js";
@@ -37,6 +38,7 @@ export const BUILT_IN_SERVICES: readonly EmulatedService[] = [
   graphM365Service,
   kustoService,
   azureDevOpsService,
+  botFrameworkService,
 ];
 
 /** The services' routes, each wrapped with the token checks of {@link protectedRoute}. */
