@@ -16,7 +16,7 @@ type DriveItem = {
   file?: { mimeType?: string };
 };
 
-/** `msgraph-files-list-sharepoint-sites`: GET /v1.0/sites?search={keyword}. */
+/** `msgraph-list-sharepoint-sites`: GET /v1.0/sites?search={keyword}. */
 export async function listSharePointSites(context: CommandContext): Promise<CommandResult> {
   const { items } = await collectPages<{
     id?: string;
@@ -39,7 +39,7 @@ export async function listSharePointSites(context: CommandContext): Promise<Comm
   };
 }
 
-/** `msgraph-files-list-drives-in-site`: GET /v1.0/sites/{site_id}/drives. */
+/** `msgraph-list-drives-in-site`: GET /v1.0/sites/{site_id}/drives. */
 export async function listDrivesInSite(context: CommandContext<{ site_id: string }>): Promise<CommandResult> {
   const limit = limitArgument(context, 200);
   const { items } = await collectPages<{ id?: string; name?: string; driveType?: string; webUrl?: string }>(
@@ -56,7 +56,7 @@ export async function listDrivesInSite(context: CommandContext<{ site_id: string
   };
 }
 
-/** `msgraph-files-list-drive-content`: GET /v1.0/{object_type}/{id}/drive(s)/…/children. */
+/** `msgraph-list-drive-content`: GET /v1.0/{object_type}/{id}/drive(s)/…/children. */
 export async function listDriveContent(
   context: CommandContext<{ object_type_id: string }>,
 ): Promise<CommandResult> {
