@@ -34,6 +34,8 @@ const READ_POLICIES = {
 
 const roleId = { name: "role_id", description: "The directory role's object ID.", required: true } as const;
 
+// Names, arguments and the built-in client ID from demisto/content
+// Packs/MicrosoftGraphIdentityandAccess/Integrations/MicrosoftGraphIdentityandAccess/MicrosoftGraphIdentityandAccess.yml (data/xsoar/azure-active-directory-identity-and-access.json).
 /** Azure Active Directory Identity And Access: directory roles and Conditional Access through Microsoft Graph. */
 export default defineIntegration({
   id: "azure-active-directory-identity-and-access",
@@ -50,6 +52,9 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // XSOAR's public client (the App/Client ID parameter's default in the yml above): an instance without its own
+  // App/Client ID signs in with it through device code. XSOAR sends no broker app name for this integration.
+  builtInClientId: "597c0375-766f-4e6d-ad2a-f48117044ac5",
   resource: graph({
     application: [".default"],
     delegated: ["RoleManagement.ReadWrite.Directory", "Policy.Read.All", "offline_access"],

@@ -148,3 +148,23 @@ describe("-test and the permission diagnosis", () => {
     );
   });
 });
+
+describe("XSOAR's built-in public client", () => {
+  it("an instance without an App/Client ID starts device code with 597c0375-766f-4e6d-ad2a-f48117044ac5", async () => {
+    // The App/Client ID default of XSOAR's yml (data/xsoar/azure-active-directory-identity-and-access.json, builtInClientId).
+    expect(integration.parameter("auth_id")?.defaultValue).toBe("597c0375-766f-4e6d-ad2a-f48117044ac5");
+    const instance = await harness.instance({
+      auth_type: "Device Code",
+      auth_id: undefined,
+      enc_key: undefined,
+      self_deployed: undefined,
+    });
+    // The emulator's Contoso has no such app, so the sign-in stops there; the request on the wire is what counts
+    // (learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code: POST /{tenant}/oauth2/v2.0/devicecode).
+    await instance.run("msgraph-identity-auth-start").catch(() => undefined);
+    const request = harness.requests.find((candidate) => candidate.path.endsWith("/oauth2/v2.0/devicecode"));
+    expect(new URLSearchParams(String(request?.body)).get("client_id")).toBe(
+      "597c0375-766f-4e6d-ad2a-f48117044ac5",
+    );
+  });
+});

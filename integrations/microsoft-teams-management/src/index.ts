@@ -35,6 +35,8 @@ const TEAM_MEMBERS_WRITE = {
 
 const teamId = { name: "team_id", description: "The team's ID.", required: true } as const;
 
+// Names, arguments and the built-in client ID from demisto/content
+// Packs/MicrosoftTeams/Integrations/MicrosoftTeamsManagement/MicrosoftTeamsManagement.yml (data/xsoar/microsoft-teams-management.json).
 /** Microsoft Teams Management: teams and their membership through Microsoft Graph. */
 export default defineIntegration({
   id: "microsoft-teams-management",
@@ -50,6 +52,9 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // XSOAR's public client (the App/Client ID parameter's default in the yml above): an instance without its own
+  // App/Client ID signs in with it through device code. XSOAR sends no broker app name for this integration.
+  builtInClientId: "3307a0ab-612c-47af-b3b5-8208247562db",
   resource: graph({
     application: [".default"],
     delegated: ["Group.ReadWrite.All", "TeamMember.ReadWrite.All", "Team.ReadBasic.All", "offline_access"],
