@@ -105,7 +105,7 @@ export default defineIntegration({
       run: addDirectoryRoleMember,
     },
     "msgraph-identity-ca-policies-list": {
-      description: "Lists the Conditional Access policies.",
+      description: "msint only: lists the Conditional Access policies.",
       arguments: [{ name: "filter", description: "An OData $filter, e.g. state eq 'enabled'." }, limit],
       outputs: [
         { path: "MSGraph.ConditionalAccess.Policy.id", type: "string", description: "The policy's ID." },
@@ -125,7 +125,11 @@ export default defineIntegration({
     },
     "msgraph-identity-ip-named-locations-list": {
       description: "Lists the IP named locations of Conditional Access.",
-      arguments: [limit],
+      arguments: [
+        limit,
+        { name: "page", description: "The page number (pages of limit entries).", defaultValue: "1" },
+        { name: "odata_query", description: "A further OData $filter, e.g. isTrusted eq true." },
+      ],
       outputs: [
         {
           path: "MSGraph.conditionalAccess.namedIpLocations.id",

@@ -99,6 +99,18 @@ describe("commands through client credentials", () => {
       expect.objectContaining({ display_name: "Known VPN egress", is_trusted: false }),
     ]);
   });
+
+  it("msgraph-identity-ip-named-locations-list takes XSOAR's odata_query and page", async () => {
+    const trusted = await harness.run("msgraph-identity-ip-named-locations-list", {
+      odata_query: "isTrusted eq true",
+    });
+    // learn.microsoft.com/graph/api/conditionalaccessroot-list-namedlocations: $filter on the named locations
+    // (the IP ones are then picked by their @odata.type).
+    expect(harness.lastCall().query).toMatchObject({ $filter: "isTrusted eq true" });
+    expect(trusted.outputs).toEqual([expect.objectContaining({ display_name: "Contoso headquarters" })]);
+    const second = await harness.run("msgraph-identity-ip-named-locations-list", { limit: "1", page: "2" });
+    expect(second.outputs).toEqual([expect.objectContaining({ display_name: "Known VPN egress" })]);
+  });
 });
 
 describe("commands through the device code flow", () => {

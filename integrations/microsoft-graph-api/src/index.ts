@@ -63,6 +63,11 @@ export default defineIntegration({
           defaultValue: "true",
           predefined: ["true", "false"],
         },
+        {
+          name: "headers",
+          description:
+            "Extra request headers, name=value pairs, comma-separated, e.g. ConsistencyLevel=eventual.",
+        },
       ],
       outputs: [
         {
@@ -76,7 +81,7 @@ export default defineIntegration({
       run: graphRequest,
     },
     "msgraph-api-organization-get": {
-      description: "Gets the tenant's organization (name, verified domains, tenant ID).",
+      description: "msint only: gets the tenant's organization (name, verified domains, tenant ID).",
       outputs: [
         { path: "MicrosoftGraph.Organization.id", type: "string", description: "The tenant ID." },
         {

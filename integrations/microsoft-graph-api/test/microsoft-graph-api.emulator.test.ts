@@ -46,6 +46,24 @@ describe("commands through client credentials", () => {
     expect(result.readable).toContain("|Adele Vance|");
   });
 
+  it("msgraph-api-request sends XSOAR's headers argument (an advanced query with ConsistencyLevel)", async () => {
+    const result = await harness.run("msgraph-api-request", {
+      resource: "/users",
+      odata: "$count=true&$top=2",
+      headers: "ConsistencyLevel=eventual, X-Request-Tag=soc",
+    });
+    // learn.microsoft.com/graph/aad-advanced-queries: $count on directory objects with ConsistencyLevel: eventual.
+    expect(harness.lastCall()).toMatchObject({
+      path: "/v1.0/users",
+      query: { $count: "true", $top: "2" },
+      headers: { consistencylevel: "eventual", "x-request-tag": "soc" },
+    });
+    expect(result.outputs).toHaveLength(2);
+    await expect(
+      harness.run("msgraph-api-request", { resource: "/users", headers: "Authorization=Bearer x" }),
+    ).rejects.toThrow("the Authorization header comes from the instance's authentication");
+  });
+
   it("msgraph-api-request GET /security/alerts_v2 without populating the context", async () => {
     const result = await harness.run("msgraph-api-request", {
       resource: "security/alerts_v2",

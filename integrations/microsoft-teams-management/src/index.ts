@@ -66,7 +66,9 @@ export default defineIntegration({
   commands: {
     "microsoft-teams-teams-list": {
       description: "Lists the teams of the organization.",
-      arguments: [{ name: "limit", description: "The most teams to return (1-999).", defaultValue: "50" }],
+      arguments: [
+        { name: "limit", description: "msint only: the most teams to return (1-999).", defaultValue: "50" },
+      ],
       outputs: teamOutputs,
       // teams-list
       permissions: TEAMS_LIST,
