@@ -87,6 +87,51 @@ describe("through client credentials", () => {
     await manageTeam((command, args) => harness.run(command, args), SECOPS);
   });
 
+  it("XSOAR's member commands: members-list, member-update, member-get; teams-list-joined; team-unarchive", async () => {
+    const members = await harness.run("microsoft-teams-members-list", { team_id: RETAIL });
+    // learn.microsoft.com/graph/api/team-list-members: GET /teams/{id}/members.
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: `/v1.0/teams/${RETAIL}/members` });
+    const list = members.outputs as Array<{ id: string; userId: string; roles: string[] }>;
+    expect(list.length).toBeGreaterThan(0);
+    const plain = list.find((entry) => !entry.roles.includes("owner")) ?? list[0]!;
+
+    const updated = await harness.run("microsoft-teams-member-update", {
+      team_id: RETAIL,
+      membership_id: plain.id,
+      is_owner: "true",
+    });
+    // learn.microsoft.com/graph/api/conversationmember-update: PATCH …/members/{id} with @odata.type and roles.
+    expect(harness.lastCall()).toMatchObject({
+      method: "PATCH",
+      path: `/v1.0/teams/${RETAIL}/members/${plain.id}`,
+      body: { "@odata.type": "#microsoft.graph.aadUserConversationMember", roles: ["owner"] },
+    });
+    expect(updated.outputs).toMatchObject({ id: plain.id, roles: ["owner"] });
+    const got = await harness.run("microsoft-teams-member-get", { team_id: RETAIL, membership_id: plain.id });
+    // learn.microsoft.com/graph/api/team-get-members: GET /teams/{id}/members/{membership-id}.
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/v1.0/teams/${RETAIL}/members/${plain.id}`,
+    });
+    expect(got.outputs).toMatchObject({ id: plain.id, userId: plain.userId, roles: ["owner"] });
+
+    const joined = await harness.run("microsoft-teams-teams-list-joined", { user_id: plain.userId });
+    // learn.microsoft.com/graph/api/user-list-joinedteams: GET /users/{id}/joinedTeams.
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/v1.0/users/${plain.userId}/joinedTeams`,
+    });
+    expect((joined.outputs as Array<{ id: string }>).map((team) => team.id)).toContain(RETAIL);
+
+    await harness.run("microsoft-teams-team-archive", { team_id: RETAIL });
+    const unarchived = await harness.run("microsoft-teams-team-unarchive", { team_id: RETAIL });
+    // learn.microsoft.com/graph/api/team-unarchive: POST /teams/{id}/unarchive, 202 Accepted.
+    expect(harness.lastCall()).toMatchObject({ method: "POST", path: `/v1.0/teams/${RETAIL}/unarchive` });
+    expect(unarchived.readable).toBe(`Team ${RETAIL} was unarchived successfully.`);
+    const team = await harness.run("microsoft-teams-team-get", { team_id: RETAIL });
+    expect(team.outputs).toMatchObject({ isArchived: false });
+  });
+
   it("an unknown team is Teams' NotFound", async () => {
     await expect(
       harness.run("microsoft-teams-team-get", { team_id: "00000000-0000-0000-0000-000000000000" }),
