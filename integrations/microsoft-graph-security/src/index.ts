@@ -108,6 +108,8 @@ export default defineIntegration({
           description: "Only alerts in this status.",
           predefined: ["unknown", "new", "inProgress", "resolved"],
         },
+        { name: "page", description: "With page_size: the page number, from 0." },
+        { name: "page_size", description: "Alerts a page (1-2000); with page, instead of limit." },
         { name: "limit", description: "The most alerts to return (1-2000).", defaultValue: "50" },
       ],
       outputs: alertOutputs,
@@ -161,6 +163,10 @@ export default defineIntegration({
           predefined: ["unknown", "informational", "low", "medium", "high", "unknownFutureValue"],
         },
         { name: "classification", description: "Only incidents with this classification." },
+        {
+          name: "odata",
+          description: "A further OData $filter, e.g. createdDateTime ge 2024-06-01T00:00:00Z.",
+        },
       ],
       outputs: [
         { path: "MsGraph.Incident.id", type: "string", description: "The incident's ID." },

@@ -44,7 +44,13 @@ const ALERT_HEADERS = ["id", "title", "severity", "status", "serviceSource", "cr
 /** `msg-search-alerts`: GET /v1.0/security/alerts_v2. */
 export async function searchAlerts(context: CommandContext): Promise<CommandResult> {
   const { args } = context;
-  const limit = limitArgument(context, 2000);
+  // XSOAR's paging: page_size alerts a page and the page number (from 0); otherwise the first `limit` alerts.
+  const pageSize = args["page_size"] ? limitArgument(context, 2000, "page_size") : undefined;
+  const pageNumber = Number(args["page"] ?? "0");
+  if (!Number.isInteger(pageNumber) || pageNumber < 0) {
+    throw new UsageError(`page must be a whole number from 0 (got "${args["page"]}").`);
+  }
+  const limit = pageSize ? pageSize * (pageNumber + 1) : limitArgument(context, 2000);
   const conditions = [
     ...equalities(args, { severity: "severity", status: "status", category: "category" }),
     ...equalities(args, { classification: "classification", service_source: "serviceSource" }),
@@ -53,16 +59,17 @@ export async function searchAlerts(context: CommandContext): Promise<CommandResu
     args["last_modified"] && `lastUpdateDateTime ge ${lastModifiedSince(args["last_modified"])}`,
     args["filter"],
   ].filter(Boolean);
-  const { items } = await collectPages<Entry>(
+  const { items: all } = await collectPages<Entry>(
     context.api,
     "/v1.0/security/alerts_v2",
     {
-      $top: Math.min(limit, 2000),
+      $top: pageSize ?? Math.min(limit, 2000),
       $filter: conditions.length ? conditions.join(" and ") : undefined,
       $orderby: "createdDateTime desc",
     },
     limit,
   );
+  const items = pageSize ? all.slice(pageSize * pageNumber) : all;
   const alerts = items.map(clean);
   return {
     readable: tableToMarkdown("Microsoft Security Graph Alerts", alerts, ALERT_HEADERS),
@@ -113,12 +120,15 @@ export async function updateAlert(context: CommandContext<{ alert_id: string }>)
 export async function listIncidents(context: CommandContext): Promise<CommandResult> {
   const { args } = context;
   const limit = limitArgument(context, 50);
-  const conditions = equalities(args, {
-    status: "status",
-    severity: "severity",
-    assigned_to: "assignedTo",
-    classification: "classification",
-  });
+  const conditions = [
+    ...equalities(args, {
+      status: "status",
+      severity: "severity",
+      assigned_to: "assignedTo",
+      classification: "classification",
+    }),
+    ...(args["odata"] ? [args["odata"]] : []),
+  ];
   const items = args["incident_id"]
     ? [await context.api.get<Entry>(`/v1.0/security/incidents/${encodeURIComponent(args["incident_id"])}`)]
     : (

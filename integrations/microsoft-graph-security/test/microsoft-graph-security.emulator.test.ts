@@ -136,6 +136,23 @@ describe("commands through client credentials", () => {
     expect((mine.outputs as Array<{ id: string }>).map((incident) => incident.id)).toEqual(["2972395"]);
   });
 
+  it("msg-search-alerts pages as XSOAR does (page_size, page from 0); incidents take a further odata filter", async () => {
+    const second = await harness.run("msg-search-alerts", { page_size: "1", page: "1" });
+    // Two requests of $top=1 (the second by @odata.nextLink); the second page is the second-newest alert.
+    expect(harness.lastCall().query["$top"]).toBe("1");
+    expect((second.outputs as Array<{ title: string }>).map((alert) => alert.title)).toEqual([
+      "Phishing email delivered to a mailbox",
+    ]);
+    const recent = await harness.run("msg-list-security-incident", {
+      status: "active",
+      odata: "createdDateTime ge 2024-06-12T00:00:00Z",
+    });
+    expect(harness.lastCall().query["$filter"]).toBe(
+      "status eq 'active' and createdDateTime ge 2024-06-12T00:00:00Z",
+    );
+    expect((recent.outputs as Array<{ id: string }>).map((incident) => incident.id)).toEqual(["2972395"]);
+  });
+
   it("ms-graph-security-auth-reset is XSOAR's name of the reset; msg-auth-reset still works", async () => {
     expect(integration.authCommands).toContain("ms-graph-security-auth-reset");
     for (const name of ["ms-graph-security-auth-reset", "msg-auth-reset"]) {

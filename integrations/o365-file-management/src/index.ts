@@ -79,6 +79,10 @@ export default defineIntegration({
       arguments: [
         { name: "site_id", description: "The site's ID.", required: true },
         { name: "limit", description: "The most drives to return (1-200).", defaultValue: "50" },
+        {
+          name: "next_page_url",
+          description: "A previous answer's NextToken (@odata.nextLink): read that page.",
+        },
       ],
       outputs: [
         { path: "MsGraphFiles.ListDrives.Value.id", type: "string", description: "The drive's ID." },
@@ -106,6 +110,10 @@ export default defineIntegration({
         { name: "object_type_id", description: "The ID of the drive, group, site or user.", required: true },
         { name: "item_id", description: "A folder's ID (default: the root)." },
         { name: "limit", description: "The most items to return (1-200).", defaultValue: "50" },
+        {
+          name: "next_page_url",
+          description: "A previous answer's NextToken (@odata.nextLink): read that page.",
+        },
       ],
       outputs: [
         { path: "MsGraphFiles.ListChildren.Children.id", type: "string", description: "The item's ID." },

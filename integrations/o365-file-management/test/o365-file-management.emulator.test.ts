@@ -114,6 +114,21 @@ describe("through client credentials", () => {
     );
   });
 
+  it("XSOAR's next_page_url: a page's NextToken reads the next page", async () => {
+    const first = await harness.run("msgraph-list-drives-in-site", { site_id: SECOPS_SITE, limit: "1" });
+    const page = first.outputs as { Value: Array<{ name: string }>; NextToken: string };
+    expect(page.Value.map((drive) => drive.name)).toEqual(["Documents"]);
+    // learn.microsoft.com/graph/paging: follow @odata.nextLink as it is.
+    expect(page.NextToken).toMatch(/^https:\/\/graph\.microsoft\.com\/v1\.0\/sites\/.+\/drives\?/);
+    const second = await harness.run("msgraph-list-drives-in-site", {
+      site_id: SECOPS_SITE,
+      next_page_url: page.NextToken,
+    });
+    expect((second.outputs as { Value: Array<{ name: string }> }).Value.map((drive) => drive.name)).toEqual([
+      "Evidence",
+    ]);
+  });
+
   it("an unknown site is SharePoint's itemNotFound", async () => {
     await expect(
       harness.run("msgraph-list-drives-in-site", { site_id: "contoso.sharepoint.com,0,0" }),
