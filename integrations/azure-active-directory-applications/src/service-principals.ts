@@ -9,7 +9,10 @@ import {
 
 type ServicePrincipal = Record<string, unknown> & { id?: string };
 
-const SELECT = "id,appId,displayName,accountEnabled,servicePrincipalType,appOwnerOrganizationId,notes";
+const SELECT = [
+  "id,appId,displayName,accountEnabled,servicePrincipalType,appOwnerOrganizationId,notes",
+  "appRoleAssignmentRequired,preferredSingleSignOnMode,replyUrls",
+].join(",");
 const HEADERS = [
   "id",
   "appId",
@@ -70,13 +73,28 @@ export async function getServicePrincipal(context: CommandContext): Promise<Comm
 
 /** `msgraph-apps-service-principal-update`: PATCH /v1.0/servicePrincipals/{id}. */
 export async function updateServicePrincipal(context: CommandContext): Promise<CommandResult> {
-  const { account_enabled: accountEnabled, display_name: displayName, notes } = context.args;
+  const { args } = context;
   const body: Record<string, unknown> = {};
-  if (accountEnabled !== undefined) body["accountEnabled"] = accountEnabled === "true";
-  if (displayName !== undefined) body["displayName"] = displayName;
-  if (notes !== undefined) body["notes"] = notes;
-  if (Object.keys(body).length === 0)
-    throw new UsageError("Nothing to update: give account_enabled, display_name or notes.");
+  if (args["account_enabled"] !== undefined) body["accountEnabled"] = args["account_enabled"] === "true";
+  if (args["app_role_assignment_required"] !== undefined) {
+    body["appRoleAssignmentRequired"] = args["app_role_assignment_required"] === "true";
+  }
+  if (args["display_name"] !== undefined) body["displayName"] = args["display_name"];
+  if (args["preferred_single_sign_on_mode"] !== undefined) {
+    body["preferredSingleSignOnMode"] = args["preferred_single_sign_on_mode"];
+  }
+  if (args["reply_urls"] !== undefined) {
+    body["replyUrls"] = args["reply_urls"]
+      .split(",")
+      .map((url) => url.trim())
+      .filter(Boolean);
+  }
+  if (args["notes"] !== undefined) body["notes"] = args["notes"];
+  if (Object.keys(body).length === 0) {
+    throw new UsageError(
+      "Nothing to update: give account_enabled, app_role_assignment_required, display_name, preferred_single_sign_on_mode, reply_urls or notes.",
+    );
+  }
   await context.api.request({ method: "PATCH", path: servicePrincipalPath(context), body });
   return { readable: `Service ${context.args["id"] ?? context.args["app_id"]} was updated successfully.` };
 }
@@ -85,4 +103,45 @@ export async function updateServicePrincipal(context: CommandContext): Promise<C
 export async function removeServicePrincipal(context: CommandContext): Promise<CommandResult> {
   await context.api.request({ method: "DELETE", path: servicePrincipalPath(context) });
   return { readable: `Service ${context.args["id"] ?? context.args["app_id"]} was deleted.` };
+}
+
+/** `msgraph-apps-service-principal-password-add`: POST /v1.0/servicePrincipals/{id}/addPassword. */
+export async function addPassword(context: CommandContext): Promise<CommandResult> {
+  const { args } = context;
+  const passwordCredential: Record<string, string> = {};
+  if (args["display_name"]) passwordCredential["displayName"] = args["display_name"];
+  if (args["start_date_time"]) passwordCredential["startDateTime"] = args["start_date_time"];
+  if (args["end_date_time"]) passwordCredential["endDateTime"] = args["end_date_time"];
+  const credential = clean(
+    await context.api.request<ServicePrincipal>({
+      method: "POST",
+      path: `${servicePrincipalPath(context)}/addPassword`,
+      body: { passwordCredential },
+      expect: "object",
+    }),
+  );
+  return {
+    readable: tableToMarkdown(
+      `A new password was added to ${args["id"] ?? args["app_id"]}`,
+      [credential],
+      ["keyId", "displayName", "hint", "startDateTime", "endDateTime"],
+    ),
+    outputsPrefix: "MSGraphApplication.keyCredentials",
+    outputsKeyField: "keyId",
+    outputs: credential,
+    raw: credential,
+  };
+}
+
+/** `msgraph-apps-service-principal-password-remove`: POST /v1.0/servicePrincipals/{id}/removePassword {keyId}. */
+export async function removePassword(context: CommandContext): Promise<CommandResult> {
+  const keyId = context.args["key_id"] ?? "";
+  await context.api.request({
+    method: "POST",
+    path: `${servicePrincipalPath(context)}/removePassword`,
+    body: { keyId },
+  });
+  return {
+    readable: `The password ${keyId} was removed from ${context.args["id"] ?? context.args["app_id"]}.`,
+  };
 }

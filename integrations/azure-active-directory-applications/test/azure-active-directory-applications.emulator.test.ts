@@ -52,6 +52,9 @@ describe("commands through client credentials", () => {
         servicePrincipalType: "Application",
         appOwnerOrganizationId: "2d6b1c0e-5a4f-4e3d-9c8b-7a6f5e4d3c2b",
         notes: null,
+        appRoleAssignmentRequired: null,
+        preferredSingleSignOnMode: null,
+        replyUrls: null,
       },
     ]);
   });
@@ -88,6 +91,67 @@ describe("commands through client credentials", () => {
     await expect(harness.run("msgraph-apps-service-principal-get", { id: HR.id })).rejects.toThrow(
       "Request_ResourceNotFound",
     );
+  });
+});
+
+describe("XSOAR's update arguments and client secrets", () => {
+  it("-update takes app_role_assignment_required, preferred_single_sign_on_mode and reply_urls", async () => {
+    const graphApp = await harness.run("msgraph-apps-service-principal-list", { limit: "1" });
+    const id = (graphApp.outputs as Array<{ id: string }>)[0]!.id;
+    await harness.run("msgraph-apps-service-principal-update", {
+      id,
+      app_role_assignment_required: "true",
+      preferred_single_sign_on_mode: "saml",
+      reply_urls: "https://app.contoso.com/sso, https://app.contoso.com/sso2",
+    });
+    // learn.microsoft.com/graph/api/serviceprincipal-update: PATCH with appRoleAssignmentRequired,
+    // preferredSingleSignOnMode and replyUrls (a string collection).
+    expect(harness.lastCall().body).toEqual({
+      appRoleAssignmentRequired: true,
+      preferredSingleSignOnMode: "saml",
+      replyUrls: ["https://app.contoso.com/sso", "https://app.contoso.com/sso2"],
+    });
+    const after = await harness.run("msgraph-apps-service-principal-get", { id });
+    expect(after.outputs).toMatchObject({
+      appRoleAssignmentRequired: true,
+      preferredSingleSignOnMode: "saml",
+      replyUrls: ["https://app.contoso.com/sso", "https://app.contoso.com/sso2"],
+    });
+  });
+
+  it("-password-add returns the new secret once; -password-remove removes it by key ID", async () => {
+    const listed = await harness.run("msgraph-apps-service-principal-list", { limit: "1" });
+    const app = (listed.outputs as Array<{ id: string; appId: string }>)[0]!;
+    const added = await harness.run("msgraph-apps-service-principal-password-add", {
+      app_id: app.appId,
+      display_name: "SOC rotation",
+      end_date_time: "2027-06-30T00:00:00Z",
+    });
+    // learn.microsoft.com/graph/api/serviceprincipal-addpassword: POST …/addPassword {passwordCredential}.
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: `/v1.0/servicePrincipals(appId='${app.appId}')/addPassword`,
+      body: { passwordCredential: { displayName: "SOC rotation", endDateTime: "2027-06-30T00:00:00Z" } },
+    });
+    const credential = added.outputs as { keyId: string; secretText: string; hint: string };
+    expect(credential).toMatchObject({ displayName: "SOC rotation", endDateTime: "2027-06-30T00:00:00Z" });
+    expect(credential.secretText.startsWith(credential.hint)).toBe(true);
+    expect(added.readable).not.toContain(credential.secretText);
+
+    const removed = await harness.run("msgraph-apps-service-principal-password-remove", {
+      id: app.id,
+      key_id: credential.keyId,
+    });
+    // learn.microsoft.com/graph/api/serviceprincipal-removepassword: POST …/removePassword {keyId}, 204.
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: `/v1.0/servicePrincipals/${app.id}/removePassword`,
+      body: { keyId: credential.keyId },
+    });
+    expect(removed.readable).toBe(`The password ${credential.keyId} was removed from ${app.id}.`);
+    await expect(
+      harness.run("msgraph-apps-service-principal-password-remove", { id: app.id, key_id: credential.keyId }),
+    ).rejects.toThrow("No password credential found");
   });
 });
 
@@ -139,6 +203,26 @@ describe("-test and the permission diagnosis", () => {
     expect(String(error)).toContain("Authorization_RequestDenied");
     expect(String(error)).toContain(
       "msgraph-apps-service-principal-remove needs: application permission Application.ReadWrite.OwnedBy",
+    );
+  });
+});
+
+describe("XSOAR's built-in public client", () => {
+  it("an instance without an App/Client ID starts device code with 6b071e63-f701-454b-9e54-ede4c96483e6", async () => {
+    // The App/Client ID default of XSOAR's yml (data/xsoar/azure-active-directory-applications.json, builtInClientId).
+    expect(integration.parameter("auth_id")?.defaultValue).toBe("6b071e63-f701-454b-9e54-ede4c96483e6");
+    const instance = await harness.instance({
+      auth_type: "Device Code",
+      auth_id: undefined,
+      enc_key: undefined,
+      self_deployed: undefined,
+    });
+    // The emulator's Contoso has no such app, so the sign-in stops there; the request on the wire is what counts
+    // (learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code: POST /{tenant}/oauth2/v2.0/devicecode).
+    await instance.run("msgraph-apps-auth-start").catch(() => undefined);
+    const request = harness.requests.find((candidate) => candidate.path.endsWith("/oauth2/v2.0/devicecode"));
+    expect(new URLSearchParams(String(request?.body)).get("client_id")).toBe(
+      "6b071e63-f701-454b-9e54-ede4c96483e6",
     );
   });
 });

@@ -4,6 +4,7 @@ import {
   collectPages,
   limitArgument,
   tableToMarkdown,
+  UsageError,
 } from "@msint/integration-kit";
 
 type Entry = Record<string, unknown> & { id?: string };
@@ -104,12 +105,24 @@ export async function listConditionalAccessPolicies(context: CommandContext): Pr
 
 /** `msgraph-identity-ip-named-locations-list`: GET /v1.0/identity/conditionalAccess/namedLocations (IP ones). */
 export async function listNamedLocations(context: CommandContext): Promise<CommandResult> {
-  const { items } = await collectPages<Entry>(
+  const limit = limitArgument(context, 999);
+  const page = Number(context.args["page"] ?? "1");
+  if (!Number.isInteger(page) || page < 1) {
+    throw new UsageError(`page must be a whole number from 1 (got "${context.args["page"]}").`);
+  }
+  const odata = context.args["odata_query"];
+  // With odata_query, that filter alone (Graph documents isof only on its own for named locations), and the IP
+  // locations kept here by their @odata.type. Pages of `limit` locations: the last of `page` pages is shown.
+  const { items: all } = await collectPages<Entry>(
     context.api,
     "/v1.0/identity/conditionalAccess/namedLocations",
-    { $filter: "isof('microsoft.graph.ipNamedLocation')" },
-    limitArgument(context, 999),
+    { $filter: odata ?? "isof('microsoft.graph.ipNamedLocation')" },
+    odata ? 999 : limit * page,
   );
+  const ip = all.filter(
+    (location) => !odata || location["@odata.type"] === "#microsoft.graph.ipNamedLocation",
+  );
+  const items = ip.slice(limit * (page - 1), limit * page);
   const locations = items.map((location) => ({
     id: location.id,
     display_name: location["displayName"],

@@ -34,6 +34,8 @@ const READ_POLICIES = {
 
 const roleId = { name: "role_id", description: "The directory role's object ID.", required: true } as const;
 
+// Names, arguments and the built-in client ID from demisto/content
+// Packs/MicrosoftGraphIdentityandAccess/Integrations/MicrosoftGraphIdentityandAccess/MicrosoftGraphIdentityandAccess.yml (data/xsoar/azure-active-directory-identity-and-access.json).
 /** Azure Active Directory Identity And Access: directory roles and Conditional Access through Microsoft Graph. */
 export default defineIntegration({
   id: "azure-active-directory-identity-and-access",
@@ -50,6 +52,9 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // XSOAR's public client (the App/Client ID parameter's default in the yml above): an instance without its own
+  // App/Client ID signs in with it through device code. XSOAR sends no broker app name for this integration.
+  builtInClientId: "597c0375-766f-4e6d-ad2a-f48117044ac5",
   resource: graph({
     application: [".default"],
     delegated: ["RoleManagement.ReadWrite.Directory", "Policy.Read.All", "offline_access"],
@@ -100,7 +105,7 @@ export default defineIntegration({
       run: addDirectoryRoleMember,
     },
     "msgraph-identity-ca-policies-list": {
-      description: "Lists the Conditional Access policies.",
+      description: "msint only: lists the Conditional Access policies.",
       arguments: [{ name: "filter", description: "An OData $filter, e.g. state eq 'enabled'." }, limit],
       outputs: [
         { path: "MSGraph.ConditionalAccess.Policy.id", type: "string", description: "The policy's ID." },
@@ -120,7 +125,11 @@ export default defineIntegration({
     },
     "msgraph-identity-ip-named-locations-list": {
       description: "Lists the IP named locations of Conditional Access.",
-      arguments: [limit],
+      arguments: [
+        limit,
+        { name: "page", description: "The page number (pages of limit entries).", defaultValue: "1" },
+        { name: "odata_query", description: "A further OData $filter, e.g. isTrusted eq true." },
+      ],
       outputs: [
         {
           path: "MSGraph.conditionalAccess.namedIpLocations.id",

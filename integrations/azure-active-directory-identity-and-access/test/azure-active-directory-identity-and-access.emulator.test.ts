@@ -99,6 +99,18 @@ describe("commands through client credentials", () => {
       expect.objectContaining({ display_name: "Known VPN egress", is_trusted: false }),
     ]);
   });
+
+  it("msgraph-identity-ip-named-locations-list takes XSOAR's odata_query and page", async () => {
+    const trusted = await harness.run("msgraph-identity-ip-named-locations-list", {
+      odata_query: "isTrusted eq true",
+    });
+    // learn.microsoft.com/graph/api/conditionalaccessroot-list-namedlocations: $filter on the named locations
+    // (the IP ones are then picked by their @odata.type).
+    expect(harness.lastCall().query).toMatchObject({ $filter: "isTrusted eq true" });
+    expect(trusted.outputs).toEqual([expect.objectContaining({ display_name: "Contoso headquarters" })]);
+    const second = await harness.run("msgraph-identity-ip-named-locations-list", { limit: "1", page: "2" });
+    expect(second.outputs).toEqual([expect.objectContaining({ display_name: "Known VPN egress" })]);
+  });
 });
 
 describe("commands through the device code flow", () => {
@@ -145,6 +157,26 @@ describe("-test and the permission diagnosis", () => {
     expect(String(error)).toContain("Authorization_RequestDenied");
     expect(String(error)).toContain(
       "msgraph-identity-ca-policies-list needs: application permission Policy.Read.All",
+    );
+  });
+});
+
+describe("XSOAR's built-in public client", () => {
+  it("an instance without an App/Client ID starts device code with 597c0375-766f-4e6d-ad2a-f48117044ac5", async () => {
+    // The App/Client ID default of XSOAR's yml (data/xsoar/azure-active-directory-identity-and-access.json, builtInClientId).
+    expect(integration.parameter("auth_id")?.defaultValue).toBe("597c0375-766f-4e6d-ad2a-f48117044ac5");
+    const instance = await harness.instance({
+      auth_type: "Device Code",
+      auth_id: undefined,
+      enc_key: undefined,
+      self_deployed: undefined,
+    });
+    // The emulator's Contoso has no such app, so the sign-in stops there; the request on the wire is what counts
+    // (learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code: POST /{tenant}/oauth2/v2.0/devicecode).
+    await instance.run("msgraph-identity-auth-start").catch(() => undefined);
+    const request = harness.requests.find((candidate) => candidate.path.endsWith("/oauth2/v2.0/devicecode"));
+    expect(new URLSearchParams(String(request?.body)).get("client_id")).toBe(
+      "597c0375-766f-4e6d-ad2a-f48117044ac5",
     );
   });
 });

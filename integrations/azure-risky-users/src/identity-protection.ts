@@ -7,12 +7,20 @@ interface Page<T> {
 
 type Entry = Record<string, unknown>;
 
-function top(context: CommandContext): number {
-  const value = Number(context.args["limit"] ?? "50");
+function top(context: CommandContext, name = "limit"): number {
+  const value = Number(context.args[name] ?? "50");
   if (!Number.isInteger(value) || value < 1 || value > 500) {
-    throw new UsageError(`limit must be a whole number from 1 to 500 (got "${context.args["limit"]}").`);
+    throw new UsageError(`${name} must be a whole number from 1 to 500 (got "${context.args[name]}").`);
   }
   return value;
+}
+
+/**
+ * XSOAR's next_token: a previous answer's @odata.nextLink (read as it is, on the same host), or its $skiptoken.
+ */
+function nextPage(path: string, token: string): { path: string; query: Record<string, string> } {
+  if (/^https?:\/\//i.test(token)) return { path: token, query: {} };
+  return { path, query: { $skiptoken: token } };
 }
 
 /** Joins OData conditions with `and`; string values are quoted with single quotes doubled. */
@@ -45,21 +53,32 @@ const DETECTION_HEADERS = [
   "detectedDateTime",
 ];
 
-/** `azure-risky-users-list`: GET /v1.0/identityProtection/riskyUsers. */
+/**
+ * `azure-risky-users-list`: GET /v1.0/identityProtection/riskyUsers (learn.microsoft.com/graph/api/
+ * riskyuser-list: $filter, $orderby, $top; @odata.nextLink with a $skiptoken), or the page a next_token names.
+ */
 export async function listRiskyUsers(context: CommandContext): Promise<CommandResult> {
   const { args } = context;
-  const page = await context.api.get<Page<Entry>>(
-    "/v1.0/identityProtection/riskyUsers",
-    {
-      $top: top(context),
-      $filter: filter([
-        args["risk_state"] && `riskState eq ${quote(args["risk_state"])}`,
-        args["risk_level"] && `riskLevel eq ${quote(args["risk_level"])}`,
-        args["updated_after"] && `riskLastUpdatedDateTime gt ${args["updated_after"]}`,
-      ]),
-    },
-    { expect: "collection" },
-  );
+  if (args["page"] !== undefined) {
+    throw new UsageError("page is no longer supported, as in XSOAR: use page_size and next_token.");
+  }
+  const path = "/v1.0/identityProtection/riskyUsers";
+  const request = args["next_token"]
+    ? nextPage(path, args["next_token"])
+    : {
+        path,
+        query: {
+          $top: String(args["page_size"] ? top(context, "page_size") : top(context)),
+          $orderby: args["order_by"] ?? "riskLastUpdatedDateTime desc",
+          $filter: filter([
+            args["risk_state"] && `riskState eq ${quote(args["risk_state"])}`,
+            args["risk_level"] && `riskLevel eq ${quote(args["risk_level"])}`,
+            args["updated_after"] && `riskLastUpdatedDateTime gt ${args["updated_after"]}`,
+            args["updated_before"] && `riskLastUpdatedDateTime lt ${args["updated_before"]}`,
+          ]),
+        },
+      };
+  const page = await context.api.get<Page<Entry>>(request.path, request.query, { expect: "collection" });
   const users = (page?.value ?? []).map(withoutOData);
   return {
     readable: tableToMarkdown("Risky Users List", users, USER_HEADERS),
@@ -70,22 +89,39 @@ export async function listRiskyUsers(context: CommandContext): Promise<CommandRe
   };
 }
 
-/** `azure-risky-users-risk-detections-list`: GET /v1.0/identityProtection/riskDetections. */
+/**
+ * `azure-risky-users-risk-detections-list`: GET /v1.0/identityProtection/riskDetections (learn.microsoft.com/graph/
+ * api/riskdetection-list); `page` N follows @odata.nextLink N-1 times with `limit` entries a page.
+ */
 export async function listRiskDetections(context: CommandContext): Promise<CommandResult> {
   const { args } = context;
-  const page = await context.api.get<Page<Entry>>(
+  const pageNumber = Number(args["page"] ?? "1");
+  if (!Number.isInteger(pageNumber) || pageNumber < 1) {
+    throw new UsageError(`page must be a whole number from 1 (got "${args["page"]}").`);
+  }
+  let page = await context.api.get<Page<Entry>>(
     "/v1.0/identityProtection/riskDetections",
     {
       $top: top(context),
-      $orderby: "detectedDateTime desc",
+      $orderby: args["order_by"] ?? "detectedDateTime desc",
       $filter: filter([
         args["user_id"] && `userId eq ${quote(args["user_id"])}`,
         args["risk_state"] && `riskState eq ${quote(args["risk_state"])}`,
-        args["detected_after"] && `detectedDateTime gt ${args["detected_after"]}`,
+        args["risk_level"] && `riskLevel eq ${quote(args["risk_level"])}`,
+        args["detected_date_time_after"] && `detectedDateTime gt ${args["detected_date_time_after"]}`,
+        args["detected_date_time_before"] && `detectedDateTime lt ${args["detected_date_time_before"]}`,
       ]),
     },
     { expect: "collection" },
   );
+  for (let at = 1; at < pageNumber; at++) {
+    const next = page?.["@odata.nextLink"];
+    if (!next) {
+      page = { value: [] };
+      break;
+    }
+    page = await context.api.get<Page<Entry>>(next, {}, { expect: "collection" });
+  }
   const detections = (page?.value ?? []).map(withoutOData);
   return {
     readable: tableToMarkdown("Risk Detections List", detections, DETECTION_HEADERS),
@@ -93,6 +129,21 @@ export async function listRiskDetections(context: CommandContext): Promise<Comma
     outputsKeyField: "id",
     outputs: detections,
     raw: page,
+  };
+}
+
+/** `azure-risky-user-get`: GET /v1.0/identityProtection/riskyUsers/{id} (learn.microsoft.com/graph/api/riskyuser-get). */
+export async function getRiskyUser(context: CommandContext<{ id: string }>): Promise<CommandResult> {
+  const id = context.args["id"];
+  const user = withoutOData(
+    await context.api.get<Entry>(`/v1.0/identityProtection/riskyUsers/${encodeURIComponent(id)}`),
+  );
+  return {
+    readable: tableToMarkdown(`Found Risky User With ID: ${id}`, [user], USER_HEADERS),
+    outputsPrefix: "AzureRiskyUsers.RiskyUser",
+    outputsKeyField: "id",
+    outputs: user,
+    raw: user,
   };
 }
 

@@ -1,6 +1,6 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { getRiskDetection, listRiskDetections, listRiskyUsers } from "./identity-protection.js";
+import { getRiskDetection, getRiskyUser, listRiskDetections, listRiskyUsers } from "./identity-protection.js";
 
 const riskyUserOutputs = [
   { path: "AzureRiskyUsers.RiskyUser.id", type: "string", description: "The risky user's object ID." },
@@ -79,6 +79,8 @@ const limit = {
   defaultValue: "50",
 } as const;
 
+// Names and arguments from demisto/content Packs/AzureRiskyUsers/Integrations/AzureRiskyUsers/AzureRiskyUsers.yml
+// (data/xsoar/azure-risky-users.json). XSOAR has no broker app name and no built-in client for it.
 /** Azure Risky Users: Microsoft Entra ID Protection's risky users and risk detections through Microsoft Graph. */
 export default defineIntegration({
   id: "azure-risky-users",
@@ -116,24 +118,57 @@ export default defineIntegration({
           description: "Only users at this risk level.",
           predefined: ["low", "medium", "high"],
         },
-        { name: "updated_after", description: "Only users whose risk changed after this ISO 8601 time." },
         limit,
+        { name: "page", description: "No longer supported (as in XSOAR): use page_size and next_token." },
+        { name: "page_size", description: "Users in this page (1-500); instead of limit." },
+        {
+          name: "next_token",
+          description: "A previous answer's @odata.nextLink (or its $skiptoken): that page.",
+        },
+        {
+          name: "order_by",
+          description: "The order.",
+          defaultValue: "riskLastUpdatedDateTime desc",
+          predefined: ["riskLastUpdatedDateTime desc", "riskLastUpdatedDateTime asc"],
+        },
+        { name: "updated_before", description: "Only users whose risk changed before this ISO 8601 time." },
+        { name: "updated_after", description: "Only users whose risk changed after this ISO 8601 time." },
       ],
       outputs: riskyUserOutputs,
       permissions: READ_RISKY_USERS,
       run: listRiskyUsers,
     },
+    "azure-risky-user-get": {
+      description: "Gets one risky user.",
+      arguments: [{ name: "id", description: "The risky user's ID (the user's object ID).", required: true }],
+      outputs: riskyUserOutputs,
+      permissions: READ_RISKY_USERS,
+      run: getRiskyUser,
+    },
     "azure-risky-users-risk-detections-list": {
       description: "Lists risk detections, newest first.",
       arguments: [
-        { name: "user_id", description: "Only detections of this user (object ID)." },
+        limit,
+        { name: "page", description: "The page number (pages of limit entries).", defaultValue: "1" },
         {
           name: "risk_state",
           description: "Only detections in this state.",
-          predefined: ["atRisk", "confirmedCompromised", "remediated", "dismissed"],
+          predefined: ["atRisk", "confirmedCompromised", "remediated", "dismissed", "confirmedSafe"],
         },
-        { name: "detected_after", description: "Only detections after this ISO 8601 time." },
-        limit,
+        {
+          name: "risk_level",
+          description: "Only detections at this level.",
+          predefined: ["low", "medium", "high"],
+        },
+        { name: "detected_date_time_before", description: "Only detections before this ISO 8601 time." },
+        { name: "detected_date_time_after", description: "Only detections after this ISO 8601 time." },
+        {
+          name: "order_by",
+          description: "The order.",
+          defaultValue: "detectedDateTime desc",
+          predefined: ["detectedDateTime desc", "detectedDateTime asc"],
+        },
+        { name: "user_id", description: "msint only: only detections of this user (object ID)." },
       ],
       outputs: detectionOutputs,
       permissions: READ_RISK_DETECTIONS,

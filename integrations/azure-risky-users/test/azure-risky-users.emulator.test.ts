@@ -106,11 +106,69 @@ describe("commands through the device code flow", () => {
     const users = await instance.run("azure-risky-users-list");
     expect(users.outputs).toHaveLength(3);
     const detections = await instance.run("azure-risky-users-risk-detections-list", {
-      detected_after: "2024-06-01T00:00:00Z",
+      detected_date_time_after: "2024-06-01T00:00:00Z",
     });
     expect(detections.outputs).toHaveLength(3);
     const one = await instance.run("azure-risky-users-risk-detection-get", { id: DETECTION });
     expect(one.outputs).toMatchObject({ id: DETECTION });
+  });
+});
+
+describe("XSOAR's arguments", () => {
+  it("azure-risky-user-get reads one risky user", async () => {
+    const result = await harness.run("azure-risky-user-get", { id: MEGAN });
+    // learn.microsoft.com/graph/api/riskyuser-get: GET /identityProtection/riskyUsers/{id}.
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/v1.0/identityProtection/riskyUsers/${MEGAN}`,
+    });
+    expect(result.outputs).toMatchObject({ id: MEGAN, riskLevel: "high", riskState: "atRisk" });
+  });
+
+  it("azure-risky-users-list: order_by, updated_before, page_size, next_token; page is refused as in XSOAR", async () => {
+    const first = await harness.run("azure-risky-users-list", {
+      page_size: "1",
+      order_by: "riskLastUpdatedDateTime asc",
+      updated_before: "2030-01-01T00:00:00Z",
+    });
+    // learn.microsoft.com/graph/api/riskyuser-list: $top, $orderby and $filter; paging by @odata.nextLink.
+    expect(harness.lastCall().query).toMatchObject({
+      $top: "1",
+      $orderby: "riskLastUpdatedDateTime asc",
+      $filter: "riskLastUpdatedDateTime lt 2030-01-01T00:00:00Z",
+    });
+    const nextLink = (first.raw as { "@odata.nextLink": string })["@odata.nextLink"];
+    expect(nextLink).toMatch(/(\$|%24)skiptoken=/);
+    const second = await harness.run("azure-risky-users-list", { next_token: nextLink });
+    const firstId = (first.outputs as Array<{ id: string }>)[0]!.id;
+    expect((second.outputs as Array<{ id: string }>).map((user) => user.id)).not.toContain(firstId);
+    expect(second.outputs).toHaveLength(1);
+    await expect(harness.run("azure-risky-users-list", { page: "2" })).rejects.toThrow(
+      "page is no longer supported",
+    );
+  });
+
+  it("azure-risky-users-risk-detections-list: risk_level, the time window, order_by and page", async () => {
+    const all = await harness.run("azure-risky-users-risk-detections-list", {
+      order_by: "detectedDateTime asc",
+      detected_date_time_before: "2030-01-01T00:00:00Z",
+    });
+    expect(harness.lastCall().query).toMatchObject({
+      $orderby: "detectedDateTime asc",
+      $filter: "detectedDateTime lt 2030-01-01T00:00:00Z",
+    });
+    const ids = (all.outputs as Array<{ id: string }>).map((detection) => detection.id);
+    const second = await harness.run("azure-risky-users-risk-detections-list", {
+      order_by: "detectedDateTime asc",
+      limit: "1",
+      page: "2",
+    });
+    expect((second.outputs as Array<{ id: string }>).map((detection) => detection.id)).toEqual([ids[1]]);
+    const high = await harness.run("azure-risky-users-risk-detections-list", { risk_level: "high" });
+    expect(harness.lastCall().query["$filter"]).toBe("riskLevel eq 'high'");
+    expect((high.outputs as Array<{ riskLevel: string }>).every((entry) => entry.riskLevel === "high")).toBe(
+      true,
+    );
   });
 });
 

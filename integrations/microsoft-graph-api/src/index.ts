@@ -9,6 +9,8 @@ const READ_ORGANIZATION = {
   delegated: ["User.Read", "Organization.Read.All", "Directory.Read.All"],
 };
 
+// Names, arguments and the built-in client ID from demisto/content
+// Packs/MicrosoftGraphAPI/Integrations/MicrosoftGraphAPI/MicrosoftGraphAPI.yml (data/xsoar/microsoft-graph-api.json).
 /** Microsoft Graph API: any Microsoft Graph request, with the instance's authentication. */
 export default defineIntegration({
   id: "microsoft-graph-api",
@@ -24,6 +26,9 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: true,
   },
+  // XSOAR's public client (the App/Client ID parameter's default in the yml above): an instance without its own
+  // App/Client ID signs in with it through device code. XSOAR sends no broker app name for this integration.
+  builtInClientId: "8922dd2d-7539-4711-b839-374f86083959",
   resource: graph({ application: [".default"], delegated: ["User.Read", "offline_access"] }),
   permissions: {
     application: ["Whatever the requests need, e.g. Organization.Read.All"],
@@ -58,6 +63,11 @@ export default defineIntegration({
           defaultValue: "true",
           predefined: ["true", "false"],
         },
+        {
+          name: "headers",
+          description:
+            "Extra request headers, name=value pairs, comma-separated, e.g. ConsistencyLevel=eventual.",
+        },
       ],
       outputs: [
         {
@@ -71,7 +81,7 @@ export default defineIntegration({
       run: graphRequest,
     },
     "msgraph-api-organization-get": {
-      description: "Gets the tenant's organization (name, verified domains, tenant ID).",
+      description: "msint only: gets the tenant's organization (name, verified domains, tenant ID).",
       outputs: [
         { path: "MicrosoftGraph.Organization.id", type: "string", description: "The tenant ID." },
         {

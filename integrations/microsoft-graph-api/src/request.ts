@@ -16,7 +16,23 @@ function parseBody(text: string | undefined): unknown {
   }
 }
 
-/** `msgraph-api-request`: {method} /{api_version}/{resource}?{odata}. */
+/** XSOAR's headers argument: `name=value` pairs, comma-separated (e.g. ConsistencyLevel=eventual). */
+function parseHeaders(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  const headers: Record<string, string> = {};
+  for (const pair of text.split(",")) {
+    const at = pair.indexOf("=");
+    const name = pair.slice(0, at).trim();
+    if (at < 1 || !name) throw new UsageError(`headers: "${pair.trim()}" is not name=value.`);
+    if (name.toLowerCase() === "authorization") {
+      throw new UsageError("headers: the Authorization header comes from the instance's authentication.");
+    }
+    headers[name] = pair.slice(at + 1).trim();
+  }
+  return headers;
+}
+
+/** `msgraph-api-request`: {method} /{api_version}/{resource}?{odata}, with the extra headers given. */
 export async function graphRequest(context: CommandContext<{ resource: string }>): Promise<CommandResult> {
   const { args } = context;
   const resource = args["resource"].trim();
@@ -31,6 +47,7 @@ export async function graphRequest(context: CommandContext<{ resource: string }>
     path: `/${args["api_version"] ?? "v1.0"}/${resource.replace(/^\/+/, "")}`,
     query: parseOData(args["odata"]),
     body: parseBody(args["request_body"]),
+    headers: parseHeaders(args["headers"]),
   });
   if (response === undefined) {
     return { readable: `The API returned no content (${method} ${resource}).` };
@@ -49,7 +66,7 @@ export async function graphRequest(context: CommandContext<{ resource: string }>
   return result;
 }
 
-/** `msgraph-api-organization-get`: GET /v1.0/organization. */
+/** `msgraph-api-organization-get` (msint only): GET /v1.0/organization. */
 export async function getOrganization(context: CommandContext): Promise<CommandResult> {
   const response = await context.api.get<{ value?: Array<Record<string, unknown>> }>(
     "/v1.0/organization",

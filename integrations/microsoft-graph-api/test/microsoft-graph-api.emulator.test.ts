@@ -46,6 +46,24 @@ describe("commands through client credentials", () => {
     expect(result.readable).toContain("|Adele Vance|");
   });
 
+  it("msgraph-api-request sends XSOAR's headers argument (an advanced query with ConsistencyLevel)", async () => {
+    const result = await harness.run("msgraph-api-request", {
+      resource: "/users",
+      odata: "$count=true&$top=2",
+      headers: "ConsistencyLevel=eventual, X-Request-Tag=soc",
+    });
+    // learn.microsoft.com/graph/aad-advanced-queries: $count on directory objects with ConsistencyLevel: eventual.
+    expect(harness.lastCall()).toMatchObject({
+      path: "/v1.0/users",
+      query: { $count: "true", $top: "2" },
+      headers: { consistencylevel: "eventual", "x-request-tag": "soc" },
+    });
+    expect(result.outputs).toHaveLength(2);
+    await expect(
+      harness.run("msgraph-api-request", { resource: "/users", headers: "Authorization=Bearer x" }),
+    ).rejects.toThrow("the Authorization header comes from the instance's authentication");
+  });
+
   it("msgraph-api-request GET /security/alerts_v2 without populating the context", async () => {
     const result = await harness.run("msgraph-api-request", {
       resource: "security/alerts_v2",
@@ -160,6 +178,26 @@ describe("-test and the permission diagnosis", () => {
     expect(String(error)).toContain("Authorization_RequestDenied");
     expect(String(error)).toContain(
       "msgraph-api-organization-get needs: application permission Organization.Read.All",
+    );
+  });
+});
+
+describe("XSOAR's built-in public client", () => {
+  it("an instance without an App/Client ID starts device code with 8922dd2d-7539-4711-b839-374f86083959", async () => {
+    // The App/Client ID default of XSOAR's yml (data/xsoar/microsoft-graph-api.json, builtInClientId).
+    expect(integration.parameter("auth_id")?.defaultValue).toBe("8922dd2d-7539-4711-b839-374f86083959");
+    const instance = await harness.instance({
+      auth_type: "Device Code",
+      auth_id: undefined,
+      enc_key: undefined,
+      self_deployed: undefined,
+    });
+    // The emulator's Contoso has no such app, so the sign-in stops there; the request on the wire is what counts
+    // (learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code: POST /{tenant}/oauth2/v2.0/devicecode).
+    await instance.run("msgraph-api-auth-start").catch(() => undefined);
+    const request = harness.requests.find((candidate) => candidate.path.endsWith("/oauth2/v2.0/devicecode"));
+    expect(new URLSearchParams(String(request?.body)).get("client_id")).toBe(
+      "8922dd2d-7539-4711-b839-374f86083959",
     );
   });
 });

@@ -45,13 +45,19 @@ const HEADERS = [
   "LastSyncDateTime",
 ];
 
-/** `msgraph-device-list-managed-devices`: GET /v1.0/deviceManagement/managedDevices. */
+const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * `msgraph-list-managed-devices` and `msgraph-find-managed-devices-by-name` (device_name → $filter deviceName eq):
+ * GET /v1.0/deviceManagement/managedDevices.
+ */
 export async function listManagedDevices(context: CommandContext): Promise<CommandResult> {
   const limit = limitArgument(context, 1000);
+  const name = context.args["device_name"];
   const { items } = await collectPages<ManagedDevice>(
     context.api,
     DEVICES,
-    { $top: limit, $filter: context.args["filter"] },
+    { $top: limit, $filter: name ? `deviceName eq ${quote(name)}` : context.args["filter"] },
     limit,
   );
   const devices = items.map(toContextDevice);
@@ -64,7 +70,7 @@ export async function listManagedDevices(context: CommandContext): Promise<Comma
   };
 }
 
-/** `msgraph-device-get-managed-device-by-id`: GET /v1.0/deviceManagement/managedDevices/{id}. */
+/** `msgraph-get-managed-device-by-id`: GET /v1.0/deviceManagement/managedDevices/{id}. */
 export async function getManagedDevice(
   context: CommandContext<{ device_id: string }>,
 ): Promise<CommandResult> {
@@ -81,13 +87,21 @@ export async function getManagedDevice(
   };
 }
 
-/** A remote action: POST /v1.0/deviceManagement/managedDevices/{id}/{action} (204 No Content). */
+/**
+ * A remote action: POST /v1.0/deviceManagement/managedDevices/{id}/{action} (204 No Content), with the action's
+ * parameters as the JSON body where it takes any (wipe, windowsDefenderScan …).
+ */
 export async function deviceAction(
-  context: CommandContext<{ device_id: string }>,
+  context: CommandContext,
   action: string,
   label: string,
+  body?: Record<string, unknown>,
 ): Promise<CommandResult> {
-  const id = context.args["device_id"];
-  await context.api.request({ method: "POST", path: `${DEVICES}/${encodeURIComponent(id)}/${action}` });
+  const id = context.args["device_id"] ?? "";
+  await context.api.request({
+    method: "POST",
+    path: `${DEVICES}/${encodeURIComponent(id)}/${action}`,
+    ...(body ? { body } : {}),
+  });
   return { readable: `${label} request to the device ${id} was sent successfully.` };
 }

@@ -31,8 +31,8 @@ beforeEach(() => {
 });
 
 describe("commands through client credentials", () => {
-  it("msgraph-device-list-managed-devices filters the seeded devices", async () => {
-    const result = await harness.run("msgraph-device-list-managed-devices", {
+  it("msgraph-list-managed-devices filters the seeded devices", async () => {
+    const result = await harness.run("msgraph-list-managed-devices", {
       filter: "operatingSystem eq 'Windows'",
       limit: "20",
     });
@@ -53,22 +53,40 @@ describe("commands through client credentials", () => {
     ]);
   });
 
-  it("msgraph-device-get-managed-device-by-id reads one device", async () => {
-    const result = await harness.run("msgraph-device-get-managed-device-by-id", { device_id: IPHONE });
+  it("msgraph-get-managed-device-by-id reads one device", async () => {
+    const result = await harness.run("msgraph-get-managed-device-by-id", { device_id: IPHONE });
     expect(harness.lastCall()).toMatchObject({
       method: "GET",
       path: `/v1.0/deviceManagement/managedDevices/${IPHONE}`,
     });
     expect(result.outputs).toMatchObject({ Name: "Megan's iPhone", ComplianceState: "noncompliant" });
     await expect(
-      harness.run("msgraph-device-get-managed-device-by-id", { device_id: "no-such-device" }),
+      harness.run("msgraph-get-managed-device-by-id", { device_id: "no-such-device" }),
     ).rejects.toThrow("ResourceNotFound: No entity with the key 'no-such-device'");
   });
 
   it.each([
-    ["msgraph-device-sync-device", "syncDevice", "Sync"],
+    ["msgraph-sync-device", "syncDevice", "Sync"],
     ["msgraph-device-reboot-now", "rebootNow", "Reboot"],
     ["msgraph-device-remote-lock", "remoteLock", "Remote lock"],
+    ["msgraph-device-shutdown", "shutDown", "Shutdown"],
+    ["msgraph-device-disable-lost-mode", "disableLostMode", "Disable lost mode"],
+    ["msgraph-locate-device", "locateDevice", "Locate device"],
+    ["msgraph-device-bypass-activation-lock", "bypassActivationLock", "Bypass activation lock"],
+    ["msgraph-device-retire", "retire", "Retire"],
+    ["msgraph-device-reset-passcode", "resetPasscode", "Reset passcode"],
+    ["msgraph-device-request-remote-assistance", "requestRemoteAssistance", "Request remote assistance"],
+    ["msgraph-device-recover-passcode", "recoverPasscode", "Recover passcode"],
+    [
+      "msgraph-logout-shared-apple-device-active-user",
+      "logoutSharedAppleDeviceActiveUser",
+      "Logout shared Apple device active user",
+    ],
+    [
+      "msgraph-windows-device-defender-update-signatures",
+      "windowsDefenderUpdateSignatures",
+      "Windows device defender update signatures",
+    ],
   ])("%s posts %s with no body; the device then shows the pending action", async (command, action, label) => {
     const result = await harness.run(command, { device_id: LAPTOP });
     const call = harness.lastCall();
@@ -78,17 +96,107 @@ describe("commands through client credentials", () => {
     });
     expect(call.body).toBeUndefined();
     expect(result.readable).toBe(`${label} request to the device ${LAPTOP} was sent successfully.`);
-    const device = await harness.run("msgraph-device-get-managed-device-by-id", { device_id: LAPTOP });
+    const device = await harness.run("msgraph-get-managed-device-by-id", { device_id: LAPTOP });
     expect((device.raw as { deviceActionResults: unknown[] }).deviceActionResults).toContainEqual(
       expect.objectContaining({ actionName: action, actionState: "pending" }),
     );
+  });
+
+  // The actions with parameters: intune-devices-manageddevice-wipe, -cleanwindowsdevice, -windowsdefenderscan,
+  // -deleteuserfromsharedappledevice and -updatewindowsdeviceaccount document their JSON request bodies.
+  it.each([
+    [
+      "msgraph-wipe-device",
+      { keep_user_data: "false", mac_os_unlock_code: "123456" },
+      "wipe",
+      { keepEnrollmentData: true, keepUserData: false, macOsUnlockCode: "123456" },
+    ],
+    [
+      "msgraph-clean-windows-device",
+      { keep_user_data: "false" },
+      "cleanWindowsDevice",
+      { keepUserData: false },
+    ],
+    [
+      "msgraph-windows-device-defender-scan",
+      { quick_scan: "false" },
+      "windowsDefenderScan",
+      { quickScan: false },
+    ],
+    [
+      "msgraph-delete-user-from-shared-apple-device",
+      { user_principal_name: "meganb@contoso.onmicrosoft.com" },
+      "deleteUserFromSharedAppleDevice",
+      { userPrincipalName: "meganb@contoso.onmicrosoft.com" },
+    ],
+    [
+      "msgraph-update-windows-device-account",
+      {
+        session_initiation_protocal_address: "sip:hub@contoso.com",
+        exchange_server: "outlook.office365.com",
+        device_account_password: "not-a-real-password",
+        device_account_email: "hub@contoso.com",
+        calendar_sync_enabled: "true",
+      },
+      "updateWindowsDeviceAccount",
+      {
+        updateWindowsDeviceAccountActionParameter: {
+          "@odata.type": "microsoft.graph.updateWindowsDeviceAccountActionParameter",
+          deviceAccount: {
+            "@odata.type": "microsoft.graph.windowsDeviceAccount",
+            password: "not-a-real-password",
+          },
+          passwordRotationEnabled: false,
+          calendarSyncEnabled: true,
+          deviceAccountEmail: "hub@contoso.com",
+          exchangeServer: "outlook.office365.com",
+          sessionInitiationProtocalAddress: "sip:hub@contoso.com",
+        },
+      },
+    ],
+  ])("%s posts %s with its parameters", async (command, args, action, body) => {
+    const result = await harness.run(command, { device_id: LAPTOP, ...args });
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: `/v1.0/deviceManagement/managedDevices/${LAPTOP}/${action}`,
+      body,
+    });
+    expect(result.readable).toContain(`request to the device ${LAPTOP} was sent successfully.`);
+    const device = await harness.run("msgraph-get-managed-device-by-id", { device_id: LAPTOP });
+    expect((device.raw as { deviceActionResults: unknown[] }).deviceActionResults).toContainEqual(
+      expect.objectContaining({ actionName: action, actionState: "pending" }),
+    );
+  });
+
+  it("msgraph-find-managed-devices-by-name filters on deviceName", async () => {
+    const result = await harness.run("msgraph-find-managed-devices-by-name", {
+      device_name: "DESKTOP-ADELE01",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/v1.0/deviceManagement/managedDevices",
+      query: { $filter: "deviceName eq 'DESKTOP-ADELE01'" },
+    });
+    expect(result.outputs).toEqual([expect.objectContaining({ ID: LAPTOP, Name: "DESKTOP-ADELE01" })]);
+  });
+
+  it("the old msint name msgraph-device-list-managed-devices still runs, with a notice", async () => {
+    const result = await harness.run("msgraph-device-list-managed-devices", {});
+    expect(result.notices).toContain(
+      "msgraph-device-list-managed-devices is deprecated and goes in the next release: use msgraph-list-managed-devices.",
+    );
+    expect(harness.lastCall()).toMatchObject({
+      path: "/v1.0/deviceManagement/managedDevices",
+      query: { $top: "10" },
+    });
+    expect(result.outputs).toHaveLength(3);
   });
 });
 
 describe("other flows", () => {
   it("the machine's managed identity lists devices", async () => {
     const result = await harness.run(
-      "msgraph-device-list-managed-devices",
+      "msgraph-list-managed-devices",
       {},
       { use_managed_identities: true, self_deployed: true },
     );
@@ -100,7 +208,7 @@ describe("other flows", () => {
 
   it("US GCC-High: the instance calls graph.microsoft.us", async () => {
     const result = await harness.run(
-      "msgraph-device-get-managed-device-by-id",
+      "msgraph-get-managed-device-by-id",
       { device_id: LAPTOP },
       { azure_cloud: "US GCC-High" },
     );

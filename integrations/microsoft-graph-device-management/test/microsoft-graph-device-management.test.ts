@@ -47,15 +47,15 @@ afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
 describe("managed devices", () => {
-  it("msgraph-device-list-managed-devices", async () => {
-    const result = await harness.run("msgraph-device-list-managed-devices", {
+  it("msgraph-list-managed-devices", async () => {
+    const result = await harness.run("msgraph-list-managed-devices", {
       filter: "operatingSystem eq 'Windows'",
     });
     expect(harness.lastCall()).toMatchObject({
       method: "GET",
       host: "graph.microsoft.com",
       path: "/v1.0/deviceManagement/managedDevices",
-      query: { $top: "50", $filter: "operatingSystem eq 'Windows'" },
+      query: { $top: "10", $filter: "operatingSystem eq 'Windows'" },
     });
     expect(result.readable).toContain(
       `|${DEVICE.id}|DESKTOP-ADELE|adelev@contoso.onmicrosoft.com|Windows|10.0.22631.3447|noncompliant|`,
@@ -63,12 +63,8 @@ describe("managed devices", () => {
     expect(result.outputsPrefix).toBe("MSGraphDeviceManagement.Device");
   });
 
-  it("msgraph-device-get-managed-device-by-id in a national cloud (DoD)", async () => {
-    await harness.run(
-      "msgraph-device-get-managed-device-by-id",
-      { device_id: DEVICE.id },
-      { azure_cloud: "DoD" },
-    );
+  it("msgraph-get-managed-device-by-id in a national cloud (DoD)", async () => {
+    await harness.run("msgraph-get-managed-device-by-id", { device_id: DEVICE.id }, { azure_cloud: "DoD" });
     expect(harness.lastCall()).toMatchObject({
       host: "dod-graph.microsoft.us",
       path: `/v1.0/deviceManagement/managedDevices/${DEVICE.id}`,
@@ -77,7 +73,7 @@ describe("managed devices", () => {
 
   it("remote actions POST to the device", async () => {
     const result = await harness.run("msgraph-device-reboot-now", { device_id: DEVICE.id });
-    await harness.run("msgraph-device-sync-device", { device_id: DEVICE.id });
+    await harness.run("msgraph-sync-device", { device_id: DEVICE.id });
     expect(harness.calls.map((call) => [call.method, call.path])).toEqual([
       ["POST", `/v1.0/deviceManagement/managedDevices/${DEVICE.id}/rebootNow`],
       ["POST", `/v1.0/deviceManagement/managedDevices/${DEVICE.id}/syncDevice`],

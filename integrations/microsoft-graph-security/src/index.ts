@@ -31,6 +31,9 @@ const alertOutputs = [
   { path: "MsGraph.Alert.incidentId", type: "string", description: "The incident the alert belongs to." },
 ] as const;
 
+// Names, arguments and the broker app name from demisto/content
+// Packs/MicrosoftGraphSecurity/Integrations/MicrosoftGraphSecurity/MicrosoftGraphSecurity.yml
+// (data/xsoar/microsoft-graph-security.json).
 /** Microsoft Graph Security: alerts (v2), incidents and advanced hunting of Microsoft 365 Defender through Microsoft Graph. */
 export default defineIntegration({
   id: "microsoft-graph-security",
@@ -47,6 +50,11 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // The Cortex XSOAR application's name at the token broker, as XSOAR registers it (APP_NAME in
+  // MicrosoftGraphSecurity.py).
+  brokerAppName: "ms-graph-security",
+  // The seed's troubleshooting tells users to run !ms-graph-security-auth-reset; msg-auth-reset keeps working.
+  generatedCommandNames: { "auth-reset": "ms-graph-security-auth-reset" },
   resource: graph({
     application: [".default"],
     delegated: [
@@ -65,16 +73,43 @@ export default defineIntegration({
       description: "Searches security alerts (alerts_v2), newest first.",
       arguments: [
         {
+          name: "last_modified",
+          description: "Only alerts updated in this period.",
+          predefined: ["Last24Hours", "Last48Hours", "LastWeek"],
+        },
+        {
           name: "severity",
           description: "Only alerts of this severity.",
-          predefined: ["informational", "low", "medium", "high"],
+          predefined: ["unknown", "informational", "low", "medium", "high"],
+        },
+        { name: "category", description: "Only alerts of this category, e.g. Malware." },
+        { name: "time_from", description: "Only alerts created at or after this time (ISO 8601)." },
+        { name: "time_to", description: "Only alerts created at or before this time (ISO 8601)." },
+        { name: "filter", description: "A further OData $filter." },
+        {
+          name: "classification",
+          description: "Only alerts with this classification.",
+          predefined: ["unknown", "truePositive", "falsePositive", "benignPositive"],
+        },
+        {
+          name: "service_source",
+          description: "Only alerts of this product.",
+          predefined: [
+            "microsoftDefenderForEndpoint",
+            "microsoftDefenderForIdentity",
+            "microsoftDefenderForOffice365",
+            "microsoft365Defender",
+            "microsoftAppGovernance",
+            "microsoftDefenderForCloudApps",
+          ],
         },
         {
           name: "status",
           description: "Only alerts in this status.",
-          predefined: ["new", "inProgress", "resolved"],
+          predefined: ["unknown", "new", "inProgress", "resolved"],
         },
-        { name: "filter", description: "A further OData $filter." },
+        { name: "page", description: "With page_size: the page number, from 0." },
+        { name: "page_size", description: "Alerts a page (1-2000); with page, instead of limit." },
         { name: "limit", description: "The most alerts to return (1-2000).", defaultValue: "50" },
       ],
       outputs: alertOutputs,
@@ -105,14 +140,33 @@ export default defineIntegration({
       run: updateAlert,
     },
     "msg-list-security-incident": {
-      description: "Lists incidents, newest first.",
+      description: "Lists incidents, newest first, or gets one by its ID.",
       arguments: [
+        { name: "incident_id", description: "Get this incident only." },
+        { name: "limit", description: "The most incidents to return (1-50).", defaultValue: "50" },
         {
           name: "status",
           description: "Only incidents in this status.",
-          predefined: ["active", "resolved", "redirected"],
+          predefined: [
+            "active",
+            "redirected",
+            "resolved",
+            "inProgress",
+            "unknownFutureValue",
+            "awaitingAction",
+          ],
         },
-        { name: "limit", description: "The most incidents to return (1-50).", defaultValue: "50" },
+        { name: "assigned_to", description: "Only incidents assigned to this owner." },
+        {
+          name: "severity",
+          description: "Only incidents of this severity.",
+          predefined: ["unknown", "informational", "low", "medium", "high", "unknownFutureValue"],
+        },
+        { name: "classification", description: "Only incidents with this classification." },
+        {
+          name: "odata",
+          description: "A further OData $filter, e.g. createdDateTime ge 2024-06-01T00:00:00Z.",
+        },
       ],
       outputs: [
         { path: "MsGraph.Incident.id", type: "string", description: "The incident's ID." },

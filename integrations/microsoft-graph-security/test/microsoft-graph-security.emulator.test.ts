@@ -99,6 +99,67 @@ describe("commands through client credentials", () => {
     ]);
   });
 
+  it("msg-search-alerts takes XSOAR's filters: service_source, category, time_from and time_to", async () => {
+    const result = await harness.run("msg-search-alerts", {
+      service_source: "microsoftDefenderForOffice365",
+      category: "InitialAccess",
+      time_from: "2024-06-05T00:00:00Z",
+      time_to: "2024-06-30T00:00:00Z",
+    });
+    // learn.microsoft.com/graph/api/security-list-alerts_v2: $filter on serviceSource, category, createdDateTime.
+    expect(harness.lastCall().query["$filter"]).toBe(
+      "category eq 'InitialAccess' and serviceSource eq 'microsoftDefenderForOffice365' and " +
+        "createdDateTime ge 2024-06-05T00:00:00.000Z and createdDateTime le 2024-06-30T00:00:00.000Z",
+    );
+    expect((result.outputs as Array<{ title: string }>).map((alert) => alert.title)).toEqual([
+      "Phishing email delivered to a mailbox",
+    ]);
+    await expect(harness.run("msg-search-alerts", { last_modified: "Yesterday" })).rejects.toThrow(
+      "last_modified must be one of",
+    );
+  });
+
+  it("msg-list-security-incident by incident_id, and filtered on severity and assigned_to", async () => {
+    const one = await harness.run("msg-list-security-incident", { incident_id: "2972396" });
+    // learn.microsoft.com/graph/api/security-incident-get: GET /security/incidents/{incidentId}.
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: "/v1.0/security/incidents/2972396" });
+    expect(one.outputs).toEqual([
+      expect.objectContaining({ id: "2972396", displayName: "Email phishing campaign" }),
+    ]);
+    const mine = await harness.run("msg-list-security-incident", {
+      severity: "high",
+      assigned_to: "meganb@contoso.onmicrosoft.com",
+    });
+    expect(harness.lastCall().query["$filter"]).toBe(
+      "severity eq 'high' and assignedTo eq 'meganb@contoso.onmicrosoft.com'",
+    );
+    expect((mine.outputs as Array<{ id: string }>).map((incident) => incident.id)).toEqual(["2972395"]);
+  });
+
+  it("msg-search-alerts pages as XSOAR does (page_size, page from 0); incidents take a further odata filter", async () => {
+    const second = await harness.run("msg-search-alerts", { page_size: "1", page: "1" });
+    // Two requests of $top=1 (the second by @odata.nextLink); the second page is the second-newest alert.
+    expect(harness.lastCall().query["$top"]).toBe("1");
+    expect((second.outputs as Array<{ title: string }>).map((alert) => alert.title)).toEqual([
+      "Phishing email delivered to a mailbox",
+    ]);
+    const recent = await harness.run("msg-list-security-incident", {
+      status: "active",
+      odata: "createdDateTime ge 2024-06-12T00:00:00Z",
+    });
+    expect(harness.lastCall().query["$filter"]).toBe(
+      "status eq 'active' and createdDateTime ge 2024-06-12T00:00:00Z",
+    );
+    expect((recent.outputs as Array<{ id: string }>).map((incident) => incident.id)).toEqual(["2972395"]);
+  });
+
+  it("ms-graph-security-auth-reset is XSOAR's name of the reset; msg-auth-reset still works", async () => {
+    expect(integration.authCommands).toContain("ms-graph-security-auth-reset");
+    for (const name of ["ms-graph-security-auth-reset", "msg-auth-reset"]) {
+      expect((await harness.run(name)).readable).toContain("Authorization was reset successfully");
+    }
+  });
+
   it("msg-advanced-hunting posts the query and renders the schema's columns", async () => {
     const query = "DeviceProcessEvents | where FileName == 'powershell.exe' | take 1";
     const result = await harness.run("msg-advanced-hunting", { query });

@@ -86,3 +86,78 @@ export async function archiveTeam(context: CommandContext<{ team_id: string }>):
   await context.api.request({ method: "POST", path: `${teamPath(context)}/archive` });
   return { readable: `Team ${context.args["team_id"]} was archived successfully.` };
 }
+
+/** `microsoft-teams-team-unarchive`: POST /v1.0/teams/{id}/unarchive (202 Accepted). */
+export async function unarchiveTeam(context: CommandContext<{ team_id: string }>): Promise<CommandResult> {
+  await context.api.request({ method: "POST", path: `${teamPath(context)}/unarchive` });
+  return { readable: `Team ${context.args["team_id"]} was unarchived successfully.` };
+}
+
+const MEMBER_HEADERS = ["id", "displayName", "email", "roles", "userId"];
+
+/** `microsoft-teams-members-list`: GET /v1.0/teams/{id}/members (team-list-members). */
+export async function listMembers(context: CommandContext<{ team_id: string }>): Promise<CommandResult> {
+  const { items } = await collectPages<Team>(context.api, `${teamPath(context)}/members`, {}, 999);
+  const members = items.map(clean);
+  return {
+    readable: tableToMarkdown(`Team ${context.args["team_id"]} Members List:`, members, MEMBER_HEADERS),
+    outputsPrefix: "MicrosoftTeams.TeamMember",
+    outputsKeyField: "id",
+    outputs: members,
+    raw: items,
+  };
+}
+
+/**
+ * `microsoft-teams-member-get`: GET /v1.0/teams/{id}/members/{membership-id} (team-get-members);
+ * `microsoft-teams-member-update`: PATCH it with the roles (conversationmember-update).
+ */
+export async function memberRequest(context: CommandContext, kind: "get" | "update"): Promise<CommandResult> {
+  const team = encodeURIComponent(context.args["team_id"] ?? "");
+  const path = `/v1.0/teams/${team}/members/${encodeURIComponent(context.args["membership_id"] ?? "")}`;
+  const member = clean(
+    kind === "get"
+      ? await context.api.get<Team>(path)
+      : await context.api.request<Team>({
+          expect: "object",
+          method: "PATCH",
+          path,
+          body: {
+            "@odata.type": "#microsoft.graph.aadUserConversationMember",
+            roles: context.args["is_owner"] === "true" ? ["owner"] : [],
+          },
+        }),
+  );
+  return {
+    readable: tableToMarkdown(
+      kind === "get"
+        ? `Team Member ${member["displayName"] ?? member.id} Details:`
+        : "Team member was updated:",
+      [member],
+      MEMBER_HEADERS,
+    ),
+    outputsPrefix: "MicrosoftTeams.TeamMember",
+    outputsKeyField: "id",
+    outputs: member,
+    raw: member,
+  };
+}
+
+/** `microsoft-teams-teams-list-joined`: GET /v1.0/users/{id}/joinedTeams (user-list-joinedteams). */
+export async function listJoinedTeams(context: CommandContext<{ user_id: string }>): Promise<CommandResult> {
+  const user = context.args["user_id"];
+  const { items } = await collectPages<Team>(
+    context.api,
+    `/v1.0/users/${encodeURIComponent(user)}/joinedTeams`,
+    {},
+    999,
+  );
+  const teams = items.map(clean);
+  return {
+    readable: tableToMarkdown(`User ${user} Teams:`, teams, HEADERS),
+    outputsPrefix: "MicrosoftTeams.Team",
+    outputsKeyField: "id",
+    outputs: teams,
+    raw: items,
+  };
+}

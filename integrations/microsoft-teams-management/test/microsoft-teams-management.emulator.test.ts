@@ -87,6 +87,51 @@ describe("through client credentials", () => {
     await manageTeam((command, args) => harness.run(command, args), SECOPS);
   });
 
+  it("XSOAR's member commands: members-list, member-update, member-get; teams-list-joined; team-unarchive", async () => {
+    const members = await harness.run("microsoft-teams-members-list", { team_id: RETAIL });
+    // learn.microsoft.com/graph/api/team-list-members: GET /teams/{id}/members.
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: `/v1.0/teams/${RETAIL}/members` });
+    const list = members.outputs as Array<{ id: string; userId: string; roles: string[] }>;
+    expect(list.length).toBeGreaterThan(0);
+    const plain = list.find((entry) => !entry.roles.includes("owner")) ?? list[0]!;
+
+    const updated = await harness.run("microsoft-teams-member-update", {
+      team_id: RETAIL,
+      membership_id: plain.id,
+      is_owner: "true",
+    });
+    // learn.microsoft.com/graph/api/conversationmember-update: PATCH …/members/{id} with @odata.type and roles.
+    expect(harness.lastCall()).toMatchObject({
+      method: "PATCH",
+      path: `/v1.0/teams/${RETAIL}/members/${plain.id}`,
+      body: { "@odata.type": "#microsoft.graph.aadUserConversationMember", roles: ["owner"] },
+    });
+    expect(updated.outputs).toMatchObject({ id: plain.id, roles: ["owner"] });
+    const got = await harness.run("microsoft-teams-member-get", { team_id: RETAIL, membership_id: plain.id });
+    // learn.microsoft.com/graph/api/team-get-members: GET /teams/{id}/members/{membership-id}.
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/v1.0/teams/${RETAIL}/members/${plain.id}`,
+    });
+    expect(got.outputs).toMatchObject({ id: plain.id, userId: plain.userId, roles: ["owner"] });
+
+    const joined = await harness.run("microsoft-teams-teams-list-joined", { user_id: plain.userId });
+    // learn.microsoft.com/graph/api/user-list-joinedteams: GET /users/{id}/joinedTeams.
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/v1.0/users/${plain.userId}/joinedTeams`,
+    });
+    expect((joined.outputs as Array<{ id: string }>).map((team) => team.id)).toContain(RETAIL);
+
+    await harness.run("microsoft-teams-team-archive", { team_id: RETAIL });
+    const unarchived = await harness.run("microsoft-teams-team-unarchive", { team_id: RETAIL });
+    // learn.microsoft.com/graph/api/team-unarchive: POST /teams/{id}/unarchive, 202 Accepted.
+    expect(harness.lastCall()).toMatchObject({ method: "POST", path: `/v1.0/teams/${RETAIL}/unarchive` });
+    expect(unarchived.readable).toBe(`Team ${RETAIL} was unarchived successfully.`);
+    const team = await harness.run("microsoft-teams-team-get", { team_id: RETAIL });
+    expect(team.outputs).toMatchObject({ isArchived: false });
+  });
+
   it("an unknown team is Teams' NotFound", async () => {
     await expect(
       harness.run("microsoft-teams-team-get", { team_id: "00000000-0000-0000-0000-000000000000" }),
@@ -151,6 +196,26 @@ describe("-test and permissions", () => {
     expect(String(error)).toContain("Missing role permissions on the request");
     expect(String(error)).toContain(
       "microsoft-teams-team-archive needs: application permission TeamSettings.ReadWrite.All (or Group.ReadWrite.All, or Directory.ReadWrite.All)",
+    );
+  });
+});
+
+describe("XSOAR's built-in public client", () => {
+  it("an instance without an App/Client ID starts device code with 3307a0ab-612c-47af-b3b5-8208247562db", async () => {
+    // The App/Client ID default of XSOAR's yml (data/xsoar/microsoft-teams-management.json, builtInClientId).
+    expect(integration.parameter("auth_id")?.defaultValue).toBe("3307a0ab-612c-47af-b3b5-8208247562db");
+    const instance = await harness.instance({
+      auth_type: "Device Code",
+      auth_id: undefined,
+      enc_key: undefined,
+      self_deployed: undefined,
+    });
+    // The emulator's Contoso has no such app, so the sign-in stops there; the request on the wire is what counts
+    // (learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code: POST /{tenant}/oauth2/v2.0/devicecode).
+    await instance.run("microsoft-teams-auth-start").catch(() => undefined);
+    const request = harness.requests.find((candidate) => candidate.path.endsWith("/oauth2/v2.0/devicecode"));
+    expect(new URLSearchParams(String(request?.body)).get("client_id")).toBe(
+      "3307a0ab-612c-47af-b3b5-8208247562db",
     );
   });
 });

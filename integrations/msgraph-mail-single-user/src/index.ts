@@ -16,6 +16,9 @@ const emailOutputs = [
   { path: "MSGraphMail.Body", type: "string", description: "The message body (get-email only)." },
 ] as const;
 
+// Names, arguments and the broker app name from demisto/content
+// Packs/MicrosoftGraphMail/Integrations/MicrosoftGraphListener/MicrosoftGraphListener.yml
+// (data/xsoar/msgraph-mail-single-user.json).
 /** Microsoft Graph Mail Single User: the signed-in user's own mailbox through Microsoft Graph (delegated). */
 export default defineIntegration({
   id: "msgraph-mail-single-user",
@@ -42,10 +45,18 @@ export default defineIntegration({
     "msgraph-mail-list-emails": {
       description: "Lists the messages of the signed-in user, newest first.",
       arguments: [
-        { name: "folder_id", description: "A mail folder's ID or well-known name (inbox, sentitems …)." },
+        {
+          name: "folder_id",
+          description: "msint only: a mail folder's ID or well-known name (inbox, sentitems …).",
+        },
         { name: "odata", description: "An OData $filter, e.g. isRead eq false." },
         { name: "search", description: "A $search expression, e.g. subject:invoice." },
-        { name: "limit", description: "The most messages to return (1-1000).", defaultValue: "50" },
+        { name: "page_size", description: "Messages per request (1-1000).", defaultValue: "20" },
+        {
+          name: "pages_to_pull",
+          description: "The most requests (pages) to send (1-100).",
+          defaultValue: "1",
+        },
       ],
       outputs: emailOutputs,
       // user-list-messages, mailfolder-list-messages
@@ -53,7 +64,7 @@ export default defineIntegration({
       run: listEmails,
     },
     "msgraph-mail-get-email": {
-      description: "Gets one message with its body.",
+      description: "msint only: gets one message with its body.",
       arguments: [
         { name: "message_id", description: "The message's ID.", required: true },
         {
@@ -71,10 +82,33 @@ export default defineIntegration({
     "msgraph-mail-create-draft": {
       description: "Creates a draft in the Drafts folder.",
       arguments: [
-        { name: "to", description: "Comma-separated recipients.", required: true },
-        { name: "subject", description: "The subject.", required: true },
-        { name: "body", description: "The body text." },
+        { name: "to", description: "Comma-separated recipients." },
         { name: "cc", description: "Comma-separated CC recipients." },
+        { name: "bcc", description: "Comma-separated BCC recipients." },
+        { name: "subject", description: "The subject.", required: true },
+        { name: "body", description: "The body." },
+        {
+          name: "body_type",
+          description: "The body's format.",
+          defaultValue: "text",
+          predefined: ["text", "HTML"],
+        },
+        {
+          name: "flag",
+          description: "The follow-up flag.",
+          defaultValue: "notFlagged",
+          predefined: ["notFlagged", "complete", "flagged"],
+        },
+        {
+          name: "importance",
+          description: "The importance.",
+          defaultValue: "Low",
+          predefined: ["Low", "Normal", "High"],
+        },
+        {
+          name: "headers",
+          description: "Custom internet headers as name:value pairs, comma-separated (names start with X-).",
+        },
       ],
       outputs: emailOutputs,
       // user-post-messages

@@ -4,6 +4,7 @@ import {
   collectPages,
   limitArgument,
   tableToMarkdown,
+  UsageError,
 } from "@msint/integration-kit";
 
 interface Message {
@@ -45,7 +46,9 @@ function recipients(list: string | undefined) {
 
 /** `msgraph-mail-list-emails`: GET /v1.0/me[/mailFolders/{id}]/messages. */
 export async function listEmails(context: CommandContext): Promise<CommandResult> {
-  const limit = limitArgument(context, 1000);
+  // XSOAR's paging: page_size messages a request ($top), pages_to_pull requests at most.
+  const pageSize = limitArgument(context, 1000, "page_size");
+  const limit = pageSize * limitArgument(context, 100, "pages_to_pull");
   const folder = context.args["folder_id"]
     ? `/mailFolders/${encodeURIComponent(context.args["folder_id"])}`
     : "";
@@ -55,7 +58,7 @@ export async function listEmails(context: CommandContext): Promise<CommandResult
     `/v1.0/me${folder}/messages`,
     {
       $select: SELECT,
-      $top: Math.min(limit, 100),
+      $top: pageSize,
       // With $orderby, Exchange wants the sorted property restricted first (learn.microsoft.com/graph/api/
       // user-list-messages, "Using filter and orderby in the same query"), else 400 InefficientFilter.
       $filter:
@@ -94,18 +97,44 @@ export async function getEmail(context: CommandContext<{ message_id: string }>):
   };
 }
 
+/** `name:value,name:value` → internetMessageHeaders (Graph accepts only custom `X-` headers there). */
+function internetHeaders(headers: string | undefined) {
+  if (!headers) return undefined;
+  return headers.split(",").map((pair) => {
+    const at = pair.indexOf(":");
+    if (at < 1) throw new UsageError(`headers: "${pair.trim()}" is not name:value.`);
+    return { name: pair.slice(0, at).trim(), value: pair.slice(at + 1).trim() };
+  });
+}
+
+/**
+ * The message resource of a draft (learn.microsoft.com/graph/api/user-post-messages): recipients, the body as
+ * Text or HTML, flag, importance and custom internet headers.
+ */
+function draftBody(args: Record<string, string | undefined>): Record<string, unknown> {
+  const headers = internetHeaders(args["headers"]);
+  return {
+    subject: args["subject"],
+    body: {
+      contentType: args["body_type"]?.toLowerCase() === "html" ? "HTML" : "Text",
+      content: args["body"] ?? "",
+    },
+    toRecipients: recipients(args["to"]),
+    ccRecipients: recipients(args["cc"]),
+    bccRecipients: recipients(args["bcc"]),
+    flag: { flagStatus: args["flag"] ?? "notFlagged" },
+    importance: (args["importance"] ?? "Low").toLowerCase(),
+    ...(headers ? { internetMessageHeaders: headers } : {}),
+  };
+}
+
 /** `msgraph-mail-create-draft`: POST /v1.0/me/messages. */
 export async function createDraft(context: CommandContext): Promise<CommandResult> {
   const draft = await context.api.request<Message>({
     expect: "object",
     method: "POST",
     path: "/v1.0/me/messages",
-    body: {
-      subject: context.args["subject"],
-      body: { contentType: "Text", content: context.args["body"] ?? "" },
-      toRecipients: recipients(context.args["to"]),
-      ccRecipients: recipients(context.args["cc"]),
-    },
+    body: draftBody(context.args),
   });
   const entry = toContextEmail(draft);
   return {

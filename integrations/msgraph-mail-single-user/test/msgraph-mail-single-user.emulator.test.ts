@@ -39,7 +39,7 @@ describe("the signed-in user's mailbox (authorization code)", () => {
       method: "GET",
       host: "graph.microsoft.com",
       path: "/v1.0/me/messages",
-      query: { $top: "50", $orderby: "receivedDateTime desc" },
+      query: { $top: "20", $orderby: "receivedDateTime desc" },
     });
     expect((all.outputs as Array<{ Subject: string }>)[0]!.Subject).toBe("Overdue invoice 2026-1187");
     const tokens = harness.emulator.tokenRequests().map((request) => request.grantType);
@@ -103,6 +103,42 @@ describe("the signed-in user's mailbox (authorization code)", () => {
     expect(sentItems.outputs).toEqual(
       expect.arrayContaining([expect.objectContaining({ Subject: "Phishing wave 2026-12", IsDraft: false })]),
     );
+  });
+
+  it("msgraph-mail-create-draft takes XSOAR's bcc, body_type, flag, importance and headers", async () => {
+    const draft = await instance.run("msgraph-mail-create-draft", {
+      to: "soc@contoso.onmicrosoft.com",
+      bcc: "ciso@contoso.onmicrosoft.com",
+      subject: "Containment status",
+      body: "<p>Host <b>DESKTOP-ADELE01</b> is isolated.</p>",
+      body_type: "HTML",
+      flag: "flagged",
+      importance: "High",
+      headers: "X-Incident-Id:4711, X-Playbook:phishing",
+    });
+    // learn.microsoft.com/graph/api/user-post-messages and the message resource: bccRecipients, body.contentType
+    // HTML, flag.flagStatus, importance (low/normal/high) and internetMessageHeaders (custom X- headers).
+    expect(harness.lastCall().body).toMatchObject({
+      bccRecipients: [{ emailAddress: { address: "ciso@contoso.onmicrosoft.com" } }],
+      body: { contentType: "HTML", content: "<p>Host <b>DESKTOP-ADELE01</b> is isolated.</p>" },
+      flag: { flagStatus: "flagged" },
+      importance: "high",
+      internetMessageHeaders: [
+        { name: "X-Incident-Id", value: "4711" },
+        { name: "X-Playbook", value: "phishing" },
+      ],
+    });
+    expect(draft.outputs).toMatchObject({ IsDraft: true, Subject: "Containment status" });
+    await expect(
+      instance.run("msgraph-mail-create-draft", { subject: "x", headers: "no-colon" }),
+    ).rejects.toThrow('headers: "no-colon" is not name:value.');
+  });
+
+  it("XSOAR's paging: page_size messages a request, pages_to_pull requests", async () => {
+    const result = await instance.run("msgraph-mail-list-emails", { page_size: "1", pages_to_pull: "2" });
+    const lists = harness.calls.filter((call) => call.path === "/v1.0/me/messages");
+    expect(lists.map((call) => call.query["$top"] ?? "next link")).toEqual(["1", "1"]);
+    expect((result.outputs as unknown[]).length).toBe(2);
   });
 
   it("msgraph-mail-test reads one message of /me and names what it reached", async () => {

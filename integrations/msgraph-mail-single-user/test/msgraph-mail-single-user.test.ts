@@ -64,7 +64,7 @@ describe("mailbox", () => {
   it("msgraph-mail-list-emails lists the signed-in user's messages newest first", async () => {
     const result = await harness.runWithToken(
       "msgraph-mail-list-emails",
-      { odata: "isRead eq false", limit: "10" },
+      { odata: "isRead eq false", page_size: "10" },
       USER,
     );
     expect(harness.lastCall()).toMatchObject({

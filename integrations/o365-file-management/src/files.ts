@@ -16,7 +16,7 @@ type DriveItem = {
   file?: { mimeType?: string };
 };
 
-/** `msgraph-files-list-sharepoint-sites`: GET /v1.0/sites?search={keyword}. */
+/** `msgraph-list-sharepoint-sites`: GET /v1.0/sites?search={keyword}. */
 export async function listSharePointSites(context: CommandContext): Promise<CommandResult> {
   const { items } = await collectPages<{
     id?: string;
@@ -39,24 +39,38 @@ export async function listSharePointSites(context: CommandContext): Promise<Comm
   };
 }
 
-/** `msgraph-files-list-drives-in-site`: GET /v1.0/sites/{site_id}/drives. */
+/**
+ * XSOAR's next_page_url: a previous answer's @odata.nextLink (its NextToken), read as it is on the same host;
+ * otherwise the first page of `limit` entries.
+ */
+function pageRequest(context: CommandContext, path: string, limit: number) {
+  const next = context.args["next_page_url"];
+  return next ? { path: next, query: {} } : { path, query: { $top: limit } };
+}
+
+/** `msgraph-list-drives-in-site`: GET /v1.0/sites/{site_id}/drives. */
 export async function listDrivesInSite(context: CommandContext<{ site_id: string }>): Promise<CommandResult> {
   const limit = limitArgument(context, 200);
-  const { items } = await collectPages<{ id?: string; name?: string; driveType?: string; webUrl?: string }>(
-    context.api,
+  const { path, query } = pageRequest(
+    context,
     `/v1.0/sites/${encodeURIComponent(context.args["site_id"])}/drives`,
-    { $top: limit },
     limit,
   );
+  const { items, nextLink } = await collectPages<{
+    id?: string;
+    name?: string;
+    driveType?: string;
+    webUrl?: string;
+  }>(context.api, path, query, limit);
   return {
     readable: tableToMarkdown("List Drives:", items, ["name", "driveType", "webUrl", "id"]),
     outputsPrefix: "MsGraphFiles.ListDrives",
-    outputs: { Value: items },
+    outputs: { Value: items, ...(nextLink ? { NextToken: nextLink } : {}) },
     raw: items,
   };
 }
 
-/** `msgraph-files-list-drive-content`: GET /v1.0/{object_type}/{id}/drive(s)/…/children. */
+/** `msgraph-list-drive-content`: GET /v1.0/{object_type}/{id}/drive(s)/…/children. */
 export async function listDriveContent(
   context: CommandContext<{ object_type_id: string }>,
 ): Promise<CommandResult> {
@@ -66,12 +80,8 @@ export async function listDriveContent(
   // A drive is addressed directly; a group, site or user through its default drive.
   const drive = type === "drives" ? `/v1.0/drives/${owner}` : `/v1.0/${type}/${owner}/drive`;
   const item = context.args["item_id"] ? `items/${encodeURIComponent(context.args["item_id"])}` : "root";
-  const { items } = await collectPages<DriveItem>(
-    context.api,
-    `${drive}/${item}/children`,
-    { $top: limit },
-    limit,
-  );
+  const { path, query } = pageRequest(context, `${drive}/${item}/children`, limit);
+  const { items, nextLink } = await collectPages<DriveItem>(context.api, path, query, limit);
   const rows = items.map((entry) => ({
     name: entry.name,
     id: entry.id,
@@ -83,7 +93,11 @@ export async function listDriveContent(
   return {
     readable: tableToMarkdown(`List Children for ${context.args["item_id"] ?? "root"}:`, rows),
     outputsPrefix: "MsGraphFiles.ListChildren",
-    outputs: { ParentID: context.args["item_id"] ?? "root", Children: items },
+    outputs: {
+      ParentID: context.args["item_id"] ?? "root",
+      Children: items,
+      ...(nextLink ? { NextToken: nextLink } : {}),
+    },
     raw: items,
   };
 }

@@ -22,14 +22,15 @@ const FILES_READ = {
   ],
 };
 
+// Names, arguments and the broker app name from demisto/content
+// Packs/MicrosoftGraphFiles/Integrations/MicrosoftGraphFiles/MicrosoftGraphFiles.yml (data/xsoar/o365-file-management.json).
 /** O365 File Management: SharePoint sites, OneDrive drives and their files through Microsoft Graph. */
 export default defineIntegration({
   id: "o365-file-management",
   version: packageJson.version,
   displayName: "O365 File Management",
   commandPrefix: "msgraph-files",
-  description:
-    "Searches SharePoint sites and browses their drives and files. XSOAR's bare msgraph- command names carry the msgraph-files- prefix here.",
+  description: "Searches SharePoint sites and browses their drives and files, with XSOAR's command names.",
   flows: {
     xsoarApp: "yes",
     clientCredentials: true,
@@ -38,6 +39,8 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // The Cortex XSOAR application's name at the token broker, as XSOAR registers it.
+  brokerAppName: "ms-graph-files",
   resource: graph({
     application: [".default"],
     delegated: ["Sites.Read.All", "Files.ReadWrite.All", "offline_access"],
@@ -46,8 +49,13 @@ export default defineIntegration({
     application: ["Sites.ReadWrite.All", "Files.ReadWrite.All"],
     delegated: ["Sites.Read.All", "Files.ReadWrite.All"],
   },
+  deprecatedAliases: {
+    "msgraph-files-list-sharepoint-sites": "msgraph-list-sharepoint-sites",
+    "msgraph-files-list-drives-in-site": "msgraph-list-drives-in-site",
+    "msgraph-files-list-drive-content": "msgraph-list-drive-content",
+  },
   commands: {
-    "msgraph-files-list-sharepoint-sites": {
+    "msgraph-list-sharepoint-sites": {
       description: "Searches the SharePoint sites of the tenant.",
       arguments: [
         { name: "keyword", description: "The search keyword (* for every site).", defaultValue: "*" },
@@ -66,11 +74,15 @@ export default defineIntegration({
       permissions: SITES_READ,
       run: listSharePointSites,
     },
-    "msgraph-files-list-drives-in-site": {
+    "msgraph-list-drives-in-site": {
       description: "Lists the document libraries (drives) of a site.",
       arguments: [
         { name: "site_id", description: "The site's ID.", required: true },
         { name: "limit", description: "The most drives to return (1-200).", defaultValue: "50" },
+        {
+          name: "next_page_url",
+          description: "A previous answer's NextToken (@odata.nextLink): read that page.",
+        },
       ],
       outputs: [
         { path: "MsGraphFiles.ListDrives.Value.id", type: "string", description: "The drive's ID." },
@@ -86,7 +98,7 @@ export default defineIntegration({
       permissions: FILES_READ,
       run: listDrivesInSite,
     },
-    "msgraph-files-list-drive-content": {
+    "msgraph-list-drive-content": {
       description: "Lists the files and folders of a drive's root or of a folder.",
       arguments: [
         {
@@ -98,6 +110,10 @@ export default defineIntegration({
         { name: "object_type_id", description: "The ID of the drive, group, site or user.", required: true },
         { name: "item_id", description: "A folder's ID (default: the root)." },
         { name: "limit", description: "The most items to return (1-200).", defaultValue: "50" },
+        {
+          name: "next_page_url",
+          description: "A previous answer's NextToken (@odata.nextLink): read that page.",
+        },
       ],
       outputs: [
         { path: "MsGraphFiles.ListChildren.Children.id", type: "string", description: "The item's ID." },

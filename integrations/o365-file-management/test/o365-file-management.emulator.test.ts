@@ -32,7 +32,7 @@ type Run = (
 
 /** The three commands, one after the other, as a user browses: sites, a site's drives, a drive's folders. */
 async function browse(run: Run) {
-  const sites = await run("msgraph-files-list-sharepoint-sites", { keyword: "security" });
+  const sites = await run("msgraph-list-sharepoint-sites", { keyword: "security" });
   // learn.microsoft.com/graph/api/site-search: GET /sites?search={query}.
   expect(harness.lastCall()).toMatchObject({
     method: "GET",
@@ -43,7 +43,7 @@ async function browse(run: Run) {
   const found = (sites.outputs as { Sites: Array<{ id: string; displayName: string }> }).Sites;
   expect(found).toEqual([expect.objectContaining({ id: SECOPS_SITE, displayName: "Security Operations" })]);
 
-  const drives = await run("msgraph-files-list-drives-in-site", { site_id: SECOPS_SITE, limit: "5" });
+  const drives = await run("msgraph-list-drives-in-site", { site_id: SECOPS_SITE, limit: "5" });
   // learn.microsoft.com/graph/api/drive-list: GET /sites/{siteId}/drives.
   expect(harness.lastCall()).toMatchObject({
     path: `/v1.0/sites/${SECOPS_SITE}/drives`,
@@ -56,7 +56,7 @@ async function browse(run: Run) {
     ["Evidence", "documentLibrary"],
   ]);
 
-  const root = await run("msgraph-files-list-drive-content", { object_type_id: libraries[0]!.id });
+  const root = await run("msgraph-list-drive-content", { object_type_id: libraries[0]!.id });
   // learn.microsoft.com/graph/api/driveitem-list-children: GET /drives/{drive-id}/root/children.
   expect(harness.lastCall()).toMatchObject({ path: `/v1.0/drives/${libraries[0]!.id}/root/children` });
   const children = (root.outputs as { Children: Array<{ id: string; name: string; folder?: unknown }> })
@@ -69,7 +69,7 @@ async function browse(run: Run) {
   expect(root.readable).toContain("|Incident reports|");
 
   const folder = children.find((child) => child.folder)!;
-  const inside = await run("msgraph-files-list-drive-content", {
+  const inside = await run("msgraph-list-drive-content", {
     object_type_id: libraries[0]!.id,
     item_id: folder.id,
   });
@@ -90,14 +90,14 @@ describe("through client credentials", () => {
   });
 
   it("a group's and a user's default drive", async () => {
-    const group = await harness.run("msgraph-files-list-drive-content", {
+    const group = await harness.run("msgraph-list-drive-content", {
       object_type: "groups",
       object_type_id: TEAM_GROUP,
     });
     // learn.microsoft.com/graph/api/driveitem-list-children: GET /groups/{group-id}/drive/root/children.
     expect(harness.lastCall().path).toBe(`/v1.0/groups/${TEAM_GROUP}/drive/root/children`);
     expect((group.outputs as { Children: unknown[] }).Children).toHaveLength(3);
-    const user = await harness.run("msgraph-files-list-drive-content", {
+    const user = await harness.run("msgraph-list-drive-content", {
       object_type: "users",
       object_type_id: "alexw@contoso.onmicrosoft.com",
     });
@@ -105,9 +105,33 @@ describe("through client credentials", () => {
     expect(user.readable).toContain("Phishing runbook.docx");
   });
 
+  it("the old msint name msgraph-files-list-drives-in-site still runs, with a notice", async () => {
+    const result = await harness.run("msgraph-files-list-drives-in-site", { site_id: SECOPS_SITE });
+    expect(harness.lastCall().path).toBe(`/v1.0/sites/${SECOPS_SITE}/drives`);
+    expect((result.outputs as { Value: unknown[] }).Value).toHaveLength(2);
+    expect((result as { notices?: string[] }).notices).toContain(
+      "msgraph-files-list-drives-in-site is deprecated and goes in the next release: use msgraph-list-drives-in-site.",
+    );
+  });
+
+  it("XSOAR's next_page_url: a page's NextToken reads the next page", async () => {
+    const first = await harness.run("msgraph-list-drives-in-site", { site_id: SECOPS_SITE, limit: "1" });
+    const page = first.outputs as { Value: Array<{ name: string }>; NextToken: string };
+    expect(page.Value.map((drive) => drive.name)).toEqual(["Documents"]);
+    // learn.microsoft.com/graph/paging: follow @odata.nextLink as it is.
+    expect(page.NextToken).toMatch(/^https:\/\/graph\.microsoft\.com\/v1\.0\/sites\/.+\/drives\?/);
+    const second = await harness.run("msgraph-list-drives-in-site", {
+      site_id: SECOPS_SITE,
+      next_page_url: page.NextToken,
+    });
+    expect((second.outputs as { Value: Array<{ name: string }> }).Value.map((drive) => drive.name)).toEqual([
+      "Evidence",
+    ]);
+  });
+
   it("an unknown site is SharePoint's itemNotFound", async () => {
     await expect(
-      harness.run("msgraph-files-list-drives-in-site", { site_id: "contoso.sharepoint.com,0,0" }),
+      harness.run("msgraph-list-drives-in-site", { site_id: "contoso.sharepoint.com,0,0" }),
     ).rejects.toThrow("itemNotFound");
   });
 });
@@ -131,9 +155,9 @@ describe("through authorization code", () => {
 });
 
 describe("through the machine's managed identity", () => {
-  it("msgraph-files-list-sharepoint-sites and -test with the system-assigned identity's token (IMDS)", async () => {
+  it("msgraph-list-sharepoint-sites and -test with the system-assigned identity's token (IMDS)", async () => {
     const identity = { use_managed_identities: true, auth_id: undefined, enc_key: undefined };
-    const result = await harness.run("msgraph-files-list-sharepoint-sites", {}, identity);
+    const result = await harness.run("msgraph-list-sharepoint-sites", {}, identity);
     expect((result.outputs as { Sites: unknown[] }).Sites).toHaveLength(2);
     const imds = harness.emulator.requests.find(
       (request) => request.path === "/metadata/identity/oauth2/token",
@@ -161,11 +185,11 @@ describe("-test and permissions", () => {
 
   it("a 403 of a command names the command's permission", async () => {
     const error = await harness
-      .run("msgraph-files-list-drive-content", { object_type_id: "b!x" }, noGrant)
+      .run("msgraph-list-drive-content", { object_type_id: "b!x" }, noGrant)
       .catch((caught: unknown) => caught as Error);
     expect(String(error)).toContain("accessDenied");
     expect(String(error)).toContain(
-      "msgraph-files-list-drive-content needs: application permission Files.Read.All (or Files.ReadWrite.All, or Sites.Read.All, or Sites.ReadWrite.All)",
+      "msgraph-list-drive-content needs: application permission Files.Read.All (or Files.ReadWrite.All, or Sites.Read.All, or Sites.ReadWrite.All)",
     );
   });
 });

@@ -69,8 +69,8 @@ afterAll(() => harness.close());
 beforeEach(() => harness.clear());
 
 describe("sites, drives and files", () => {
-  it("msgraph-files-list-sharepoint-sites searches sites", async () => {
-    const result = await harness.run("msgraph-files-list-sharepoint-sites", { keyword: "soc" });
+  it("msgraph-list-sharepoint-sites searches sites", async () => {
+    const result = await harness.run("msgraph-list-sharepoint-sites", { keyword: "soc" });
     expect(harness.lastCall()).toMatchObject({
       method: "GET",
       host: "graph.microsoft.com",
@@ -81,8 +81,8 @@ describe("sites, drives and files", () => {
     expect(result).toMatchObject({ outputsPrefix: "MsGraphFiles.ListSites", outputs: { Sites: [SITE] } });
   });
 
-  it("msgraph-files-list-drives-in-site", async () => {
-    const result = await harness.run("msgraph-files-list-drives-in-site", { site_id: SITE.id });
+  it("msgraph-list-drives-in-site", async () => {
+    const result = await harness.run("msgraph-list-drives-in-site", { site_id: SITE.id });
     expect(harness.lastCall()).toMatchObject({
       path: `/v1.0/sites/${SITE.id}/drives`,
       query: { $top: "50" },
@@ -90,14 +90,14 @@ describe("sites, drives and files", () => {
     expect(result.readable).toContain("|Documents|documentLibrary|");
   });
 
-  it("msgraph-files-list-drive-content of a drive's root, a folder, and a user's drive", async () => {
-    const result = await harness.run("msgraph-files-list-drive-content", { object_type_id: "b!drive1" });
+  it("msgraph-list-drive-content of a drive's root, a folder, and a user's drive", async () => {
+    const result = await harness.run("msgraph-list-drive-content", { object_type_id: "b!drive1" });
     expect(harness.lastCall().path).toBe("/v1.0/drives/b!drive1/root/children");
     expect(result.readable).toContain("|Reports|01ABC|Folder|0|");
     expect(result.readable).toContain("|ioc.csv|01DEF|File|2048|");
-    await harness.run("msgraph-files-list-drive-content", { object_type_id: "b!drive1", item_id: "01ABC" });
+    await harness.run("msgraph-list-drive-content", { object_type_id: "b!drive1", item_id: "01ABC" });
     expect(harness.lastCall().path).toBe("/v1.0/drives/b!drive1/items/01ABC/children");
-    await harness.run("msgraph-files-list-drive-content", {
+    await harness.run("msgraph-list-drive-content", {
       object_type: "users",
       object_type_id: "adelev@contoso.onmicrosoft.com",
     });
@@ -106,7 +106,7 @@ describe("sites, drives and files", () => {
 
   it("a signed-in user's delegated token reaches the files", async () => {
     const result = await harness.runWithToken(
-      "msgraph-files-list-drive-content",
+      "msgraph-list-drive-content",
       { object_type_id: "b!drive1" },
       { scp: "Files.ReadWrite.All" },
     );
@@ -118,7 +118,7 @@ describe("auth errors", () => {
   it("a user token without Files.ReadWrite.All is denied", async () => {
     await expect(
       harness.runWithToken(
-        "msgraph-files-list-drive-content",
+        "msgraph-list-drive-content",
         { object_type_id: "b!drive1" },
         { scp: "User.Read" },
       ),

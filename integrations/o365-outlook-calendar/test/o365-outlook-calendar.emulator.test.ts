@@ -24,7 +24,7 @@ beforeEach(() => {
 
 describe("calendars through client credentials", () => {
   it("msgraph-calendar-list-calendars lists the Default user's calendars", async () => {
-    const result = await harness.run("msgraph-calendar-list-calendars", { limit: "10" });
+    const result = await harness.run("msgraph-calendar-list-calendars", { top: "10" });
     // learn.microsoft.com/graph/api/user-list-calendars: GET /users/{id}/calendars.
     expect(harness.lastCall()).toMatchObject({
       method: "GET",
@@ -61,7 +61,7 @@ describe("calendars through client credentials", () => {
     expect(other.outputs).toEqual([expect.objectContaining({ Subject: "Incident 4711 bridge" })]);
 
     const later = await harness.run("msgraph-calendar-list-events", {
-      filter: "start/dateTime ge '2026-12-09T00:00:00'",
+      filter_by: "start/dateTime ge '2026-12-09T00:00:00'",
     });
     expect(harness.lastCall().query["$filter"]).toBe("start/dateTime ge '2026-12-09T00:00:00'");
     expect((later.outputs as Array<{ Subject: string }>).map((event) => event.Subject)).toEqual([
@@ -97,6 +97,73 @@ describe("calendars through client credentials", () => {
     expect(deleted.outputs).toEqual({ ID: training.ID, Deleted: true });
     await expect(harness.run("msgraph-calendar-get-event", { event_id: training.ID })).rejects.toThrow(
       "ErrorItemNotFound",
+    );
+  });
+});
+
+describe("XSOAR's calendar and event writes", () => {
+  it("msgraph-calendar-get-calendar: the default calendar, and another by ID", async () => {
+    const main = await harness.run("msgraph-calendar-get-calendar");
+    // learn.microsoft.com/graph/api/calendar-get: GET /users/{id}/calendar or /users/{id}/calendars/{id}.
+    expect(harness.lastCall()).toMatchObject({ method: "GET", path: `/v1.0/users/${USER}/calendar` });
+    expect(main.outputs).toMatchObject({ Name: "Calendar", Owner: USER, CanEdit: true });
+    const calendars = await harness.run("msgraph-calendar-list-calendars");
+    const bridge = (calendars.outputs as Array<{ ID: string; Name: string }>)[1]!;
+    const other = await harness.run("msgraph-calendar-get-calendar", { calendar_id: bridge.ID });
+    expect(harness.lastCall().path).toBe(`/v1.0/users/${USER}/calendars/${bridge.ID}`);
+    expect(other.outputs).toMatchObject({ ID: bridge.ID, Name: "Incident bridge" });
+  });
+
+  it("msgraph-calendar-create-event then -update-event; a later get shows both", async () => {
+    const created = await harness.run("msgraph-calendar-create-event", {
+      subject: "Incident 4712 review",
+      start: "2026-12-14T10:00:00",
+      end: "2026-12-14T10:30:00",
+      location: "Teams",
+      attendees: "adelev@contoso.onmicrosoft.com, alexw@contoso.onmicrosoft.com",
+    });
+    // learn.microsoft.com/graph/api/user-post-events: POST /users/{id}/calendar/events with the event.
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: `/v1.0/users/${USER}/calendar/events`,
+      body: {
+        subject: "Incident 4712 review",
+        start: { dateTime: "2026-12-14T10:00:00", timeZone: "UTC" },
+        end: { dateTime: "2026-12-14T10:30:00", timeZone: "UTC" },
+        location: { displayName: "Teams" },
+        attendees: [
+          { type: "required", emailAddress: { address: "adelev@contoso.onmicrosoft.com" } },
+          { type: "required", emailAddress: { address: "alexw@contoso.onmicrosoft.com" } },
+        ],
+      },
+    });
+    const id = (created.outputs as { ID: string }).ID;
+    expect(created.outputs).toMatchObject({ Subject: "Incident 4712 review", Organizer: USER });
+
+    const updated = await harness.run("msgraph-calendar-update-event", {
+      event_id: id,
+      subject: "Incident 4712 post-mortem",
+      time_zone: "Pacific Standard Time",
+      start: "2026-12-15T09:00:00",
+    });
+    // learn.microsoft.com/graph/api/event-update: PATCH /users/{id}/events/{id} with the changed properties.
+    expect(harness.lastCall()).toMatchObject({
+      method: "PATCH",
+      path: `/v1.0/users/${USER}/events/${id}`,
+      body: {
+        subject: "Incident 4712 post-mortem",
+        start: { dateTime: "2026-12-15T09:00:00", timeZone: "Pacific Standard Time" },
+      },
+    });
+    expect(updated.outputs).toMatchObject({ ID: id, Subject: "Incident 4712 post-mortem" });
+    const event = await harness.run("msgraph-calendar-get-event", { event_id: id });
+    expect(event.outputs).toMatchObject({
+      Subject: "Incident 4712 post-mortem",
+      Start: "2026-12-15T09:00:00",
+      Location: "Teams",
+    });
+    await expect(harness.run("msgraph-calendar-update-event", { event_id: id })).rejects.toThrow(
+      "Give at least one of subject",
     );
   });
 });

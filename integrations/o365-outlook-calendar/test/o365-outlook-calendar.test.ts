@@ -58,7 +58,7 @@ describe("calendars and events", () => {
 
   it("msgraph-calendar-list-events of the default calendar, or of another", async () => {
     const result = await harness.run("msgraph-calendar-list-events", {
-      filter: "start/dateTime ge '2024-05-01T00:00:00'",
+      filter_by: "start/dateTime ge '2024-05-01T00:00:00'",
     });
     expect(harness.lastCall()).toMatchObject({
       path: `/v1.0/users/${USER}/calendar/events`,

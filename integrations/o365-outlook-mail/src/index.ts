@@ -24,6 +24,13 @@ const userId = {
   required: true,
 } as const;
 const messageId = { name: "message_id", description: "The message's ID.", required: true } as const;
+const folderId = {
+  name: "folder_id",
+  description: "A mail folder's ID or well-known name (inbox, deleteditems …).",
+} as const;
+
+// Names, arguments and the broker app name from demisto/content
+// Packs/MicrosoftGraphMail/Integrations/MicrosoftGraphMail/MicrosoftGraphMail.yml (data/xsoar/o365-outlook-mail.json).
 
 /** O365 Outlook Mail: any mailbox of the organization through Microsoft Graph (application permissions). */
 export default defineIntegration({
@@ -49,9 +56,15 @@ export default defineIntegration({
       description: "Lists the messages of a mailbox, newest first.",
       arguments: [
         userId,
-        { name: "folder_id", description: "A mail folder's ID or well-known name (inbox, deleteditems …)." },
+        folderId,
         { name: "odata", description: "An OData $filter, e.g. from/emailAddress/address eq 'x@y.com'." },
-        { name: "limit", description: "The most messages to return (1-1000).", defaultValue: "50" },
+        { name: "search", description: "A $search expression, e.g. subject:invoice (then by relevance)." },
+        { name: "page_size", description: "Messages per request (1-1000).", defaultValue: "20" },
+        {
+          name: "pages_to_pull",
+          description: "The most requests (pages) to send (1-100).",
+          defaultValue: "1",
+        },
       ],
       outputs: emailOutputs,
       // user-list-messages, mailfolder-list-messages
@@ -59,8 +72,18 @@ export default defineIntegration({
       run: listEmails,
     },
     "msgraph-mail-get-email": {
-      description: "Gets one message with its body.",
-      arguments: [userId, messageId],
+      description: "Gets one message (with its body when get_body is true).",
+      arguments: [
+        userId,
+        messageId,
+        folderId,
+        { name: "odata", description: "Further query options, e.g. $select=subject,from." },
+        {
+          name: "get_body",
+          description: "true: put the body in the context.",
+          predefined: ["true", "false"],
+        },
+      ],
       outputs: emailOutputs,
       // message-get
       permissions: { application: ["Mail.Read", "Mail.ReadWrite"] },
@@ -87,7 +110,7 @@ export default defineIntegration({
     },
     "msgraph-mail-delete-email": {
       description: "Deletes a message (it goes to Deleted Items).",
-      arguments: [userId, messageId],
+      arguments: [userId, messageId, folderId],
       // message-delete
       permissions: MAIL_WRITE,
       run: deleteEmail,

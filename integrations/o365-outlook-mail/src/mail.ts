@@ -20,8 +20,8 @@ const HEADERS = ["Subject", "Sender", "ReceivedTime", "HasAttachments", "ID"];
 
 const mailbox = (context: CommandContext<{ user_id: string }>) =>
   `/v1.0/users/${encodeURIComponent(context.args["user_id"])}`;
-const messagePath = (context: CommandContext<{ message_id: string; user_id: string }>) =>
-  `${mailbox(context)}/messages/${encodeURIComponent(context.args["message_id"])}`;
+const messagePath = (context: CommandContext<{ message_id: string; user_id: string }>, folder = "") =>
+  `${mailbox(context)}${folder}/messages/${encodeURIComponent(context.args["message_id"])}`;
 
 /**
  * A `$filter` Exchange accepts next to `$orderby=receivedDateTime desc`: the sorted property must be restricted first
@@ -61,20 +61,35 @@ export function toContextEmail(message: Message, userId: string): Record<string,
   };
 }
 
-/** `msgraph-mail-list-emails`: GET /v1.0/users/{user}[/mailFolders/{id}]/messages. */
+/** XSOAR's paging of the list: `page_size` messages a request ($top), `pages_to_pull` requests at most. */
+export function pagingArguments(context: CommandContext): { pageSize: number; limit: number } {
+  const pageSize = limitArgument(context, 1000, "page_size");
+  const pages = limitArgument(context, 100, "pages_to_pull");
+  return { pageSize, limit: pageSize * pages };
+}
+
+/** A folder's messages (`/mailFolders/{id}`) or the whole mailbox's. */
+const folderOf = (context: CommandContext) =>
+  context.args["folder_id"] ? `/mailFolders/${encodeURIComponent(context.args["folder_id"])}` : "";
+
+/**
+ * `msgraph-mail-list-emails`: GET /v1.0/users/{user}[/mailFolders/{id}]/messages, newest first; with `search`,
+ * `$search` in quotes and no `$orderby`, which Graph does not combine with it (learn.microsoft.com/graph/
+ * search-query-parameter).
+ */
 export async function listEmails(context: CommandContext<{ user_id: string }>): Promise<CommandResult> {
-  const limit = limitArgument(context, 1000);
-  const folder = context.args["folder_id"]
-    ? `/mailFolders/${encodeURIComponent(context.args["folder_id"])}`
-    : "";
+  const { pageSize, limit } = pagingArguments(context);
+  const search = context.args["search"];
+  const odata = context.args["odata"];
   const { items } = await collectPages<Message>(
     context.api,
-    `${mailbox(context)}${folder}/messages`,
+    `${mailbox(context)}${folderOf(context)}/messages`,
     {
       $select: SELECT,
-      $top: Math.min(limit, 100),
-      $filter: sortableFilter(context.args["odata"]),
-      $orderby: "receivedDateTime desc",
+      $top: pageSize,
+      $filter: search ? odata : sortableFilter(odata),
+      $search: search ? `"${search.replace(/"/g, "")}"` : undefined,
+      $orderby: search ? undefined : "receivedDateTime desc",
     },
     limit,
   );
@@ -88,12 +103,27 @@ export async function listEmails(context: CommandContext<{ user_id: string }>): 
   };
 }
 
-/** `msgraph-mail-get-email`: GET /v1.0/users/{user}/messages/{id}. */
+/** XSOAR's `odata` of get-email: further query options as a query string, e.g. `$select=subject,from`. */
+function odataQuery(odata: string | undefined): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams((odata ?? "").replace(/^\?/, "")));
+}
+
+/**
+ * `msgraph-mail-get-email`: GET /v1.0/users/{user}[/mailFolders/{folder}]/messages/{id}; the body is in the
+ * context only with get_body=true, as in XSOAR.
+ */
 export async function getEmail(
   context: CommandContext<{ message_id: string; user_id: string }>,
 ): Promise<CommandResult> {
-  const message = await context.api.get<Message>(messagePath(context));
-  const entry = toContextEmail(message, context.args["user_id"]);
+  const message = await context.api.get<Message>(
+    messagePath(context, folderOf(context)),
+    odataQuery(context.args["odata"]),
+  );
+  const { body: _body, ...withoutBody } = message;
+  const entry = toContextEmail(
+    context.args["get_body"] === "true" ? message : withoutBody,
+    context.args["user_id"],
+  );
   return {
     readable: tableToMarkdown(`Results for message ID ${context.args["message_id"]}`, [entry], HEADERS),
     outputsPrefix: "MSGraphMail",
@@ -124,10 +154,10 @@ export async function moveEmail(
   };
 }
 
-/** `msgraph-mail-delete-email`: DELETE /v1.0/users/{user}/messages/{id}. */
+/** `msgraph-mail-delete-email`: DELETE /v1.0/users/{user}[/mailFolders/{folder}]/messages/{id}. */
 export async function deleteEmail(
   context: CommandContext<{ message_id: string; user_id: string }>,
 ): Promise<CommandResult> {
-  await context.api.request({ method: "DELETE", path: messagePath(context) });
+  await context.api.request({ method: "DELETE", path: messagePath(context, folderOf(context)) });
   return { readable: `Message has been deleted successfully` };
 }

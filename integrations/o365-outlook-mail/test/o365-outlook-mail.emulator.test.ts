@@ -35,7 +35,7 @@ describe("mail through client credentials", () => {
       path: `/v1.0/users/${USER}/messages`,
       query: {
         $select: "id,subject,from,receivedDateTime,hasAttachments",
-        $top: "50",
+        $top: "20",
         $orderby: "receivedDateTime desc",
       },
     });
@@ -67,12 +67,54 @@ describe("mail through client credentials", () => {
     expect(junk.outputs).toEqual([expect.objectContaining({ Subject: "Password expires today" })]);
   });
 
+  it("XSOAR's paging (page_size × pages_to_pull), search, and get-email's folder_id, odata and get_body", async () => {
+    const paged = await harness.run("msgraph-mail-list-emails", {
+      user_id: USER,
+      page_size: "1",
+      pages_to_pull: "2",
+    });
+    // Two requests of $top=1: the first page, then its @odata.nextLink.
+    const lists = harness.calls.filter((call) => call.path === `/v1.0/users/${USER}/messages`);
+    expect(lists).toHaveLength(2);
+    expect(lists[0]!.query).toMatchObject({ $top: "1" });
+    expect((paged.outputs as unknown[]).length).toBe(2);
+
+    const found = await harness.run("msgraph-mail-list-emails", { user_id: USER, search: "access review" });
+    // learn.microsoft.com/graph/search-query-parameter: $search in quotes, and no $orderby next to it.
+    expect(harness.lastCall().query).toMatchObject({ $search: '"access review"' });
+    expect(harness.lastCall().query["$orderby"]).toBeUndefined();
+    const review = (found.outputs as Array<{ ID: string; Subject: string }>)[0]!;
+    expect(review.Subject).toBe("Quarterly access review");
+
+    const email = await harness.run("msgraph-mail-get-email", {
+      user_id: USER,
+      message_id: review.ID,
+      folder_id: "inbox",
+      odata: "$select=subject,from",
+    });
+    // learn.microsoft.com/graph/api/message-get: GET /users/{id}/mailFolders/{id}/messages/{id}, $select.
+    expect(harness.lastCall()).toMatchObject({
+      path: `/v1.0/users/${USER}/mailFolders/inbox/messages/${review.ID}`,
+      query: { $select: "subject,from" },
+    });
+    expect(email.outputs).toMatchObject({ Subject: "Quarterly access review" });
+    expect(email.outputs).not.toHaveProperty("Body");
+    // Not in Junk Email: the folder path does not find it.
+    await expect(
+      harness.run("msgraph-mail-get-email", { user_id: USER, message_id: review.ID, folder_id: "junkemail" }),
+    ).rejects.toThrow("ErrorItemNotFound");
+  });
+
   it("get, move and delete change the mailbox as a later read shows", async () => {
     const inbox = await harness.run("msgraph-mail-list-emails", { user_id: USER, folder_id: "inbox" });
     const review = (inbox.outputs as Array<{ ID: string; Subject: string }>).find(
       (entry) => entry.Subject === "Quarterly access review",
     )!;
-    const email = await harness.run("msgraph-mail-get-email", { user_id: USER, message_id: review.ID });
+    const email = await harness.run("msgraph-mail-get-email", {
+      user_id: USER,
+      message_id: review.ID,
+      get_body: "true",
+    });
     // learn.microsoft.com/graph/api/message-get
     expect(harness.lastCall()).toMatchObject({
       method: "GET",
@@ -114,6 +156,20 @@ describe("mail through client credentials", () => {
     );
     const trash = await harness.run("msgraph-mail-list-emails", { user_id: USER, folder_id: "deleteditems" });
     expect(trash.outputs).toEqual([expect.objectContaining({ Subject: "Quarterly access review" })]);
+
+    // XSOAR's folder_id: DELETE /users/{id}/mailFolders/{id}/messages/{id}; from Deleted Items it is gone.
+    const trashed = (trash.outputs as Array<{ ID: string }>)[0]!.ID;
+    await harness.run("msgraph-mail-delete-email", {
+      user_id: USER,
+      message_id: trashed,
+      folder_id: "deleteditems",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "DELETE",
+      path: `/v1.0/users/${USER}/mailFolders/deleteditems/messages/${trashed}`,
+    });
+    const empty = await harness.run("msgraph-mail-list-emails", { user_id: USER, folder_id: "deleteditems" });
+    expect(empty.outputs).toEqual([]);
   });
 
   it("an unknown mailbox is Exchange's ErrorInvalidUser", async () => {
@@ -126,7 +182,7 @@ describe("mail through client credentials", () => {
 describe("through the machine's managed identity", () => {
   it("msgraph-mail-list-emails and -test with the system-assigned identity's token", async () => {
     const identity = { use_managed_identities: true, auth_id: undefined, enc_key: undefined };
-    const result = await harness.run("msgraph-mail-list-emails", { user_id: USER, limit: "2" }, identity);
+    const result = await harness.run("msgraph-mail-list-emails", { user_id: USER, page_size: "2" }, identity);
     expect((result.outputs as unknown[]).length).toBe(2);
     // The token came from the IMDS endpoint (learn.microsoft.com/entra/identity/managed-identities-azure-resources/
     // how-to-use-vm-token): GET /metadata/identity/oauth2/token?resource=https://graph.microsoft.com.

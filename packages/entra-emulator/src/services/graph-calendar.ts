@@ -157,6 +157,31 @@ export function calendarRoutes(): ServiceRoute[] {
     if (!found) throw notFound();
     return { data, found };
   };
+  const create = (context: RouteContext, calendarId?: string) => {
+    const data = calendarsOf(context);
+    const calendar = calendarId
+      ? data.calendars.find((candidate) => candidate.id === calendarId)
+      : data.calendars.find((candidate) => candidate.isDefaultCalendar);
+    if (!calendar) throw notFound();
+    const body = (context.body ?? {}) as Record<string, unknown>;
+    if (typeof body["subject"] !== "string" && !body["start"]) {
+      throw new ODataError("ErrorInvalidRequest", "The event has neither a subject nor a start.", 400);
+    }
+    const now = new Date().toISOString();
+    const address = calendar.owner as { name?: string; address?: string };
+    const created: CalendarEvent = {
+      id: opaqueId("AAMkAGI2TGuLAAEvent", `${calendar.id}:${now}:${data.events.length}`),
+      calendarId: calendar.id,
+      createdDateTime: now,
+      lastModifiedDateTime: now,
+      isCancelled: false,
+      isOrganizer: true,
+      organizer: { emailAddress: address },
+      ...body,
+    };
+    data.events.push(created);
+    return created;
+  };
   const routes: ServiceRoute[] = [];
   for (const prefix of MAILBOX_PREFIXES) {
     routes.push(
@@ -177,6 +202,25 @@ export function calendarRoutes(): ServiceRoute[] {
       route("GET", `${prefix}/events/:id`, CALENDAR_READ, outlookDenial, (context) =>
         context.json(200, selected(view(eventOf(context).found), context.query["$select"])),
       ),
+      // calendar-get: GET /users/{id}/calendars/{id}.
+      route("GET", `${prefix}/calendars/:calendar`, CALENDAR_READ, outlookDenial, (context) => {
+        const found = calendarsOf(context).calendars.find((item) => item.id === context.params["calendar"]);
+        if (!found) throw notFound();
+        return context.json(200, found);
+      }),
+      // user-post-events and calendar-post-events: 201 Created with the event.
+      route("POST", `${prefix}/calendar/events`, CALENDAR_WRITE, outlookDenial, (context) =>
+        context.json(201, view(create(context))),
+      ),
+      route("POST", `${prefix}/calendars/:calendar/events`, CALENDAR_WRITE, outlookDenial, (context) =>
+        context.json(201, view(create(context, context.params["calendar"]))),
+      ),
+      // event-update: PATCH /users/{id}/events/{id}, 200 with the event.
+      route("PATCH", `${prefix}/events/:id`, CALENDAR_WRITE, outlookDenial, (context) => {
+        const { found } = eventOf(context);
+        Object.assign(found, context.body ?? {}, { lastModifiedDateTime: new Date().toISOString() });
+        return context.json(200, view(found));
+      }),
       route("DELETE", `${prefix}/events/:id`, CALENDAR_WRITE, outlookDenial, (context) => {
         const { data, found } = eventOf(context);
         data.events = data.events.filter((item) => item !== found);

@@ -371,7 +371,79 @@ const SERVICE_PRINCIPAL_FIELDS = [
   "notes",
   "tags",
   "appRoleAssignmentRequired",
+  "preferredSingleSignOnMode",
+  "replyUrls",
 ];
+
+type FindPrincipal = (context: RouteContext) => [GraphEntity | undefined, string];
+
+/**
+ * serviceprincipal-addpassword (POST …/addPassword {passwordCredential}: 200 with the credential and its
+ * secretText, shown once) and serviceprincipal-removepassword (POST …/removePassword {keyId}: 204).
+ */
+function passwordRoutes(path: string, find: FindPrincipal): ServiceRoute[] {
+  const credentialsOf = (principal: GraphEntity) => {
+    if (!Array.isArray(principal["passwordCredentials"])) principal["passwordCredentials"] = [];
+    return principal["passwordCredentials"] as Array<Record<string, unknown>>;
+  };
+  return [
+    {
+      method: "POST",
+      path: `${path}/addPassword`,
+      roles: APPS_WRITE_ROLES,
+      scopes: APPS_WRITE_SCOPES,
+      handler: (context) => {
+        const [principal, key] = find(context);
+        if (!principal) return notFound(context, key);
+        const asked = ((context.body as Record<string, unknown> | undefined)?.["passwordCredential"] ??
+          {}) as Record<string, unknown>;
+        const start =
+          typeof asked["startDateTime"] === "string" ? asked["startDateTime"] : new Date().toISOString();
+        const end =
+          typeof asked["endDateTime"] === "string"
+            ? asked["endDateTime"]
+            : new Date(Date.parse(start) + 2 * 365 * 86_400_000).toISOString();
+        const secretText = `${randomUUID().replace(/-/g, "").slice(0, 8)}~${randomUUID().replace(/-/g, "")}`;
+        const credential = {
+          customKeyIdentifier: null,
+          displayName: asked["displayName"] ?? null,
+          endDateTime: end,
+          hint: secretText.slice(0, 3),
+          keyId: randomUUID(),
+          startDateTime: start,
+        };
+        credentialsOf(principal).push(credential);
+        return context.json(200, {
+          "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.passwordCredential",
+          ...credential,
+          secretText,
+        });
+      },
+    },
+    {
+      method: "POST",
+      path: `${path}/removePassword`,
+      roles: APPS_WRITE_ROLES,
+      scopes: APPS_WRITE_SCOPES,
+      handler: (context) => {
+        const [principal, key] = find(context);
+        if (!principal) return notFound(context, key);
+        const keyId = (context.body as Record<string, unknown> | undefined)?.["keyId"];
+        const credentials = credentialsOf(principal);
+        const index = credentials.findIndex((credential) => credential["keyId"] === keyId);
+        if (index < 0) {
+          return context.error(
+            400,
+            "Request_BadRequest",
+            `No password credential found with keyId ${keyId}.`,
+          );
+        }
+        credentials.splice(index, 1);
+        return context.empty(204);
+      },
+    },
+  ];
+}
 
 function servicePrincipalRoutes(): ServiceRoute[] {
   const principals = seedServicePrincipals();
@@ -447,6 +519,7 @@ function servicePrincipalRoutes(): ServiceRoute[] {
       scopes: APPS_WRITE_SCOPES,
       handler: remove(byIdParam),
     },
+    ...passwordRoutes("/v1.0/servicePrincipals/:id", byIdParam),
   ];
   // The alternate key `servicePrincipals(appId='{appId}')` (serviceprincipal-get: "appId" as key), one literal
   // path per seeded app ID: the route patterns have no partial-segment captures.
@@ -461,6 +534,7 @@ function servicePrincipalRoutes(): ServiceRoute[] {
       { method: "GET", path, roles: APPS_READ, scopes: APPS_READ, handler: read(find) },
       { method: "PATCH", path, roles: APPS_WRITE_ROLES, scopes: APPS_WRITE_SCOPES, handler: update(find) },
       { method: "DELETE", path, roles: APPS_WRITE_ROLES, scopes: APPS_WRITE_SCOPES, handler: remove(find) },
+      ...passwordRoutes(path, find),
     );
   }
   return routes;

@@ -348,12 +348,46 @@ export function mailRoutes(): ServiceRoute[] {
         return context.empty(204);
       }),
       ...sendingRoutes(prefix, mailboxOf, messageOf, folderOf, relocate),
+      ...folderMessageRoutes(prefix, mailboxOf, messageOf, folderOf, relocate),
     );
   }
   return routes;
 }
 
 type MailboxOf = (context: RouteContext) => { owner: SeedUser; box: Mailbox };
+
+/**
+ * A message addressed through its folder (message-get and message-delete: /mailFolders/{id}/messages/{id}); a
+ * message of another folder is not found there. DELETE moves it to Deleted Items, as DELETE /messages/{id} does.
+ */
+function folderMessageRoutes(
+  prefix: string,
+  mailboxOf: MailboxOf,
+  messageOf: (box: Mailbox, id: string) => Message,
+  folderOf: (box: Mailbox, id: string) => { id: string },
+  relocate: (box: Mailbox, item: Message, folder: string) => Message,
+): ServiceRoute[] {
+  const inFolder = (context: RouteContext) => {
+    const { box } = mailboxOf(context);
+    const folder = folderOf(box, context.params["folder"]!);
+    const item = messageOf(box, context.params["id"]!);
+    if (item.parentFolderId !== folder.id) throw notFound();
+    return { box, item };
+  };
+  return [
+    route("GET", `${prefix}/mailFolders/:folder/messages/:id`, MAIL_READ, outlookDenial, (context) =>
+      context.json(200, selected(view(inFolder(context).item, context), context.query["$select"])),
+    ),
+    route("DELETE", `${prefix}/mailFolders/:folder/messages/:id`, MAIL_WRITE, outlookDenial, (context) => {
+      const { box, item } = inFolder(context);
+      const deleted = folderOf(box, "deleteditems").id;
+      if (item.parentFolderId === deleted)
+        box.messages = box.messages.filter((candidate) => candidate !== item);
+      else relocate(box, item, deleted);
+      return context.empty(204);
+    }),
+  ];
+}
 
 /** Drafts, sendMail, send and reply: what they change shows in Drafts and Sent Items. */
 function sendingRoutes(

@@ -286,6 +286,28 @@ function updateAlert(alerts: GraphEntity[]): (context: RouteContext) => RouteRes
   };
 }
 
+/** Intune remote actions: learn.microsoft.com/graph/api/intune-devices-manageddevice-<action> (v1.0), POST, 204. */
+const DEVICE_ACTION_NAMES = [
+  "syncDevice",
+  "rebootNow",
+  "remoteLock",
+  "shutDown",
+  "disableLostMode",
+  "locateDevice",
+  "bypassActivationLock",
+  "retire",
+  "resetPasscode",
+  "requestRemoteAssistance",
+  "recoverPasscode",
+  "logoutSharedAppleDeviceActiveUser",
+  "windowsDefenderUpdateSignatures",
+  "deleteUserFromSharedAppleDevice",
+  "cleanWindowsDevice",
+  "windowsDefenderScan",
+  "wipe",
+  "updateWindowsDeviceAccount",
+];
+
 /** Routes of Entra ID Protection, Intune managed devices and Microsoft 365 Defender (security) in Graph. */
 export function securityRoutes(): ServiceRoute[] {
   const riskyUsers = seedRiskyUsers();
@@ -386,9 +408,7 @@ export function securityRoutes(): ServiceRoute[] {
       "deviceManagement/managedDevices",
       "ResourceNotFound",
     ),
-    deviceAction("syncDevice"),
-    deviceAction("rebootNow"),
-    deviceAction("remoteLock"),
+    ...DEVICE_ACTION_NAMES.map((action) => deviceAction(action)),
     list(
       "/v1.0/security/alerts_v2",
       alerts,

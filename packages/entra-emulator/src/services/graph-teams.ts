@@ -324,6 +324,30 @@ export function teamsRoutes(): ServiceRoute[] {
       const found = teamOf(context).members.find((entry) => entry.id === context.params["member"]);
       return found ? context.json(200, found) : context.error(404, "NotFound", "Member not found");
     }),
+    // conversationmember-update: PATCH with the member's @odata.type and roles, 200 with the member.
+    route("PATCH", "/v1.0/teams/:team/members/:member", TEAM_MEMBERS_WRITE, teamsDenial, (context) => {
+      const found = teamOf(context).members.find((entry) => entry.id === context.params["member"]);
+      if (!found) return context.error(404, "NotFound", "Member not found");
+      const roles = (context.body as { roles?: unknown } | undefined)?.roles;
+      if (!Array.isArray(roles)) return context.error(400, "BadRequest", "roles is required.");
+      found["roles"] = roles;
+      return context.json(200, found);
+    }),
+    // user-list-joinedteams: the teams the user is a member of.
+    route("GET", "/v1.0/users/:user/joinedTeams", TEAMS_LIST, teamsDenial, (context) => {
+      const user = addressedUser(context);
+      const joined = all(context).filter((entry) => entry.members.some((item) => item.userId === user.id));
+      return page(
+        context,
+        joined.map(({ team }) => ({
+          id: team.id,
+          displayName: team.displayName,
+          description: team.description,
+          isArchived: team.isArchived,
+        })),
+        { defaultTop: 100, maxTop: 999 },
+      );
+    }),
     route("DELETE", "/v1.0/teams/:team/members/:member", TEAM_MEMBERS_WRITE, teamsDenial, (context) => {
       const team = teamOf(context);
       const before = team.members.length;
