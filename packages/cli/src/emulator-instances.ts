@@ -11,7 +11,8 @@ export interface EmulatorFacts {
   certificate?: { clientId: string; thumbprint: string; keyFile: string };
   redirectUri?: string;
   identityHeader?: string;
-  broker: { registrationId: string; refreshToken: string; key: string };
+  /** A broker registration of the integration's app: its ID, its Token (the tenant ID) and its key. */
+  broker: { registrationId: string; token: string; key: string };
   /** Values of the seeded data for the integrations' own parameters (subscription, workspace, account …). */
   parameters: Readonly<Record<string, string>>;
   /** Whether the proxy runs (host-named APIs such as storage accounts need it). */
@@ -66,7 +67,7 @@ function flowCredentials(plan: FlowPlan, facts: EmulatorFacts, name: string, pre
       return {
         words: [
           p("auth_id", `${facts.broker.registrationId}@${facts.url}/obtain-token`),
-          p("tenant_id", facts.broker.refreshToken),
+          p("tenant_id", facts.broker.token),
           p("enc_key", facts.broker.key),
         ],
         before: [],

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,9 +47,12 @@ export function demoFacts(
       : {}),
     ...(app?.redirectUris?.[0] ? { redirectUri: app.redirectUris[0] } : {}),
     identityHeader: emulator.identityHeader,
+    // An application registration's Token is the tenant ID (the admin consented for the tenant).
     broker: {
-      registrationId: module.DEMO_BROKER_APP_REGISTRATION_ID,
-      refreshToken: module.DEMO_BROKER_REFRESH_TOKEN,
+      registrationId: brokerAppName
+        ? brokerRegistrationFor(module, emulator, brokerAppName)
+        : module.DEMO_BROKER_APP_REGISTRATION_ID,
+      token: module.DEMO_TENANT_ID,
       key: module.DEMO_BROKER_KEY,
     },
     parameters: module.DEMO_INSTANCE_PARAMETERS,

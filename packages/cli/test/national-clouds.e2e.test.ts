@@ -34,7 +34,11 @@ const UNATTENDED = ["Client Credentials", "Account SAS", "Managed", "Cortex XSOA
 function unattendedLines(
   integration: Integration,
 ): { exports: Record<string, string>; add: string } | undefined {
-  const lines = emulatorInstanceLines(integration, demoFacts(emulatorModule, emulator, undefined));
+  const appName = integration.manifest.brokerAppName ?? integration.manifest.id;
+  const facts = demoFacts(emulatorModule, emulator, undefined, appName);
+  // A cluster of the US Government cloud names its cloud itself (Data Explorer's cluster URL).
+  const parameters = { ...facts.parameters, cluster_url: emulatorModule.DEMO_KUSTO_CLUSTER_US_GOV };
+  const lines = emulatorInstanceLines(integration, { ...facts, parameters });
   const blocks: Array<{ title: string; lines: string[] }> = [];
   for (const line of lines.slice(1)) {
     if (line.startsWith("# ")) blocks.push({ title: line.slice(2), lines: [] });
@@ -92,7 +96,12 @@ const GCC_HIGH_HOST =
 
 describe("rows the seed marks 'no' for national clouds run in US GCC-High", () => {
   it("every such row's -test passes there, signing in at login.microsoftonline.us and calling US Government hosts", async () => {
-    const beyond = integrations.filter((integration) => !integration.manifest.flows.nationalClouds);
+    // Microsoft 365 Defender's API has no documented US Government host: msint refuses to send a GCC-High token to
+    // the Worldwide one (tested below) rather than run there.
+    const beyond = integrations.filter(
+      (integration) =>
+        !integration.manifest.flows.nationalClouds && integration.manifest.id !== "microsoft-365-defender",
+    );
     expect(beyond.length).toBeGreaterThan(20);
     const failures: string[] = [];
     for (const integration of beyond) {
@@ -103,7 +112,11 @@ describe("rows the seed marks 'no' for national clouds run in US GCC-High", () =
         continue;
       }
       const name = lines.add.split(" ")[3]!;
-      const added = await paste(`${lines.add} --param azure_cloud='US GCC-High'`, lines.exports);
+      // Defender's Endpoint Type chooses the cloud where the integration has one (Azure Cloud left empty).
+      const cloud = integration.parameter("endpoint_type")
+        ? "--param endpoint_type='US GCC-High'"
+        : "--param azure_cloud='US GCC-High'";
+      const added = await paste(`${lines.add} ${cloud}`, lines.exports);
       if (added.code !== 0) {
         failures.push(`${manifest.id}: instance add: ${added.stderr.trim()}`);
         continue;
@@ -132,4 +145,19 @@ describe("rows the seed marks 'no' for national clouds run in US GCC-High", () =
     }
     expect(failures).toEqual([]);
   }, 600_000);
+
+  it("Microsoft 365 Defender in US GCC-High refuses the Worldwide API and names Endpoint URI", async () => {
+    const integration = integrations.find((candidate) => candidate.manifest.id === "microsoft-365-defender")!;
+    const lines = unattendedLines(integration)!;
+    const name = lines.add.split(" ")[3]!;
+    const added = await paste(`${lines.add} --param azure_cloud='US GCC-High'`, lines.exports);
+    expect(added.code).toBe(0);
+    emulator.clearRequests();
+    const tested = await paste(`msint run microsoft-365-defender-test --instance ${name}`, lines.exports);
+    expect(tested.code).toBe(1);
+    expect(tested.stderr).toContain(
+      "Endpoint URI is the Worldwide API (https://api.security.microsoft.com), but Azure Cloud signs in at https://login.microsoftonline.us.",
+    );
+    expect(emulator.requests.filter((request) => request.service !== undefined)).toEqual([]);
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
 import {
+  DEMO_BROKER_APP_NAME,
   DEMO_BROKER_APP_REGISTRATION_ID,
   DEMO_BROKER_DELEGATED_REGISTRATION_ID,
   DEMO_BROKER_KEY,
@@ -61,8 +62,9 @@ function demoCredentialLines(emulator: BannerEmulator, options: BannerOptions): 
   lines.push(
     `    Storage account (Account SAS Token; through --proxy): --param account_name=${DEMO_STORAGE_ACCOUNT} --param sas_token='${demoAccountSas()}'`,
     "    Token broker (Cortex XSOAR application, self_deployed=false)",
-    `      --param auth_id=${DEMO_BROKER_APP_REGISTRATION_ID}@${url}/obtain-token --param tenant_id=${DEMO_BROKER_REFRESH_TOKEN} --param enc_key=${DEMO_BROKER_KEY}`,
-    `      delegated registration: --param auth_id=${DEMO_BROKER_DELEGATED_REGISTRATION_ID}@${url}/obtain-token`,
+    `      application registration (app ${DEMO_BROKER_APP_NAME}): --param auth_id=${DEMO_BROKER_APP_REGISTRATION_ID}@${url}/obtain-token --param tenant_id=${DEMO_TENANT_ID} --param enc_key=${DEMO_BROKER_KEY}`,
+    `      delegated registration: --param auth_id=${DEMO_BROKER_DELEGATED_REGISTRATION_ID}@${url}/obtain-token --param tenant_id=${DEMO_BROKER_REFRESH_TOKEN} --param enc_key=${DEMO_BROKER_KEY}`,
+    "      msint emulator --instances <integration> registers one for that integration's app",
   );
   return lines;
 }

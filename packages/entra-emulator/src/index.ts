@@ -46,6 +46,7 @@ export {
   XSOAR_MICROSOFT_365_DEFENDER_CLIENT_ID,
 } from "./seed.js";
 export { startEmulator } from "./server.js";
+export { DEMO_KUSTO_CLUSTER, DEMO_KUSTO_CLUSTER_US_GOV } from "./services/kusto.js";
 export {
   type AccountSasFields,
   accountSasSignature,

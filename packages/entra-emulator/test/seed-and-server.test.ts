@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   DEMO_BROKER_APP_REGISTRATION_ID,
+  DEMO_BROKER_DELEGATED_REGISTRATION_ID,
   DEMO_BROKER_KEY,
   DEMO_BROKER_REFRESH_TOKEN,
   DEMO_CERT_CLIENT_ID,
@@ -169,7 +170,10 @@ describe("startEmulator", () => {
         `export IDENTITY_ENDPOINT=${emulator.url}/msi/token IDENTITY_HEADER=${emulator.identityHeader}`,
       );
       expect(banner).toContain(
-        `--param auth_id=${DEMO_BROKER_APP_REGISTRATION_ID}@${emulator.url}/obtain-token --param tenant_id=${DEMO_BROKER_REFRESH_TOKEN} --param enc_key=${DEMO_BROKER_KEY}`,
+        `--param auth_id=${DEMO_BROKER_APP_REGISTRATION_ID}@${emulator.url}/obtain-token --param tenant_id=${DEMO_TENANT_ID} --param enc_key=${DEMO_BROKER_KEY}`,
+      );
+      expect(banner).toContain(
+        `--param auth_id=${DEMO_BROKER_DELEGATED_REGISTRATION_ID}@${emulator.url}/obtain-token --param tenant_id=${DEMO_BROKER_REFRESH_TOKEN} --param enc_key=${DEMO_BROKER_KEY}`,
       );
       expect(formatEmulatorBanner(emulator, { certificateKeyFile: "/tmp/k.pem" })).toContain(
         "--param private_key=file:/tmp/k.pem",

@@ -117,6 +117,16 @@ describe("check:flows", () => {
     ]);
   });
 
+  it("takes 'yes - device' with a built-in public client for the seed's 'yes' (XSOAR's device-code application)", () => {
+    const manifests = manifestsFor(seed);
+    const yes = manifests.findIndex((manifest) => manifest.flows.xsoarApp === "yes");
+    manifests[yes] = { ...manifests[yes]!, flows: { ...manifests[yes]!.flows, xsoarApp: "device" } };
+    // Without the client it is a difference; with it, XSOAR's way to the same application.
+    expect(compareWithSeed(seed, manifests)).toHaveLength(1);
+    manifests[yes] = { ...manifests[yes]!, builtInClientId: "9093c354-630a-47f1-b087-6768eb9427e6" };
+    expect(compareWithSeed(seed, manifests)).toEqual([]);
+  });
+
   it("fails when a seed row has no integration, and when two integrations claim one row", () => {
     const manifests = manifestsFor(seed);
     expect(compareWithSeed(seed, manifests.slice(1)).map((difference) => difference.message)).toEqual([

@@ -51,7 +51,18 @@ async function runEmulator(cli: CliContext, options: EmulatorOptions): Promise<v
     const { emulatorInstanceLines } = await import("../emulator-instances.js");
     const { demoFacts } = await import("../emulator-key.js");
     cli.io.out(
-      ["", ...emulatorInstanceLines(integration, demoFacts(emulatorModule, emulator, key?.path))].join("\n"),
+      [
+        "",
+        ...emulatorInstanceLines(
+          integration,
+          demoFacts(
+            emulatorModule,
+            emulator,
+            key?.path,
+            integration.manifest.brokerAppName ?? integration.manifest.id,
+          ),
+        ),
+      ].join("\n"),
     );
   }
   await new Promise<void>((resolve) => {

@@ -8,6 +8,8 @@ import type { EmulatedService, ServiceRoute } from "./types.js";
 
 /** The demo cluster: its URL is both the API root and the token audience. */
 export const DEMO_KUSTO_CLUSTER = "https://msintdemo.westeurope.kusto.windows.net";
+/** The same demo cluster as a US Government (GCC-High) cluster would be named. */
+export const DEMO_KUSTO_CLUSTER_US_GOV = "https://msintdemo.usgovvirginia.kusto.usgovcloudapi.net";
 export const DEMO_KUSTO_DATABASE = "SecurityLogs";
 
 type Column = { ColumnName: string; DataType: string; ColumnType: string };
@@ -399,8 +401,9 @@ function kustoRoutes(): ServiceRoute[] {
 export const kustoService: EmulatedService = {
   key: "kusto",
   displayName: "Azure Data Explorer",
-  audiences: [DEMO_KUSTO_CLUSTER, "https://help.kusto.windows.net"],
-  hosts: /\.kusto\.windows\.net$/i,
+  audiences: [DEMO_KUSTO_CLUSTER, "https://help.kusto.windows.net", DEMO_KUSTO_CLUSTER_US_GOV],
+  // Worldwide clusters, and US Government ones (learn.microsoft.com/azure/azure-government/documentation-government-services-database).
+  hosts: /\.kusto\.(windows\.net|usgovcloudapi\.net)$/i,
   // A user's token for Kusto carries `user_impersonation`; access is then the database's role assignments.
   demoScopes: ["user_impersonation"],
   routes: kustoRoutes,

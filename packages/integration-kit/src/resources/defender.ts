@@ -139,8 +139,20 @@ export function microsoft365Defender(scopes: ScopeOptions = {}): ResourceDefinit
   return {
     kind: "microsoft-365-defender",
     displayName: "Microsoft 365 Defender",
-    endpoint: (_cloud, params) =>
-      text(params, MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER.key) || MICROSOFT_365_DEFENDER_AUDIENCE,
+    endpoint: (cloud, params) => {
+      const endpoint =
+        text(params, MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER.key) || MICROSOFT_365_DEFENDER_AUDIENCE;
+      // Microsoft documents the API's Worldwide and geo hosts only (learn.microsoft.com/defender-xdr/api-supported):
+      // a token of a national cloud is never sent to them.
+      const worldwide = /\.security\.microsoft\.com$/i.test(new URL(endpoint).hostname);
+      if (worldwide && cloud.loginHost !== "https://login.microsoftonline.com") {
+        throw new ParameterError(
+          `${MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER.displayName} is the Worldwide API (${endpoint}), but Azure Cloud signs in at ${cloud.loginHost}. Set ${MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER.displayName} to your cloud's Microsoft 365 Defender API with --param base_url=<url>, or choose the Worldwide Azure Cloud.`,
+          MICROSOFT_365_DEFENDER_ENDPOINT_PARAMETER.displayName,
+        );
+      }
+      return endpoint;
+    },
     audience: () => MICROSOFT_365_DEFENDER_AUDIENCE,
     applicationScopes: scopes.application ?? [".default"],
     delegatedScopes: scopes.delegated ?? ["Incident.Read", "AdvancedHunting.Read", "offline_access"],
