@@ -2,8 +2,10 @@ import {
   armScopeArguments,
   azureResourceManager,
   defineIntegration,
+  resourceGroupListCommand,
   resourceGroupParameter,
   subscriptionIdParameter,
+  subscriptionsListCommand,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import { deleteRule, listRules, listSecurityGroups, NSG_API_VERSION } from "./security-groups.js";
@@ -25,7 +27,12 @@ const ruleOutputs = [
 // Azure RBAC roles with the read actions of Microsoft.Network, least privileged first.
 const NETWORK_READ = { rbac: ["Reader", "Network Contributor"] } as const;
 
-/** Azure Network Security Groups: NSGs and their security rules through Azure Resource Manager. */
+/**
+ * Azure Network Security Groups: NSGs and their security rules through Azure Resource Manager.
+ * Command, argument and output names and the built-in client ID are XSOAR's, from demisto/content
+ * Packs/AzureNetworkSecurityGroups/Integrations/AzureNetworkSecurityGroups/AzureNetworkSecurityGroups.yml
+ * (data/xsoar/azure-network-security-groups.json).
+ */
 export default defineIntegration({
   id: "azure-network-security-groups",
   version: packageJson.version,
@@ -40,6 +47,8 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // XSOAR's "Application ID" default: the Cortex XSOAR public client used with device code (no broker app name).
+  builtInClientId: "d4736600-e3d5-4c97-8e65-57abd2b979fe",
   // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
   resource: {
     ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
@@ -76,6 +85,11 @@ export default defineIntegration({
       arguments: [
         { name: "security_group_name", description: "Comma-separated security group names.", required: true },
         { name: "limit", description: "The most rules to return (1-1000).", defaultValue: "50" },
+        {
+          name: "offset",
+          description: "The position of the first rule to return, from 1.",
+          defaultValue: "1",
+        },
         ...scope,
       ],
       outputs: ruleOutputs,
@@ -95,6 +109,18 @@ export default defineIntegration({
       // Microsoft.Network/networkSecurityGroups/securityRules/delete, held by Network Contributor (not by Reader).
       permissions: { rbac: ["Network Contributor", "Contributor"] },
       run: deleteRule,
+    },
+    "azure-nsg-subscriptions-list": {
+      ...subscriptionsListCommand({ outputsPrefix: "AzureNSG.Subscription", title: "List of Subscriptions" }),
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { rbac: ["Reader"] },
+    },
+    "azure-nsg-resource-group-list": {
+      ...resourceGroupListCommand({ outputsPrefix: "AzureNSG.ResourceGroup", title: "Resource Groups List" }),
+      // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list):
+      // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
+      permissions: { rbac: ["Reader"] },
     },
   },
   // The test lists the default resource group's security groups (Microsoft.Network/networkSecurityGroups/read);

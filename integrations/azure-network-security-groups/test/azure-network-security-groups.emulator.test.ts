@@ -65,6 +65,40 @@ describe("Azure Network Security Groups against the emulator's Resource Manager"
     expect(result.readable).toContain("|allow-ssh-admin|110|Inbound|Allow|Tcp|10.0.0.0/8|");
   });
 
+  it("azure-nsg-security-rules-list starts at XSOAR's 1-based offset", async () => {
+    const result = await harness.run("azure-nsg-security-rules-list", {
+      security_group_name: "web-nsg",
+      limit: "1",
+      offset: "2",
+    });
+    expect(harness.lastCall()).toMatchObject({ path: `${NSGS}/web-nsg/securityRules` });
+    const rules = result.outputs as Array<Record<string, unknown>>;
+    expect(rules.map((rule) => rule["name"])).toEqual(["allow-ssh-admin"]);
+  });
+
+  it("azure-nsg-subscriptions-list lists the seeded subscriptions", async () => {
+    const result = await harness.run("azure-nsg-subscriptions-list");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    expect(result.readable).toContain(`|${SUBSCRIPTION}|msint Demo Production|Enabled|`);
+  });
+
+  it("azure-nsg-resource-group-list lists the subscription's resource groups", async () => {
+    const result = await harness.run("azure-nsg-resource-group-list", { limit: "50" });
+    // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourcegroups`,
+      query: { "api-version": "2021-04-01" },
+    });
+    expect(result.outputs).toEqual(expect.arrayContaining([expect.objectContaining({ name: GROUP })]));
+  });
+
   it("azure-nsg-security-rule-delete deletes a rule: a later list no longer shows it", async () => {
     const result = await harness.run("azure-nsg-security-rule-delete", {
       security_group_name: "web-nsg",
