@@ -76,6 +76,11 @@ describe("Azure Network Security Groups against the emulator's Resource Manager"
     expect(rules.map((rule) => rule["name"])).toEqual(["allow-ssh-admin"]);
   });
 
+  it("the Application ID defaults to XSOAR's built-in client (AzureNetworkSecurityGroups.yml)", () => {
+    const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
+    expect(appId?.defaultValue).toBe("d4736600-e3d5-4c97-8e65-57abd2b979fe");
+  });
+
   it("azure-nsg-subscriptions-list lists the seeded subscriptions", async () => {
     const result = await harness.run("azure-nsg-subscriptions-list");
     // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
