@@ -2,8 +2,10 @@ import {
   armScopeArguments,
   azureResourceManager,
   defineIntegration,
+  resourceGroupListCommand,
   resourceGroupParameter,
   subscriptionIdParameter,
+  subscriptionsListCommand,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import {
@@ -18,7 +20,11 @@ const scope = armScopeArguments();
 // Azure RBAC roles with the read actions of Microsoft.Storage's management plane, least privileged first.
 const STORAGE_READ = { rbac: ["Reader", "Storage Account Contributor"] } as const;
 
-/** Azure Storage (Azure Storage Management): storage accounts and blob services through Azure Resource Manager. */
+/**
+ * Azure Storage (Azure Storage Management): storage accounts and blob services through Azure Resource Manager.
+ * Command, argument and output names and the built-in client ID are XSOAR's, from demisto/content
+ * Packs/AzureStorage/Integrations/AzureStorage/AzureStorage.yml (data/xsoar/azure-storage.json).
+ */
 export default defineIntegration({
   id: "azure-storage",
   version: packageJson.version,
@@ -34,6 +40,8 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // XSOAR's "Application ID" default: the Cortex XSOAR public client used with device code (no broker app name).
+  builtInClientId: "55f9764e-300a-474a-a2bb-549cece85439",
   // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
   resource: {
     ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
@@ -108,7 +116,13 @@ export default defineIntegration({
       description: "Lists the blob containers of a storage account.",
       arguments: [
         { name: "account_name", description: "The storage account's name.", required: true },
-        { name: "limit", description: "The most containers to return (1-1000).", defaultValue: "50" },
+        { name: "container_name", description: "Get only this blob container." },
+        {
+          name: "include_deleted",
+          description: "true to include soft-deleted containers.",
+          predefined: ["true", "false"],
+        },
+        { name: "maxpagesize", description: "The most containers to return (1-1000).", defaultValue: "50" },
         ...scope,
       ],
       outputs: [
@@ -128,6 +142,24 @@ export default defineIntegration({
       // Microsoft.Storage/storageAccounts/blobServices/containers/read.
       permissions: STORAGE_READ,
       run: listBlobContainers,
+    },
+    "azure-storage-subscriptions-list": {
+      ...subscriptionsListCommand({
+        outputsPrefix: "AzureStorage.Subscription",
+        title: "Subscriptions List",
+      }),
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { rbac: ["Reader"] },
+    },
+    "azure-storage-resource-group-list": {
+      ...resourceGroupListCommand({
+        outputsPrefix: "AzureStorage.ResourceGroup",
+        title: "Resource Groups List",
+      }),
+      // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list):
+      // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
+      permissions: { rbac: ["Reader"] },
     },
   },
   // The test lists the default resource group's storage accounts (Microsoft.Storage/storageAccounts/read);

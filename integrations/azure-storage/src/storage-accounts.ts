@@ -82,13 +82,31 @@ export async function getBlobServiceProperties(
 export async function listBlobContainers(
   context: CommandContext<{ account_name: string }>,
 ): Promise<CommandResult> {
-  const { items } = await collectPages<ArmResource>(
-    context.api,
-    `${blobServicePath(context)}/containers`,
-    // Blob Containers - List takes $maxpagesize (learn.microsoft.com/rest/api/storagerp/blob-containers/list).
-    { ...query, $maxpagesize: limitArgument(context, 1000) },
-    limitArgument(context, 1000),
-  );
+  const name = context.args["container_name"];
+  // XSOAR's maxpagesize is the most containers returned.
+  const size = limitArgument(context, 1000, "maxpagesize");
+  const items = name
+    ? // Blob Containers - Get (learn.microsoft.com/rest/api/storagerp/blob-containers/get).
+      [
+        await context.api.get<ArmResource>(
+          `${blobServicePath(context)}/containers/${encodeURIComponent(name)}`,
+          query,
+        ),
+      ]
+    : (
+        await collectPages<ArmResource>(
+          context.api,
+          `${blobServicePath(context)}/containers`,
+          // Blob Containers - List takes $maxpagesize and $include=deleted
+          // (learn.microsoft.com/rest/api/storagerp/blob-containers/list).
+          {
+            ...query,
+            $maxpagesize: size,
+            ...(context.args["include_deleted"] === "true" ? { $include: "deleted" } : {}),
+          },
+          size,
+        )
+      ).items;
   const rows = items.map((container) => ({
     "Container Name": container.name,
     "Public Access": container.properties?.["publicAccess"],
