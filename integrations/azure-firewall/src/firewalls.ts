@@ -20,12 +20,9 @@ type Resource = {
 
 const RESOURCE_GROUP = { key: "resource_group", displayName: "Default Resource Group Name" };
 
-/** The firewalls' resource group: argument and instance parameter `resource_group`, as in XSOAR. */
+/** The firewalls' resource group: argument `resource_group_name`, instance parameter `resource_group`, as in XSOAR. */
 function groupPath(context: CommandContext): string {
-  return resourceGroupPath(context, {
-    resourceGroup: RESOURCE_GROUP,
-    resourceGroupArgument: "resource_group",
-  });
+  return resourceGroupPath(context, { resourceGroup: RESOURCE_GROUP });
 }
 
 function scopePath(context: CommandContext): string {
@@ -46,13 +43,35 @@ function row(resource: Resource) {
   };
 }
 
+/** XSOAR's paging: page p (from 1) of limit entries. */
 async function list(context: CommandContext, collection: string) {
-  return collectPages<Resource>(
+  const limit = limitArgument(context, 1000);
+  const page = Math.max(Number.parseInt(context.args["page"] ?? "1", 10) || 1, 1);
+  const { items } = await collectPages<Resource>(
     context.api,
     `${scopePath(context)}/providers/Microsoft.Network/${collection}`,
     { "api-version": NETWORK_API_VERSION },
-    limitArgument(context, 1000),
+    page * limit,
   );
+  return { items: items.slice((page - 1) * limit, page * limit) };
+}
+
+const seconds = (value: string | undefined, fallback: number) => {
+  const parsed = Number.parseInt(value ?? "", 10);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
+};
+
+/** Reads a firewall; with polling, reads it again every interval while it is Updating, up to timeout. */
+async function readFirewall(context: CommandContext, path: string): Promise<Resource> {
+  let firewall = await context.api.get<Resource>(path, { "api-version": NETWORK_API_VERSION });
+  if (String(context.args["polling"] ?? "True").toLowerCase() !== "true") return firewall;
+  const interval = seconds(context.args["interval"], 30);
+  const deadline = Date.now() + seconds(context.args["timeout"], 60) * 1000;
+  while (firewall.properties?.provisioningState === "Updating" && Date.now() + interval * 1000 <= deadline) {
+    await new Promise((resolve) => setTimeout(resolve, interval * 1000));
+    firewall = await context.api.get<Resource>(path, { "api-version": NETWORK_API_VERSION });
+  }
+  return firewall;
 }
 
 /** `azure-firewall-list`: GET …/providers/Microsoft.Network/azureFirewalls. */
@@ -78,11 +97,7 @@ export async function getFirewalls(
   const base = `${groupPath(context)}/providers/Microsoft.Network/azureFirewalls`;
   const firewalls: Resource[] = [];
   for (const name of names) {
-    firewalls.push(
-      await context.api.get<Resource>(`${base}/${encodeURIComponent(name)}`, {
-        "api-version": NETWORK_API_VERSION,
-      }),
-    );
+    firewalls.push(await readFirewall(context, `${base}/${encodeURIComponent(name)}`));
   }
   return {
     readable: tableToMarkdown("Firewall List:", firewalls.map(row)),

@@ -2,9 +2,11 @@ import {
   azureResourceManager,
   defineIntegration,
   resourceGroupArgument,
+  resourceGroupListCommand,
   resourceGroupParameter,
   subscriptionIdArgument,
   subscriptionIdParameter,
+  subscriptionsListCommand,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import { getFirewalls, listFirewalls, listPolicies, NETWORK_API_VERSION } from "./firewalls.js";
@@ -30,7 +32,7 @@ const firewallOutputs = [
   },
 ] as const;
 
-const scope = [resourceGroupArgument({ name: "resource_group" }), subscriptionIdArgument()] as const;
+const scope = [resourceGroupArgument(), subscriptionIdArgument()] as const;
 
 const listScope = [
   {
@@ -40,13 +42,18 @@ const listScope = [
     predefined: ["resource_group", "subscription"],
   },
   ...scope,
-  { name: "limit", description: "The most entries to return (1-1000).", defaultValue: "50" },
+  { name: "limit", description: "The most entries per page (1-1000).", defaultValue: "50" },
+  { name: "page", description: "The page to return, from 1 (pages of limit entries).", defaultValue: "1" },
 ] as const;
 
 // Azure RBAC roles with the read actions of Microsoft.Network, least privileged first.
 const NETWORK_READ = { rbac: ["Reader", "Network Contributor"] } as const;
 
-/** Azure Firewall: firewalls and firewall policies through Azure Resource Manager (Microsoft.Network). */
+/**
+ * Azure Firewall: firewalls and firewall policies through Azure Resource Manager (Microsoft.Network).
+ * Command, argument and output names and the built-in client ID are XSOAR's, from demisto/content
+ * Packs/AzureFirewall/Integrations/AzureFirewall/AzureFirewall.yml (data/xsoar/azure-firewall.json).
+ */
 export default defineIntegration({
   id: "azure-firewall",
   version: packageJson.version,
@@ -61,6 +68,8 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // XSOAR's "Client ID" default: the Cortex XSOAR public client used with device code (no broker app name).
+  builtInClientId: "f5b37a76-f937-4c57-a9b5-31dab1c7e236",
   // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
   resource: {
     ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
@@ -84,6 +93,14 @@ export default defineIntegration({
       arguments: [
         { name: "firewall_names", description: "Comma-separated firewall names.", required: true },
         ...scope,
+        {
+          name: "polling",
+          description: "True to wait while a firewall is still being updated (provisioning state Updating).",
+          defaultValue: "True",
+          predefined: ["True", "False"],
+        },
+        { name: "interval", description: "Seconds between two reads while waiting.", defaultValue: "30" },
+        { name: "timeout", description: "Seconds to wait at most.", defaultValue: "60" },
       ],
       outputs: firewallOutputs,
       // Azure Firewalls - Get (learn.microsoft.com/rest/api/firewall/azure-firewalls/get):
@@ -107,6 +124,24 @@ export default defineIntegration({
       // Microsoft.Network/firewallPolicies/read.
       permissions: NETWORK_READ,
       run: listPolicies,
+    },
+    "azure-firewall-subscriptions-list": {
+      ...subscriptionsListCommand({
+        outputsPrefix: "AzureFirewall.Subscription",
+        title: "Subscriptions List",
+      }),
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { rbac: ["Reader"] },
+    },
+    "azure-firewall-resource-group-list": {
+      ...resourceGroupListCommand({
+        outputsPrefix: "AzureFirewall.ResourceGroup",
+        title: "Resource Groups List",
+      }),
+      // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list):
+      // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
+      permissions: { rbac: ["Reader"] },
     },
   },
   // The test lists the default resource group's firewalls (Microsoft.Network/azureFirewalls/read); without a

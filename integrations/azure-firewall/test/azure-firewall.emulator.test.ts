@@ -63,6 +63,55 @@ describe("Azure Firewall against the emulator's Resource Manager", () => {
     ]);
   });
 
+  it("azure-firewall-list returns XSOAR's page of limit entries", async () => {
+    const result = await harness.run("azure-firewall-list", {
+      resource: "subscription",
+      limit: "1",
+      page: "2",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      path: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Network/azureFirewalls`,
+    });
+    expect((result.outputs as Array<{ name: string }>).map((firewall) => firewall.name)).toEqual(["fw-soc"]);
+  });
+
+  it("azure-firewall-get takes XSOAR's resource_group_name argument", async () => {
+    await expect(
+      harness.run("azure-firewall-get", { firewall_names: "fw-hub", resource_group_name: "no-such-rg" }),
+    ).rejects.toThrow(/ResourceGroupNotFound|ResourceNotFound|not found/i);
+    expect(harness.lastCall().path).toBe(
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/no-such-rg/providers/Microsoft.Network/azureFirewalls/fw-hub`,
+    );
+  });
+
+  it("the Client ID defaults to XSOAR's built-in client (AzureFirewall.yml)", () => {
+    const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
+    expect(appId?.defaultValue).toBe("f5b37a76-f937-4c57-a9b5-31dab1c7e236");
+  });
+
+  it("azure-firewall-subscriptions-list lists the seeded subscriptions", async () => {
+    const result = await harness.run("azure-firewall-subscriptions-list");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    expect(result.readable).toContain(`|${SUBSCRIPTION}|msint Demo Production|Enabled|`);
+  });
+
+  it("azure-firewall-resource-group-list lists the subscription's resource groups", async () => {
+    const result = await harness.run("azure-firewall-resource-group-list");
+    // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourcegroups`,
+      query: { "api-version": "2021-04-01" },
+    });
+    expect(result.outputs).toEqual(expect.arrayContaining([expect.objectContaining({ name: GROUP })]));
+  });
+
   it("azure-firewall-get gets a firewall by name, with its policy", async () => {
     const result = await harness.run("azure-firewall-get", { firewall_names: "fw-hub" });
     // Azure Firewalls - Get (learn.microsoft.com/rest/api/firewall/azure-firewalls/get).
