@@ -11,6 +11,7 @@ import {
   getInstanceDetails,
   listInstances,
   listResourceGroups,
+  listSubscriptions,
   powerOffInstance,
   startInstance,
 } from "./virtual-machines.js";
@@ -47,7 +48,11 @@ const vmArguments = [
 const VM_READ = { rbac: ["Reader", "Virtual Machine Contributor"] } as const;
 const VM_OPERATE = { rbac: ["Virtual Machine Contributor", "Contributor"] } as const;
 
-/** Azure Compute v2: Azure virtual machines through Azure Resource Manager (Microsoft.Compute). */
+/**
+ * Azure Compute v2: Azure virtual machines through Azure Resource Manager (Microsoft.Compute).
+ * Command, argument and output names and the broker app name are XSOAR's, from demisto/content
+ * Packs/AzureCompute/Integrations/AzureCompute_v2/AzureCompute_v2.yml (data/xsoar/azure-compute-v2.json).
+ */
 export default defineIntegration({
   id: "azure-compute-v2",
   version: packageJson.version,
@@ -123,11 +128,16 @@ export default defineIntegration({
       permissions: VM_OPERATE,
       run: powerOffInstance,
     },
-    "azure-vm-list-resource-groups": {
+    "azure-list-resource-groups": {
       description: "Lists the resource groups of the subscription.",
-      arguments: [subscriptionIdArgument()],
+      arguments: [
+        subscriptionIdArgument(),
+        { name: "tag", description: 'Only groups with this tag, as {"key":"value"}.' },
+        { name: "limit", description: "The most groups to return (1-1000).", defaultValue: "50" },
+      ],
       outputs: [
         { path: "Azure.ResourceGroup.Name", type: "string", description: "The resource group's name." },
+        { path: "Azure.ResourceGroup.ID", type: "string", description: "The resource group's resource ID." },
         { path: "Azure.ResourceGroup.Location", type: "string", description: "The resource group's region." },
         {
           path: "Azure.ResourceGroup.ProvisioningState",
@@ -140,7 +150,21 @@ export default defineIntegration({
       permissions: { rbac: ["Reader"] },
       run: listResourceGroups,
     },
+    "azure-list-subscriptions": {
+      description: "Lists the subscriptions the identity can see.",
+      outputs: [
+        { path: "Azure.Subscription.ID", type: "string", description: "The subscription ID." },
+        { path: "Azure.Subscription.Name", type: "string", description: "The subscription's name." },
+        { path: "Azure.Subscription.State", type: "string", description: "Enabled, Disabled, Warned …" },
+      ],
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { rbac: ["Reader"] },
+      run: listSubscriptions,
+    },
   },
+  // Renamed to XSOAR's names; the old names keep working for one release.
+  deprecatedAliases: { "azure-vm-list-resource-groups": "azure-list-resource-groups" },
   // The test lists resource groups (Microsoft.Resources/subscriptions/resourceGroups/read).
   testPermissions: { rbac: ["Reader"] },
   async test({ api, params }) {

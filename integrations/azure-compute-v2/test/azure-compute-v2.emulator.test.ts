@@ -104,8 +104,8 @@ describe("Azure Compute v2 against the emulator's Resource Manager (client crede
     ).toContain("hostname: web-01");
   });
 
-  it("azure-vm-list-resource-groups lists the subscription's seeded groups", async () => {
-    const result = await harness.run("azure-vm-list-resource-groups");
+  it("azure-list-resource-groups lists the subscription's seeded groups", async () => {
+    const result = await harness.run("azure-list-resource-groups");
     // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
     // (learn.microsoft.com/rest/api/resources/resource-groups/list).
     expect(harness.lastCall()).toMatchObject({
@@ -114,9 +114,50 @@ describe("Azure Compute v2 against the emulator's Resource Manager (client crede
       query: { "api-version": "2021-04-01" },
     });
     expect(result.outputs).toEqual([
-      { Name: "msint-demo", Location: "westeurope", ProvisioningState: "Succeeded" },
-      { Name: "soc-rg", Location: "eastus", ProvisioningState: "Succeeded" },
+      {
+        Name: "msint-demo",
+        ID: `/subscriptions/${SUBSCRIPTION}/resourceGroups/msint-demo`,
+        Location: "westeurope",
+        ProvisioningState: "Succeeded",
+      },
+      {
+        Name: "soc-rg",
+        ID: `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc-rg`,
+        Location: "eastus",
+        ProvisioningState: "Succeeded",
+      },
     ]);
+  });
+
+  it("azure-list-resource-groups filters by XSOAR's tag argument", async () => {
+    const result = await harness.run("azure-list-resource-groups", { tag: '{"Environment":"prod"}' });
+    // Resource Groups - List with $filter=tagName eq '…' and tagValue eq '…'
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall().query).toMatchObject({
+      $filter: "tagName eq 'Environment' and tagValue eq 'prod'",
+    });
+    expect((result.outputs as Array<{ Name: string }>).map((group) => group.Name)).toEqual(["soc-rg"]);
+  });
+
+  it("the old name azure-vm-list-resource-groups still runs, with a deprecation notice", async () => {
+    const result = await harness.run("azure-vm-list-resource-groups");
+    expect(harness.lastCall().path).toBe(`/subscriptions/${SUBSCRIPTION}/resourcegroups`);
+    expect(result.notices).toEqual([
+      "azure-vm-list-resource-groups is deprecated and goes in the next release: use azure-list-resource-groups.",
+    ]);
+  });
+
+  it("azure-list-subscriptions lists the seeded subscriptions", async () => {
+    const result = await harness.run("azure-list-subscriptions");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    expect(result.outputs).toEqual(
+      expect.arrayContaining([{ ID: SUBSCRIPTION, Name: "msint Demo Production", State: "Enabled" }]),
+    );
   });
 
   it("an unknown VM answers ARM's ResourceNotFound", async () => {
