@@ -126,3 +126,94 @@ export async function listPolicies(context: CommandContext): Promise<CommandResu
     raw: items,
   };
 }
+
+const namesOf = (value: string) =>
+  value
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+
+/** Gets comma-separated resources of a Microsoft.Network collection of the resource group, polling as XSOAR does. */
+async function getNamed(context: CommandContext, collection: string, argument: string): Promise<Resource[]> {
+  const base = `${groupPath(context)}/providers/Microsoft.Network/${collection}`;
+  const resources: Resource[] = [];
+  for (const name of namesOf(context.args[argument] ?? "")) {
+    resources.push(await readFirewall(context, `${base}/${encodeURIComponent(name)}`));
+  }
+  return resources;
+}
+
+/** Deletes comma-separated resources of a Microsoft.Network collection of the resource group. */
+async function deleteNamed(context: CommandContext, collection: string, argument: string): Promise<string[]> {
+  const base = `${groupPath(context)}/providers/Microsoft.Network/${collection}`;
+  const names = namesOf(context.args[argument] ?? "");
+  for (const name of names) {
+    await context.api.request({
+      method: "DELETE",
+      path: `${base}/${encodeURIComponent(name)}`,
+      query: { "api-version": NETWORK_API_VERSION },
+    });
+  }
+  return names;
+}
+
+function policyRows(policies: Resource[]) {
+  return policies.map((policy) => ({
+    name: policy.name,
+    id: policy.id,
+    location: policy.location,
+    threat_intel_mode: policy.properties?.threatIntelMode,
+    provisioning_state: policy.properties?.provisioningState,
+  }));
+}
+
+/** `azure-firewall-policy-get`: GET …/firewallPolicies/{name}, per name. */
+export async function getPolicies(context: CommandContext): Promise<CommandResult> {
+  const policies = await getNamed(context, "firewallPolicies", "policy_names");
+  return {
+    readable: tableToMarkdown("Policy List:", policyRows(policies)),
+    outputsPrefix: "AzureFirewall.Policy",
+    outputsKeyField: "id",
+    outputs: policies,
+    raw: policies,
+  };
+}
+
+/** `azure-firewall-policy-delete`: DELETE …/firewallPolicies/{name}, per name. */
+export async function deletePolicies(context: CommandContext): Promise<CommandResult> {
+  const names = await deleteNamed(context, "firewallPolicies", "policy_names");
+  return { readable: `Policy ${names.join(", ")} deleted successfully.` };
+}
+
+function ipGroupResult(groups: Resource[]): CommandResult {
+  const rows = groups.map((group) => ({
+    name: group.name,
+    id: group.id,
+    location: group.location,
+    ip_addresses: group.properties?.["ipAddresses"],
+    provisioning_state: group.properties?.provisioningState,
+  }));
+  return {
+    readable: tableToMarkdown("IP Group List:", rows),
+    outputsPrefix: "AzureFirewall.IPGroup",
+    outputsKeyField: "id",
+    outputs: groups,
+    raw: groups,
+  };
+}
+
+/** `azure-firewall-ip-group-list`: GET …/providers/Microsoft.Network/ipGroups. */
+export async function listIpGroups(context: CommandContext): Promise<CommandResult> {
+  return ipGroupResult((await list(context, "ipGroups")).items);
+}
+
+/** `azure-firewall-ip-group-get`: GET …/ipGroups/{name}, per name. */
+export async function getIpGroups(context: CommandContext): Promise<CommandResult> {
+  return ipGroupResult(await getNamed(context, "ipGroups", "ip_group_names"));
+}
+
+/** `azure-firewall-ip-group-delete`: DELETE …/ipGroups/{name}, per name. */
+export async function deleteIpGroups(context: CommandContext): Promise<CommandResult> {
+  const names = await deleteNamed(context, "ipGroups", "ip_group_names");
+  return { readable: `IP Group ${names.join(", ")} deleted successfully.` };
+}

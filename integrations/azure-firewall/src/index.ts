@@ -9,7 +9,17 @@ import {
   subscriptionsListCommand,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { getFirewalls, listFirewalls, listPolicies, NETWORK_API_VERSION } from "./firewalls.js";
+import {
+  deleteIpGroups,
+  deletePolicies,
+  getFirewalls,
+  getIpGroups,
+  getPolicies,
+  listFirewalls,
+  listIpGroups,
+  listPolicies,
+  NETWORK_API_VERSION,
+} from "./firewalls.js";
 
 const firewallOutputs = [
   { path: "AzureFirewall.Firewall.name", type: "string", description: "The firewall's name." },
@@ -44,6 +54,28 @@ const listScope = [
   ...scope,
   { name: "limit", description: "The most entries per page (1-1000).", defaultValue: "50" },
   { name: "page", description: "The page to return, from 1 (pages of limit entries).", defaultValue: "1" },
+] as const;
+
+// XSOAR's polling arguments of the get commands.
+const polling = [
+  {
+    name: "polling",
+    description: "True to wait while a resource is still being updated (provisioning state Updating).",
+    defaultValue: "True",
+    predefined: ["True", "False"],
+  },
+  { name: "interval", description: "Seconds between two reads while waiting.", defaultValue: "30" },
+  { name: "timeout", description: "Seconds to wait at most.", defaultValue: "60" },
+] as const;
+
+const ipGroupOutputs = [
+  { path: "AzureFirewall.IPGroup.id", type: "string", description: "The IP group's resource ID." },
+  { path: "AzureFirewall.IPGroup.name", type: "string", description: "The IP group's name." },
+  {
+    path: "AzureFirewall.IPGroup.properties.ipAddresses",
+    type: "unknown",
+    description: "The IP addresses and ranges of the group.",
+  },
 ] as const;
 
 // Azure RBAC roles with the read actions of Microsoft.Network, least privileged first.
@@ -93,14 +125,7 @@ export default defineIntegration({
       arguments: [
         { name: "firewall_names", description: "Comma-separated firewall names.", required: true },
         ...scope,
-        {
-          name: "polling",
-          description: "True to wait while a firewall is still being updated (provisioning state Updating).",
-          defaultValue: "True",
-          predefined: ["True", "False"],
-        },
-        { name: "interval", description: "Seconds between two reads while waiting.", defaultValue: "30" },
-        { name: "timeout", description: "Seconds to wait at most.", defaultValue: "60" },
+        ...polling,
       ],
       outputs: firewallOutputs,
       // Azure Firewalls - Get (learn.microsoft.com/rest/api/firewall/azure-firewalls/get):
@@ -124,6 +149,65 @@ export default defineIntegration({
       // Microsoft.Network/firewallPolicies/read.
       permissions: NETWORK_READ,
       run: listPolicies,
+    },
+    "azure-firewall-policy-get": {
+      description: "Gets firewall policies by name.",
+      arguments: [
+        { name: "policy_names", description: "Comma-separated policy names.", required: true },
+        ...scope,
+        ...polling,
+      ],
+      outputs: [
+        { path: "AzureFirewall.Policy.id", type: "string", description: "The policy's resource ID." },
+        { path: "AzureFirewall.Policy.name", type: "string", description: "The policy's name." },
+      ],
+      // Firewall Policies - Get (learn.microsoft.com/rest/api/firewall/firewall-policies/get):
+      // Microsoft.Network/firewallPolicies/read.
+      permissions: NETWORK_READ,
+      run: getPolicies,
+    },
+    "azure-firewall-policy-delete": {
+      description: "Deletes firewall policies.",
+      arguments: [
+        { name: "policy_names", description: "Comma-separated policy names.", required: true },
+        ...scope,
+      ],
+      // Firewall Policies - Delete (learn.microsoft.com/rest/api/firewall/firewall-policies/delete):
+      // Microsoft.Network/firewallPolicies/delete, held by Network Contributor (not by Reader).
+      permissions: { rbac: ["Network Contributor", "Contributor"] },
+      run: deletePolicies,
+    },
+    "azure-firewall-ip-group-list": {
+      description: "Lists the IP groups of a resource group or subscription.",
+      arguments: listScope,
+      outputs: ipGroupOutputs,
+      // IP Groups - List By Resource Group / List (learn.microsoft.com/rest/api/virtualnetwork/ip-groups/list):
+      // Microsoft.Network/ipGroups/read.
+      permissions: NETWORK_READ,
+      run: listIpGroups,
+    },
+    "azure-firewall-ip-group-get": {
+      description: "Gets IP groups by name.",
+      arguments: [
+        { name: "ip_group_names", description: "Comma-separated IP group names.", required: true },
+        ...scope,
+        ...polling,
+      ],
+      outputs: ipGroupOutputs,
+      // IP Groups - Get (learn.microsoft.com/rest/api/virtualnetwork/ip-groups/get): Microsoft.Network/ipGroups/read.
+      permissions: NETWORK_READ,
+      run: getIpGroups,
+    },
+    "azure-firewall-ip-group-delete": {
+      description: "Deletes IP groups.",
+      arguments: [
+        { name: "ip_group_names", description: "Comma-separated IP group names.", required: true },
+        ...scope,
+      ],
+      // IP Groups - Delete (learn.microsoft.com/rest/api/virtualnetwork/ip-groups/delete):
+      // Microsoft.Network/ipGroups/delete, held by Network Contributor (not by Reader).
+      permissions: { rbac: ["Network Contributor", "Contributor"] },
+      run: deleteIpGroups,
     },
     "azure-firewall-subscriptions-list": {
       ...subscriptionsListCommand({

@@ -84,6 +84,46 @@ describe("Azure Firewall against the emulator's Resource Manager", () => {
     );
   });
 
+  it("azure-firewall-policy-get gets a policy by name", async () => {
+    const result = await harness.run("azure-firewall-policy-get", { policy_names: "fw-policy-hub" });
+    // Firewall Policies - Get: GET …/firewallPolicies/{name}?api-version=2021-03-01
+    // (learn.microsoft.com/rest/api/firewall/firewall-policies/get).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `${NETWORK}/firewallPolicies/fw-policy-hub`,
+      query: { "api-version": "2021-03-01" },
+    });
+    expect(result.outputs).toEqual([expect.objectContaining({ name: "fw-policy-hub" })]);
+    expect(result.readable).toContain("|fw-policy-hub|");
+  });
+
+  it("azure-firewall-ip-group-list, -get and -delete", async () => {
+    const listed = await harness.run("azure-firewall-ip-group-list");
+    // IP Groups - List By Resource Group: GET …/providers/Microsoft.Network/ipGroups
+    // (learn.microsoft.com/rest/api/virtualnetwork/ip-groups/list-by-resource-group).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `${NETWORK}/ipGroups`,
+      query: { "api-version": "2021-03-01" },
+    });
+    expect(listed.outputs).toEqual([
+      expect.objectContaining({
+        name: "ipg-trusted",
+        properties: expect.objectContaining({ ipAddresses: ["10.0.0.0/8", "192.168.10.0/24"] }),
+      }),
+    ]);
+    const got = await harness.run("azure-firewall-ip-group-get", { ip_group_names: "ipg-trusted" });
+    // IP Groups - Get: GET …/ipGroups/{name} (learn.microsoft.com/rest/api/virtualnetwork/ip-groups/get).
+    expect(harness.lastCall().path).toBe(`${NETWORK}/ipGroups/ipg-trusted`);
+    expect(got.readable).toContain("|ipg-trusted|");
+    const deleted = await harness.run("azure-firewall-ip-group-delete", { ip_group_names: "ipg-trusted" });
+    // IP Groups - Delete: DELETE …/ipGroups/{name} (learn.microsoft.com/rest/api/virtualnetwork/ip-groups/delete).
+    expect(harness.lastCall()).toMatchObject({ method: "DELETE", path: `${NETWORK}/ipGroups/ipg-trusted` });
+    expect(deleted.readable).toBe("IP Group ipg-trusted deleted successfully.");
+    const after = await harness.run("azure-firewall-ip-group-list");
+    expect(after.outputs).toEqual([]);
+  });
+
   it("the Client ID defaults to XSOAR's built-in client (AzureFirewall.yml)", () => {
     const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
     expect(appId?.defaultValue).toBe("f5b37a76-f937-4c57-a9b5-31dab1c7e236");
@@ -148,6 +188,20 @@ describe("Azure Firewall against the emulator's Resource Manager", () => {
     expect(harness.emulator.requests.map((entry) => entry.path)).toContain("/metadata/identity/oauth2/token");
     expect(result.outputs).toEqual([expect.objectContaining({ name: "fw-policy-hub" })]);
     expect(result.readable).toContain("|fw-policy-hub|");
+  });
+
+  // Last of this block: the policy is gone afterwards.
+  it("azure-firewall-policy-delete deletes a policy: a later list no longer shows it", async () => {
+    const deleted = await harness.run("azure-firewall-policy-delete", { policy_names: "fw-policy-hub" });
+    // Firewall Policies - Delete: DELETE …/firewallPolicies/{name} (learn.microsoft.com/rest/api/firewall/firewall-policies/delete).
+    expect(harness.lastCall()).toMatchObject({
+      method: "DELETE",
+      path: `${NETWORK}/firewallPolicies/fw-policy-hub`,
+      query: { "api-version": "2021-03-01" },
+    });
+    expect(deleted.readable).toBe("Policy fw-policy-hub deleted successfully.");
+    const after = await harness.run("azure-firewall-policy-list");
+    expect(after.outputs).toEqual([]);
   });
 });
 
