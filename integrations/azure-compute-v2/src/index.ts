@@ -7,6 +7,7 @@ import {
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
+import { deleteInstance, getAllPublicIpDetails, getPublicIpDetails } from "./network.js";
 import {
   getInstanceDetails,
   listInstances,
@@ -42,6 +43,41 @@ const scopeArguments = [
 const vmArguments = [
   { name: "virtual_machine_name", description: "The name of the virtual machine.", required: true },
   ...scopeArguments,
+] as const;
+
+const publicIpOutputs = [
+  {
+    path: "Azure.Network.IPConfigurations.PublicConfigName",
+    type: "string",
+    description: "The address's name.",
+  },
+  { path: "Azure.Network.IPConfigurations.PublicIPAddress", type: "string", description: "The IP address." },
+  {
+    path: "Azure.Network.IPConfigurations.PublicIPAddressAllocationMethod",
+    type: "string",
+    description: "Static or Dynamic.",
+  },
+  {
+    path: "Azure.Network.IPConfigurations.PublicIPAddressVersion",
+    type: "string",
+    description: "IPv4 or IPv6.",
+  },
+  {
+    path: "Azure.Network.IPConfigurations.PublicIPAddressFQDN",
+    type: "string",
+    description: "Its DNS name.",
+  },
+  {
+    path: "Azure.Network.IPConfigurations.PublicIPAddressID",
+    type: "string",
+    description: "Its resource ID.",
+  },
+  { path: "Azure.Network.IPConfigurations.Location", type: "string", description: "Its region." },
+  {
+    path: "Azure.Network.IPConfigurations.ResourceGroup",
+    type: "string",
+    description: "Its resource group.",
+  },
 ] as const;
 
 // Azure RBAC roles with the actions each command needs, least privileged first.
@@ -149,6 +185,35 @@ export default defineIntegration({
       // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
       permissions: { rbac: ["Reader"] },
       run: listResourceGroups,
+    },
+    "azure-vm-delete-instance": {
+      description: "Deletes a virtual machine.",
+      arguments: vmArguments,
+      // Virtual Machines - Delete (learn.microsoft.com/rest/api/compute/virtual-machines/delete):
+      // Microsoft.Compute/virtualMachines/delete, held by Virtual Machine Contributor (not by Reader).
+      permissions: VM_OPERATE,
+      run: deleteInstance,
+    },
+    "azure-vm-get-public-ip-details": {
+      description: "Gets a public IP address of the resource group.",
+      arguments: [
+        { name: "address_name", description: "The public IP address resource's name.", required: true },
+        ...scopeArguments,
+      ],
+      outputs: publicIpOutputs,
+      // Public IP Addresses - Get (learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/get):
+      // Microsoft.Network/publicIPAddresses/read, held by Reader.
+      permissions: { rbac: ["Reader", "Network Contributor"] },
+      run: getPublicIpDetails,
+    },
+    "azure-vm-get-all-public-ip-details": {
+      description: "Lists the public IP addresses of the subscription.",
+      arguments: [subscriptionIdArgument()],
+      outputs: publicIpOutputs,
+      // Public IP Addresses - List All (learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/list-all):
+      // Microsoft.Network/publicIPAddresses/read.
+      permissions: { rbac: ["Reader", "Network Contributor"] },
+      run: getAllPublicIpDetails,
     },
     "azure-list-subscriptions": {
       description: "Lists the subscriptions the identity can see.",

@@ -41,11 +41,11 @@ function setting(context: CommandContext, argument: string, parameter: string, d
   return value;
 }
 
-function subscriptionPath(context: CommandContext): string {
+export function subscriptionPath(context: CommandContext): string {
   return `/subscriptions/${encodeURIComponent(setting(context, "subscription_id", "subscription_id", "Default Subscription ID"))}`;
 }
 
-function resourceGroupPath(context: CommandContext): { path: string; resourceGroup: string } {
+export function resourceGroupPath(context: CommandContext): { path: string; resourceGroup: string } {
   const resourceGroup = setting(context, "resource_group", "resource_group", "Default Resource Group Name");
   return {
     path: `${subscriptionPath(context)}/resourceGroups/${encodeURIComponent(resourceGroup)}`,
@@ -53,7 +53,7 @@ function resourceGroupPath(context: CommandContext): { path: string; resourceGro
   };
 }
 
-function vmPath(context: CommandContext<{ virtual_machine_name: string }>) {
+export function vmPath(context: CommandContext<{ virtual_machine_name: string }>) {
   const { path, resourceGroup } = resourceGroupPath(context);
   const name = context.args["virtual_machine_name"];
   return {

@@ -165,6 +165,49 @@ describe("Azure Compute v2 against the emulator's Resource Manager (client crede
       harness.run("azure-vm-get-instance-details", { virtual_machine_name: "nope" }),
     ).rejects.toThrow("ResourceNotFound");
   });
+
+  it("azure-vm-get-public-ip-details and -get-all-public-ip-details read the seeded public IP", async () => {
+    const one = await harness.run("azure-vm-get-public-ip-details", { address_name: "fw-hub-pip" });
+    // Public IP Addresses - Get: GET …/providers/Microsoft.Network/publicIPAddresses/{name}?api-version=2022-09-01
+    // (learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/get).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${GROUP}/providers/Microsoft.Network/publicIPAddresses/fw-hub-pip`,
+      query: { "api-version": "2022-09-01" },
+    });
+    expect(one.outputs).toEqual([
+      expect.objectContaining({
+        PublicConfigName: "fw-hub-pip",
+        PublicIPAddress: "20.50.10.4",
+        PublicIPAddressAllocationMethod: "Static",
+        PublicIPAddressVersion: "IPv4",
+        ResourceGroup: GROUP,
+      }),
+    ]);
+    const all = await harness.run("azure-vm-get-all-public-ip-details");
+    // Public IP Addresses - List All: GET /subscriptions/{id}/providers/Microsoft.Network/publicIPAddresses
+    // (learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/list-all).
+    expect(harness.lastCall()).toMatchObject({
+      path: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Network/publicIPAddresses`,
+      query: { "api-version": "2022-09-01" },
+    });
+    expect(all.readable).toContain("|fw-hub-pip|20.50.10.4|Static|IPv4|");
+  });
+
+  // Last of this block: dc-01 is gone afterwards.
+  it("azure-vm-delete-instance deletes a VM: a later list no longer shows it", async () => {
+    const result = await harness.run("azure-vm-delete-instance", { virtual_machine_name: "dc-01" });
+    // Virtual Machines - Delete: DELETE …/virtualMachines/{name}?api-version=2023-03-01
+    // (learn.microsoft.com/rest/api/compute/virtual-machines/delete).
+    expect(harness.lastCall()).toMatchObject({
+      method: "DELETE",
+      path: `${VMS}/dc-01`,
+      query: { "api-version": "2023-03-01" },
+    });
+    expect(result.readable).toBe('"dc-01" VM Deletion Successfully Initiated');
+    const after = await harness.run("azure-vm-list-instances");
+    expect((after.outputs as Array<{ Name: string }>).map((vm) => vm.Name)).toEqual(["web-01"]);
+  });
 });
 
 describe("azure-vm-test and azure-vm-auth-test", () => {
