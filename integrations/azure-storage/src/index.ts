@@ -9,6 +9,8 @@ import {
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import {
+  createBlobContainer,
+  deleteBlobContainer,
   getBlobServiceProperties,
   listAccounts,
   listBlobContainers,
@@ -142,6 +144,54 @@ export default defineIntegration({
       // Microsoft.Storage/storageAccounts/blobServices/containers/read.
       permissions: STORAGE_READ,
       run: listBlobContainers,
+    },
+    "azure-storage-blob-containers-create": {
+      description: "Creates a blob container in a storage account.",
+      arguments: [
+        { name: "account_name", description: "The storage account's name.", required: true },
+        {
+          name: "container_name",
+          description: "The container's name (3-63 lower-case letters, digits, -).",
+          required: true,
+        },
+        { name: "default_encryption_scope", description: "The encryption scope of the container's blobs." },
+        {
+          name: "deny_encryption_scope_override",
+          description: "true to keep blobs from using another encryption scope.",
+          predefined: ["true", "false"],
+        },
+        {
+          name: "public_access",
+          description: "Public access to the container.",
+          predefined: ["Blob", "Container", "None"],
+        },
+        ...scope,
+      ],
+      outputs: [
+        {
+          path: "AzureStorage.BlobContainer.id",
+          type: "string",
+          description: "The container's resource ID.",
+        },
+        { path: "AzureStorage.BlobContainer.name", type: "string", description: "The container's name." },
+        { path: "AzureStorage.BlobContainer.type", type: "string", description: "The resource type." },
+      ],
+      // Blob Containers - Create (learn.microsoft.com/rest/api/storagerp/blob-containers/create):
+      // Microsoft.Storage/storageAccounts/blobServices/containers/write, held by Storage Account Contributor.
+      permissions: { rbac: ["Storage Account Contributor", "Contributor"] },
+      run: createBlobContainer,
+    },
+    "azure-storage-blob-container-delete": {
+      description: "Deletes a blob container of a storage account.",
+      arguments: [
+        { name: "account_name", description: "The storage account's name.", required: true },
+        { name: "container_name", description: "The container's name.", required: true },
+        ...scope,
+      ],
+      // Blob Containers - Delete (learn.microsoft.com/rest/api/storagerp/blob-containers/delete):
+      // Microsoft.Storage/storageAccounts/blobServices/containers/delete.
+      permissions: { rbac: ["Storage Account Contributor", "Contributor"] },
+      run: deleteBlobContainer,
     },
     "azure-storage-subscriptions-list": {
       ...subscriptionsListCommand({

@@ -14,6 +14,7 @@ interface ArmResource {
   id?: string;
   name?: string;
   kind?: string;
+  type?: string;
   location?: string;
   sku?: { name?: string; tier?: string };
   properties?: Record<string, unknown>;
@@ -120,4 +121,49 @@ export async function listBlobContainers(
     outputs: items,
     raw: items,
   };
+}
+
+/** `azure-storage-blob-containers-create`: PUT …/blobServices/default/containers/{name}. */
+export async function createBlobContainer(
+  context: CommandContext<{ account_name: string; container_name: string }>,
+): Promise<CommandResult> {
+  const name = context.args["container_name"];
+  const properties: Record<string, unknown> = {};
+  if (context.args["default_encryption_scope"])
+    properties["defaultEncryptionScope"] = context.args["default_encryption_scope"];
+  if (context.args["deny_encryption_scope_override"])
+    properties["denyEncryptionScopeOverride"] = context.args["deny_encryption_scope_override"] === "true";
+  if (context.args["public_access"]) properties["publicAccess"] = context.args["public_access"];
+  // Blob Containers - Create (learn.microsoft.com/rest/api/storagerp/blob-containers/create).
+  const container = await context.api.request<ArmResource>({
+    expect: "object",
+    method: "PUT",
+    path: `${blobServicePath(context)}/containers/${encodeURIComponent(name)}`,
+    query,
+    body: { properties },
+  });
+  const entry = { id: container?.id, name: container?.name ?? name, type: container?.type };
+  return {
+    readable: tableToMarkdown(`Azure Storage Blob Containers Properties`, [
+      { Name: entry.name, "Account Name": context.args["account_name"], ID: entry.id },
+    ]),
+    outputsPrefix: "AzureStorage.BlobContainer",
+    outputsKeyField: "id",
+    outputs: container ?? entry,
+    raw: container,
+  };
+}
+
+/** `azure-storage-blob-container-delete`: DELETE …/blobServices/default/containers/{name}. */
+export async function deleteBlobContainer(
+  context: CommandContext<{ account_name: string; container_name: string }>,
+): Promise<CommandResult> {
+  const name = context.args["container_name"];
+  // Blob Containers - Delete (learn.microsoft.com/rest/api/storagerp/blob-containers/delete).
+  await context.api.request({
+    method: "DELETE",
+    path: `${blobServicePath(context)}/containers/${encodeURIComponent(name)}`,
+    query,
+  });
+  return { readable: `The blob container ${name} was deleted successfully.` };
 }

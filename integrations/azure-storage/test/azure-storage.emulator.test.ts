@@ -119,6 +119,46 @@ describe("Azure Storage (management) against the emulator's Resource Manager", (
     expect(harness.lastCall().query).toMatchObject({ $include: "deleted", $maxpagesize: "50" });
   });
 
+  it("azure-storage-blob-containers-create and -blob-container-delete: a later list shows the change", async () => {
+    const created = await harness.run("azure-storage-blob-containers-create", {
+      account_name: "msintdemostorage",
+      container_name: "case-files",
+      public_access: "None",
+      deny_encryption_scope_override: "false",
+    });
+    // Blob Containers - Create: PUT …/blobServices/default/containers/{name}?api-version=2022-09-01
+    // (learn.microsoft.com/rest/api/storagerp/blob-containers/create).
+    expect(harness.lastCall()).toMatchObject({
+      method: "PUT",
+      path: `${ACCOUNTS}/msintdemostorage/blobServices/default/containers/case-files`,
+      query: { "api-version": "2022-09-01" },
+      body: { properties: { publicAccess: "None", denyEncryptionScopeOverride: false } },
+    });
+    expect(created.outputs).toMatchObject({ name: "case-files" });
+    const listed = await harness.run("azure-storage-blob-containers-list", {
+      account_name: "msintdemostorage",
+    });
+    expect((listed.outputs as Array<{ name: string }>).map((container) => container.name)).toContain(
+      "case-files",
+    );
+    const deleted = await harness.run("azure-storage-blob-container-delete", {
+      account_name: "msintdemostorage",
+      container_name: "case-files",
+    });
+    // Blob Containers - Delete: DELETE …/containers/{name} (learn.microsoft.com/rest/api/storagerp/blob-containers/delete).
+    expect(harness.lastCall()).toMatchObject({
+      method: "DELETE",
+      path: `${ACCOUNTS}/msintdemostorage/blobServices/default/containers/case-files`,
+    });
+    expect(deleted.readable).toBe("The blob container case-files was deleted successfully.");
+    const after = await harness.run("azure-storage-blob-containers-list", {
+      account_name: "msintdemostorage",
+    });
+    expect((after.outputs as Array<{ name: string }>).map((container) => container.name)).not.toContain(
+      "case-files",
+    );
+  });
+
   it("the Application ID defaults to XSOAR's built-in client (AzureStorage.yml)", () => {
     const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
     expect(appId?.defaultValue).toBe("55f9764e-300a-474a-a2bb-549cece85439");
