@@ -7,10 +7,12 @@ import {
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
+import { deleteInstance, getAllPublicIpDetails, getPublicIpDetails } from "./network.js";
 import {
   getInstanceDetails,
   listInstances,
   listResourceGroups,
+  listSubscriptions,
   powerOffInstance,
   startInstance,
 } from "./virtual-machines.js";
@@ -43,11 +45,50 @@ const vmArguments = [
   ...scopeArguments,
 ] as const;
 
+const publicIpOutputs = [
+  {
+    path: "Azure.Network.IPConfigurations.PublicConfigName",
+    type: "string",
+    description: "The address's name.",
+  },
+  { path: "Azure.Network.IPConfigurations.PublicIPAddress", type: "string", description: "The IP address." },
+  {
+    path: "Azure.Network.IPConfigurations.PublicIPAddressAllocationMethod",
+    type: "string",
+    description: "Static or Dynamic.",
+  },
+  {
+    path: "Azure.Network.IPConfigurations.PublicIPAddressVersion",
+    type: "string",
+    description: "IPv4 or IPv6.",
+  },
+  {
+    path: "Azure.Network.IPConfigurations.PublicIPAddressFQDN",
+    type: "string",
+    description: "Its DNS name.",
+  },
+  {
+    path: "Azure.Network.IPConfigurations.PublicIPAddressID",
+    type: "string",
+    description: "Its resource ID.",
+  },
+  { path: "Azure.Network.IPConfigurations.Location", type: "string", description: "Its region." },
+  {
+    path: "Azure.Network.IPConfigurations.ResourceGroup",
+    type: "string",
+    description: "Its resource group.",
+  },
+] as const;
+
 // Azure RBAC roles with the actions each command needs, least privileged first.
 const VM_READ = { rbac: ["Reader", "Virtual Machine Contributor"] } as const;
 const VM_OPERATE = { rbac: ["Virtual Machine Contributor", "Contributor"] } as const;
 
-/** Azure Compute v2: Azure virtual machines through Azure Resource Manager (Microsoft.Compute). */
+/**
+ * Azure Compute v2: Azure virtual machines through Azure Resource Manager (Microsoft.Compute).
+ * Command, argument and output names and the broker app name are XSOAR's, from demisto/content
+ * Packs/AzureCompute/Integrations/AzureCompute_v2/AzureCompute_v2.yml (data/xsoar/azure-compute-v2.json).
+ */
 export default defineIntegration({
   id: "azure-compute-v2",
   version: packageJson.version,
@@ -123,11 +164,16 @@ export default defineIntegration({
       permissions: VM_OPERATE,
       run: powerOffInstance,
     },
-    "azure-vm-list-resource-groups": {
+    "azure-list-resource-groups": {
       description: "Lists the resource groups of the subscription.",
-      arguments: [subscriptionIdArgument()],
+      arguments: [
+        subscriptionIdArgument(),
+        { name: "tag", description: 'Only groups with this tag, as {"key":"value"}.' },
+        { name: "limit", description: "The most groups to return (1-1000).", defaultValue: "50" },
+      ],
       outputs: [
         { path: "Azure.ResourceGroup.Name", type: "string", description: "The resource group's name." },
+        { path: "Azure.ResourceGroup.ID", type: "string", description: "The resource group's resource ID." },
         { path: "Azure.ResourceGroup.Location", type: "string", description: "The resource group's region." },
         {
           path: "Azure.ResourceGroup.ProvisioningState",
@@ -140,7 +186,50 @@ export default defineIntegration({
       permissions: { rbac: ["Reader"] },
       run: listResourceGroups,
     },
+    "azure-vm-delete-instance": {
+      description: "Deletes a virtual machine.",
+      arguments: vmArguments,
+      // Virtual Machines - Delete (learn.microsoft.com/rest/api/compute/virtual-machines/delete):
+      // Microsoft.Compute/virtualMachines/delete, held by Virtual Machine Contributor (not by Reader).
+      permissions: VM_OPERATE,
+      run: deleteInstance,
+    },
+    "azure-vm-get-public-ip-details": {
+      description: "Gets a public IP address of the resource group.",
+      arguments: [
+        { name: "address_name", description: "The public IP address resource's name.", required: true },
+        ...scopeArguments,
+      ],
+      outputs: publicIpOutputs,
+      // Public IP Addresses - Get (learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/get):
+      // Microsoft.Network/publicIPAddresses/read, held by Reader.
+      permissions: { rbac: ["Reader", "Network Contributor"] },
+      run: getPublicIpDetails,
+    },
+    "azure-vm-get-all-public-ip-details": {
+      description: "Lists the public IP addresses of the subscription.",
+      arguments: [subscriptionIdArgument()],
+      outputs: publicIpOutputs,
+      // Public IP Addresses - List All (learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/list-all):
+      // Microsoft.Network/publicIPAddresses/read.
+      permissions: { rbac: ["Reader", "Network Contributor"] },
+      run: getAllPublicIpDetails,
+    },
+    "azure-list-subscriptions": {
+      description: "Lists the subscriptions the identity can see.",
+      outputs: [
+        { path: "Azure.Subscription.ID", type: "string", description: "The subscription ID." },
+        { path: "Azure.Subscription.Name", type: "string", description: "The subscription's name." },
+        { path: "Azure.Subscription.State", type: "string", description: "Enabled, Disabled, Warned …" },
+      ],
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { rbac: ["Reader"] },
+      run: listSubscriptions,
+    },
   },
+  // Renamed to XSOAR's names; the old names keep working for one release.
+  deprecatedAliases: { "azure-vm-list-resource-groups": "azure-list-resource-groups" },
   // The test lists resource groups (Microsoft.Resources/subscriptions/resourceGroups/read).
   testPermissions: { rbac: ["Reader"] },
   async test({ api, params }) {

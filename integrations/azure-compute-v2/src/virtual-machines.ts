@@ -1,4 +1,13 @@
-import { type CommandContext, type CommandResult, tableToMarkdown, UsageError } from "@msint/integration-kit";
+import {
+  type CommandContext,
+  type CommandResult,
+  collectPages,
+  limitArgument,
+  resourceGroupTagFilter,
+  SUBSCRIPTIONS_API_VERSION,
+  tableToMarkdown,
+  UsageError,
+} from "@msint/integration-kit";
 
 /** The Microsoft.Compute API version of the XSOAR integration. */
 export const COMPUTE_API_VERSION = "2023-03-01";
@@ -32,11 +41,11 @@ function setting(context: CommandContext, argument: string, parameter: string, d
   return value;
 }
 
-function subscriptionPath(context: CommandContext): string {
+export function subscriptionPath(context: CommandContext): string {
   return `/subscriptions/${encodeURIComponent(setting(context, "subscription_id", "subscription_id", "Default Subscription ID"))}`;
 }
 
-function resourceGroupPath(context: CommandContext): { path: string; resourceGroup: string } {
+export function resourceGroupPath(context: CommandContext): { path: string; resourceGroup: string } {
   const resourceGroup = setting(context, "resource_group", "resource_group", "Default Resource Group Name");
   return {
     path: `${subscriptionPath(context)}/resourceGroups/${encodeURIComponent(resourceGroup)}`,
@@ -44,7 +53,7 @@ function resourceGroupPath(context: CommandContext): { path: string; resourceGro
   };
 }
 
-function vmPath(context: CommandContext<{ virtual_machine_name: string }>) {
+export function vmPath(context: CommandContext<{ virtual_machine_name: string }>) {
   const { path, resourceGroup } = resourceGroupPath(context);
   const name = context.args["virtual_machine_name"];
   return {
@@ -160,17 +169,22 @@ export async function powerOffInstance(
   };
 }
 
-/** `azure-vm-list-resource-groups`: GET /subscriptions/{id}/resourcegroups. */
+/** `azure-list-resource-groups`: GET /subscriptions/{id}/resourcegroups, with XSOAR's tag filter and limit. */
 export async function listResourceGroups(context: CommandContext): Promise<CommandResult> {
-  const page = await context.api.get<
-    ArmList<{ name?: string; location?: string; properties?: { provisioningState?: string } }>
-  >(
+  const { items } = await collectPages<{
+    id?: string;
+    name?: string;
+    location?: string;
+    properties?: { provisioningState?: string };
+  }>(
+    context.api,
     `${subscriptionPath(context)}/resourcegroups`,
-    { "api-version": RESOURCE_GROUPS_API_VERSION },
-    { expect: "collection" },
+    { "api-version": RESOURCE_GROUPS_API_VERSION, $filter: resourceGroupTagFilter(context.args["tag"]) },
+    limitArgument(context, 1000),
   );
-  const groups = (page?.value ?? []).map((group) => ({
+  const groups = items.map((group) => ({
     Name: group.name,
+    ID: group.id,
     Location: group.location,
     ProvisioningState: group.properties?.provisioningState,
   }));
@@ -179,6 +193,27 @@ export async function listResourceGroups(context: CommandContext): Promise<Comma
     outputsPrefix: "Azure.ResourceGroup",
     outputsKeyField: "Name",
     outputs: groups,
-    raw: page,
+    raw: items,
+  };
+}
+
+/** `azure-list-subscriptions`: GET /subscriptions. */
+export async function listSubscriptions(context: CommandContext): Promise<CommandResult> {
+  const { items } = await collectPages<{ subscriptionId?: string; displayName?: string; state?: string }>(
+    context.api,
+    "/subscriptions",
+    { "api-version": SUBSCRIPTIONS_API_VERSION },
+  );
+  const subscriptions = items.map((subscription) => ({
+    ID: subscription.subscriptionId,
+    Name: subscription.displayName,
+    State: subscription.state,
+  }));
+  return {
+    readable: tableToMarkdown("Azure Subscriptions", subscriptions, ["ID", "Name", "State"]),
+    outputsPrefix: "Azure.Subscription",
+    outputsKeyField: "ID",
+    outputs: subscriptions,
+    raw: items,
   };
 }

@@ -104,8 +104,8 @@ describe("Azure Compute v2 against the emulator's Resource Manager (client crede
     ).toContain("hostname: web-01");
   });
 
-  it("azure-vm-list-resource-groups lists the subscription's seeded groups", async () => {
-    const result = await harness.run("azure-vm-list-resource-groups");
+  it("azure-list-resource-groups lists the subscription's seeded groups", async () => {
+    const result = await harness.run("azure-list-resource-groups");
     // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
     // (learn.microsoft.com/rest/api/resources/resource-groups/list).
     expect(harness.lastCall()).toMatchObject({
@@ -114,15 +114,99 @@ describe("Azure Compute v2 against the emulator's Resource Manager (client crede
       query: { "api-version": "2021-04-01" },
     });
     expect(result.outputs).toEqual([
-      { Name: "msint-demo", Location: "westeurope", ProvisioningState: "Succeeded" },
-      { Name: "soc-rg", Location: "eastus", ProvisioningState: "Succeeded" },
+      {
+        Name: "msint-demo",
+        ID: `/subscriptions/${SUBSCRIPTION}/resourceGroups/msint-demo`,
+        Location: "westeurope",
+        ProvisioningState: "Succeeded",
+      },
+      {
+        Name: "soc-rg",
+        ID: `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc-rg`,
+        Location: "eastus",
+        ProvisioningState: "Succeeded",
+      },
     ]);
+  });
+
+  it("azure-list-resource-groups filters by XSOAR's tag argument", async () => {
+    const result = await harness.run("azure-list-resource-groups", { tag: '{"Environment":"prod"}' });
+    // Resource Groups - List with $filter=tagName eq '…' and tagValue eq '…'
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall().query).toMatchObject({
+      $filter: "tagName eq 'Environment' and tagValue eq 'prod'",
+    });
+    expect((result.outputs as Array<{ Name: string }>).map((group) => group.Name)).toEqual(["soc-rg"]);
+  });
+
+  it("the old name azure-vm-list-resource-groups still runs, with a deprecation notice", async () => {
+    const result = await harness.run("azure-vm-list-resource-groups");
+    expect(harness.lastCall().path).toBe(`/subscriptions/${SUBSCRIPTION}/resourcegroups`);
+    expect(result.notices).toEqual([
+      "azure-vm-list-resource-groups is deprecated and goes in the next release: use azure-list-resource-groups.",
+    ]);
+  });
+
+  it("azure-list-subscriptions lists the seeded subscriptions", async () => {
+    const result = await harness.run("azure-list-subscriptions");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    expect(result.outputs).toEqual(
+      expect.arrayContaining([{ ID: SUBSCRIPTION, Name: "msint Demo Production", State: "Enabled" }]),
+    );
   });
 
   it("an unknown VM answers ARM's ResourceNotFound", async () => {
     await expect(
       harness.run("azure-vm-get-instance-details", { virtual_machine_name: "nope" }),
     ).rejects.toThrow("ResourceNotFound");
+  });
+
+  it("azure-vm-get-public-ip-details and -get-all-public-ip-details read the seeded public IP", async () => {
+    const one = await harness.run("azure-vm-get-public-ip-details", { address_name: "fw-hub-pip" });
+    // Public IP Addresses - Get: GET …/providers/Microsoft.Network/publicIPAddresses/{name}?api-version=2022-09-01
+    // (learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/get).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${GROUP}/providers/Microsoft.Network/publicIPAddresses/fw-hub-pip`,
+      query: { "api-version": "2022-09-01" },
+    });
+    expect(one.outputs).toEqual([
+      expect.objectContaining({
+        PublicConfigName: "fw-hub-pip",
+        PublicIPAddress: "20.50.10.4",
+        PublicIPAddressAllocationMethod: "Static",
+        PublicIPAddressVersion: "IPv4",
+        ResourceGroup: GROUP,
+      }),
+    ]);
+    const all = await harness.run("azure-vm-get-all-public-ip-details");
+    // Public IP Addresses - List All: GET /subscriptions/{id}/providers/Microsoft.Network/publicIPAddresses
+    // (learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/list-all).
+    expect(harness.lastCall()).toMatchObject({
+      path: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Network/publicIPAddresses`,
+      query: { "api-version": "2022-09-01" },
+    });
+    expect(all.readable).toContain("|fw-hub-pip|20.50.10.4|Static|IPv4|");
+  });
+
+  // Last of this block: dc-01 is gone afterwards.
+  it("azure-vm-delete-instance deletes a VM: a later list no longer shows it", async () => {
+    const result = await harness.run("azure-vm-delete-instance", { virtual_machine_name: "dc-01" });
+    // Virtual Machines - Delete: DELETE …/virtualMachines/{name}?api-version=2023-03-01
+    // (learn.microsoft.com/rest/api/compute/virtual-machines/delete).
+    expect(harness.lastCall()).toMatchObject({
+      method: "DELETE",
+      path: `${VMS}/dc-01`,
+      query: { "api-version": "2023-03-01" },
+    });
+    expect(result.readable).toBe('"dc-01" VM Deletion Successfully Initiated');
+    const after = await harness.run("azure-vm-list-instances");
+    expect((after.outputs as Array<{ Name: string }>).map((vm) => vm.Name)).toEqual(["web-01"]);
   });
 });
 

@@ -147,7 +147,7 @@ describe("auth errors", () => {
   });
 
   it("an app without an Azure role on the subscription gets AuthorizationFailed", async () => {
-    await expect(harness.run("azure-vm-list-resource-groups")).rejects.toThrow("AuthorizationFailed");
+    await expect(harness.run("azure-list-resource-groups")).rejects.toThrow("AuthorizationFailed");
     expect(harness.lastCall()).toMatchObject({
       path: `/subscriptions/${SUBSCRIPTION}/resourcegroups`,
       query: { "api-version": "2021-04-01" },

@@ -12,7 +12,23 @@ const databaseArgument = {
 // database's role assignments (learn.microsoft.com/kusto/access-control/role-based-access-control).
 const USER_IMPERSONATION = ["user_impersonation"];
 
-/** Azure Data Explorer: KQL queries and query management on a Kusto cluster. */
+// XSOAR's paging of the query lists.
+const listArguments = [
+  databaseArgument,
+  { name: "client_activity_id", description: "Only the query with this client activity ID." },
+  { name: "limit", description: "The most queries to return (without page_size).", defaultValue: "50" },
+  { name: "page", description: "The page to return, from 1 (with page_size).", defaultValue: "1" },
+  {
+    name: "page_size",
+    description: "Queries per page; with it, page chooses the page and limit is ignored.",
+  },
+] as const;
+
+/**
+ * Azure Data Explorer: KQL queries and query management on a Kusto cluster.
+ * Command and argument names and the built-in client ID are XSOAR's, from demisto/content
+ * Packs/AzureDataExplorer/Integrations/AzureDataExplorer/AzureDataExplorer.yml (data/xsoar/azure-data-explorer.json).
+ */
 export default defineIntegration({
   id: "azure-data-explorer",
   version: packageJson.version,
@@ -27,6 +43,8 @@ export default defineIntegration({
     managedIdentities: false,
     nationalClouds: false,
   },
+  // XSOAR's "Application ID" default: the Cortex XSOAR public client used with device code.
+  builtInClientId: "a9ce8db2-847a-46af-9bfb-725d8a8d3c53",
   resource: kustoCluster({ application: [".default"], delegated: ["user_impersonation", "offline_access"] }),
   permissions: {
     application: ["Database Viewer (cluster or database permission)"],
@@ -39,7 +57,10 @@ export default defineIntegration({
         { name: "query", description: "The KQL query.", required: true },
         databaseArgument,
         { name: "timeout", description: "The server timeout in minutes (0.1-60).", defaultValue: "5" },
-        { name: "client_activity_id", description: "An ID to find the query again (default: a new GUID)." },
+        {
+          name: "client_activity_id",
+          description: "msint only: an ID to find the query again (default: a new GUID).",
+        },
       ],
       outputs: [
         { path: "AzureDataExplorer.SearchQueryResults.query", type: "string", description: "The query." },
@@ -65,10 +86,7 @@ export default defineIntegration({
     },
     "azure-data-explorer-search-query-list": {
       description: "Lists completed queries (.show queries).",
-      arguments: [
-        databaseArgument,
-        { name: "limit", description: "The most queries to return.", defaultValue: "50" },
-      ],
+      arguments: listArguments,
       outputs: [
         {
           path: "AzureDataExplorer.SearchQuery.ClientActivityId",
@@ -89,10 +107,7 @@ export default defineIntegration({
     },
     "azure-data-explorer-running-search-query-list": {
       description: "Lists running queries (.show running queries).",
-      arguments: [
-        databaseArgument,
-        { name: "limit", description: "The most queries to return.", defaultValue: "50" },
-      ],
+      arguments: listArguments,
       outputs: [
         {
           path: "AzureDataExplorer.RunningSearchQuery.ClientActivityId",

@@ -60,12 +60,36 @@ export async function executeQuery(
   };
 }
 
+/** Kusto string literal: double quotes, backslash and quote escaped. */
+const literal = (value: string) => `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+/** A whole number of at least 1 from an argument. */
+function positive(context: CommandContext, name: string, fallback: number): number {
+  const raw = context.args[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`${name} must be a whole number from 1 (got "${raw}").`);
+  return value;
+}
+
+/**
+ * XSOAR's list arguments as KQL after `.show …`: client_activity_id filters, and the rows are page × page_size
+ * (or limit), of which the command keeps the page.
+ */
+function listQuery(context: CommandContext, show: string): { csl: string; skip: number } {
+  const id = context.args["client_activity_id"];
+  const where = id ? ` | where ClientActivityId == ${literal(id)}` : "";
+  const size = context.args["page_size"] ? positive(context, "page_size", 50) : undefined;
+  const page = positive(context, "page", 1);
+  const take = size ? page * size : positive(context, "limit", 50);
+  return { csl: `${show}${where} | take ${take}`, skip: size ? (page - 1) * size : 0 };
+}
+
 /** `azure-data-explorer-search-query-list`: `.show queries`. */
 export async function listQueries(context: CommandContext): Promise<CommandResult> {
-  const limit = Number(context.args["limit"] ?? "50");
-  const rows = primaryRows(
-    await management(context, `.show queries | sort by StartedOn desc | take ${limit}`),
-  );
+  const { csl, skip } = listQuery(context, ".show queries | sort by StartedOn desc");
+  const rows = primaryRows(await management(context, csl)).slice(skip);
   return {
     readable: tableToMarkdown("List of Completed Search Queries", rows, [
       "ClientActivityId",
@@ -83,8 +107,8 @@ export async function listQueries(context: CommandContext): Promise<CommandResul
 
 /** `azure-data-explorer-running-search-query-list`: `.show running queries`. */
 export async function listRunningQueries(context: CommandContext): Promise<CommandResult> {
-  const limit = Number(context.args["limit"] ?? "50");
-  const rows = primaryRows(await management(context, `.show running queries | take ${limit}`));
+  const { csl, skip } = listQuery(context, ".show running queries");
+  const rows = primaryRows(await management(context, csl)).slice(skip);
   return {
     readable: tableToMarkdown("List of Currently running Search Queries", rows, [
       "ClientActivityId",
@@ -97,9 +121,6 @@ export async function listRunningQueries(context: CommandContext): Promise<Comma
     outputs: rows,
   };
 }
-
-/** Kusto string literal: double quotes, backslash and quote escaped. */
-const literal = (value: string) => `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 /** `azure-data-explorer-running-search-query-cancel`: `.cancel query "<id>" with (reason=…)`. */
 export async function cancelRunningQuery(

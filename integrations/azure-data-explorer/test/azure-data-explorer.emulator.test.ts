@@ -112,6 +112,54 @@ describe("through client credentials", () => {
     );
   });
 
+  it("the query lists take XSOAR's client_activity_id, page and page_size", async () => {
+    await harness.run("azure-data-explorer-search-query-execute", {
+      query: "print 1",
+      database_name: DATABASE,
+      client_activity_id: "msint-test;find-me",
+    });
+    const found = await harness.run("azure-data-explorer-search-query-list", {
+      database_name: DATABASE,
+      client_activity_id: "msint-test;find-me",
+    });
+    // learn.microsoft.com/kusto/management/show-queries-command: the .show output filtered with where.
+    expect(harness.lastCall().body).toEqual({
+      db: DATABASE,
+      csl: '.show queries | sort by StartedOn desc | where ClientActivityId == "msint-test;find-me" | take 50',
+    });
+    expect((found.outputs as Array<{ ClientActivityId: string }>).map((row) => row.ClientActivityId)).toEqual(
+      ["msint-test;find-me"],
+    );
+    const all = await harness.run("azure-data-explorer-search-query-list", { database_name: DATABASE });
+    const ids = (all.outputs as Array<{ ClientActivityId: string }>).map((row) => row.ClientActivityId);
+    const second = await harness.run("azure-data-explorer-search-query-list", {
+      database_name: DATABASE,
+      page: "2",
+      page_size: "1",
+    });
+    expect(harness.lastCall().body).toEqual({
+      db: DATABASE,
+      csl: ".show queries | sort by StartedOn desc | take 2",
+    });
+    expect(
+      (second.outputs as Array<{ ClientActivityId: string }>).map((row) => row.ClientActivityId),
+    ).toEqual([ids[1]]);
+    const running = await harness.run("azure-data-explorer-running-search-query-list", {
+      database_name: DATABASE,
+      client_activity_id: "no-such-query",
+    });
+    expect(harness.lastCall().body).toEqual({
+      db: DATABASE,
+      csl: '.show running queries | where ClientActivityId == "no-such-query" | take 50',
+    });
+    expect(running.outputs).toEqual([]);
+  });
+
+  it("the Application ID defaults to XSOAR's built-in client (AzureDataExplorer.yml)", () => {
+    const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
+    expect(appId?.defaultValue).toBe("a9ce8db2-847a-46af-9bfb-725d8a8d3c53");
+  });
+
   it("an unknown database is Kusto's EntityNotFound", async () => {
     await expect(
       harness.run("azure-data-explorer-search-query-execute", { query: "print 1", database_name: "Nope" }),

@@ -4,6 +4,7 @@ import {
   type CommandResult,
   limitArgument,
   tableToMarkdown,
+  UsageError,
 } from "@msint/integration-kit";
 
 /** The Azure DevOps REST API version. */
@@ -17,6 +18,25 @@ interface DevOpsList<T> {
 const PROJECT = { key: "project", displayName: "Default project" };
 const REPOSITORY = { key: "repository", displayName: "Default repository" };
 
+/** XSOAR's page (from 1) of limit entries: the entries to ask for and where the page starts. */
+function pageWindow(context: CommandContext): { top: number; skip: number } {
+  const limit = limitArgument(context, 1000);
+  const page = Math.max(Number.parseInt(context.args["page"] ?? "1", 10) || 1, 1);
+  return { top: page * limit, skip: (page - 1) * limit };
+}
+
+/**
+ * The organization's root: the instance's, or XSOAR's organization_name argument (another organization on the
+ * same host, https://dev.azure.com/{organization}).
+ */
+function organizationRoot(context: CommandContext): string {
+  const organization = context.args["organization_name"];
+  if (!organization) return "";
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]?$/.test(organization))
+    throw new UsageError(`organization_name "${organization}" is not an organization name.`);
+  return `${new URL(context.api.baseUrl).origin}/${encodeURIComponent(organization)}`;
+}
+
 function repositoryPath(context: CommandContext): string {
   const project = encodeURIComponent(argumentOrParameter(context, "project", PROJECT));
   const repository = encodeURIComponent(argumentOrParameter(context, "repository", REPOSITORY));
@@ -25,15 +45,16 @@ function repositoryPath(context: CommandContext): string {
 
 /** `azure-devops-project-list`: GET /{organization}/_apis/projects. */
 export async function listProjects(context: CommandContext): Promise<CommandResult> {
+  const window = pageWindow(context);
   const response = await context.api.get<DevOpsList<Record<string, unknown>>>(
     "/_apis/projects",
     {
       "api-version": DEVOPS_API_VERSION,
-      $top: limitArgument(context, 1000),
+      $top: window.top,
     },
     { expect: "collection" },
   );
-  const projects = response?.value ?? [];
+  const projects = (response?.value ?? []).slice(window.skip);
   return {
     readable: tableToMarkdown("Project List", projects, [
       "name",
@@ -58,11 +79,11 @@ export async function listPullRequests(context: CommandContext): Promise<Command
     {
       "api-version": DEVOPS_API_VERSION,
       "searchCriteria.status": context.args["status"] ?? "active",
-      $top: limitArgument(context, 1000),
+      $top: pageWindow(context).top,
     },
     { expect: "collection" },
   );
-  const pullRequests = response?.value ?? [];
+  const pullRequests = (response?.value ?? []).slice(pageWindow(context).skip);
   const rows = pullRequests.map((pullRequest) => ({
     "Pull Request ID": pullRequest["pullRequestId"],
     Title: pullRequest["title"],
@@ -89,7 +110,8 @@ export async function listBranches(context: CommandContext): Promise<CommandResu
     { "api-version": DEVOPS_API_VERSION, filter: "heads/" },
     { expect: "collection" },
   );
-  const branches = response?.value ?? [];
+  const window = pageWindow(context);
+  const branches = (response?.value ?? []).slice(window.skip, window.top);
   return {
     readable: tableToMarkdown(
       "Branches",
@@ -108,9 +130,9 @@ export async function listBranches(context: CommandContext): Promise<CommandResu
 
 /** `azure-devops-work-item-get`: GET /{org}/{project}/_apis/wit/workitems/{id}. */
 export async function getWorkItem(context: CommandContext<{ item_id: string }>): Promise<CommandResult> {
-  const project = encodeURIComponent(argumentOrParameter(context, "project", PROJECT));
+  const project = encodeURIComponent(argumentOrParameter(context, "project_name", PROJECT));
   const item = await context.api.get<{ id?: number; fields?: Record<string, unknown> }>(
-    `/${project}/_apis/wit/workitems/${encodeURIComponent(context.args["item_id"])}`,
+    `${organizationRoot(context)}/${project}/_apis/wit/workitems/${encodeURIComponent(context.args["item_id"])}`,
     { "api-version": DEVOPS_API_VERSION },
   );
   const fields = item.fields ?? {};

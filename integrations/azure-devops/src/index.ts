@@ -11,12 +11,27 @@ const repositoryArgument = {
   description: "The repository (default: the instance's Default repository).",
 } as const;
 
+const limitArgument = {
+  name: "limit",
+  description: "The most entries per page (1-1000).",
+  defaultValue: "50",
+} as const;
+const pageArgument = {
+  name: "page",
+  description: "The page to return, from 1 (pages of limit entries).",
+  defaultValue: "1",
+} as const;
+
 // Permissions: a service principal gets no app roles in Azure DevOps tokens (it is added to the organization as a
 // user); a user's token carries user_impersonation or the call's vso.* scope, listed under "Scopes" of each
 // call's page under learn.microsoft.com/rest/api/azure/devops/.
 const ORGANIZATION_USER = "a user of the organization with access to the project";
 
-/** AzureDevOps: projects, repositories, pull requests and work items of an Azure DevOps organization. */
+/**
+ * AzureDevOps: projects, repositories, pull requests and work items of an Azure DevOps organization.
+ * Command and argument names and the built-in client ID are XSOAR's, from demisto/content
+ * Packs/AzureDevOps/Integrations/AzureDevOps/AzureDevOps.yml (data/xsoar/azure-devops.json).
+ */
 export default defineIntegration({
   id: "azure-devops",
   version: packageJson.version,
@@ -32,6 +47,8 @@ export default defineIntegration({
     managedIdentities: false,
     nationalClouds: false,
   },
+  // XSOAR's "Client ID" default: the Cortex XSOAR public client used with device code (no broker app name).
+  builtInClientId: "8f8ed6e7-3207-4ebd-885d-6413b601088c",
   resource: azureDevOps({ application: [".default"], delegated: ["user_impersonation", "offline_access"] }),
   permissions: {
     application: ["A user entry for the service principal in the organization (Basic access)"],
@@ -54,9 +71,7 @@ export default defineIntegration({
   commands: {
     "azure-devops-project-list": {
       description: "Lists the organization's projects.",
-      arguments: [
-        { name: "limit", description: "The most projects to return (1-1000).", defaultValue: "50" },
-      ],
+      arguments: [pageArgument, limitArgument],
       outputs: [
         { path: "AzureDevOps.Project.name", type: "string", description: "The project's name." },
         { path: "AzureDevOps.Project.id", type: "string", description: "The project's ID." },
@@ -74,11 +89,12 @@ export default defineIntegration({
         repositoryArgument,
         {
           name: "status",
-          description: "Which pull requests.",
+          description: "msint only (XSOAR lists the active ones): which pull requests.",
           defaultValue: "active",
           predefined: ["active", "abandoned", "completed", "all"],
         },
-        { name: "limit", description: "The most pull requests to return (1-1000).", defaultValue: "50" },
+        pageArgument,
+        limitArgument,
       ],
       outputs: [
         {
@@ -101,7 +117,7 @@ export default defineIntegration({
     },
     "azure-devops-branch-list": {
       description: "Lists a repository's branches.",
-      arguments: [projectArgument, repositoryArgument],
+      arguments: [projectArgument, repositoryArgument, pageArgument, limitArgument],
       outputs: [
         { path: "AzureDevOps.Branch.name", type: "string", description: "The branch's ref name." },
         { path: "AzureDevOps.Branch.objectId", type: "string", description: "Its head commit." },
@@ -112,7 +128,14 @@ export default defineIntegration({
     },
     "azure-devops-work-item-get": {
       description: "Gets a work item.",
-      arguments: [projectArgument, { name: "item_id", description: "The work item's ID.", required: true }],
+      arguments: [
+        {
+          name: "organization_name",
+          description: "The organization (default: the instance's Organization name).",
+        },
+        { name: "project_name", description: "The project (default: the instance's Default project)." },
+        { name: "item_id", description: "The work item's ID.", required: true },
+      ],
       outputs: [
         { path: "AzureDevOps.WorkItem.id", type: "number", description: "The work item's ID." },
         { path: "AzureDevOps.WorkItem.fields.System.Title", type: "string", description: "Its title." },

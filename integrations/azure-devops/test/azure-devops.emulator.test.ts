@@ -95,6 +95,54 @@ describe("through client credentials", () => {
   });
 });
 
+describe("XSOAR's arguments", () => {
+  it("azure-devops-work-item-get takes organization_name and project_name, the instance's by default", async () => {
+    const item = await harness.run("azure-devops-work-item-get", {
+      organization_name: ORG,
+      project_name: "SecOps",
+      item_id: "101",
+    });
+    // wit/work-items/get-work-item: GET https://dev.azure.com/{organization}/{project}/_apis/wit/workitems/{id}.
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      host: "dev.azure.com",
+      path: `/${ORG}/SecOps/_apis/wit/workitems/101`,
+      query: { "api-version": "7.1" },
+    });
+    expect(item.readable).toContain("|101|Impossible-travel rule misses VPN egress|Bug|Active|Adele Vance|");
+    await expect(
+      harness.run("azure-devops-work-item-get", { project_name: "Nope", item_id: "101" }),
+    ).rejects.toThrow("TF200016: The following project does not exist: Nope.");
+    expect(harness.lastCall().path).toBe(`/${ORG}/Nope/_apis/wit/workitems/101`);
+  });
+
+  it("the lists return XSOAR's page (from 1) of limit entries", async () => {
+    const projects = await harness.run("azure-devops-project-list", { limit: "1", page: "2" });
+    expect(harness.lastCall().query).toMatchObject({ $top: "2" });
+    expect((projects.outputs as Array<{ name: string }>).map((project) => project.name)).toEqual([
+      "Retail Web",
+    ]);
+    const branches = await harness.run("azure-devops-branch-list", { limit: "1", page: "2" });
+    expect((branches.outputs as Array<{ name: string }>).map((branch) => branch.name)).toEqual([
+      "refs/heads/block-fabrikam",
+    ]);
+    const pulls = await harness.run("azure-devops-pull-request-list", {
+      status: "all",
+      limit: "2",
+      page: "2",
+    });
+    expect(harness.lastCall().query).toMatchObject({ $top: "4" });
+    expect((pulls.outputs as Array<{ pullRequestId: number }>).map((pull) => pull.pullRequestId)).toEqual([
+      37,
+    ]);
+  });
+
+  it("the Client ID defaults to XSOAR's built-in client (AzureDevOps.yml)", () => {
+    const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
+    expect(appId?.defaultValue).toBe("8f8ed6e7-3207-4ebd-885d-6413b601088c");
+  });
+});
+
 describe("through the user flows", () => {
   it("device code: the demo user approves the code", async () => {
     const publicClient = harness.emulator.seed.tenants[0]!.apps.find((app) => app.publicClient)!;

@@ -63,6 +63,95 @@ describe("Azure Firewall against the emulator's Resource Manager", () => {
     ]);
   });
 
+  it("azure-firewall-list returns XSOAR's page of limit entries", async () => {
+    const result = await harness.run("azure-firewall-list", {
+      resource: "subscription",
+      limit: "1",
+      page: "2",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      path: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Network/azureFirewalls`,
+    });
+    expect((result.outputs as Array<{ name: string }>).map((firewall) => firewall.name)).toEqual(["fw-soc"]);
+  });
+
+  it("azure-firewall-get takes XSOAR's resource_group_name argument", async () => {
+    await expect(
+      harness.run("azure-firewall-get", { firewall_names: "fw-hub", resource_group_name: "no-such-rg" }),
+    ).rejects.toThrow(/ResourceGroupNotFound|ResourceNotFound|not found/i);
+    expect(harness.lastCall().path).toBe(
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/no-such-rg/providers/Microsoft.Network/azureFirewalls/fw-hub`,
+    );
+  });
+
+  it("azure-firewall-policy-get gets a policy by name", async () => {
+    const result = await harness.run("azure-firewall-policy-get", { policy_names: "fw-policy-hub" });
+    // Firewall Policies - Get: GET …/firewallPolicies/{name}?api-version=2021-03-01
+    // (learn.microsoft.com/rest/api/firewall/firewall-policies/get).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `${NETWORK}/firewallPolicies/fw-policy-hub`,
+      query: { "api-version": "2021-03-01" },
+    });
+    expect(result.outputs).toEqual([expect.objectContaining({ name: "fw-policy-hub" })]);
+    expect(result.readable).toContain("|fw-policy-hub|");
+  });
+
+  it("azure-firewall-ip-group-list, -get and -delete", async () => {
+    const listed = await harness.run("azure-firewall-ip-group-list");
+    // IP Groups - List By Resource Group: GET …/providers/Microsoft.Network/ipGroups
+    // (learn.microsoft.com/rest/api/virtualnetwork/ip-groups/list-by-resource-group).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `${NETWORK}/ipGroups`,
+      query: { "api-version": "2021-03-01" },
+    });
+    expect(listed.outputs).toEqual([
+      expect.objectContaining({
+        name: "ipg-trusted",
+        properties: expect.objectContaining({ ipAddresses: ["10.0.0.0/8", "192.168.10.0/24"] }),
+      }),
+    ]);
+    const got = await harness.run("azure-firewall-ip-group-get", { ip_group_names: "ipg-trusted" });
+    // IP Groups - Get: GET …/ipGroups/{name} (learn.microsoft.com/rest/api/virtualnetwork/ip-groups/get).
+    expect(harness.lastCall().path).toBe(`${NETWORK}/ipGroups/ipg-trusted`);
+    expect(got.readable).toContain("|ipg-trusted|");
+    const deleted = await harness.run("azure-firewall-ip-group-delete", { ip_group_names: "ipg-trusted" });
+    // IP Groups - Delete: DELETE …/ipGroups/{name} (learn.microsoft.com/rest/api/virtualnetwork/ip-groups/delete).
+    expect(harness.lastCall()).toMatchObject({ method: "DELETE", path: `${NETWORK}/ipGroups/ipg-trusted` });
+    expect(deleted.readable).toBe("IP Group ipg-trusted deleted successfully.");
+    const after = await harness.run("azure-firewall-ip-group-list");
+    expect(after.outputs).toEqual([]);
+  });
+
+  it("the Client ID defaults to XSOAR's built-in client (AzureFirewall.yml)", () => {
+    const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
+    expect(appId?.defaultValue).toBe("f5b37a76-f937-4c57-a9b5-31dab1c7e236");
+  });
+
+  it("azure-firewall-subscriptions-list lists the seeded subscriptions", async () => {
+    const result = await harness.run("azure-firewall-subscriptions-list");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    expect(result.readable).toContain(`|${SUBSCRIPTION}|msint Demo Production|Enabled|`);
+  });
+
+  it("azure-firewall-resource-group-list lists the subscription's resource groups", async () => {
+    const result = await harness.run("azure-firewall-resource-group-list");
+    // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourcegroups`,
+      query: { "api-version": "2021-04-01" },
+    });
+    expect(result.outputs).toEqual(expect.arrayContaining([expect.objectContaining({ name: GROUP })]));
+  });
+
   it("azure-firewall-get gets a firewall by name, with its policy", async () => {
     const result = await harness.run("azure-firewall-get", { firewall_names: "fw-hub" });
     // Azure Firewalls - Get (learn.microsoft.com/rest/api/firewall/azure-firewalls/get).
@@ -99,6 +188,20 @@ describe("Azure Firewall against the emulator's Resource Manager", () => {
     expect(harness.emulator.requests.map((entry) => entry.path)).toContain("/metadata/identity/oauth2/token");
     expect(result.outputs).toEqual([expect.objectContaining({ name: "fw-policy-hub" })]);
     expect(result.readable).toContain("|fw-policy-hub|");
+  });
+
+  // Last of this block: the policy is gone afterwards.
+  it("azure-firewall-policy-delete deletes a policy: a later list no longer shows it", async () => {
+    const deleted = await harness.run("azure-firewall-policy-delete", { policy_names: "fw-policy-hub" });
+    // Firewall Policies - Delete: DELETE …/firewallPolicies/{name} (learn.microsoft.com/rest/api/firewall/firewall-policies/delete).
+    expect(harness.lastCall()).toMatchObject({
+      method: "DELETE",
+      path: `${NETWORK}/firewallPolicies/fw-policy-hub`,
+      query: { "api-version": "2021-03-01" },
+    });
+    expect(deleted.readable).toBe("Policy fw-policy-hub deleted successfully.");
+    const after = await harness.run("azure-firewall-policy-list");
+    expect(after.outputs).toEqual([]);
   });
 });
 

@@ -12,7 +12,12 @@ import {
 import packageJson from "../package.json" with { type: "json" };
 import { AKS_API_VERSION, listClusters } from "./clusters.js";
 
-/** Azure Kubernetes Services: AKS managed clusters through Azure Resource Manager (Microsoft.ContainerService). */
+/**
+ * Azure Kubernetes Services: AKS managed clusters through Azure Resource Manager (Microsoft.ContainerService).
+ * Command, argument and output names and the built-in client ID are XSOAR's, from demisto/content
+ * Packs/AzureKubernetesServices/Integrations/AzureKubernetesServices/AzureKubernetesServices.yml
+ * (data/xsoar/azure-kubernetes-services.json).
+ */
 export default defineIntegration({
   id: "azure-kubernetes-services",
   version: packageJson.version,
@@ -27,6 +32,8 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: true,
   },
+  // XSOAR's "Application ID" default: the Cortex XSOAR public client used with device code (no broker app name).
+  builtInClientId: "ab217a43-e09b-4f80-ae93-482fc7a3d1a3",
   // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
   resource: {
     ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
@@ -42,7 +49,10 @@ export default defineIntegration({
       description: "Lists the managed clusters of the subscription, or of one resource group.",
       arguments: [
         subscriptionIdArgument(),
-        resourceGroupArgument({ description: "Only clusters of this resource group." }),
+        resourceGroupArgument({
+          description:
+            "msint only (XSOAR lists the whole subscription): only clusters of this resource group.",
+        }),
       ],
       outputs: [
         { path: "AzureKS.ManagedCluster.id", type: "string", description: "The cluster's resource ID." },

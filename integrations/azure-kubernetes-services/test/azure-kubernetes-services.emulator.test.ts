@@ -60,6 +60,11 @@ describe("Azure Kubernetes Services against the emulator's Resource Manager", ()
     expect(result.readable).toContain("|aks-dev|Succeeded|northeurope|1.29.4|Stopped|");
   });
 
+  it("the Application ID defaults to XSOAR's built-in client (AzureKubernetesServices.yml)", () => {
+    const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
+    expect(appId?.defaultValue).toBe("ab217a43-e09b-4f80-ae93-482fc7a3d1a3");
+  });
+
   it("azure-ks-subscriptions-list lists the seeded subscriptions", async () => {
     const result = await harness.run("azure-ks-subscriptions-list");
     // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).

@@ -9,7 +9,13 @@ import {
   workspaceNameParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { listSavedSearches, listWorkspaces, testWorkspace } from "./management.js";
+import {
+  listResourceGroups,
+  listSavedSearches,
+  listSubscriptions,
+  listWorkspaces,
+  testWorkspace,
+} from "./management.js";
 import { executeQuery, listTables, testQuery } from "./query.js";
 
 // The query API: a user's token needs the delegated Data.Read of the "Log Analytics API"; an application needs no
@@ -27,7 +33,11 @@ const MANAGEMENT = {
   rbac: ["Log Analytics Reader", "Reader"],
 } as const;
 
-/** Azure Log Analytics: KQL queries against a Log Analytics workspace through the Log Analytics query API. */
+/**
+ * Azure Log Analytics: KQL queries against a Log Analytics workspace through the Log Analytics query API.
+ * Command, argument and output names and the broker app name are XSOAR's, from demisto/content
+ * Packs/AzureLogAnalytics/Integrations/AzureLogAnalytics/AzureLogAnalytics.yml (data/xsoar/azure-log-analytics.json).
+ */
 export default defineIntegration({
   id: "azure-log-analytics",
   version: packageJson.version,
@@ -71,6 +81,11 @@ export default defineIntegration({
         { name: "query", description: "The KQL query, e.g. SecurityEvent | take 10.", required: true },
         { name: "timespan", description: "An ISO 8601 duration or interval the query covers, e.g. P1D." },
         { name: "workspace_id", description: "Another workspace than the instance's." },
+        {
+          name: "timeout",
+          description: "Seconds the service may run the query (sent as Prefer: wait=<seconds>).",
+          defaultValue: "10",
+        },
       ],
       outputs: [
         { path: "AzureLogAnalytics.Query.Query", type: "string", description: "The query." },
@@ -90,7 +105,11 @@ export default defineIntegration({
       description: "Lists the resource group's Log Analytics workspaces (Azure Resource Manager).",
       arguments: [
         ...armScopeArguments("override"),
-        { name: "limit", description: "The most workspaces to list (1-500).", defaultValue: "50" },
+        {
+          name: "limit",
+          description: "msint only (XSOAR lists them all): the most workspaces to list (1-500).",
+          defaultValue: "50",
+        },
       ],
       outputs: [
         { path: "AzureLogAnalytics.Workspace.name", type: "string", description: "The workspace's name." },
@@ -110,7 +129,12 @@ export default defineIntegration({
       arguments: [
         ...armScopeArguments("override"),
         { name: "workspace_name", description: "Another workspace than the instance's." },
-        { name: "limit", description: "The most saved searches to list (1-500).", defaultValue: "50" },
+        { name: "limit", description: "The most saved searches per page (1-500).", defaultValue: "50" },
+        {
+          name: "page",
+          description: "The page to return, from 0 (pages of limit saved searches).",
+          defaultValue: "0",
+        },
       ],
       outputs: [
         { path: "AzureLogAnalytics.SavedSearch.id", type: "string", description: "The saved search's ID." },
@@ -123,7 +147,7 @@ export default defineIntegration({
       run: listSavedSearches,
     },
     "azure-log-analytics-list-tables": {
-      description: "Lists the workspace's tables and their columns (the metadata API).",
+      description: "msint only: lists the workspace's tables and their columns (the metadata API).",
       arguments: [{ name: "workspace_id", description: "Another workspace than the instance's." }],
       outputs: [
         { path: "AzureLogAnalytics.Table.name", type: "string", description: "The table's name." },
@@ -133,6 +157,39 @@ export default defineIntegration({
       // learn.microsoft.com/rest/api/loganalytics/dataaccess/metadata/get).
       permissions: QUERY,
       run: listTables,
+    },
+    "azure-log-analytics-subscriptions-list": {
+      description: "Lists the subscriptions the identity can see (Azure Resource Manager).",
+      outputs: [
+        {
+          path: "AzureLogAnalytics.Subscription.subscriptionId",
+          type: "string",
+          description: "The subscription ID.",
+        },
+        { path: "AzureLogAnalytics.Subscription.displayName", type: "string", description: "Its name." },
+        { path: "AzureLogAnalytics.Subscription.state", type: "string", description: "Enabled, Disabled …" },
+      ],
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { resource: "arm", delegated: ["user_impersonation"], rbac: ["Reader"] },
+      run: listSubscriptions,
+    },
+    "azure-log-analytics-resource-group-list": {
+      description: "Lists the resource groups of the subscription (Azure Resource Manager).",
+      arguments: [
+        { name: "subscription_id", description: "Another subscription than the instance's." },
+        { name: "limit", description: "The most groups to return (1-1000).", defaultValue: "50" },
+        { name: "tag", description: 'Only groups with this tag, as {"key":"value"}.' },
+      ],
+      outputs: [
+        { path: "AzureLogAnalytics.ResourceGroup.name", type: "string", description: "The group's name." },
+        { path: "AzureLogAnalytics.ResourceGroup.location", type: "string", description: "Its region." },
+        { path: "AzureLogAnalytics.ResourceGroup.tags", type: "unknown", description: "Its tags." },
+      ],
+      // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list):
+      // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
+      permissions: { resource: "arm", delegated: ["user_impersonation"], rbac: ["Reader"] },
+      run: listResourceGroups,
     },
   },
   // A one-row query of the workspace, then the workspace's Resource Manager resource.

@@ -4,7 +4,11 @@ import {
   type CommandResult,
   collectPages,
   limitArgument,
+  RESOURCE_GROUPS_API_VERSION,
   resourceGroupPath,
+  resourceGroupTagFilter,
+  SUBSCRIPTIONS_API_VERSION,
+  subscriptionPath,
   tableToMarkdown,
 } from "@msint/integration-kit";
 
@@ -106,6 +110,8 @@ export async function listSavedSearches(context: CommandContext): Promise<Comman
     displayName: "Workspace Name",
   });
   const limit = limitArgument(context, 500);
+  // XSOAR's page counts from 0, in pages of limit saved searches.
+  const page = Math.max(Number.parseInt(context.args["page"] ?? "0", 10) || 0, 0);
   const response = await context
     .apiFor("arm")
     .get<{ value?: SavedSearch[] }>(
@@ -113,7 +119,7 @@ export async function listSavedSearches(context: CommandContext): Promise<Comman
       { "api-version": SAVED_SEARCHES_API_VERSION },
       { expect: "collection" },
     );
-  const searches = (response?.value ?? []).slice(0, limit).map((search) => ({
+  const searches = (response?.value ?? []).slice(page * limit, (page + 1) * limit).map((search) => ({
     id: search.id?.split("/").at(-1),
     etag: search.etag,
     category: search.properties?.category,
@@ -141,5 +147,45 @@ export async function listSavedSearches(context: CommandContext): Promise<Comman
     outputsKeyField: "id",
     outputs: searches,
     raw: response,
+  };
+}
+
+/** `azure-log-analytics-subscriptions-list`: GET /subscriptions, through Azure Resource Manager. */
+export async function listSubscriptions(context: CommandContext): Promise<CommandResult> {
+  const { items } = await collectPages<{ subscriptionId?: string; displayName?: string; state?: string }>(
+    context.apiFor("arm"),
+    "/subscriptions",
+    { "api-version": SUBSCRIPTIONS_API_VERSION },
+  );
+  const rows = items.map((subscription) => ({
+    "Subscription ID": subscription.subscriptionId,
+    "Subscription Name": subscription.displayName,
+    State: subscription.state,
+  }));
+  return {
+    readable: tableToMarkdown("Azure Log Analytics Subscriptions list", rows),
+    outputsPrefix: "AzureLogAnalytics.Subscription",
+    outputsKeyField: "subscriptionId",
+    outputs: items,
+    raw: items,
+  };
+}
+
+/** `azure-log-analytics-resource-group-list`: GET /subscriptions/{id}/resourcegroups, through Azure Resource Manager. */
+export async function listResourceGroups(context: CommandContext): Promise<CommandResult> {
+  const subscription = subscriptionPath(context, { key: "subscriptionID", displayName: "Subscription ID" });
+  const { items } = await collectPages<{ name?: string; location?: string; tags?: Record<string, string> }>(
+    context.apiFor("arm"),
+    `${subscription}/resourcegroups`,
+    { "api-version": RESOURCE_GROUPS_API_VERSION, $filter: resourceGroupTagFilter(context.args["tag"]) },
+    limitArgument(context, 1000),
+  );
+  const rows = items.map((group) => ({ Name: group.name, Location: group.location, Tags: group.tags }));
+  return {
+    readable: tableToMarkdown("Resource Groups List", rows),
+    outputsPrefix: "AzureLogAnalytics.ResourceGroup",
+    outputsKeyField: "name",
+    outputs: items,
+    raw: items,
   };
 }

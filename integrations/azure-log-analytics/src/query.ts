@@ -32,6 +32,8 @@ export async function executeQuery(context: CommandContext<{ query: string }>): 
     expect: "object",
     method: "POST",
     path: `${workspacePath(context)}/query`,
+    // The query API's server timeout: Prefer: wait=<seconds> (learn.microsoft.com/azure/azure-monitor/logs/api/timeouts).
+    headers: { Prefer: `wait=${Number.parseInt(context.args["timeout"] ?? "10", 10) || 10}` },
     body: { query, ...(context.args["timespan"] ? { timespan: context.args["timespan"] } : {}) },
   });
   const tables = response?.tables ?? [];

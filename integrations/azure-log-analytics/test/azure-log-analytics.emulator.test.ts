@@ -92,6 +92,45 @@ describe("azure-log-analytics against the built-in doubles", () => {
     expect(searches.readable).toContain("|failed-sign-ins|Security|Failed sign-ins by user|");
   });
 
+  it("azure-log-analytics-execute-query sends XSOAR's timeout as Prefer: wait", async () => {
+    await harness.run("azure-log-analytics-execute-query", { query: "Heartbeat | count", timeout: "30" });
+    // The query API's server timeout is the Prefer: wait=<seconds> header
+    // (learn.microsoft.com/azure/azure-monitor/logs/api/timeouts).
+    expect(harness.lastCall().headers["prefer"]).toBe("wait=30");
+  });
+
+  it("azure-log-analytics-list-saved-searches returns XSOAR's page (from 0) of limit searches", async () => {
+    const all = await harness.run("azure-log-analytics-list-saved-searches");
+    const ids = (all.outputs as Array<{ id: string }>).map((search) => search.id);
+    expect(ids.length).toBeGreaterThan(1);
+    const second = await harness.run("azure-log-analytics-list-saved-searches", { limit: "1", page: "1" });
+    expect((second.outputs as Array<{ id: string }>).map((search) => search.id)).toEqual([ids[1]]);
+  });
+
+  it("azure-log-analytics-subscriptions-list and -resource-group-list read Resource Manager", async () => {
+    const subscriptions = await harness.run("azure-log-analytics-subscriptions-list");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      host: "management.azure.com",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    // The seeded infrastructure subscription (packages/entra-emulator/src/services/arm-infrastructure-seed.ts).
+    const infrastructure = "1b2c3d4e-5f60-4718-829a-abcdef012345";
+    expect(subscriptions.readable).toContain(`|${infrastructure}|msint Demo Production|Enabled|`);
+    const groups = await harness.run("azure-log-analytics-resource-group-list", {
+      subscription_id: infrastructure,
+    });
+    // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall()).toMatchObject({
+      path: `/subscriptions/${infrastructure}/resourcegroups`,
+      query: { "api-version": "2021-04-01" },
+    });
+    expect(groups.outputs).toEqual(expect.arrayContaining([expect.objectContaining({ name: "msint-demo" })]));
+  });
+
   it("runs with a managed identity", async () => {
     const result = await harness.run(
       "azure-log-analytics-execute-query",

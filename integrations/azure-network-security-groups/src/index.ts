@@ -2,10 +2,13 @@ import {
   armScopeArguments,
   azureResourceManager,
   defineIntegration,
+  resourceGroupListCommand,
   resourceGroupParameter,
   subscriptionIdParameter,
+  subscriptionsListCommand,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
+import { createRule, getRules, updateRule } from "./rules.js";
 import { deleteRule, listRules, listSecurityGroups, NSG_API_VERSION } from "./security-groups.js";
 
 const scope = armScopeArguments();
@@ -22,10 +25,37 @@ const ruleOutputs = [
   { path: "AzureNSG.Rule.destinationPortRange", type: "string", description: "The destination port range." },
 ] as const;
 
+// XSOAR's arguments of a rule's create and update.
+const ruleArguments = [
+  { name: "security_group_name", description: "The security group of the rule.", required: true },
+  { name: "security_rule_name", description: "The rule's name.", required: true },
+  { name: "action", description: "Allow or Deny (new rules: Allow).", predefined: ["Allow", "Deny"] },
+  {
+    name: "protocol",
+    description: "The protocol (new rules: Any).",
+    predefined: ["Any", "TCP", "UDP", "ICMP"],
+  },
+  {
+    name: "source",
+    description: "Comma-separated source addresses, CIDR ranges or service tags (new rules: *).",
+  },
+  { name: "priority", description: "100-4096, lower first (new rules: 4096)." },
+  { name: "source_ports", description: "Comma-separated source ports or ranges (new rules: *)." },
+  { name: "destination", description: "Comma-separated destination addresses or ranges (new rules: *)." },
+  { name: "destination_ports", description: "Comma-separated destination ports or ranges (new rules: *)." },
+  { name: "description", description: "The rule's description." },
+  ...armScopeArguments(),
+] as const;
+
 // Azure RBAC roles with the read actions of Microsoft.Network, least privileged first.
 const NETWORK_READ = { rbac: ["Reader", "Network Contributor"] } as const;
 
-/** Azure Network Security Groups: NSGs and their security rules through Azure Resource Manager. */
+/**
+ * Azure Network Security Groups: NSGs and their security rules through Azure Resource Manager.
+ * Command, argument and output names and the built-in client ID are XSOAR's, from demisto/content
+ * Packs/AzureNetworkSecurityGroups/Integrations/AzureNetworkSecurityGroups/AzureNetworkSecurityGroups.yml
+ * (data/xsoar/azure-network-security-groups.json).
+ */
 export default defineIntegration({
   id: "azure-network-security-groups",
   version: packageJson.version,
@@ -40,6 +70,8 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // XSOAR's "Application ID" default: the Cortex XSOAR public client used with device code (no broker app name).
+  builtInClientId: "d4736600-e3d5-4c97-8e65-57abd2b979fe",
   // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
   resource: {
     ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
@@ -76,6 +108,11 @@ export default defineIntegration({
       arguments: [
         { name: "security_group_name", description: "Comma-separated security group names.", required: true },
         { name: "limit", description: "The most rules to return (1-1000).", defaultValue: "50" },
+        {
+          name: "offset",
+          description: "The position of the first rule to return, from 1.",
+          defaultValue: "1",
+        },
         ...scope,
       ],
       outputs: ruleOutputs,
@@ -95,6 +132,63 @@ export default defineIntegration({
       // Microsoft.Network/networkSecurityGroups/securityRules/delete, held by Network Contributor (not by Reader).
       permissions: { rbac: ["Network Contributor", "Contributor"] },
       run: deleteRule,
+    },
+    "azure-nsg-security-rule-get": {
+      description: "Gets security rules by name.",
+      arguments: [
+        { name: "security_group_name", description: "The security group of the rules.", required: true },
+        { name: "security_rule_name", description: "Comma-separated rule names.", required: true },
+        ...scope,
+      ],
+      outputs: ruleOutputs,
+      // Security Rules - Get (learn.microsoft.com/rest/api/virtualnetwork/security-rules/get):
+      // Microsoft.Network/networkSecurityGroups/securityRules/read.
+      permissions: NETWORK_READ,
+      run: getRules,
+    },
+    "azure-nsg-security-rule-create": {
+      description: "Creates a security rule.",
+      arguments: [
+        ...ruleArguments.slice(0, 2),
+        {
+          name: "direction",
+          description: "Inbound or Outbound.",
+          required: true,
+          predefined: ["Inbound", "Outbound"],
+        },
+        ...ruleArguments.slice(2),
+      ],
+      outputs: ruleOutputs,
+      // Security Rules - Create Or Update (learn.microsoft.com/rest/api/virtualnetwork/security-rules/create-or-update):
+      // Microsoft.Network/networkSecurityGroups/securityRules/write, held by Network Contributor (not by Reader).
+      permissions: { rbac: ["Network Contributor", "Contributor"] },
+      run: createRule,
+    },
+    "azure-nsg-security-rule-update": {
+      description:
+        "Changes the given properties of a security rule (a read, then a write of the whole rule).",
+      arguments: [
+        ...ruleArguments.slice(0, 2),
+        { name: "direction", description: "Inbound or Outbound.", predefined: ["Inbound", "Outbound"] },
+        ...ruleArguments.slice(2),
+      ],
+      outputs: ruleOutputs,
+      // Security Rules - Get, then Create Or Update (…/virtualnetwork/security-rules/create-or-update):
+      // …/securityRules/read and …/securityRules/write.
+      permissions: { rbac: ["Network Contributor", "Contributor"] },
+      run: updateRule,
+    },
+    "azure-nsg-subscriptions-list": {
+      ...subscriptionsListCommand({ outputsPrefix: "AzureNSG.Subscription", title: "List of Subscriptions" }),
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { rbac: ["Reader"] },
+    },
+    "azure-nsg-resource-group-list": {
+      ...resourceGroupListCommand({ outputsPrefix: "AzureNSG.ResourceGroup", title: "Resource Groups List" }),
+      // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list):
+      // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
+      permissions: { rbac: ["Reader"] },
     },
   },
   // The test lists the default resource group's security groups (Microsoft.Network/networkSecurityGroups/read);

@@ -49,9 +49,12 @@ export async function listSecurityGroups(context: CommandContext): Promise<Comma
 
 /** `azure-nsg-security-rules-list`: GET …/networkSecurityGroups/{nsg}/securityRules, per group. */
 export async function listRules(
-  context: CommandContext<{ security_group_name: string }>,
+  context: CommandContext<{ security_group_name: string; offset?: string }>,
 ): Promise<CommandResult> {
   const limit = limitArgument(context, 1000);
+  // XSOAR's offset: the position of the first rule, counted from 1 across the listed groups.
+  const offset = Math.max(Number.parseInt(context.args["offset"] ?? "1", 10) || 1, 1) - 1;
+  const wanted = offset + limit;
   const names = context.args["security_group_name"]
     .split(",")
     .map((name) => name.trim())
@@ -62,11 +65,13 @@ export async function listRules(
       context.api,
       `${groupsPath(context)}/${encodeURIComponent(name)}/securityRules`,
       { "api-version": NSG_API_VERSION },
-      limit - rules.length,
+      wanted - rules.length,
     );
     rules.push(...items.map((rule) => toRule(rule, name)));
-    if (rules.length >= limit) break;
+    if (rules.length >= wanted) break;
   }
+  rules.splice(0, offset);
+  rules.splice(limit);
   return {
     readable: tableToMarkdown(`Rules in ${names.join(", ")}`, rules, [
       "name",

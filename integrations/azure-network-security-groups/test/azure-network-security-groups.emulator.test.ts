@@ -65,6 +65,107 @@ describe("Azure Network Security Groups against the emulator's Resource Manager"
     expect(result.readable).toContain("|allow-ssh-admin|110|Inbound|Allow|Tcp|10.0.0.0/8|");
   });
 
+  it("azure-nsg-security-rules-list starts at XSOAR's 1-based offset", async () => {
+    const result = await harness.run("azure-nsg-security-rules-list", {
+      security_group_name: "web-nsg",
+      limit: "1",
+      offset: "2",
+    });
+    expect(harness.lastCall()).toMatchObject({ path: `${NSGS}/web-nsg/securityRules` });
+    const rules = result.outputs as Array<Record<string, unknown>>;
+    expect(rules.map((rule) => rule["name"])).toEqual(["allow-ssh-admin"]);
+  });
+
+  it("the Application ID defaults to XSOAR's built-in client (AzureNetworkSecurityGroups.yml)", () => {
+    const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
+    expect(appId?.defaultValue).toBe("d4736600-e3d5-4c97-8e65-57abd2b979fe");
+  });
+
+  it("azure-nsg-subscriptions-list lists the seeded subscriptions", async () => {
+    const result = await harness.run("azure-nsg-subscriptions-list");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    expect(result.readable).toContain(`|${SUBSCRIPTION}|msint Demo Production|Enabled|`);
+  });
+
+  it("azure-nsg-resource-group-list lists the subscription's resource groups", async () => {
+    const result = await harness.run("azure-nsg-resource-group-list", { limit: "50" });
+    // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourcegroups`,
+      query: { "api-version": "2021-04-01" },
+    });
+    expect(result.outputs).toEqual(expect.arrayContaining([expect.objectContaining({ name: GROUP })]));
+  });
+
+  it("azure-nsg-security-rule-create, -update and -get write and read a rule", async () => {
+    const created = await harness.run("azure-nsg-security-rule-create", {
+      security_group_name: "db-nsg",
+      security_rule_name: "allow-rdp-admin",
+      direction: "Inbound",
+      protocol: "TCP",
+      source: "10.1.0.0/16,10.2.0.0/16",
+      priority: "300",
+      destination_ports: "3389",
+    });
+    // Security Rules - Create Or Update: PUT …/securityRules/{rule}?api-version=2022-09-01 with properties
+    // (learn.microsoft.com/rest/api/virtualnetwork/security-rules/create-or-update).
+    expect(harness.lastCall()).toMatchObject({
+      method: "PUT",
+      path: `${NSGS}/db-nsg/securityRules/allow-rdp-admin`,
+      query: { "api-version": "2022-09-01" },
+      body: {
+        properties: {
+          protocol: "Tcp",
+          access: "Allow",
+          direction: "Inbound",
+          priority: 300,
+          sourceAddressPrefixes: ["10.1.0.0/16", "10.2.0.0/16"],
+          destinationAddressPrefix: "*",
+          sourcePortRange: "*",
+          destinationPortRange: "3389",
+        },
+      },
+    });
+    expect(created.outputs).toEqual([
+      expect.objectContaining({ name: "allow-rdp-admin", securityGroupName: "db-nsg", priority: 300 }),
+    ]);
+
+    harness.clear();
+    await harness.run("azure-nsg-security-rule-update", {
+      security_group_name: "db-nsg",
+      security_rule_name: "allow-rdp-admin",
+      action: "Deny",
+    });
+    // Update: Security Rules - Get, then Create Or Update with the whole rule and the changed property.
+    expect(harness.calls.map((call) => call.method)).toEqual(["GET", "PUT"]);
+    expect(harness.lastCall().body).toMatchObject({
+      properties: { access: "Deny", priority: 300, destinationPortRange: "3389" },
+    });
+
+    const got = await harness.run("azure-nsg-security-rule-get", {
+      security_group_name: "db-nsg",
+      security_rule_name: "allow-rdp-admin",
+    });
+    // Security Rules - Get: GET …/securityRules/{rule} (learn.microsoft.com/rest/api/virtualnetwork/security-rules/get).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `${NSGS}/db-nsg/securityRules/allow-rdp-admin`,
+      query: { "api-version": "2022-09-01" },
+    });
+    expect(got.readable).toContain("|allow-rdp-admin|300|Inbound|Deny|Tcp|");
+    await harness.run("azure-nsg-security-rule-delete", {
+      security_group_name: "db-nsg",
+      security_rule_name: "allow-rdp-admin",
+    });
+  });
+
   it("azure-nsg-security-rule-delete deletes a rule: a later list no longer shows it", async () => {
     const result = await harness.run("azure-nsg-security-rule-delete", {
       security_group_name: "web-nsg",

@@ -4,6 +4,9 @@ import {
   type CommandResult,
   collectPages,
   limitArgument,
+  RESOURCE_GROUPS_API_VERSION,
+  resourceGroupTagFilter,
+  SUBSCRIPTIONS_API_VERSION,
   tableToMarkdown,
 } from "@msint/integration-kit";
 
@@ -60,23 +63,38 @@ const HEADERS = [
   "Location",
 ];
 
+/** The subscription, or with resource_group_name one of its resource groups. */
+function scopeOf(context: CommandContext): string {
+  const group = context.args["resource_group_name"];
+  return group
+    ? `${subscriptionPath(context)}/resourceGroups/${encodeURIComponent(group)}`
+    : subscriptionPath(context);
+}
+
 function alertPath(context: CommandContext<{ alert_id: string; asc_location: string }>): string {
   const location = encodeURIComponent(context.args["asc_location"]);
   const alert = encodeURIComponent(context.args["alert_id"]);
-  return `${subscriptionPath(context)}/providers/Microsoft.Security/locations/${location}/alerts/${alert}`;
+  return `${scopeOf(context)}/providers/Microsoft.Security/locations/${location}/alerts/${alert}`;
+}
+
+/** XSOAR's OData arguments of the alerts list. */
+function odata(context: CommandContext): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const name of ["filter", "select", "expand"]) {
+    const value = context.args[name];
+    if (value) query[`$${name}`] = value;
+  }
+  return query;
 }
 
 /** `azure-sc-list-alert`: GET …/providers/Microsoft.Security/[locations/{loc}/]alerts. */
 export async function listAlerts(context: CommandContext): Promise<CommandResult> {
-  let scope = subscriptionPath(context);
-  if (context.args["resource_group_name"])
-    scope += `/resourceGroups/${encodeURIComponent(context.args["resource_group_name"])}`;
-  let path = `${scope}/providers/Microsoft.Security`;
+  let path = `${scopeOf(context)}/providers/Microsoft.Security`;
   if (context.args["asc_location"]) path += `/locations/${encodeURIComponent(context.args["asc_location"])}`;
   const { items } = await collectPages<SecurityAlert>(
     context.api,
     `${path}/alerts`,
-    { "api-version": ALERTS_API_VERSION },
+    { "api-version": ALERTS_API_VERSION, ...odata(context) },
     limitArgument(context, 1000),
   );
   const alerts = items.map(toContextAlert);
@@ -110,13 +128,17 @@ export async function getAlert(
 export async function updateAlert(
   context: CommandContext<{ alert_id: string; alert_update_action_type: string; asc_location: string }>,
 ): Promise<CommandResult> {
-  const action = context.args["alert_update_action_type"];
+  // XSOAR's in_progress is the API's inProgress action.
+  const action =
+    context.args["alert_update_action_type"] === "in_progress"
+      ? "inProgress"
+      : context.args["alert_update_action_type"];
   await context.api.request({
     method: "POST",
     path: `${alertPath(context)}/${action}`,
     query: { "api-version": ALERTS_API_VERSION },
   });
-  const entry = { ID: context.args["alert_id"], ActionTaken: action };
+  const entry = { ID: context.args["alert_id"], ActionTaken: context.args["alert_update_action_type"] };
   return {
     readable: tableToMarkdown("Azure Security Center - Update Alert", [entry]),
     outputsPrefix: "AzureSecurityCenter.Alert",
@@ -154,6 +176,59 @@ export async function listLocations(context: CommandContext): Promise<CommandRes
     outputsPrefix: "AzureSecurityCenter.Location",
     outputsKeyField: "Name",
     outputs: locations,
+    raw: items,
+  };
+}
+
+/** `azure-list-subscriptions`: GET /subscriptions. */
+export async function listSubscriptions(context: CommandContext): Promise<CommandResult> {
+  const { items } = await collectPages<{ subscriptionId?: string; displayName?: string; state?: string }>(
+    context.api,
+    "/subscriptions",
+    { "api-version": SUBSCRIPTIONS_API_VERSION },
+  );
+  const subscriptions = items.map((subscription) => ({
+    ID: subscription.subscriptionId,
+    Name: subscription.displayName,
+    Enabled: subscription.state,
+  }));
+  return {
+    readable: tableToMarkdown("Azure Security Center - Subscriptions", subscriptions, [
+      "ID",
+      "Name",
+      "Enabled",
+    ]),
+    outputsPrefix: "Azure.Subscription",
+    outputsKeyField: "ID",
+    outputs: subscriptions,
+    raw: items,
+  };
+}
+
+/** `azure-resource-group-list`: GET /subscriptions/{id}/resourcegroups. */
+export async function listResourceGroups(context: CommandContext): Promise<CommandResult> {
+  const { items } = await collectPages<{
+    name?: string;
+    location?: string;
+    tags?: Record<string, string>;
+    properties?: { provisioningState?: string };
+  }>(
+    context.api,
+    `${subscriptionPath(context)}/resourcegroups`,
+    { "api-version": RESOURCE_GROUPS_API_VERSION, $filter: resourceGroupTagFilter(context.args["tag"]) },
+    limitArgument(context, 1000),
+  );
+  const rows = items.map((group) => ({
+    Name: group.name,
+    Location: group.location,
+    Tags: group.tags,
+    "Provisioning State": group.properties?.provisioningState,
+  }));
+  return {
+    readable: tableToMarkdown("Resource Groups List", rows),
+    outputsPrefix: "Azure.ResourceGroupName",
+    outputsKeyField: "name",
+    outputs: items,
     raw: items,
   };
 }

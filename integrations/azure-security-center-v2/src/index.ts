@@ -7,7 +7,15 @@ import {
   subscriptionIdParameter,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { getAlert, listAlerts, listLocations, testLocations, updateAlert } from "./alerts.js";
+import {
+  getAlert,
+  listAlerts,
+  listLocations,
+  listResourceGroups,
+  listSubscriptions,
+  testLocations,
+  updateAlert,
+} from "./alerts.js";
 
 // Defender for Cloud authorizes with Azure RBAC (learn.microsoft.com/azure/defender-for-cloud/permissions):
 // Security Reader reads alerts and locations; Security Admin (or Contributor) also dismisses and resolves them.
@@ -52,6 +60,7 @@ const alertOutputs = [
 ] as const;
 
 const alertArguments = [
+  resourceGroupArgument({ description: "The resource group of a resource-group-level alert." }),
   {
     name: "asc_location",
     description: "The Defender for Cloud location of the alert (see azure-sc-list-location).",
@@ -61,7 +70,12 @@ const alertArguments = [
   subscriptionIdArgument(),
 ] as const;
 
-/** Azure Security Center v2 (Microsoft Defender for Cloud): security alerts through Azure Resource Manager. */
+/**
+ * Azure Security Center v2 (Microsoft Defender for Cloud): security alerts through Azure Resource Manager.
+ * Command, argument and output names and the broker app name are XSOAR's, from demisto/content
+ * Packs/AzureSecurityCenter/Integrations/AzureSecurityCenter_v2/AzureSecurityCenter_v2.yml
+ * (data/xsoar/azure-security-center-v2.json).
+ */
 export default defineIntegration({
   id: "azure-security-center-v2",
   version: packageJson.version,
@@ -76,6 +90,8 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // The Cortex XSOAR application's name at the token broker (APP_NAME of AzureSecurityCenter_v2.py).
+  brokerAppName: "ms-azure-sc",
   resource: azureResourceManager(),
   permissions: { application: ["Security Reader, or Security Admin to update alerts (Azure RBAC roles)"] },
   parameters: [
@@ -88,7 +104,14 @@ export default defineIntegration({
       arguments: [
         resourceGroupArgument({ description: "Only alerts of this resource group." }),
         { name: "asc_location", description: "Only alerts of this Defender for Cloud location." },
-        { name: "limit", description: "The most alerts to return (1-1000).", defaultValue: "50" },
+        { name: "filter", description: "An OData $filter of the alerts." },
+        { name: "select", description: "An OData $select: the alert properties to return." },
+        { name: "expand", description: "An OData $expand of the alerts." },
+        {
+          name: "limit",
+          description: "msint only (XSOAR returns every alert): the most alerts to return (1-1000).",
+          defaultValue: "50",
+        },
         subscriptionIdArgument(),
       ],
       outputs: alertOutputs,
@@ -113,7 +136,7 @@ export default defineIntegration({
           name: "alert_update_action_type",
           description: "The new state.",
           required: true,
-          predefined: ["dismiss", "activate", "resolve", "inProgress"],
+          predefined: ["activate", "dismiss", "in_progress", "resolve"],
         },
       ],
       outputs: [
@@ -139,6 +162,40 @@ export default defineIntegration({
       // Locations - List (learn.microsoft.com/rest/api/defenderforcloud/locations/list).
       permissions: SECURITY_READ,
       run: listLocations,
+    },
+    "azure-list-subscriptions": {
+      description: "Lists the subscriptions the identity can see.",
+      outputs: [
+        { path: "Azure.Subscription.ID", type: "string", description: "The subscription ID." },
+        { path: "Azure.Subscription.Name", type: "string", description: "The subscription's name." },
+        { path: "Azure.Subscription.Enabled", type: "string", description: "The subscription's state." },
+      ],
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { rbac: ["Reader"] },
+      run: listSubscriptions,
+    },
+    "azure-resource-group-list": {
+      description: "Lists the resource groups of the subscription.",
+      arguments: [
+        subscriptionIdArgument(),
+        { name: "limit", description: "The most groups to return (1-1000).", defaultValue: "50" },
+        { name: "tag", description: 'Only groups with this tag, as {"key":"value"}.' },
+      ],
+      outputs: [
+        { path: "Azure.ResourceGroupName.name", type: "string", description: "The resource group's name." },
+        { path: "Azure.ResourceGroupName.location", type: "string", description: "The group's region." },
+        { path: "Azure.ResourceGroupName.tags", type: "unknown", description: "The group's tags." },
+        {
+          path: "Azure.ResourceGroupName.properties.provisioningState",
+          type: "string",
+          description: "The provisioning state.",
+        },
+      ],
+      // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list):
+      // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
+      permissions: { rbac: ["Reader"] },
+      run: listResourceGroups,
     },
   },
   test: testLocations,

@@ -88,6 +88,77 @@ describe("azure-sc against the built-in Defender for Cloud double", () => {
     });
   });
 
+  it("azure-sc-update-alert takes XSOAR's in_progress, on a resource group's alert", async () => {
+    const update = await harness.run("azure-sc-update-alert", {
+      resource_group_name: "soc-rg",
+      asc_location: "centralus",
+      alert_id: ALERT,
+      alert_update_action_type: "in_progress",
+    });
+    // Alerts - Update Resource Group Level State To In Progress: POST …/resourceGroups/{rg}/providers/
+    // Microsoft.Security/locations/{loc}/alerts/{name}/inProgress (…/defenderforcloud/alerts/update-resource-group-level-state-to-in-progress).
+    expect(harness.lastCall()).toMatchObject({
+      method: "POST",
+      path: `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc-rg/providers/Microsoft.Security/locations/centralus/alerts/${ALERT}/inProgress`,
+      query: { "api-version": "2022-01-01" },
+    });
+    expect(update.outputs).toEqual({ ID: ALERT, ActionTaken: "in_progress" });
+    const after = await harness.run("azure-sc-get-alert", {
+      resource_group_name: "soc-rg",
+      asc_location: "centralus",
+      alert_id: ALERT,
+    });
+    // Alerts - Get Resource Group Level (…/defenderforcloud/alerts/get-resource-group-level).
+    expect(harness.lastCall().path).toBe(
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc-rg/providers/Microsoft.Security/locations/centralus/alerts/${ALERT}`,
+    );
+    expect(after.outputs).toMatchObject({ ID: ALERT, Status: "InProgress" });
+    await harness.run("azure-sc-update-alert", {
+      asc_location: "centralus",
+      alert_id: ALERT,
+      alert_update_action_type: "activate",
+    });
+  });
+
+  it("azure-sc-list-alert sends XSOAR's OData filter, select and expand", async () => {
+    const result = await harness.run("azure-sc-list-alert", {
+      filter: "properties/status eq 'Active'",
+      select: "name,properties",
+      expand: "properties",
+    });
+    expect(harness.lastCall().query).toEqual({
+      "api-version": "2022-01-01",
+      $filter: "properties/status eq 'Active'",
+      $select: "name,properties",
+      $expand: "properties",
+    });
+    expect(result.outputs).toHaveLength(3);
+  });
+
+  it("azure-list-subscriptions and azure-resource-group-list read Resource Manager", async () => {
+    const subscriptions = await harness.run("azure-list-subscriptions");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    expect((subscriptions.outputs as Array<{ ID: string }>).length).toBeGreaterThan(0);
+    expect(subscriptions.outputs).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Enabled: "Enabled" })]),
+    );
+    const groups = await harness.run("azure-resource-group-list", {
+      subscription_id: "1b2c3d4e-5f60-4718-829a-abcdef012345",
+    });
+    // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall()).toMatchObject({
+      path: "/subscriptions/1b2c3d4e-5f60-4718-829a-abcdef012345/resourcegroups",
+      query: { "api-version": "2021-04-01" },
+    });
+    expect(groups.outputs).toEqual(expect.arrayContaining([expect.objectContaining({ name: "msint-demo" })]));
+  });
+
   it("an unknown alert is the service's 404; a managed identity reads alerts too", async () => {
     await expect(
       harness.run("azure-sc-get-alert", { asc_location: "centralus", alert_id: "nope" }),

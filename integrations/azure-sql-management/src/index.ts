@@ -2,15 +2,28 @@ import {
   armScopeArguments,
   azureResourceManager,
   defineIntegration,
+  resourceGroupListCommand,
   resourceGroupParameter,
   subscriptionIdParameter,
+  subscriptionsListCommand,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import { listAuditPolicies, listDatabases, listServers, SQL_API_VERSION } from "./sql.js";
 
 const scope = armScopeArguments();
 
-/** Azure SQL Management: Azure SQL servers, databases and auditing settings through Azure Resource Manager. */
+// XSOAR's paging of the list commands: how many entries to skip, then at most limit.
+const paging = [
+  { name: "limit", description: "The most entries to return (1-1000).", defaultValue: "50" },
+  { name: "offset", description: "How many entries to skip before the first returned.", defaultValue: "0" },
+] as const;
+
+/**
+ * Azure SQL Management: Azure SQL servers, databases and auditing settings through Azure Resource Manager.
+ * Command, argument and output names and the built-in client ID are XSOAR's, from demisto/content
+ * Packs/AzureSQLManagement/Integrations/AzureSQLManagement/AzureSQLManagement.yml
+ * (data/xsoar/azure-sql-management.json).
+ */
 export default defineIntegration({
   id: "azure-sql-management",
   version: packageJson.version,
@@ -25,6 +38,8 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // XSOAR's "Application ID" default: the Cortex XSOAR public client used with device code (no broker app name).
+  builtInClientId: "8f9010bb-4efe-4cfa-a197-98a2694b7e0c",
   // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
   resource: {
     ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
@@ -35,16 +50,16 @@ export default defineIntegration({
   commands: {
     "azure-sql-servers-list": {
       description:
-        "Lists the SQL servers of the resource group (or the subscription with list_by_subscription=true).",
+        "Lists the SQL servers of the subscription (or of the resource group with list_by_resource_group=true).",
       arguments: [
+        ...paging,
+        ...scope,
         {
-          name: "list_by_subscription",
-          description: "true to list the subscription's servers.",
+          name: "list_by_resource_group",
+          description: "true to list only the resource group's servers.",
           defaultValue: "false",
           predefined: ["true", "false"],
         },
-        { name: "limit", description: "The most servers to return (1-1000).", defaultValue: "50" },
-        ...scope,
       ],
       outputs: [
         { path: "AzureSQL.Server.id", type: "string", description: "The server's resource ID." },
@@ -73,7 +88,7 @@ export default defineIntegration({
       description: "Lists the databases of a server.",
       arguments: [
         { name: "server_name", description: "The SQL server's name.", required: true },
-        { name: "limit", description: "The most databases to return (1-1000).", defaultValue: "50" },
+        ...paging,
         ...scope,
       ],
       outputs: [
@@ -92,6 +107,7 @@ export default defineIntegration({
       arguments: [
         { name: "server_name", description: "The SQL server's name.", required: true },
         { name: "db_name", description: "The database's name.", required: true },
+        ...paging,
         ...scope,
       ],
       outputs: [
@@ -121,6 +137,18 @@ export default defineIntegration({
       // Microsoft.Sql/servers/databases/auditingSettings/read, held by Reader and SQL Security Manager.
       permissions: { rbac: ["Reader", "SQL Security Manager"] },
       run: listAuditPolicies,
+    },
+    "azure-sql-subscriptions-list": {
+      ...subscriptionsListCommand({ outputsPrefix: "AzureSQL.Subscription", title: "Subscriptions List" }),
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { rbac: ["Reader"] },
+    },
+    "azure-sql-resource-group-list": {
+      ...resourceGroupListCommand({ outputsPrefix: "AzureSQL.ResourceGroup", title: "Resource Groups List" }),
+      // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list):
+      // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
+      permissions: { rbac: ["Reader"] },
     },
   },
   // The test lists the default resource group's SQL servers (Microsoft.Sql/servers/read); without a default

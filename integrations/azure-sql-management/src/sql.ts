@@ -24,16 +24,26 @@ function serverPath(context: CommandContext<{ server_name: string }>): string {
   return `${resourceGroupPath(context)}/providers/Microsoft.Sql/servers/${encodeURIComponent(context.args["server_name"])}`;
 }
 
+/** XSOAR's offset and limit: reads offset + limit entries and returns the last limit of them. */
+async function pageOf(context: CommandContext, path: string): Promise<ArmResource[]> {
+  const limit = limitArgument(context, 1000);
+  const offset = Math.max(Number.parseInt(context.args["offset"] ?? "0", 10) || 0, 0);
+  const { items } = await collectPages<ArmResource>(
+    context.api,
+    path,
+    { "api-version": SQL_API_VERSION },
+    offset + limit,
+  );
+  return items.slice(offset, offset + limit);
+}
+
 /** `azure-sql-servers-list`: GET …/providers/Microsoft.Sql/servers. */
 export async function listServers(context: CommandContext): Promise<CommandResult> {
   const scope =
-    context.args["list_by_subscription"] === "true" ? subscriptionPath(context) : resourceGroupPath(context);
-  const { items } = await collectPages<ArmResource>(
-    context.api,
-    `${scope}/providers/Microsoft.Sql/servers`,
-    { "api-version": SQL_API_VERSION },
-    limitArgument(context, 1000),
-  );
+    context.args["list_by_resource_group"] === "true"
+      ? resourceGroupPath(context)
+      : subscriptionPath(context);
+  const items = await pageOf(context, `${scope}/providers/Microsoft.Sql/servers`);
   const rows = items.map((server) => ({
     name: server.name,
     location: server.location,
@@ -55,12 +65,7 @@ export async function listServers(context: CommandContext): Promise<CommandResul
 export async function listDatabases(
   context: CommandContext<{ server_name: string }>,
 ): Promise<CommandResult> {
-  const { items } = await collectPages<ArmResource>(
-    context.api,
-    `${serverPath(context)}/databases`,
-    { "api-version": SQL_API_VERSION },
-    limitArgument(context, 1000),
-  );
+  const items = await pageOf(context, `${serverPath(context)}/databases`);
   const rows = items.map((database) => ({
     name: database.name,
     location: database.location,
@@ -82,11 +87,7 @@ export async function listAuditPolicies(
   context: CommandContext<{ db_name: string; server_name: string }>,
 ): Promise<CommandResult> {
   const database = encodeURIComponent(context.args["db_name"]);
-  const { items } = await collectPages<ArmResource>(
-    context.api,
-    `${serverPath(context)}/databases/${database}/auditingSettings`,
-    { "api-version": SQL_API_VERSION },
-  );
+  const items = await pageOf(context, `${serverPath(context)}/databases/${database}/auditingSettings`);
   const rows = items.map((policy) => ({
     name: policy.name,
     state: policy.properties?.["state"],

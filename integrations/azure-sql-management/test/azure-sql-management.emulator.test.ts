@@ -30,7 +30,7 @@ const names = (outputs: unknown) => (outputs as Array<{ name: string }>).map((en
 
 describe("Azure SQL Management against the emulator's Resource Manager", () => {
   it("azure-sql-servers-list lists the resource group's servers, or the subscription's", async () => {
-    const result = await harness.run("azure-sql-servers-list");
+    const result = await harness.run("azure-sql-servers-list", { list_by_resource_group: "true" });
     // Servers - List By Resource Group: GET …/providers/Microsoft.Sql/servers?api-version=2021-11-01
     // (learn.microsoft.com/rest/api/sql/servers/list-by-resource-group).
     expect(harness.lastCall()).toMatchObject({
@@ -44,13 +44,50 @@ describe("Azure SQL Management against the emulator's Resource Manager", () => {
       "|sql-msint-demo|westeurope|v12.0|sql-msint-demo.database.windows.net|Ready|sqladmin|",
     );
 
-    const all = await harness.run("azure-sql-servers-list", { list_by_subscription: "true" });
+    // XSOAR's default (list_by_resource_group unset): the subscription's servers.
+    const all = await harness.run("azure-sql-servers-list");
     // Servers - List: GET /subscriptions/{id}/providers/Microsoft.Sql/servers (…/sql/servers/list).
     expect(harness.lastCall()).toMatchObject({
       path: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Sql/servers`,
       query: { "api-version": "2021-11-01" },
     });
     expect(names(all.outputs)).toEqual(["sql-msint-demo", "sql-soc"]);
+  });
+
+  it("azure-sql-servers-list skips XSOAR's offset", async () => {
+    const result = await harness.run("azure-sql-servers-list", { offset: "1", limit: "1" });
+    expect(harness.lastCall()).toMatchObject({
+      path: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Sql/servers`,
+    });
+    expect(names(result.outputs)).toEqual(["sql-soc"]);
+  });
+
+  it("the Application ID defaults to XSOAR's built-in client (AzureSQLManagement.yml)", () => {
+    const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
+    expect(appId?.defaultValue).toBe("8f9010bb-4efe-4cfa-a197-98a2694b7e0c");
+  });
+
+  it("azure-sql-subscriptions-list lists the seeded subscriptions", async () => {
+    const result = await harness.run("azure-sql-subscriptions-list");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    expect(result.readable).toContain(`|${SUBSCRIPTION}|msint Demo Production|Enabled|`);
+  });
+
+  it("azure-sql-resource-group-list lists the subscription's resource groups", async () => {
+    const result = await harness.run("azure-sql-resource-group-list");
+    // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourcegroups`,
+      query: { "api-version": "2021-04-01" },
+    });
+    expect(names(result.outputs)).toContain("msint-demo");
   });
 
   it("azure-sql-db-list lists a server's databases (managed identity)", async () => {

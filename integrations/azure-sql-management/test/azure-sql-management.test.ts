@@ -77,7 +77,7 @@ beforeEach(() => harness.clear());
 
 describe("servers and databases", () => {
   it("azure-sql-servers-list by resource group and by subscription", async () => {
-    const result = await harness.run("azure-sql-servers-list");
+    const result = await harness.run("azure-sql-servers-list", { list_by_resource_group: "true" });
     expect(harness.lastCall()).toMatchObject({
       method: "GET",
       host: "management.azure.com",
@@ -87,7 +87,7 @@ describe("servers and databases", () => {
     expect(result.readable).toContain(
       "|sql-prod|westeurope|v12.0|sql-prod.database.windows.net|Ready|sqladmin|",
     );
-    await harness.run("azure-sql-servers-list", { list_by_subscription: "true" });
+    await harness.run("azure-sql-servers-list");
     expect(harness.lastCall().path).toBe(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Sql/servers`);
   });
 

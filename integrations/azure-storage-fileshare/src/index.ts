@@ -11,10 +11,15 @@ import {
 } from "./shares.js";
 
 const shareName = { name: "share_name", description: "The share's name.", required: true } as const;
-const directoryPath = {
-  name: "directory_path",
-  description: "The directory's path in the share, e.g. reports/2024.",
+const directoryName = {
+  name: "directory_name",
+  description: "The directory's name.",
   required: true,
+} as const;
+const parentPath = {
+  name: "directory_path",
+  description:
+    "The path of the parent directory in the share, e.g. reports/2024 (default: the share's root).",
 } as const;
 
 const prefix = { name: "prefix", description: "Only names that start with this." } as const;
@@ -23,8 +28,18 @@ const limit = {
   description: "How many to list, at most (1-5000).",
   defaultValue: "50",
 } as const;
+const page = {
+  name: "page",
+  description: "The page to return, from 1 (pages of limit entries).",
+  defaultValue: "1",
+} as const;
 
-/** Azure Storage FileShare: file shares and directories of a storage account's File service (account SAS only). */
+/**
+ * Azure Storage FileShare: file shares and directories of a storage account's File service (account SAS only).
+ * Command and argument names are XSOAR's, from demisto/content
+ * Packs/AzureStorageFileShare/Integrations/AzureStorageFileShare/AzureStorageFileShare.yml
+ * (data/xsoar/azure-storage-fileshare.json).
+ */
 export default defineIntegration({
   id: "azure-storage-fileshare",
   version: packageJson.version,
@@ -44,7 +59,7 @@ export default defineIntegration({
   commands: {
     "azure-storage-fileshare-list": {
       description: "Lists the storage account's file shares.",
-      arguments: [prefix, limit],
+      arguments: [prefix, limit, page],
       outputs: [
         { path: "AzureStorageFileShare.Share.Name", type: "string", description: "The share's name." },
         { path: "AzureStorageFileShare.Share.QuotaGb", type: "number", description: "Its quota in GiB." },
@@ -67,6 +82,7 @@ export default defineIntegration({
         { name: "directory_path", description: "The directory's path in the share (default: its root)." },
         prefix,
         limit,
+        page,
       ],
       outputs: [
         { path: "AzureStorageFileShare.Share.Name", type: "string", description: "The share's name." },
@@ -96,10 +112,10 @@ export default defineIntegration({
       description: "Reads a text file.",
       arguments: [
         shareName,
+        { name: "file_name", description: "The file's name.", required: true },
         {
-          name: "file_path",
-          description: "The file's path in the share, e.g. reports/a.txt.",
-          required: true,
+          name: "directory_path",
+          description: "The path of the file's directory in the share (default: its root).",
         },
       ],
       outputs: [
@@ -115,7 +131,10 @@ export default defineIntegration({
     },
     "azure-storage-fileshare-create": {
       description: "Creates a file share.",
-      arguments: [shareName, { name: "quota_gb", description: "The share's quota in GiB (1-102400)." }],
+      arguments: [
+        shareName,
+        { name: "quota_gb", description: "msint only: the share's quota in GiB (1-102400)." },
+      ],
       outputs: [
         { path: "AzureStorageFileShare.Share.Name", type: "string", description: "The share's name." },
       ],
@@ -132,7 +151,7 @@ export default defineIntegration({
     },
     "azure-storage-fileshare-directory-create": {
       description: "Creates a directory in a share (its parent must exist).",
-      arguments: [shareName, directoryPath],
+      arguments: [shareName, directoryName, parentPath],
       outputs: [
         { path: "AzureStorageFileShare.Share.Name", type: "string", description: "The share's name." },
         {
@@ -147,7 +166,7 @@ export default defineIntegration({
     },
     "azure-storage-fileshare-directory-delete": {
       description: "Deletes an empty directory.",
-      arguments: [shareName, directoryPath],
+      arguments: [shareName, directoryName, parentPath],
       // learn.microsoft.com/rest/api/storageservices/delete-directory ("Authorization"); least privileged role first.
       permissions: { rbac: ["Storage File Data Privileged Contributor"] },
       run: deleteDirectory,

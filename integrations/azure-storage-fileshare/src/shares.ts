@@ -26,10 +26,23 @@ function shareName(context: CommandContext): string {
   return storageName(context, "share_name", "share");
 }
 
-function directoryPath(context: CommandContext<{ directory_path: string }>): string {
-  const path = context.args["directory_path"].replace(/^\/+|\/+$/g, "");
-  if (!path) throw new UsageError("directory_path is empty.");
-  return `/${shareName(context)}/${path.split("/").map(encodeURIComponent).join("/")}`;
+/** XSOAR's directory_path (the parent, optional) and directory_name, as one path in the share. */
+function fullDirectory(context: CommandContext<{ directory_name: string }>): string {
+  const name = context.args["directory_name"].replace(/^\/+|\/+$/g, "");
+  if (!name) throw new UsageError("directory_name is empty.");
+  const parent = (context.args["directory_path"] ?? "").replace(/^\/+|\/+$/g, "");
+  return parent ? `${parent}/${name}` : name;
+}
+
+function directoryPath(context: CommandContext<{ directory_name: string }>): string {
+  return `/${shareName(context)}/${fullDirectory(context).split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/** XSOAR's page (from 1) of limit entries: the entries to read, and where the page starts. */
+function pageWindow(context: CommandContext): { read: number; skip: number } {
+  const limit = limitArgument(context, STORAGE_MAX_RESULTS);
+  const page = Math.max(Number.parseInt(context.args["page"] ?? "1", 10) || 1, 1);
+  return { read: page * limit, skip: (page - 1) * limit };
 }
 
 /** `azure-storage-fileshare-create`: PUT /{share}?restype=share. */
@@ -66,7 +79,7 @@ export async function deleteShare(context: CommandContext): Promise<CommandResul
 
 /** `azure-storage-fileshare-directory-create`: PUT /{share}/{path}?restype=directory. */
 export async function createDirectory(
-  context: CommandContext<{ directory_path: string }>,
+  context: CommandContext<{ directory_name: string }>,
 ): Promise<CommandResult> {
   await context.api.request({
     method: "PUT",
@@ -80,7 +93,7 @@ export async function createDirectory(
       "x-ms-file-last-write-time": "now",
     },
   });
-  const directory = context.args["directory_path"];
+  const directory = fullDirectory(context);
   return {
     readable: `Directory ${directory} successfully created in ${context.args["share_name"]}.`,
     outputsPrefix: "AzureStorageFileShare.Share",
@@ -91,25 +104,28 @@ export async function createDirectory(
 
 /** `azure-storage-fileshare-directory-delete`: DELETE /{share}/{path}?restype=directory. */
 export async function deleteDirectory(
-  context: CommandContext<{ directory_path: string }>,
+  context: CommandContext<{ directory_name: string }>,
 ): Promise<CommandResult> {
   await context.api.request({
     method: "DELETE",
     path: directoryPath(context),
     query: { restype: "directory" },
   });
-  return { readable: `Directory ${context.args["directory_path"]} successfully deleted.` };
+  return { readable: `Directory ${fullDirectory(context)} successfully deleted.` };
 }
 
 /** `azure-storage-fileshare-list`: GET /?comp=list, following NextMarker up to `limit`. */
 export async function listShares(context: CommandContext): Promise<CommandResult> {
-  const { entries, nextMarker } = await listStorageEntries(context.api, {
+  const window = pageWindow(context);
+  const listing = await listStorageEntries(context.api, {
     path: "/",
     query: { prefix: context.args["prefix"] },
     collection: "Shares",
     entries: ["Share"],
-    limit: limitArgument(context, STORAGE_MAX_RESULTS),
+    limit: window.read,
   });
+  const { nextMarker } = listing;
+  const entries = listing.entries.slice(window.skip);
   const shares = entries.map((entry) => ({
     Name: xmlText(entry, "Name") ?? "",
     LastModified: xmlText(entry, "Properties", "Last-Modified"),
@@ -133,13 +149,16 @@ export async function listShares(context: CommandContext): Promise<CommandResult
 export async function listContent(context: CommandContext): Promise<CommandResult> {
   const share = shareName(context);
   const directory = sharePath(context.args["directory_path"]);
-  const { entries, nextMarker } = await listStorageEntries(context.api, {
+  const window = pageWindow(context);
+  const listing = await listStorageEntries(context.api, {
     path: directory ? `/${share}/${directory}` : `/${share}`,
     query: { restype: "directory", prefix: context.args["prefix"] },
     collection: "Entries",
     entries: ["File", "Directory"],
-    limit: limitArgument(context, STORAGE_MAX_RESULTS),
+    limit: window.read,
   });
+  const { nextMarker } = listing;
+  const entries = listing.entries.slice(window.skip);
   const content = entries.map((entry) => ({
     Name: xmlText(entry, "Name") ?? "",
     Type: entry.name === "Directory" ? "Directory" : "File",
@@ -168,9 +187,10 @@ function splitContent(content: Array<{ Name: string; Type: string; Size: number 
 /** `azure-storage-fileshare-file-get`: GET /{share}/{path}, the content as text. */
 export async function getFile(context: CommandContext): Promise<CommandResult> {
   const share = shareName(context);
-  const path = sharePath(context.args["file_path"]);
-  if (!path)
-    throw new UsageError("file_path is empty: give the file's path in the share, e.g. reports/a.txt.");
+  const name = (context.args["file_name"] ?? "").replace(/^\/+|\/+$/g, "");
+  if (!name)
+    throw new UsageError("file_name is empty: give the file's name, and its directory in directory_path.");
+  const path = sharePath(context.args["directory_path"] ? `${context.args["directory_path"]}/${name}` : name);
   const content = await context.api.getText(`/${share}/${path}`);
   const file = decodeURIComponent(path);
   return {

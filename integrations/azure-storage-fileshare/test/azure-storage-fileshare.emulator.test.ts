@@ -54,7 +54,8 @@ describe("Azure Storage FileShare through an account SAS", () => {
     // learn.microsoft.com/rest/api/storageservices/get-file: GET /{share}/{path}
     const file = await harness.run("azure-storage-fileshare-file-get", {
       share_name: "reports",
-      file_path: "2024/summary.txt",
+      directory_path: "2024",
+      file_name: "summary.txt",
     });
     sent("GET", "/reports/2024/summary.txt");
     expect(file.outputs).toEqual({
@@ -70,26 +71,32 @@ describe("Azure Storage FileShare through an account SAS", () => {
     // learn.microsoft.com/rest/api/storageservices/create-directory: PUT /{share}/{dir}?restype=directory
     await harness.run("azure-storage-fileshare-directory-create", {
       share_name: "cases",
-      directory_path: "2025",
+      directory_name: "2025",
     });
     expect(sent("PUT", "/cases/2025").query["restype"]).toBe("directory");
     await harness.run("azure-storage-fileshare-directory-create", {
       share_name: "cases",
-      directory_path: "2025/january",
+      directory_path: "2025",
+      directory_name: "january",
     });
     await expect(
-      harness.run("azure-storage-fileshare-directory-create", { share_name: "cases", directory_path: "x/y" }),
+      harness.run("azure-storage-fileshare-directory-create", {
+        share_name: "cases",
+        directory_path: "x",
+        directory_name: "y",
+      }),
     ).rejects.toThrow("ParentNotFound");
     await expect(
       harness.run("azure-storage-fileshare-directory-delete", {
         share_name: "cases",
-        directory_path: "2025",
+        directory_name: "2025",
       }),
     ).rejects.toThrow("DirectoryNotEmpty");
     // learn.microsoft.com/rest/api/storageservices/delete-directory: DELETE /{share}/{dir}?restype=directory
     await harness.run("azure-storage-fileshare-directory-delete", {
       share_name: "cases",
-      directory_path: "2025/january",
+      directory_path: "2025",
+      directory_name: "january",
     });
     sent("DELETE", "/cases/2025/january");
     const listed = await harness.run("azure-storage-fileshare-content-list", {
@@ -106,6 +113,9 @@ describe("Azure Storage FileShare through an account SAS", () => {
       "evidence",
       "reports",
     ]);
+    // XSOAR's page (from 1) of limit shares.
+    const second = await harness.run("azure-storage-fileshare-list", { limit: "1", page: "2" });
+    expect((second.outputs as Array<{ Name: string }>).map((share) => share.Name)).toEqual(["reports"]);
   });
 
   it("-test lists one share at the emulator and names what it reached", async () => {

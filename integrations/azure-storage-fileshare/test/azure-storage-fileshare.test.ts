@@ -86,7 +86,8 @@ describe("shares and directories", () => {
   it("azure-storage-fileshare-directory-create and -directory-delete", async () => {
     await harness.run("azure-storage-fileshare-directory-create", {
       share_name: "evidence",
-      directory_path: "/case-42/mail/",
+      directory_path: "/case-42/",
+      directory_name: "mail",
     });
     expect(harness.lastCall()).toMatchObject({
       method: "PUT",
@@ -96,7 +97,8 @@ describe("shares and directories", () => {
     expect(harness.lastCall().headers["x-ms-file-permission"]).toBe("inherit");
     await harness.run("azure-storage-fileshare-directory-delete", {
       share_name: "evidence",
-      directory_path: "case-42/mail",
+      directory_path: "case-42",
+      directory_name: "mail",
     });
     expect(harness.lastCall()).toMatchObject({
       method: "DELETE",
@@ -157,7 +159,8 @@ describe("listings and reads (XML)", () => {
   it("azure-storage-fileshare-file-get returns the content; a missing file is the service's message", async () => {
     const result = await harness.run("azure-storage-fileshare-file-get", {
       share_name: "evidence",
-      file_path: "case 42/mail.eml",
+      directory_path: "case 42",
+      file_name: "mail.eml",
     });
     expect(harness.lastCall().url.pathname).toBe("/evidence/case%2042/mail.eml");
     expect(result.outputs).toEqual({
@@ -166,11 +169,11 @@ describe("listings and reads (XML)", () => {
     });
     expect(result.readable).toContain("### File case 42/mail.eml of evidence (15 bytes)");
     await expect(
-      harness.run("azure-storage-fileshare-file-get", { share_name: "evidence", file_path: "nope.txt" }),
+      harness.run("azure-storage-fileshare-file-get", { share_name: "evidence", file_name: "nope.txt" }),
     ).rejects.toThrow(/ResourceNotFound|does not exist/);
     await expect(
-      harness.run("azure-storage-fileshare-file-get", { share_name: "evidence", file_path: "/" }),
-    ).rejects.toThrow("file_path is empty");
+      harness.run("azure-storage-fileshare-file-get", { share_name: "evidence", file_name: "/" }),
+    ).rejects.toThrow("file_name is empty");
   });
 });
 

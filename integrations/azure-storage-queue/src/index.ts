@@ -4,7 +4,9 @@ import {
   clearMessages,
   createMessage,
   createQueue,
+  deleteMessage,
   deleteQueue,
+  dequeueMessage,
   getMessages,
   listQueues,
   peekMessages,
@@ -13,7 +15,7 @@ import {
 
 const queueName = { name: "queue_name", description: "The queue's name.", required: true } as const;
 const messageNumber = {
-  name: "message_number",
+  name: "limit",
   description: "How many messages to read (1-32).",
   defaultValue: "1",
 } as const;
@@ -30,7 +32,11 @@ const messageOutputs = [
   },
 ] as const;
 
-/** Azure Storage Queue: queues of a storage account's Queue service. */
+/**
+ * Azure Storage Queue: queues of a storage account's Queue service.
+ * Command and argument names are XSOAR's, from demisto/content
+ * Packs/AzureStorageQueue/Integrations/AzureStorageQueue/AzureStorageQueue.yml (data/xsoar/azure-storage-queue.json).
+ */
 export default defineIntegration({
   id: "azure-storage-queue",
   version: packageJson.version,
@@ -54,6 +60,11 @@ export default defineIntegration({
       arguments: [
         { name: "prefix", description: "Only names that start with this." },
         { name: "limit", description: "How many to list, at most (1-5000).", defaultValue: "50" },
+        {
+          name: "page",
+          description: "The page to return, from 1 (pages of limit queues).",
+          defaultValue: "1",
+        },
       ],
       outputs: [{ path: "AzureStorageQueue.Queue.name", type: "string", description: "The queue's name." }],
       // learn.microsoft.com/rest/api/storageservices/list-queues1 ("Authorization"); least privileged role first.
@@ -68,14 +79,14 @@ export default defineIntegration({
         {
           name: "base64_encoding",
           description: "Send the text base64-encoded (what most queue readers expect).",
-          predefined: ["true", "false"],
-          defaultValue: "false",
+          predefined: ["False", "True"],
+          defaultValue: "False",
         },
         {
           name: "visibility_time_out",
           description: "Seconds before the message becomes visible (0-604800).",
         },
-        { name: "expiration_time", description: "Seconds the message lives (1-604800; default 7 days)." },
+        { name: "expiration", description: "Seconds the message lives (1-604800; default 7 days)." },
       ],
       outputs: [...messageOutputs],
       // learn.microsoft.com/rest/api/storageservices/put-message ("Authorization"); least privileged role first.
@@ -123,7 +134,10 @@ export default defineIntegration({
       description: "Creates a queue.",
       arguments: [
         queueName,
-        { name: "metadata", description: 'Metadata as a JSON object, e.g. {"owner":"soc"}.' },
+        {
+          name: "metadata",
+          description: 'msint only: metadata as a JSON object, e.g. {"owner":"soc"}.',
+        },
       ],
       outputs: [{ path: "AzureStorageQueue.Queue.name", type: "string", description: "The queue's name." }],
       // learn.microsoft.com/rest/api/storageservices/create-queue4 ("Authorization"); least privileged role first.
@@ -138,7 +152,7 @@ export default defineIntegration({
       run: deleteQueue,
     },
     "azure-storage-queue-metadata-set": {
-      description: "Replaces a queue's metadata.",
+      description: "msint only: replaces a queue's metadata.",
       arguments: [
         queueName,
         { name: "metadata", description: 'Metadata as a JSON object, e.g. {"owner":"soc"}.', required: true },
@@ -153,6 +167,25 @@ export default defineIntegration({
       // learn.microsoft.com/rest/api/storageservices/clear-messages ("Authorization"); least privileged role first.
       permissions: { rbac: ["Storage Queue Data Contributor"] },
       run: clearMessages,
+    },
+    "azure-storage-queue-message-delete": {
+      description: "Deletes a message that message-get read, with its pop receipt.",
+      arguments: [
+        queueName,
+        { name: "message_id", description: "The message's ID.", required: true },
+        { name: "pop_receipt", description: "The pop receipt message-get returned.", required: true },
+      ],
+      // learn.microsoft.com/rest/api/storageservices/delete-message2 ("Authorization"); least privileged role first.
+      permissions: { rbac: ["Storage Queue Data Message Processor", "Storage Queue Data Contributor"] },
+      run: deleteMessage,
+    },
+    "azure-storage-queue-message-dequeue": {
+      description: "Reads the message at the front of a queue and deletes it.",
+      arguments: [queueName],
+      // Get Messages, then Delete Message (learn.microsoft.com/rest/api/storageservices/get-messages,
+      // …/delete-message2): both are Storage Queue Data Message Processor's.
+      permissions: { rbac: ["Storage Queue Data Message Processor", "Storage Queue Data Contributor"] },
+      run: dequeueMessage,
     },
   },
 });

@@ -88,15 +88,19 @@ export async function clearMessages(context: CommandContext): Promise<CommandRes
   return { readable: `Queue ${name} was cleared of messages successfully.` };
 }
 
-/** `azure-storage-queue-list`: GET /?comp=list, following NextMarker up to `limit`. */
+/** `azure-storage-queue-list`: GET /?comp=list, following NextMarker up to XSOAR's page (from 1) of `limit`. */
 export async function listQueues(context: CommandContext): Promise<CommandResult> {
-  const { entries, nextMarker } = await listStorageEntries(context.api, {
+  const limit = limitArgument(context, STORAGE_MAX_RESULTS);
+  const page = Math.max(Number.parseInt(context.args["page"] ?? "1", 10) || 1, 1);
+  const listing = await listStorageEntries(context.api, {
     path: "/",
     query: { prefix: context.args["prefix"] },
     collection: "Queues",
     entries: ["Queue"],
-    limit: limitArgument(context, STORAGE_MAX_RESULTS),
+    limit: page * limit,
   });
+  const { nextMarker } = listing;
+  const entries = listing.entries.slice((page - 1) * limit);
   const queues = entries.map((entry) => ({ name: xmlText(entry, "Name") ?? "" }));
   return {
     readable: `${tableToMarkdown(
@@ -169,7 +173,7 @@ export async function createMessage(
     path: `/${name}/messages`,
     query: {
       visibilitytimeout: seconds(context, "visibility_time_out", 0, 604_800),
-      messagettl: seconds(context, "expiration_time", 1, 604_800),
+      messagettl: seconds(context, "expiration", 1, 604_800),
     },
     headers: { "content-type": "application/xml; charset=utf-8" },
     body,
@@ -181,7 +185,7 @@ export async function createMessage(
 
 /** How many messages to read: 1 to 32 (the service's maximum per request). */
 function messageCount(context: CommandContext): number {
-  return limitArgument(context, MAX_MESSAGES, "message_number");
+  return limitArgument(context, MAX_MESSAGES);
 }
 
 /** `azure-storage-queue-message-peek`: GET /{queue}/messages?peekonly=true; the messages stay visible. */
@@ -205,4 +209,32 @@ export async function getMessages(context: CommandContext): Promise<CommandResul
     visibilitytimeout: seconds(context, "visibility_time_out", 1, 604_800),
   });
   return messagesResult(name, `Messages of ${name}`, readMessages(answer));
+}
+
+/** `azure-storage-queue-message-delete`: DELETE /{queue}/messages/{id}?popreceipt=…. */
+export async function deleteMessage(
+  context: CommandContext<{ message_id: string; pop_receipt: string }>,
+): Promise<CommandResult> {
+  const name = queueName(context);
+  const id = context.args["message_id"];
+  await context.api.request({
+    method: "DELETE",
+    path: `/${name}/messages/${encodeURIComponent(id)}`,
+    query: { popreceipt: context.args["pop_receipt"] },
+  });
+  return { readable: `Message in ${name} successfully deleted.` };
+}
+
+/** `azure-storage-queue-message-dequeue`: Get Messages (one), then Delete Message with its pop receipt. */
+export async function dequeueMessage(context: CommandContext): Promise<CommandResult> {
+  const name = queueName(context);
+  const [message] = readMessages(await context.api.getText(`/${name}/messages`, { numofmessages: 1 }));
+  if (!message?.MessageId || !message.PopReceipt)
+    return { readable: `Queue ${name} has no message to dequeue.` };
+  await context.api.request({
+    method: "DELETE",
+    path: `/${name}/messages/${encodeURIComponent(String(message.MessageId))}`,
+    query: { popreceipt: String(message.PopReceipt) },
+  });
+  return { readable: `Message in ${name} successfully dequeued.` };
 }

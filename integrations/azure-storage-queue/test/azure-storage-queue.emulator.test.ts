@@ -48,7 +48,7 @@ describe.each(FLOWS)("Azure Storage Queue through $flow", ({ flow, params }) => 
     // learn.microsoft.com/rest/api/storageservices/peek-messages: GET /{queue}/messages?peekonly=true
     const peeked = await harness.run("azure-storage-queue-message-peek", {
       queue_name: "alerts",
-      message_number: "5",
+      limit: "5",
     });
     expect(sent("GET", "/alerts/messages").query).toMatchObject({ peekonly: "true", numofmessages: "5" });
     expect(peeked.readable).toContain(
@@ -91,12 +91,51 @@ describe.each(FLOWS)("Azure Storage Queue through $flow", ({ flow, params }) => 
     // The message retrieved is hidden for 120 s; the one added is now visible after the other seeded one.
     const after = await harness.run("azure-storage-queue-message-peek", {
       queue_name: "alerts",
-      message_number: "32",
+      limit: "32",
     });
     const texts = (after.outputs as { Message: Array<{ MessageText: string }> }).Message.map(
       (m) => m.MessageText,
     );
     expect(texts).toEqual(["incident 43: malware detected", "incident 44 <urgent>"]);
+  });
+
+  it("-message-delete deletes a message read with its pop receipt; -message-dequeue takes the next one", async () => {
+    await harness.run("azure-storage-queue-create", { queue_name: "dequeue-test" });
+    await harness.run("azure-storage-queue-message-create", {
+      queue_name: "dequeue-test",
+      message_content: "one",
+    });
+    await harness.run("azure-storage-queue-message-create", {
+      queue_name: "dequeue-test",
+      message_content: "two",
+    });
+    const got = await harness.run("azure-storage-queue-message-get", { queue_name: "dequeue-test" });
+    const [message] = (got.outputs as { Message: Array<{ MessageId: string; PopReceipt: string }> }).Message;
+    // learn.microsoft.com/rest/api/storageservices/delete-message2: DELETE /{queue}/messages/{id}?popreceipt=…
+    const deleted = await harness.run("azure-storage-queue-message-delete", {
+      queue_name: "dequeue-test",
+      message_id: message!.MessageId,
+      pop_receipt: message!.PopReceipt,
+    });
+    expect(sent("DELETE", `/dequeue-test/messages/${message!.MessageId}`).query).toMatchObject({
+      popreceipt: message!.PopReceipt,
+    });
+    expect(deleted.readable).toBe("Message in dequeue-test successfully deleted.");
+    // Get Messages (one), then Delete Message with its pop receipt.
+    const dequeued = await harness.run("azure-storage-queue-message-dequeue", { queue_name: "dequeue-test" });
+    expect(dequeued.readable).toBe("Message in dequeue-test successfully dequeued.");
+    expect(harness.calls.map((call) => call.method)).toEqual(expect.arrayContaining(["GET", "DELETE"]));
+    const left = await harness.run("azure-storage-queue-message-peek", {
+      queue_name: "dequeue-test",
+      limit: "32",
+    });
+    expect((left.outputs as { Message: unknown[] }).Message).toEqual([]);
+    await harness.run("azure-storage-queue-delete", { queue_name: "dequeue-test" });
+  });
+
+  it("-list returns XSOAR's page (from 1) of limit queues", async () => {
+    const result = await harness.run("azure-storage-queue-list", { prefix: "alerts", limit: "1", page: "2" });
+    expect(result.outputs).toEqual([{ name: "alerts-poison" }]);
   });
 
   it("-create, -metadata-set, -message-clear and -delete change the account", async () => {

@@ -150,7 +150,7 @@ describe("listings and messages (XML)", () => {
     await harness.run("azure-storage-queue-message-create", {
       queue_name: "alerts",
       message_content: "héllo",
-      base64_encoding: "true",
+      base64_encoding: "True",
     });
     expect(harness.lastCall().body).toBe("<QueueMessage><MessageText>aMOpbGxv</MessageText></QueueMessage>");
     expect(harness.lastCall().query["visibilitytimeout"]).toBeUndefined();
@@ -159,7 +159,7 @@ describe("listings and messages (XML)", () => {
   it("azure-storage-queue-message-peek leaves the messages visible; -get hides them and returns pop receipts", async () => {
     const peeked = await harness.run("azure-storage-queue-message-peek", {
       queue_name: "alerts",
-      message_number: "5",
+      limit: "5",
     });
     expect(harness.lastCall().query).toMatchObject({ peekonly: "true", numofmessages: "5" });
     expect(peeked.outputs).toEqual({
@@ -187,10 +187,10 @@ describe("listings and messages (XML)", () => {
     expect(got.outputs).toMatchObject({ Message: [{ PopReceipt: "YzQ4Yzg1MDIGM0MDFiZDAwMDA=" }] });
   });
 
-  it("refuses message_number and visibility_time_out out of range, before any request", async () => {
+  it("refuses limit and visibility_time_out out of range, before any request", async () => {
     await expect(
-      harness.run("azure-storage-queue-message-get", { queue_name: "alerts", message_number: "33" }),
-    ).rejects.toThrow("message_number must be a whole number from 1 to 32");
+      harness.run("azure-storage-queue-message-get", { queue_name: "alerts", limit: "33" }),
+    ).rejects.toThrow("limit must be a whole number from 1 to 32");
     await expect(
       harness.run("azure-storage-queue-message-get", { queue_name: "alerts", visibility_time_out: "0" }),
     ).rejects.toThrow("visibility_time_out must be a whole number of seconds from 1 to 604800");

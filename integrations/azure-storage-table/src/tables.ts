@@ -13,6 +13,18 @@ function limitOf(context: CommandContext): number {
   return limit;
 }
 
+/** XSOAR's page (from 1) of limit entries: the $top to ask for (at most 1000) and where the page starts. */
+function pageWindow(context: CommandContext): { top: number; skip: number } {
+  const limit = limitOf(context);
+  const page = Number(context.args["page"] ?? "1");
+  if (!Number.isInteger(page) || page < 1 || page * limit > 1000) {
+    throw new UsageError(
+      `page must be a whole number from 1, with page × limit at most 1000 (got page "${context.args["page"]}").`,
+    );
+  }
+  return { top: page * limit, skip: (page - 1) * limit };
+}
+
 function tableName(context: CommandContext<{ table_name: string }>): string {
   const name = context.args["table_name"];
   // Table names: 3-63 alphanumeric characters, not starting with a digit.
@@ -71,13 +83,14 @@ export async function deleteTable(context: CommandContext<{ table_name: string }
 
 /** `azure-storage-table-query`: GET /Tables. */
 export async function queryTables(context: CommandContext): Promise<CommandResult> {
+  const window = pageWindow(context);
   const page = await context.api.request<{ value?: Array<{ TableName?: string }> }>({
     expect: "collection",
     path: "/Tables",
-    query: { $filter: context.args["filter"], $top: limitOf(context) },
+    query: { $filter: context.args["filter"], $top: window.top },
     headers: JSON_HEADERS,
   });
-  const tables = (page?.value ?? []).map((table) => ({ name: table.TableName }));
+  const tables = (page?.value ?? []).slice(window.skip).map((table) => ({ name: table.TableName }));
   return {
     readable: tableToMarkdown(
       "Tables List",
@@ -137,13 +150,40 @@ export async function queryEntities(context: CommandContext<{ table_name: string
     .map((field) => field.trim())
     .filter(Boolean)
     .join(",");
+  const partitionKey = context.args["partition_key"];
+  const rowKey = context.args["row_key"];
+  if (rowKey && !partitionKey) throw new UsageError("row_key needs partition_key.");
+  if (partitionKey && rowKey) {
+    // Query Entities with both keys addresses one entity: GET /{table}(PartitionKey='…',RowKey='…').
+    const entity = await context.api.request<Entity>({
+      expect: "object",
+      path: `/${name}(PartitionKey=${keyLiteral(partitionKey)},RowKey=${keyLiteral(rowKey)})`,
+      query: { $select: select },
+      headers: JSON_HEADERS,
+    });
+    const entities = entity ? [entity] : [];
+    return {
+      readable: tableToMarkdown(`Entities of table ${name}`, entityRows(entities)),
+      outputsPrefix: "AzureStorageTable.Table",
+      outputsKeyField: "name",
+      outputs: { name, Entity: entities },
+      raw: entity,
+    };
+  }
+  const byPartition = partitionKey ? `PartitionKey eq '${partitionKey.replace(/'/g, "''")}'` : undefined;
+  const filter = [byPartition, context.args["filter"]].filter(Boolean).map((clause) => `(${clause})`);
+  const window = pageWindow(context);
   const page = await context.api.request<{ value?: Entity[] }>({
     expect: "collection",
     path: `/${name}()`,
-    query: { $filter: context.args["filter"], $select: select, $top: limitOf(context) },
+    query: {
+      $filter: filter.length > 1 ? filter.join(" and ") : (byPartition ?? context.args["filter"]),
+      $select: select,
+      $top: window.top,
+    },
     headers: JSON_HEADERS,
   });
-  const entities = page?.value ?? [];
+  const entities = (page?.value ?? []).slice(window.skip);
   return {
     readable: tableToMarkdown(`Entities of table ${name}`, entityRows(entities)),
     outputsPrefix: "AzureStorageTable.Table",
@@ -166,4 +206,54 @@ export async function deleteEntity(
     headers: { ...JSON_HEADERS, "if-match": "*" },
   });
   return { readable: `Entity in ${name} table successfully deleted.` };
+}
+
+async function writeEntity(
+  context: CommandContext<{
+    partition_key: string;
+    row_key: string;
+    table_name: string;
+    entity_fields: string;
+  }>,
+  method: "PATCH" | "PUT",
+): Promise<string> {
+  const name = tableName(context);
+  const partitionKey = context.args["partition_key"];
+  const rowKey = context.args["row_key"];
+  await context.api.request({
+    method,
+    path: `/${name}(PartitionKey=${keyLiteral(partitionKey)},RowKey=${keyLiteral(rowKey)})`,
+    body: { ...parseFields(context.args["entity_fields"]), PartitionKey: partitionKey, RowKey: rowKey },
+    headers: { ...JSON_HEADERS, "if-match": "*" },
+  });
+  return name;
+}
+
+/**
+ * `azure-storage-table-entity-update`: Merge Entity, the given properties merged into the entity. The REST
+ * reference's verb is MERGE; the service takes it as PATCH too, which is what the Azure SDKs send.
+ */
+export async function mergeEntity(
+  context: CommandContext<{
+    partition_key: string;
+    row_key: string;
+    table_name: string;
+    entity_fields: string;
+  }>,
+): Promise<CommandResult> {
+  const name = await writeEntity(context, "PATCH");
+  return { readable: `Entity in ${name} table successfully updated.` };
+}
+
+/** `azure-storage-table-entity-replace`: Update Entity, PUT /{table}(PartitionKey='…',RowKey='…'). */
+export async function replaceEntity(
+  context: CommandContext<{
+    partition_key: string;
+    row_key: string;
+    table_name: string;
+    entity_fields: string;
+  }>,
+): Promise<CommandResult> {
+  const name = await writeEntity(context, "PUT");
+  return { readable: `Entity in ${name} table successfully replaced.` };
 }

@@ -72,6 +72,70 @@ describe.each(FLOWS)("Azure Storage Table through $flow", ({ flow, params }) => 
     expect(all.readable).toContain("|alerts|42|2024-11-25T10:00:00.000Z|Impossible travel|High|3|");
   });
 
+  it("-entity-query takes XSOAR's partition_key, row_key and page; -query pages too", async () => {
+    const one = await harness.run("azure-storage-table-entity-query", {
+      table_name: "Incidents",
+      partition_key: "alerts",
+      row_key: "42",
+    });
+    // Query Entities addressing one entity: GET /{table}(PartitionKey='…',RowKey='…') (…/query-entities).
+    sent("GET", "/Incidents(PartitionKey='alerts',RowKey='42')");
+    expect(one.outputs).toMatchObject({ Entity: [{ RowKey: "42", Title: "Impossible travel" }] });
+    const partition = await harness.run("azure-storage-table-entity-query", {
+      table_name: "Incidents",
+      partition_key: "alerts",
+      limit: "1",
+      page: "2",
+    });
+    expect(sent("GET", "/Incidents()").query).toMatchObject({
+      $filter: "PartitionKey eq 'alerts'",
+      $top: "2",
+    });
+    expect((partition.outputs as { Entity: unknown[] }).Entity).toHaveLength(1);
+    const second = await harness.run("azure-storage-table-query", { limit: "1", page: "2" });
+    expect(sent("GET", "/Tables").query).toMatchObject({ $top: "2" });
+    expect(second.outputs).toEqual([{ name: "Incidents" }]);
+  });
+
+  it("-entity-update merges properties; -entity-replace replaces them", async () => {
+    await harness.run("azure-storage-table-create", { table_name: "Merges" });
+    await harness.run("azure-storage-table-entity-insert", {
+      table_name: "Merges",
+      partition_key: "soc",
+      row_key: "1",
+      entity_fields: '{"Owner":"adele","Status":"New"}',
+    });
+    // learn.microsoft.com/rest/api/storageservices/merge-entity: MERGE (PATCH, as the Azure SDKs send it)
+    // /{table}(PartitionKey='…',RowKey='…') with If-Match: *.
+    const updated = await harness.run("azure-storage-table-entity-update", {
+      table_name: "Merges",
+      partition_key: "soc",
+      row_key: "1",
+      entity_fields: '{"Status":"Active"}',
+    });
+    expect(sent("PATCH", "/Merges(PartitionKey='soc',RowKey='1')").headers["if-match"]).toBe("*");
+    expect(updated.readable).toBe("Entity in Merges table successfully updated.");
+    const merged = await harness.run("azure-storage-table-entity-query", { table_name: "Merges" });
+    expect(merged.outputs).toMatchObject({ Entity: [{ Owner: "adele", Status: "Active" }] });
+    // learn.microsoft.com/rest/api/storageservices/update-entity2: PUT /{table}(PartitionKey='…',RowKey='…').
+    await harness.run("azure-storage-table-entity-replace", {
+      table_name: "Merges",
+      partition_key: "soc",
+      row_key: "1",
+      entity_fields: '{"Status":"Closed"}',
+    });
+    expect(sent("PUT", "/Merges(PartitionKey='soc',RowKey='1')").body).toEqual({
+      Status: "Closed",
+      PartitionKey: "soc",
+      RowKey: "1",
+    });
+    const replaced = await harness.run("azure-storage-table-entity-query", { table_name: "Merges" });
+    const [entity] = (replaced.outputs as { Entity: Array<Record<string, unknown>> }).Entity;
+    expect(entity).toMatchObject({ Status: "Closed" });
+    expect(entity).not.toHaveProperty("Owner");
+    await harness.run("azure-storage-table-delete", { table_name: "Merges" });
+  });
+
   it("-create, -entity-insert, -entity-delete and -delete change the account", async () => {
     // learn.microsoft.com/rest/api/storageservices/create-table: POST /Tables {"TableName"}
     const created = await harness.run("azure-storage-table-create", { table_name: "Cases" });

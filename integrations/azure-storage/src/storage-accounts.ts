@@ -14,6 +14,7 @@ interface ArmResource {
   id?: string;
   name?: string;
   kind?: string;
+  type?: string;
   location?: string;
   sku?: { name?: string; tier?: string };
   properties?: Record<string, unknown>;
@@ -82,13 +83,31 @@ export async function getBlobServiceProperties(
 export async function listBlobContainers(
   context: CommandContext<{ account_name: string }>,
 ): Promise<CommandResult> {
-  const { items } = await collectPages<ArmResource>(
-    context.api,
-    `${blobServicePath(context)}/containers`,
-    // Blob Containers - List takes $maxpagesize (learn.microsoft.com/rest/api/storagerp/blob-containers/list).
-    { ...query, $maxpagesize: limitArgument(context, 1000) },
-    limitArgument(context, 1000),
-  );
+  const name = context.args["container_name"];
+  // XSOAR's maxpagesize is the most containers returned.
+  const size = limitArgument(context, 1000, "maxpagesize");
+  const items = name
+    ? // Blob Containers - Get (learn.microsoft.com/rest/api/storagerp/blob-containers/get).
+      [
+        await context.api.get<ArmResource>(
+          `${blobServicePath(context)}/containers/${encodeURIComponent(name)}`,
+          query,
+        ),
+      ]
+    : (
+        await collectPages<ArmResource>(
+          context.api,
+          `${blobServicePath(context)}/containers`,
+          // Blob Containers - List takes $maxpagesize and $include=deleted
+          // (learn.microsoft.com/rest/api/storagerp/blob-containers/list).
+          {
+            ...query,
+            $maxpagesize: size,
+            ...(context.args["include_deleted"] === "true" ? { $include: "deleted" } : {}),
+          },
+          size,
+        )
+      ).items;
   const rows = items.map((container) => ({
     "Container Name": container.name,
     "Public Access": container.properties?.["publicAccess"],
@@ -102,4 +121,49 @@ export async function listBlobContainers(
     outputs: items,
     raw: items,
   };
+}
+
+/** `azure-storage-blob-containers-create`: PUT …/blobServices/default/containers/{name}. */
+export async function createBlobContainer(
+  context: CommandContext<{ account_name: string; container_name: string }>,
+): Promise<CommandResult> {
+  const name = context.args["container_name"];
+  const properties: Record<string, unknown> = {};
+  if (context.args["default_encryption_scope"])
+    properties["defaultEncryptionScope"] = context.args["default_encryption_scope"];
+  if (context.args["deny_encryption_scope_override"])
+    properties["denyEncryptionScopeOverride"] = context.args["deny_encryption_scope_override"] === "true";
+  if (context.args["public_access"]) properties["publicAccess"] = context.args["public_access"];
+  // Blob Containers - Create (learn.microsoft.com/rest/api/storagerp/blob-containers/create).
+  const container = await context.api.request<ArmResource>({
+    expect: "object",
+    method: "PUT",
+    path: `${blobServicePath(context)}/containers/${encodeURIComponent(name)}`,
+    query,
+    body: { properties },
+  });
+  const entry = { id: container?.id, name: container?.name ?? name, type: container?.type };
+  return {
+    readable: tableToMarkdown(`Azure Storage Blob Containers Properties`, [
+      { Name: entry.name, "Account Name": context.args["account_name"], ID: entry.id },
+    ]),
+    outputsPrefix: "AzureStorage.BlobContainer",
+    outputsKeyField: "id",
+    outputs: container ?? entry,
+    raw: container,
+  };
+}
+
+/** `azure-storage-blob-container-delete`: DELETE …/blobServices/default/containers/{name}. */
+export async function deleteBlobContainer(
+  context: CommandContext<{ account_name: string; container_name: string }>,
+): Promise<CommandResult> {
+  const name = context.args["container_name"];
+  // Blob Containers - Delete (learn.microsoft.com/rest/api/storagerp/blob-containers/delete).
+  await context.api.request({
+    method: "DELETE",
+    path: `${blobServicePath(context)}/containers/${encodeURIComponent(name)}`,
+    query,
+  });
+  return { readable: `The blob container ${name} was deleted successfully.` };
 }

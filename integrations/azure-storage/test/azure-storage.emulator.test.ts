@@ -80,7 +80,7 @@ describe("Azure Storage (management) against the emulator's Resource Manager", (
   it("azure-storage-blob-containers-list lists an account's containers, page by page (user-assigned identity)", async () => {
     const result = await harness.run(
       "azure-storage-blob-containers-list",
-      { account_name: "msintdemostorage", limit: "1" },
+      { account_name: "msintdemostorage", maxpagesize: "1" },
       { use_managed_identities: true, managed_identities_client_id: USER_ASSIGNED_CLIENT_ID },
     );
     // Blob Containers - List: GET …/blobServices/default/containers?$maxpagesize=… (learn.microsoft.com/rest/api/storagerp/blob-containers/list).
@@ -96,6 +96,95 @@ describe("Azure Storage (management) against the emulator's Resource Manager", (
     ]);
     const all = await harness.run("azure-storage-blob-containers-list", { account_name: "msintpublicweb" });
     expect(all.readable).toContain("|$web|Blob|Available|2025-06-02T08:15:30.0000000Z|");
+  });
+
+  it("azure-storage-blob-containers-list gets one container, or asks for deleted ones too", async () => {
+    const one = await harness.run("azure-storage-blob-containers-list", {
+      account_name: "msintdemostorage",
+      container_name: "evidence",
+    });
+    // Blob Containers - Get: GET …/blobServices/default/containers/{containerName}
+    // (learn.microsoft.com/rest/api/storagerp/blob-containers/get).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `${ACCOUNTS}/msintdemostorage/blobServices/default/containers/evidence`,
+      query: { "api-version": "2022-09-01" },
+    });
+    expect(one.outputs).toEqual([expect.objectContaining({ name: "evidence" })]);
+    await harness.run("azure-storage-blob-containers-list", {
+      account_name: "msintdemostorage",
+      include_deleted: "true",
+    });
+    // Blob Containers - List: $include=deleted lists soft-deleted containers too (…/blob-containers/list).
+    expect(harness.lastCall().query).toMatchObject({ $include: "deleted", $maxpagesize: "50" });
+  });
+
+  it("azure-storage-blob-containers-create and -blob-container-delete: a later list shows the change", async () => {
+    const created = await harness.run("azure-storage-blob-containers-create", {
+      account_name: "msintdemostorage",
+      container_name: "case-files",
+      public_access: "None",
+      deny_encryption_scope_override: "false",
+    });
+    // Blob Containers - Create: PUT …/blobServices/default/containers/{name}?api-version=2022-09-01
+    // (learn.microsoft.com/rest/api/storagerp/blob-containers/create).
+    expect(harness.lastCall()).toMatchObject({
+      method: "PUT",
+      path: `${ACCOUNTS}/msintdemostorage/blobServices/default/containers/case-files`,
+      query: { "api-version": "2022-09-01" },
+      body: { properties: { publicAccess: "None", denyEncryptionScopeOverride: false } },
+    });
+    expect(created.outputs).toMatchObject({ name: "case-files" });
+    const listed = await harness.run("azure-storage-blob-containers-list", {
+      account_name: "msintdemostorage",
+    });
+    expect((listed.outputs as Array<{ name: string }>).map((container) => container.name)).toContain(
+      "case-files",
+    );
+    const deleted = await harness.run("azure-storage-blob-container-delete", {
+      account_name: "msintdemostorage",
+      container_name: "case-files",
+    });
+    // Blob Containers - Delete: DELETE …/containers/{name} (learn.microsoft.com/rest/api/storagerp/blob-containers/delete).
+    expect(harness.lastCall()).toMatchObject({
+      method: "DELETE",
+      path: `${ACCOUNTS}/msintdemostorage/blobServices/default/containers/case-files`,
+    });
+    expect(deleted.readable).toBe("The blob container case-files was deleted successfully.");
+    const after = await harness.run("azure-storage-blob-containers-list", {
+      account_name: "msintdemostorage",
+    });
+    expect((after.outputs as Array<{ name: string }>).map((container) => container.name)).not.toContain(
+      "case-files",
+    );
+  });
+
+  it("the Application ID defaults to XSOAR's built-in client (AzureStorage.yml)", () => {
+    const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
+    expect(appId?.defaultValue).toBe("55f9764e-300a-474a-a2bb-549cece85439");
+  });
+
+  it("azure-storage-subscriptions-list lists the seeded subscriptions", async () => {
+    const result = await harness.run("azure-storage-subscriptions-list");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    expect(result.readable).toContain(`|${SUBSCRIPTION}|msint Demo Production|Enabled|`);
+  });
+
+  it("azure-storage-resource-group-list lists the subscription's resource groups", async () => {
+    const result = await harness.run("azure-storage-resource-group-list");
+    // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourcegroups`,
+      query: { "api-version": "2021-04-01" },
+    });
+    expect(result.outputs).toEqual(expect.arrayContaining([expect.objectContaining({ name: GROUP })]));
   });
 
   it("an unknown account answers ARM's ResourceNotFound", async () => {

@@ -70,7 +70,7 @@ describe("storage accounts", () => {
     expect(properties.readable).toContain("|default|true|true|7|");
     const containers = await harness.run("azure-storage-blob-containers-list", {
       account_name: "socstorage",
-      limit: "10",
+      maxpagesize: "10",
     });
     expect(harness.lastCall()).toMatchObject({
       path: `${ACCOUNTS}/socstorage/blobServices/default/containers`,

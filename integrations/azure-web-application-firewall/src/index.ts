@@ -2,9 +2,11 @@ import {
   armScopeArguments,
   azureResourceManager,
   defineIntegration,
+  resourceGroupListCommand,
   resourceGroupParameter,
   subscriptionIdArgument,
   subscriptionIdParameter,
+  subscriptionsListCommand,
 } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
 import {
@@ -35,10 +37,27 @@ const policyOutputs = [
 
 const scope = armScopeArguments();
 
+// XSOAR's verbose and limit of the policy lists.
+const verbose = {
+  name: "verbose",
+  description: "true to show each policy's custom and managed rules in the table.",
+  defaultValue: "false",
+  predefined: ["true", "false"],
+} as const;
+const limit = {
+  name: "limit",
+  description: "The most policies to return (1-1000).",
+  defaultValue: "10",
+} as const;
+
 // Azure RBAC roles with the read actions of Microsoft.Network, least privileged first.
 const NETWORK_READ = { rbac: ["Reader", "Network Contributor"] } as const;
 
-/** Azure Web Application Firewall: Application Gateway and Front Door WAF policies through Azure Resource Manager. */
+/**
+ * Azure Web Application Firewall: Application Gateway and Front Door WAF policies through Azure Resource Manager.
+ * Command, argument and output names and the built-in client ID are XSOAR's, from demisto/content
+ * Packs/AzureWAF/Integrations/AzureWAF/AzureWAF.yml (data/xsoar/azure-web-application-firewall.json).
+ */
 export default defineIntegration({
   id: "azure-web-application-firewall",
   version: packageJson.version,
@@ -53,6 +72,8 @@ export default defineIntegration({
     managedIdentities: true,
     nationalClouds: false,
   },
+  // XSOAR's "Application ID" default: the Cortex XSOAR public client used with device code (no broker app name).
+  builtInClientId: "cf22fd73-29f1-4245-8e16-533704926d20",
   // Resource Manager's entry under "API permissions" of an app registration (delegated user_impersonation).
   resource: {
     ...azureResourceManager({ delegated: ["user_impersonation", "offline_access"] }),
@@ -66,6 +87,8 @@ export default defineIntegration({
       arguments: [
         { name: "policy_name", description: "The policy to get (default: all of the group)." },
         ...scope,
+        verbose,
+        limit,
       ],
       outputs: policyOutputs,
       // Web Application Firewall Policies - Get / List
@@ -77,10 +100,7 @@ export default defineIntegration({
     },
     "azure-waf-policies-list-all-in-subscription": {
       description: "Lists every Application Gateway WAF policy of the subscription.",
-      arguments: [
-        subscriptionIdArgument(),
-        { name: "limit", description: "The most policies to return (1-1000).", defaultValue: "50" },
-      ],
+      arguments: [subscriptionIdArgument(), verbose, limit],
       outputs: policyOutputs,
       // Web Application Firewall Policies - List All
       // (learn.microsoft.com/rest/api/application-gateway/web-application-firewall-policies/list-all).
@@ -97,7 +117,7 @@ export default defineIntegration({
       run: deletePolicy,
     },
     "azure-waf-front-door-policies-list": {
-      description: "Lists the Front Door WAF policies of the resource group.",
+      description: "msint only: lists the Front Door WAF policies of the resource group.",
       arguments: [
         ...scope,
         { name: "limit", description: "The most policies to return (1-1000).", defaultValue: "50" },
@@ -115,6 +135,18 @@ export default defineIntegration({
       // Microsoft.Network/frontDoorWebApplicationFirewallPolicies/read.
       permissions: NETWORK_READ,
       run: listFrontDoorPolicies,
+    },
+    "azure-waf-subscriptions-list": {
+      ...subscriptionsListCommand({ outputsPrefix: "AzureWAF.Subscription", title: "Subscriptions List" }),
+      // Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list) answers the subscriptions
+      // the identity holds any role on, Reader at least.
+      permissions: { rbac: ["Reader"] },
+    },
+    "azure-waf-resource-group-list": {
+      ...resourceGroupListCommand({ outputsPrefix: "AzureWAF.ResourceGroup", title: "Resource Groups List" }),
+      // Resource Groups - List (learn.microsoft.com/rest/api/resources/resource-groups/list):
+      // Microsoft.Resources/subscriptions/resourceGroups/read, held by Reader.
+      permissions: { rbac: ["Reader"] },
     },
   },
   // The test lists the default resource group's Application Gateway WAF policies

@@ -34,9 +34,15 @@ function groupPath(context: CommandContext): string {
 
 const APP_GATEWAY_POLICIES = "providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies";
 
-function rows(policies: Policy[]) {
+function rows(policies: Policy[], verbose = false) {
   return policies.map((policy) => {
     const rules = policy.properties?.customRules;
+    const details = verbose
+      ? {
+          customRules: rules,
+          managedRules: (policy.properties as Record<string, unknown> | undefined)?.["managedRules"],
+        }
+      : {};
     return {
       name: policy.name,
       location: policy.location,
@@ -44,6 +50,7 @@ function rows(policies: Policy[]) {
       state: policy.properties?.policySettings?.state ?? policy.properties?.policySettings?.enabledState,
       customRules: Array.isArray(rules) ? rules.length : (rules?.rules?.length ?? 0),
       provisioningState: policy.properties?.provisioningState,
+      ...details,
     };
   });
 }
@@ -58,9 +65,16 @@ export async function getPolicies(context: CommandContext): Promise<CommandResul
           "api-version": WAF_API_VERSION,
         }),
       ]
-    : (await collectPages<Policy>(context.api, base, { "api-version": WAF_API_VERSION })).items;
+    : (
+        await collectPages<Policy>(
+          context.api,
+          base,
+          { "api-version": WAF_API_VERSION },
+          limitArgument(context, 1000),
+        )
+      ).items;
   return {
-    readable: tableToMarkdown("Policies", rows(policies)),
+    readable: tableToMarkdown("Policies", rows(policies, context.args["verbose"] === "true")),
     outputsPrefix: "AzureWAF.Policy",
     outputsKeyField: "id",
     outputs: policies,
@@ -77,7 +91,7 @@ export async function listPoliciesInSubscription(context: CommandContext): Promi
     limitArgument(context, 1000),
   );
   return {
-    readable: tableToMarkdown("Policies", rows(items)),
+    readable: tableToMarkdown("Policies", rows(items, context.args["verbose"] === "true")),
     outputsPrefix: "AzureWAF.Policy",
     outputsKeyField: "id",
     outputs: items,

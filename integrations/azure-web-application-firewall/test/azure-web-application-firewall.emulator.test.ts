@@ -69,6 +69,46 @@ describe("Azure Web Application Firewall against the emulator's Resource Manager
     expect(names(result.outputs)).toEqual(["waf-policy-web", "waf-policy-api", "waf-policy-soc"]);
   });
 
+  it("azure-waf-policies-list-all-in-subscription honours XSOAR's limit and verbose", async () => {
+    const result = await harness.run("azure-waf-policies-list-all-in-subscription", {
+      limit: "1",
+      verbose: "true",
+    });
+    expect(names(result.outputs)).toEqual(["waf-policy-web"]);
+    // verbose adds each policy's custom and managed rules to the table.
+    expect(result.readable).toMatch(/managedRules/);
+    const brief = await harness.run("azure-waf-policies-list-all-in-subscription", { limit: "1" });
+    expect(brief.readable).not.toMatch(/managedRules/);
+  });
+
+  it("the Application ID defaults to XSOAR's built-in client (AzureWAF.yml)", () => {
+    const appId = integration.parameters.find((parameter) => parameter.key === "auth_id");
+    expect(appId?.defaultValue).toBe("cf22fd73-29f1-4245-8e16-533704926d20");
+  });
+
+  it("azure-waf-subscriptions-list lists the seeded subscriptions", async () => {
+    const result = await harness.run("azure-waf-subscriptions-list");
+    // Subscriptions - List: GET /subscriptions?api-version=2020-01-01 (learn.microsoft.com/rest/api/resources/subscriptions/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: "/subscriptions",
+      query: { "api-version": "2020-01-01" },
+    });
+    expect(result.readable).toContain(`|${SUBSCRIPTION}|msint Demo Production|Enabled|`);
+  });
+
+  it("azure-waf-resource-group-list lists the subscription's resource groups", async () => {
+    const result = await harness.run("azure-waf-resource-group-list");
+    // Resource Groups - List: GET /subscriptions/{id}/resourcegroups?api-version=2021-04-01
+    // (learn.microsoft.com/rest/api/resources/resource-groups/list).
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `/subscriptions/${SUBSCRIPTION}/resourcegroups`,
+      query: { "api-version": "2021-04-01" },
+    });
+    expect(names(result.outputs)).toContain(GROUP);
+  });
+
   it("azure-waf-front-door-policies-list lists the Front Door policies (managed identity)", async () => {
     const result = await harness.run(
       "azure-waf-front-door-policies-list",

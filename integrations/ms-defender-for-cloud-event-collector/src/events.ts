@@ -67,6 +67,13 @@ export async function getEvents(context: CommandContext): Promise<CommandResult>
     outputsKeyField: "id",
     outputs: events,
     raw: items,
+    ...(context.args["should_push_events"] === "true"
+      ? {
+          notices: [
+            "should_push_events=true: msint does not push events to Cortex XSIAM; they are only shown.",
+          ],
+        }
+      : {}),
   };
 }
 

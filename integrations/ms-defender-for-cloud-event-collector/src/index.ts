@@ -29,7 +29,12 @@ const eventOutputs = [
   },
 ] as const;
 
-/** Microsoft Defender for Cloud Event Collector (XSIAM): collects Defender for Cloud security alerts as events. */
+/**
+ * Microsoft Defender for Cloud Event Collector (XSIAM): collects Defender for Cloud security alerts as events.
+ * Command and argument names are XSOAR's, from demisto/content
+ * Packs/AzureSecurityCenter/Integrations/MicrosoftDefenderForCloudEventCollector/MicrosoftDefenderForCloudEventCollector.yml
+ * (data/xsoar/ms-defender-for-cloud-event-collector.json).
+ */
 export default defineIntegration({
   id: "ms-defender-for-cloud-event-collector",
   version: packageJson.version,
@@ -53,10 +58,18 @@ export default defineIntegration({
       description:
         "Gets the subscription's security alerts generated after a time, oldest first (what fetch-events collects).",
       arguments: [
+        {
+          name: "should_push_events",
+          description:
+            "true to push the events to Cortex XSIAM; msint has no XSIAM dataset and only shows them.",
+          defaultValue: "false",
+          predefined: ["true", "false"],
+        },
         { name: "limit", description: "The most events to return (1-1000).", defaultValue: "50" },
         {
           name: "first_fetch",
-          description: "Only alerts generated after this ISO 8601 time (default: all).",
+          description:
+            "msint only (XSOAR's fetch keeps its own state): only alerts generated after this ISO 8601 time.",
         },
       ],
       outputs: eventOutputs,
@@ -65,7 +78,7 @@ export default defineIntegration({
       run: getEvents,
     },
     "ms-defender-for-cloud-get-event": {
-      description: "Gets one security alert by its location and name.",
+      description: "msint only: gets one security alert by its location and name.",
       arguments: [
         {
           name: "location",

@@ -51,6 +51,24 @@ describe("ms-defender-for-cloud against the built-in Defender for Cloud double",
     expect(recent.outputs).toHaveLength(1);
   });
 
+  it("ms-defender-for-cloud-get-events takes XSOAR's should_push_events and says msint does not push", async () => {
+    const result = await harness.run("ms-defender-for-cloud-get-events", {
+      should_push_events: "true",
+      limit: "1",
+    });
+    expect(harness.lastCall()).toMatchObject({
+      method: "GET",
+      path: `${SECURITY}/alerts`,
+      query: { "api-version": "2022-01-01" },
+    });
+    expect(result.outputs).toHaveLength(1);
+    expect(result.notices).toEqual([
+      "should_push_events=true: msint does not push events to Cortex XSIAM; they are only shown.",
+    ]);
+    const quiet = await harness.run("ms-defender-for-cloud-get-events", { limit: "1" });
+    expect(quiet.notices ?? []).toEqual([]);
+  });
+
   it("ms-defender-for-cloud-get-event gets one alert by location and name", async () => {
     const result = await harness.run("ms-defender-for-cloud-get-event", {
       location: "centralus",

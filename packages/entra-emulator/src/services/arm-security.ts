@@ -325,27 +325,30 @@ function securityRoutes(): ServiceRoute[] {
       armRoute("GET", `${scope}/alerts`, VERSIONS.alerts, read, list(false)),
       armRoute("GET", `${scope}/locations/:loc/alerts`, VERSIONS.alerts, read, list(true)),
     ]),
-    armRoute(
-      "GET",
-      `${SECURITY}/locations/:loc/alerts/:name`,
-      VERSIONS.alerts,
-      read,
-      withAlert((ctx, alert) => ctx.json(200, alertResource(ctx, alert))),
-    ),
-    armRoute(
-      "POST",
-      `${SECURITY}/locations/:loc/alerts/:name/:action`,
-      VERSIONS.alerts,
-      "Microsoft.Security/locations/alerts/dismiss/action",
-      withAlert((ctx, alert) => {
-        const state = ALERT_STATES[ctx.params["action"]!.toLowerCase()];
-        if (!state) {
-          return ctx.error(404, "NotFound", `The action '${ctx.params["action"]}' is not an alert action.`);
-        }
-        alert.status = state;
-        return ctx.empty(204);
-      }),
-    ),
+    // Alerts - Get / Update … State at subscription and at resource group level (…/defenderforcloud/alerts).
+    ...scopes.flatMap((scope) => [
+      armRoute(
+        "GET",
+        `${scope}/locations/:loc/alerts/:name`,
+        VERSIONS.alerts,
+        read,
+        withAlert((ctx, alert) => ctx.json(200, alertResource(ctx, alert))),
+      ),
+      armRoute(
+        "POST",
+        `${scope}/locations/:loc/alerts/:name/:action`,
+        VERSIONS.alerts,
+        "Microsoft.Security/locations/alerts/dismiss/action",
+        withAlert((ctx, alert) => {
+          const state = ALERT_STATES[ctx.params["action"]!.toLowerCase()];
+          if (!state) {
+            return ctx.error(404, "NotFound", `The action '${ctx.params["action"]}' is not an alert action.`);
+          }
+          alert.status = state;
+          return ctx.empty(204);
+        }),
+      ),
+    ]),
     armRoute("GET", `${SECURITY}/locations`, VERSIONS.locations, "Microsoft.Security/locations/read", (ctx) =>
       ctx.json(200, {
         value: [

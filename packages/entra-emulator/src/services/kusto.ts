@@ -215,6 +215,12 @@ function queryTable(rows: QueryRecord[]): Table {
 
 function management(state: KustoState, context: RouteContext, csl: string): Table | RouteResponse {
   const take = Number(/\|\s*take\s+(\d+)/i.exec(csl)?.[1] ?? "1000");
+  // `| where ClientActivityId == "<id>"` of the .show commands (learn.microsoft.com/kusto/management/show-queries-command).
+  const activity = /\|\s*where\s+ClientActivityId\s*==\s*"((?:[^"\\]|\\.)*)"/i
+    .exec(csl)?.[1]
+    ?.replace(/\\(.)/g, "$1");
+  const byActivity = (row: { ClientActivityId: string }) =>
+    activity === undefined || row.ClientActivityId === activity;
   if (/^\.show\s+version\b/i.test(csl)) {
     return {
       TableName: "Table_0",
@@ -241,12 +247,12 @@ function management(state: KustoState, context: RouteContext, csl: string): Tabl
   }
   if (/^\.show\s+running\s+queries\b/i.test(csl)) {
     const rows = [...state.running.values(), ownQuery(context)].filter(
-      (row) => !state.canceled.has(row.ClientActivityId),
+      (row) => !state.canceled.has(row.ClientActivityId) && byActivity(row),
     );
     return queryTable(rows.slice(0, take));
   }
   if (/^\.show\s+queries\b/i.test(csl)) {
-    const rows = [...state.completed].sort((a, b) => (a.StartedOn < b.StartedOn ? 1 : -1));
+    const rows = [...state.completed].filter(byActivity).sort((a, b) => (a.StartedOn < b.StartedOn ? 1 : -1));
     return queryTable(rows.slice(0, take));
   }
   const cancel =

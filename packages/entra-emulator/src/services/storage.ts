@@ -312,7 +312,9 @@ function tableOperation(method: string, segments: string[]): Operation | undefin
   if (method === "GET") return op("QueryEntities", "o", "r", "read");
   if (method === "POST") return op("InsertEntity", "o", "a", "write");
   if (method === "DELETE") return op("DeleteEntity", "o", "d", "write");
-  if (method === "PUT" || method === "MERGE") return op("UpdateEntity", "o", "u", "write");
+  // Merge Entity is MERGE in the REST reference; the Azure SDKs send it as PATCH, which the service also takes.
+  if (method === "PUT" || method === "MERGE" || method === "PATCH")
+    return op("UpdateEntity", "o", "u", "write");
   return undefined;
 }
 
@@ -1404,9 +1406,9 @@ function entityRequest(
   const key = entityKey(partitionKey, rowKey);
   const entity = entities.get(key);
   const { method } = call.ctx;
-  if (method === "PUT" || method === "MERGE") {
+  if (method === "PUT" || method === "MERGE" || method === "PATCH") {
     const body = (call.ctx.body ?? {}) as Record<string, unknown>;
-    const base = method === "MERGE" ? (entity ?? {}) : {};
+    const base = method === "PUT" ? {} : (entity ?? {});
     const updated = {
       ...base,
       ...body,
@@ -1471,7 +1473,7 @@ export const storageService: EmulatedService = {
           storageError(address.kind, ctx.headers["accept"], status, code, message, details),
       });
     };
-    return ["GET", "HEAD", "PUT", "POST", "DELETE", "MERGE"].map((method) => ({
+    return ["GET", "HEAD", "PUT", "POST", "DELETE", "MERGE", "PATCH"].map((method) => ({
       method,
       path: "/*",
       handler,
