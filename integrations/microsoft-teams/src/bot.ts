@@ -3,6 +3,7 @@ import {
   type CommandContext,
   type CommandResult,
   type ParameterDefinition,
+  ParameterError,
   type ResourceDefinition,
   UsageError,
 } from "@msint/integration-kit";
@@ -30,7 +31,17 @@ export const SERVICE_URL_PARAMETER: ParameterDefinition = {
 export const botFramework: ResourceDefinition = {
   kind: "bot-framework",
   displayName: "Bot Framework",
-  endpoint: (_cloud, params) => String(params["service_url"] || DEFAULT_SERVICE_URL),
+  endpoint: (cloud, params) => {
+    // The US Government and China clouds have Bot Framework services of their own (other token tenant, audience
+    // and hosts) that msint does not implement: their tokens never go to the Worldwide Connector.
+    if (cloud.loginHost !== "https://login.microsoftonline.com") {
+      throw new ParameterError(
+        `The Bot Framework of the cloud that signs in at ${cloud.loginHost} is not supported: the bot commands (send-notification, message-update) and microsoft-teams-test run in the Worldwide and US GCC clouds only. Choose Azure Cloud Worldwide, or use the Graph commands.`,
+        "Azure Cloud",
+      );
+    }
+    return String(params["service_url"] || DEFAULT_SERVICE_URL);
+  },
   audience: () => "https://api.botframework.com",
   tenant: "botframework.com",
   applicationScopes: [".default"],

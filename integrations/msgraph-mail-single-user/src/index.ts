@@ -1,6 +1,6 @@
 import { defineIntegration, graph } from "@msint/integration-kit";
 import packageJson from "../package.json" with { type: "json" };
-import { createDraft, getEmail, listEmails, sendDraft } from "./mailbox.js";
+import { createDraft, getEmail, listEmails, mailboxRoot, sendDraft } from "./mailbox.js";
 
 // Permissions: the "Permissions" table of each call's page under learn.microsoft.com/graph/api/, least privileged
 // first (delegated: the signed-in user's own mailbox).
@@ -41,6 +41,15 @@ export default defineIntegration({
     delegated: ["Mail.ReadWrite", "Mail.Send", "User.Read", "offline_access"],
   }),
   permissions: { delegated: ["Mail.ReadWrite", "Mail.Send", "User.Read"] },
+  parameters: [
+    {
+      // XSOAR's listener names the mailbox it reads (mailbox_to_fetch, MicrosoftGraphListener.yml).
+      key: "mailbox_to_fetch",
+      displayName: "Email address from which to fetch incidents",
+      type: "string",
+      help: "The mailbox the commands read and write (an email address or user ID). Needed with Azure Managed Identities or the broker's application registration, whose tokens have no signed-in user; leave it empty to use the signed-in user's mailbox.",
+    },
+  ],
   commands: {
     "msgraph-mail-list-emails": {
       description: "Lists the messages of the signed-in user, newest first.",
@@ -124,7 +133,11 @@ export default defineIntegration({
     },
   },
   testPermissions: MAIL_LIST,
-  async test({ api }) {
-    await api.get("/v1.0/me/messages", { $top: 1, $select: "id" }, { expect: "collection" });
+  async test(context) {
+    await context.api.get(
+      `${mailboxRoot(context)}/messages`,
+      { $top: 1, $select: "id" },
+      { expect: "collection" },
+    );
   },
 });

@@ -7,6 +7,16 @@ import {
   UsageError,
 } from "@msint/integration-kit";
 
+/**
+ * The mailbox's root: `/v1.0/users/{Mailbox to fetch}` when the instance names it (as XSOAR's listener does; an
+ * application token, from a managed identity or the broker's application registration, has no `/me`), else the
+ * signed-in user's `/v1.0/me` (learn.microsoft.com/graph/api/user-list-messages: both paths).
+ */
+export function mailboxRoot(context: { params: Record<string, string | boolean | undefined> }): string {
+  const mailbox = String(context.params["mailbox_to_fetch"] ?? "").trim();
+  return mailbox ? `/v1.0/users/${encodeURIComponent(mailbox)}` : "/v1.0/me";
+}
+
 interface Message {
   id?: string;
   subject?: string;
@@ -55,7 +65,7 @@ export async function listEmails(context: CommandContext): Promise<CommandResult
   const search = context.args["search"];
   const { items } = await collectPages<Message>(
     context.api,
-    `/v1.0/me${folder}/messages`,
+    `${mailboxRoot(context)}${folder}/messages`,
     {
       $select: SELECT,
       $top: pageSize,
@@ -84,7 +94,7 @@ export async function listEmails(context: CommandContext): Promise<CommandResult
 /** `msgraph-mail-get-email`: GET /v1.0/me/messages/{id} with the body as text or HTML. */
 export async function getEmail(context: CommandContext<{ message_id: string }>): Promise<CommandResult> {
   const message = await context.api.request<Message>({
-    path: `/v1.0/me/messages/${encodeURIComponent(context.args["message_id"])}`,
+    path: `${mailboxRoot(context)}/messages/${encodeURIComponent(context.args["message_id"])}`,
     headers: { prefer: `outlook.body-content-type="${context.args["body_type"] ?? "text"}"` },
   });
   const entry = toContextEmail(message);
@@ -133,7 +143,7 @@ export async function createDraft(context: CommandContext): Promise<CommandResul
   const draft = await context.api.request<Message>({
     expect: "object",
     method: "POST",
-    path: "/v1.0/me/messages",
+    path: `${mailboxRoot(context)}/messages`,
     body: draftBody(context.args),
   });
   const entry = toContextEmail(draft);
@@ -149,6 +159,9 @@ export async function createDraft(context: CommandContext): Promise<CommandResul
 /** `msgraph-mail-send-draft`: POST /v1.0/me/messages/{id}/send (202 Accepted). */
 export async function sendDraft(context: CommandContext<{ draft_id: string }>): Promise<CommandResult> {
   const id = context.args["draft_id"];
-  await context.api.request({ method: "POST", path: `/v1.0/me/messages/${encodeURIComponent(id)}/send` });
+  await context.api.request({
+    method: "POST",
+    path: `${mailboxRoot(context)}/messages/${encodeURIComponent(id)}/send`,
+  });
   return { readable: `### Draft with: ${id} id was sent successfully.` };
 }

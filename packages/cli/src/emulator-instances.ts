@@ -73,7 +73,17 @@ function flowCredentials(plan: FlowPlan, facts: EmulatorFacts, name: string, pre
         before: [],
       };
     case "shared-access-signature":
-      return facts.sasToken ? { words: [p("sas_token", facts.sasToken)], before: [] } : undefined;
+      return facts.sasToken
+        ? {
+            words: [
+              ...(facts.parameters["account_name"]
+                ? [p("account_name", facts.parameters["account_name"])]
+                : []),
+              p("sas_token", facts.sasToken),
+            ],
+            before: [],
+          }
+        : undefined;
     default:
       return undefined;
   }
@@ -84,7 +94,7 @@ function ownParameters(integration: Integration, facts: EmulatorFacts): string[]
   const own: ParameterDefinition[] = otherParameters(integration).filter(
     (definition) =>
       !["azure_cloud", "azure_ad_endpoint", "server_url", "insecure", "proxy"].includes(definition.key) &&
-      definition.defaultValue === undefined,
+      (definition.defaultValue === undefined || facts.parameters[definition.key] !== undefined),
   );
   return own
     .filter((definition) => facts.parameters[definition.key] !== undefined || definition.validate)

@@ -21,11 +21,40 @@ export async function writeDemoKey(
 type EmulatorModule = typeof import("@msint/entra-emulator");
 type Running = Awaited<ReturnType<EmulatorModule["startEmulator"]>>;
 
-/** The demo seed's credentials and seeded parameter values, for `msint emulator --instances`. */
+/**
+ * The broker registration of an integration's Cortex XSOAR application: the broker answers only for the app a
+ * registration belongs to, so the demo seed's one registration serves one app. Registers an application-permission
+ * registration for `appName` in the running emulator (its seed is live) and returns its ID.
+ */
+export function brokerRegistrationFor(module: EmulatorModule, emulator: Running, appName: string): string {
+  const registrations = emulator.seed.brokerRegistrations ?? [];
+  const existing = registrations.find(
+    (entry) =>
+      entry.appName === appName && entry.kind === "application" && entry.key === module.DEMO_BROKER_KEY,
+  );
+  if (existing) return existing.id;
+  const id = randomUUID();
+  registrations.push({
+    id,
+    appName,
+    key: module.DEMO_BROKER_KEY,
+    tenantId: module.DEMO_TENANT_ID,
+    clientId: module.DEMO_BROKER_VENDOR_CLIENT_ID,
+    kind: "application",
+  });
+  emulator.seed.brokerRegistrations = registrations;
+  return id;
+}
+
+/**
+ * The demo seed's credentials and seeded parameter values, for `msint emulator --instances`; with `brokerAppName`,
+ * a broker registration of that app.
+ */
 export function demoFacts(
   module: EmulatorModule,
   emulator: Running,
   keyFile: string | undefined,
+  brokerAppName?: string,
 ): EmulatorFacts {
   const tenant = emulator.seed.tenants.find((candidate) => candidate.id === module.DEMO_TENANT_ID);
   const app = tenant?.apps.find((candidate) => candidate.clientId === module.DEMO_CLIENT_ID);

@@ -27,6 +27,9 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
+/** The rows that refuse a national cloud rather than call a Worldwide host with its token. */
+const REFUSED = ["microsoft-365-defender", "microsoft-teams"];
+
 /** The flows a test can run without a person, in the order tried. */
 const UNATTENDED = ["Client Credentials", "Account SAS", "Managed", "Cortex XSOAR application"];
 
@@ -96,11 +99,11 @@ const GCC_HIGH_HOST =
 
 describe("rows the seed marks 'no' for national clouds run in US GCC-High", () => {
   it("every such row's -test passes there, signing in at login.microsoftonline.us and calling US Government hosts", async () => {
-    // Microsoft 365 Defender's API has no documented US Government host: msint refuses to send a GCC-High token to
-    // the Worldwide one (tested below) rather than run there.
+    // Two rows refuse instead (tested below): Microsoft 365 Defender's API and Teams' Bot Framework have no US
+    // Government host msint knows, and a GCC-High token never goes to their Worldwide ones.
     const beyond = integrations.filter(
       (integration) =>
-        !integration.manifest.flows.nationalClouds && integration.manifest.id !== "microsoft-365-defender",
+        !integration.manifest.flows.nationalClouds && !REFUSED.includes(integration.manifest.id),
     );
     expect(beyond.length).toBeGreaterThan(20);
     const failures: string[] = [];
@@ -145,6 +148,20 @@ describe("rows the seed marks 'no' for national clouds run in US GCC-High", () =
     }
     expect(failures).toEqual([]);
   }, 600_000);
+
+  it("Teams in US GCC-High refuses the Worldwide Bot Framework, before any request", async () => {
+    const integration = integrations.find((candidate) => candidate.manifest.id === "microsoft-teams")!;
+    const lines = unattendedLines(integration)!;
+    const name = lines.add.split(" ")[3]!;
+    expect((await paste(`${lines.add} --param azure_cloud='US GCC-High'`, lines.exports)).code).toBe(0);
+    emulator.clearRequests();
+    const tested = await paste(`msint run microsoft-teams-test --instance ${name}`, lines.exports);
+    expect(tested.code).toBe(1);
+    expect(tested.stderr).toContain(
+      "The Bot Framework of the cloud that signs in at https://login.microsoftonline.us is not supported",
+    );
+    expect(emulator.requests.filter((request) => request.service === "bot-framework")).toEqual([]);
+  }, 120_000);
 
   it("Microsoft 365 Defender in US GCC-High refuses the Worldwide API and names Endpoint URI", async () => {
     const integration = integrations.find((candidate) => candidate.manifest.id === "microsoft-365-defender")!;

@@ -27,5 +27,6 @@ export const DEMO_INSTANCE_PARAMETERS: Readonly<Record<string, string>> = {
   project: "SecOps",
   repository: "secops-playbooks",
   default_user: DEMO_ADMIN_UPN,
+  mailbox_to_fetch: DEMO_ADMIN_UPN,
   audited_tenant_id: DEMO_TENANT_ID,
 };

@@ -1,3 +1,5 @@
+/** The error of a bad or missing instance parameter (names it; exit code 1), for resources an integration defines. */
+export { ParameterError } from "@msint/auth-core";
 export {
   type ApiClient,
   type ApiClientOptions,
