@@ -203,6 +203,35 @@ function extensionSection(extensions: readonly FlowDefinition[], having: number,
 ${table(["Flow", "Parameters", "Client credential sent"], rows)}`;
 }
 
+/**
+ * Rows that refuse a named national cloud instead of sending its token to a Worldwide host, and why (the CLI's
+ * national-clouds test checks each refusal).
+ */
+const NATIONAL_CLOUD_REFUSALS: Readonly<Record<string, string>> = {
+  "microsoft-365-defender":
+    "no: Microsoft documents no US Government host for its API; set Endpoint URI to your cloud's API",
+  "microsoft-teams": "no: the Bot Framework commands run in Worldwide and US GCC only",
+};
+
+/** The seed's "Supports National Clouds" next to msint's, per row. */
+function nationalCloudSection(manifests: readonly ManifestSummary[]): string {
+  const rows = manifests.map((manifest) => {
+    const seed = manifest.flows.nationalClouds ? "yes" : "no";
+    const msint =
+      NATIONAL_CLOUD_REFUSALS[manifest.id] ??
+      (manifest.flows.nationalClouds ? "yes" : "yes, beyond the seed (-test runs in US GCC-High)");
+    return [manifest.displayName, seed, msint];
+  });
+  const beyond = rows.filter((row) => row[2]!.startsWith("yes, beyond")).length;
+  return `Azure Cloud offers Worldwide, US GCC, US GCC-High, DoD, China and Custom to every integration. Where the seed
+says "no", msint still signs in at the cloud's login host and calls its own API hosts; for these ${beyond} rows
+\`packages/cli/test/national-clouds.e2e.test.ts\` runs each integration's \`-test\` in US GCC-High through the emulator's
+HTTPS proxy for the real host names. A row that cannot reach its API there refuses the cloud, naming the parameter,
+rather than send the cloud's token to a Worldwide host.
+
+${table([NAME_HEADING, "Supports National Clouds (seed)", "msint"], rows)}`;
+}
+
 /** `docs/supported-flows.md`: the seed's table (same columns and words), then where each row lives. */
 export function renderSupportedFlows(manifests: readonly ManifestSummary[]): string {
   const flowRows = manifests.map((manifest) => {
@@ -230,6 +259,10 @@ ${table([NAME_HEADING, ...FLOW_COLUMNS.map((column) => column.heading)], flowRow
 ## msint extensions
 
 ${extensionSection(extensions, withExtensions, manifests.length)}
+
+## National clouds: the seed and msint
+
+${nationalCloudSection(manifests)}
 
 ## Packages and command prefixes
 
