@@ -149,7 +149,7 @@ describe("XSOAR's paging and group lifecycle through client credentials", () => 
       "Marketing",
       "Retail",
     ]);
-    const link = (first.additionalOutputs?.["MSGraphGroupsNextLink"] as { GroupsNextLink: string })
+    const link = (first.additionalOutputs!["MSGraphGroupsNextLink"] as { GroupsNextLink: string })
       .GroupsNextLink;
     expect(decodeURIComponent(link)).toContain("$skiptoken=");
     expect(first.readable).toContain("Please use the next_link argument to see them.");

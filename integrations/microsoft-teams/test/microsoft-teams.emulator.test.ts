@@ -461,7 +461,9 @@ describe("messages of a chat or a channel, and health", () => {
     expect(result.readable).toContain("|Operational|Operational|");
     const failing = await harness.run("microsoft-teams-integration-health", {}, noGrant);
     // That app is unknown to the botframework.com tenant and has no Teams permission in Contoso.
-    expect(failing.readable).toMatch(/\|Non operational: .*AADSTS700016.*\|Non operational: .*Missing role permissions/);
+    expect(failing.readable).toMatch(
+      /\|Non operational: .*AADSTS700016.*\|Non operational: .*Missing role permissions/,
+    );
   });
 });
 

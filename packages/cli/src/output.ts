@@ -108,9 +108,8 @@ function setPath(context: Record<string, unknown>, path: string, value: unknown)
   let node = context;
   for (const key of keys.slice(0, -1)) {
     const next = node[key];
-    node = (
-      next !== null && typeof next === "object" && !Array.isArray(next) ? next : (node[key] = {})
-    ) as Record<string, unknown>;
+    if (next === null || typeof next !== "object" || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
   }
   node[keys.at(-1)!] = value;
 }
