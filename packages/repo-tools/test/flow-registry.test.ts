@@ -56,7 +56,7 @@ const integration = (id: string, supported: SupportedFlows) =>
 
 /** The rows of the "msint extensions" table of docs/supported-flows.md. */
 function extensionRows(markdown: string): string[] {
-  const section = markdown.slice(markdown.indexOf("## msint extensions"), markdown.indexOf("## Packages"));
+  const section = markdown.slice(markdown.indexOf("## msint extensions"), markdown.indexOf("## National clouds"));
   return section
     .split("\n")
     .filter((line) => line.startsWith("| ") && !line.startsWith("| Flow") && !line.startsWith("| ---"))
@@ -83,6 +83,10 @@ describe("the docs read the flow registry", () => {
     const markdown = renderSupportedFlows(manifests);
     expect(extensionRows(markdown)).toEqual(["Workload Identity", "Environment"]);
     expect(markdown).toContain("1 of 1 integrations have at least one.");
+    // The seed's national-cloud column next to msint's.
+    expect(markdown).toContain(
+      "| with-cc          | no                              | yes, beyond the seed (-test runs in US GCC-High) |",
+    );
   });
 
   it("a flow registered elsewhere shows up in the extension table and in the pages of the integrations that declare it", () => {
