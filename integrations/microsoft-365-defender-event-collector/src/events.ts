@@ -42,12 +42,14 @@ export async function getEvents(context: CommandContext): Promise<CommandResult>
     {
       $expand: "evidence",
       $filter: `alertCreationTime gt ${after.toISOString()}`,
-      $orderby: "alertCreationTime asc",
       $top: limitArgument(context, 10000),
     },
     { expect: "collection" },
   );
-  const events = response?.value ?? [];
+  // List alerts documents $filter, $top, $skip and $expand, not $orderby (learn.microsoft.com/defender-endpoint/api/get-alerts):
+  // the page is put oldest first here.
+  const created = (alert: Alert) => String(alert["alertCreationTime"] ?? "");
+  const events = [...(response?.value ?? [])].sort((a, b) => created(a).localeCompare(created(b)));
   return {
     readable: tableToMarkdown("Microsoft 365 Defender Alerts", events.map(row)),
     outputsPrefix: "Microsoft365Defender.Alert",

@@ -29,6 +29,7 @@ import {
   expectOk,
   expectOneMessage,
   expireTokens,
+  GRAPH_USER_SCOPES,
   IMDS_PATH,
   msint,
   openHome,
@@ -139,7 +140,7 @@ class Lane {
       tenantId: DEMO_TENANT_ID,
       clientId: DEMO_CLIENT_ID,
       userId: DEMO_ADMIN_UPN,
-      scopes: ["openid", "profile", "offline_access", "User.Read.All", "Directory.Read.All"],
+      scopes: [...GRAPH_USER_SCOPES],
     });
     const store = await openHome(this.home);
     for (const name of await store.list()) {

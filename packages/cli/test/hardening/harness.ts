@@ -9,6 +9,7 @@ import { join, relative } from "node:path";
 import { type IntegrationContext, openFileStore } from "@msint/auth-core";
 import type { RunningEmulator } from "@msint/entra-emulator";
 import type { InstanceDocument } from "@msint/integration-kit";
+import graphUser from "@msint/msgraph-user";
 import { expect } from "vitest";
 import { type CliRun, runCli } from "../helpers.js";
 
@@ -187,3 +188,14 @@ export async function recordCount(name: string, value: number): Promise<void> {
   const { appendFile } = await import("node:fs/promises");
   await appendFile(file, `${JSON.stringify({ name, value })}\n`);
 }
+
+/**
+ * What a signed-in user of a Microsoft Graph User instance consented to: the OIDC scopes and the integration's
+ * delegated scopes (read from its manifest, so a refresh token made here redeems for what the instance asks).
+ */
+export const GRAPH_USER_SCOPES: readonly string[] = [
+  "openid",
+  "profile",
+  "offline_access",
+  ...graphUser.manifest.resource.delegatedScopes,
+];

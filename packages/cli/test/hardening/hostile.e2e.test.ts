@@ -26,6 +26,7 @@ import { addInstance } from "../../src/instances.js";
 import {
   type CliRun,
   expectOneMessage,
+  GRAPH_USER_SCOPES,
   msint,
   openHome,
   recordCount,
@@ -135,7 +136,7 @@ beforeEach(async () => {
     tenantId: DEMO_TENANT_ID,
     clientId: DEMO_CLIENT_ID,
     userId: "adelev@contoso.onmicrosoft.com",
-    scopes: ["openid", "profile", "offline_access", "User.Read.All", "Directory.Read.All"],
+    scopes: [...GRAPH_USER_SCOPES],
   });
   const store = await openHome(home);
   for (const name of await store.list()) {

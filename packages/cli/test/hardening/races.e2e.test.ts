@@ -21,6 +21,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   BROKER_PATH,
   expectOk,
+  GRAPH_USER_SCOPES,
   msint,
   openHome,
   recordCount,
@@ -35,7 +36,7 @@ const WRITER = join(here, "fixtures", "store-writer.mjs");
 const PROCESSES = 8;
 const BROKER_DELEGATED_ID = "6a7b8c9d-1e2f-4a3b-8c4d-5e6f7a8b9c0d";
 const BROKER_SEEDED_REFRESH_TOKEN = "race-broker-refresh-token-0f3e9a7c51";
-const SCOPES = ["openid", "profile", "offline_access", "User.Read.All", "Directory.Read.All"];
+const SCOPES = [...GRAPH_USER_SCOPES];
 
 let emulator: RunningEmulator;
 

@@ -25,6 +25,7 @@ import {
   expectOk,
   expectOneMessage,
   findSecrets,
+  GRAPH_USER_SCOPES,
   inPool,
   msint,
   openHome,
@@ -46,7 +47,7 @@ const PLANTED = {
 };
 const BROKER_APP_ID = "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
 const BROKER_USER_ID = "4d1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
-const SCOPES = ["openid", "profile", "offline_access", "User.Read.All", "Directory.Read.All"];
+const SCOPES = [...GRAPH_USER_SCOPES];
 
 let emulator: RunningEmulator;
 let home: string;
