@@ -3,7 +3,7 @@
 // shapes from learn.microsoft.com/graph/api: serviceprincipal-list (GET /servicePrincipals, $top, $select,
 // $filter), serviceprincipal-get (GET /servicePrincipals/{id} or the alternate key /servicePrincipals(appId='…')),
 // serviceprincipal-update (PATCH, 204) and serviceprincipal-delete (DELETE, 204).
-import { type Harness, startHarness } from "@msint/integration-testing";
+import { type Harness, NO_GRANT_PARAMS, startHarness } from "@msint/integration-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import integration from "../src/index.js";
 
@@ -12,13 +12,7 @@ const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 
 let harness: Harness;
 
-const noGrantParams = () => {
-  const app = harness.emulator.seed.tenants[0]!.apps.find(
-    (candidate) =>
-      candidate.secrets?.length && !Object.values(candidate.grants ?? {}).some((roles) => roles.length > 0),
-  )!;
-  return { auth_id: app.clientId, enc_key: app.secrets![0]!.value };
-};
+const noGrantParams = () => ({ ...NO_GRANT_PARAMS });
 
 beforeAll(async () => {
   harness = await startHarness(integration);

@@ -5,7 +5,7 @@
 // directoryrole-post-members (POST /directoryRoles/{id}/members/$ref with an @odata.id),
 // conditionalaccessroot-list-policies (GET /identity/conditionalAccess/policies, $filter) and
 // conditionalaccessroot-list-namedlocations (GET /identity/conditionalAccess/namedLocations, $filter isof(…)).
-import { type Harness, startHarness } from "@msint/integration-testing";
+import { type Harness, NO_GRANT_PARAMS, startHarness } from "@msint/integration-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import integration from "../src/index.js";
 
@@ -15,13 +15,7 @@ const ALEX = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
 
 let harness: Harness;
 
-const noGrantParams = () => {
-  const app = harness.emulator.seed.tenants[0]!.apps.find(
-    (candidate) =>
-      candidate.secrets?.length && !Object.values(candidate.grants ?? {}).some((roles) => roles.length > 0),
-  )!;
-  return { auth_id: app.clientId, enc_key: app.secrets![0]!.value };
-};
+const noGrantParams = () => ({ ...NO_GRANT_PARAMS });
 
 beforeAll(async () => {
   harness = await startHarness(integration);

@@ -3,7 +3,7 @@
 // learn.microsoft.com/graph/api: riskyuser-list (GET /identityProtection/riskyUsers, $top, $filter on riskState,
 // riskLevel, riskLastUpdatedDateTime), riskdetection-list (GET /identityProtection/riskDetections, $filter,
 // $orderby) and riskdetection-get (GET /identityProtection/riskDetections/{id}).
-import { type Harness, startHarness } from "@msint/integration-testing";
+import { type Harness, NO_GRANT_PARAMS, startHarness } from "@msint/integration-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import integration from "../src/index.js";
 
@@ -12,13 +12,7 @@ const DETECTION = "9a1c3e5a-7b9d-4f1a-a3c5-e7a9c1e3a5c7";
 
 let harness: Harness;
 
-const noGrantParams = () => {
-  const app = harness.emulator.seed.tenants[0]!.apps.find(
-    (candidate) =>
-      candidate.secrets?.length && !Object.values(candidate.grants ?? {}).some((roles) => roles.length > 0),
-  )!;
-  return { auth_id: app.clientId, enc_key: app.secrets![0]!.value };
-};
+const noGrantParams = () => ({ ...NO_GRANT_PARAMS });
 
 beforeAll(async () => {
   harness = await startHarness(integration);

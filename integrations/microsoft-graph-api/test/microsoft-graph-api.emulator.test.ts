@@ -3,7 +3,7 @@
 // {"accountEnabled": false}) and msgraph-api-organization-get, through client credentials, device code and an
 // authorization-code sign-in. Request shapes from learn.microsoft.com/graph/api: user-list, user-update (PATCH
 // /users/{id}, 204), security-list-alerts_v2, organization-list (GET /organization with $select), user-get (/me).
-import { DEMO_TENANT_ID, type Harness, startHarness } from "@msint/integration-testing";
+import { DEMO_TENANT_ID, type Harness, NO_GRANT_PARAMS, startHarness } from "@msint/integration-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import integration from "../src/index.js";
 
@@ -11,13 +11,7 @@ const ISAIAH = "074e56ea-0b50-4461-89e5-c67ae14a2c0b";
 
 let harness: Harness;
 
-const noGrantParams = () => {
-  const app = harness.emulator.seed.tenants[0]!.apps.find(
-    (candidate) =>
-      candidate.secrets?.length && !Object.values(candidate.grants ?? {}).some((roles) => roles.length > 0),
-  )!;
-  return { auth_id: app.clientId, enc_key: app.secrets![0]!.value };
-};
+const noGrantParams = () => ({ ...NO_GRANT_PARAMS });
 
 beforeAll(async () => {
   harness = await startHarness(integration);

@@ -4,7 +4,7 @@
 // /deviceManagement/managedDevices, $top, $filter), intune-devices-manageddevice-get (GET …/managedDevices/{id}),
 // intune-devices-manageddevice-syncdevice, -rebootnow and -remotelock (POST …/managedDevices/{id}/{action}, no
 // body, 204 No Content).
-import { type Harness, startHarness } from "@msint/integration-testing";
+import { type Harness, NO_GRANT_PARAMS, startHarness } from "@msint/integration-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import integration from "../src/index.js";
 
@@ -13,13 +13,7 @@ const IPHONE = "8a7b6c5d-1e2f-4a3b-8c4d-5e6f7a8b9c0d";
 
 let harness: Harness;
 
-const noGrantParams = () => {
-  const app = harness.emulator.seed.tenants[0]!.apps.find(
-    (candidate) =>
-      candidate.secrets?.length && !Object.values(candidate.grants ?? {}).some((roles) => roles.length > 0),
-  )!;
-  return { auth_id: app.clientId, enc_key: app.secrets![0]!.value };
-};
+const noGrantParams = () => ({ ...NO_GRANT_PARAMS });
 
 beforeAll(async () => {
   harness = await startHarness(integration);

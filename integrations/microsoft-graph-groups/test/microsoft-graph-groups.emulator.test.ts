@@ -3,7 +3,7 @@
 // (GET /groups/{id}), group-list-members (GET /groups/{id}/members), group-post-members (POST
 // /groups/{id}/members/$ref with {"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}),
 // group-delete-members (DELETE /groups/{id}/members/{id}/$ref).
-import { type Harness, startHarness } from "@msint/integration-testing";
+import { type Harness, NO_GRANT_PARAMS, startHarness } from "@msint/integration-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import integration from "../src/index.js";
 
@@ -12,13 +12,7 @@ const ISAIAH = "074e56ea-0b50-4461-89e5-c67ae14a2c0b";
 
 let harness: Harness;
 
-const noGrantParams = () => {
-  const app = harness.emulator.seed.tenants[0]!.apps.find(
-    (candidate) =>
-      candidate.secrets?.length && !Object.values(candidate.grants ?? {}).some((roles) => roles.length > 0),
-  )!;
-  return { auth_id: app.clientId, enc_key: app.secrets![0]!.value };
-};
+const noGrantParams = () => ({ ...NO_GRANT_PARAMS });
 
 beforeAll(async () => {
   harness = await startHarness(integration);

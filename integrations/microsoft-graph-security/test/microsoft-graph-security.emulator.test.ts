@@ -4,7 +4,7 @@
 // $orderby), security-alert-get (GET /security/alerts_v2/{id}), security-alert-update (PATCH with status,
 // classification, determination, assignedTo; 200 with the alert), security-list-incidents (GET /security/incidents)
 // and security-security-runhuntingquery (POST /security/runHuntingQuery {"Query": …}; schema and results).
-import { type Harness, startHarness } from "@msint/integration-testing";
+import { type Harness, NO_GRANT_PARAMS, startHarness } from "@msint/integration-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import integration from "../src/index.js";
 
@@ -12,13 +12,7 @@ const ALERT = "da637551227677560813_-961444813";
 
 let harness: Harness;
 
-const noGrantParams = () => {
-  const app = harness.emulator.seed.tenants[0]!.apps.find(
-    (candidate) =>
-      candidate.secrets?.length && !Object.values(candidate.grants ?? {}).some((roles) => roles.length > 0),
-  )!;
-  return { auth_id: app.clientId, enc_key: app.secrets![0]!.value };
-};
+const noGrantParams = () => ({ ...NO_GRANT_PARAMS });
 
 beforeAll(async () => {
   harness = await startHarness(integration);

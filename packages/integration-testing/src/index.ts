@@ -18,6 +18,8 @@ import {
   DEMO_CLIENT_SECRET,
   DEMO_EXPIRED_CLIENT_ID,
   DEMO_EXPIRED_CLIENT_SECRET,
+  DEMO_NO_GRANT_CLIENT_ID,
+  DEMO_NO_GRANT_CLIENT_SECRET,
   DEMO_TENANT_ID,
   DEMO_USER_PASSWORD,
   demoSeed,
@@ -106,6 +108,15 @@ class CallLog {
     if (!TOKEN_PATH.test(call.path)) this.calls.push(call);
   }
 }
+
+/**
+ * Instance parameters (on top of {@link CLIENT_CREDENTIALS_PARAMS}) of the demo tenant's app that holds no
+ * permission at all: for "the token lacks the role" tests.
+ */
+export const NO_GRANT_PARAMS: ParameterValues = {
+  auth_id: DEMO_NO_GRANT_CLIENT_ID,
+  enc_key: DEMO_NO_GRANT_CLIENT_SECRET,
+};
 
 /** The parameters of a client-credentials instance of the emulator's demo app. */
 export const CLIENT_CREDENTIALS_PARAMS: ParameterValues = {
