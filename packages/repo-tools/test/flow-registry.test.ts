@@ -56,7 +56,10 @@ const integration = (id: string, supported: SupportedFlows) =>
 
 /** The rows of the "msint extensions" table of docs/supported-flows.md. */
 function extensionRows(markdown: string): string[] {
-  const section = markdown.slice(markdown.indexOf("## msint extensions"), markdown.indexOf("## National clouds"));
+  const section = markdown.slice(
+    markdown.indexOf("## msint extensions"),
+    markdown.indexOf("## National clouds"),
+  );
   return section
     .split("\n")
     .filter((line) => line.startsWith("| ") && !line.startsWith("| Flow") && !line.startsWith("| ---"))
