@@ -231,7 +231,14 @@ async function metaValue(client: PoolClient, name: string, initial: string): Pro
       "select value from ins union all select value from msint_meta where name = $1 limit 1",
     [name, initial],
   );
-  return result.rows[0]!.value;
+  const value = result.rows[0]?.value;
+  if (value !== undefined) return value;
+  // Another process inserted the row after this statement's snapshot was taken: the insert found the conflict, but
+  // the select cannot see the row. A new statement (a new snapshot under READ COMMITTED) does.
+  const again = await client.query<{ value: string }>("select value from msint_meta where name = $1", [name]);
+  const committed = again.rows[0]?.value;
+  if (committed === undefined) throw new Error(`the store's ${name} could not be read or written`);
+  return committed;
 }
 
 /**
